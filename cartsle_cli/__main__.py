@@ -1,0 +1,3 @@
+from cartsle_cli.cli.main import run
+
+run()

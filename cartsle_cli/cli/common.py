@@ -1,0 +1,105 @@
+"""What every command shares: the --db option, consoles, JSON output, progress bars, errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+from typer.core import TyperGroup
+
+from cartsle_cli.errors import CartsleError
+from cartsle_cli.store import open_review
+
+DbOption = Annotated[
+    Path,
+    typer.Option("--db", envvar="CARTSLE_DB", help="The review file (SQLite).", show_default=True),
+]
+DEFAULT_DB = Path("cartsle.db")
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON on stdout instead of tables.")]
+ReviewerOption = Annotated[
+    str | None,
+    typer.Option("--reviewer", envvar="CARTSLE_REVIEWER", help="Who is deciding (or CARTSLE_REVIEWER)."),
+]
+
+
+def stdout() -> Console:
+    """Tables and results. Rich turns colour off when piped and when NO_COLOR is set."""
+    return Console(no_color="NO_COLOR" in os.environ or None, soft_wrap=False)
+
+
+def stderr() -> Console:
+    """Progress bars, warnings and errors."""
+    return Console(stderr=True, no_color="NO_COLOR" in os.environ or None)
+
+
+@contextmanager
+def review(db: Path, *, create: bool = False) -> Iterator[sqlite3.Connection]:
+    """Open the review for one command and close it afterwards."""
+    conn = open_review(db, create=create)
+    try:
+        yield conn
+    finally:
+        conn.close()
+
+
+def print_json(value: Any) -> None:
+    sys.stdout.write(json.dumps(value, indent=2, ensure_ascii=False, default=str) + "\n")
+
+
+def print_table(title: str | None, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    """A rich table on stdout; numbers right-aligned, None shown as blank."""
+    table = Table(title=title, title_justify="left")
+    numeric = [bool(rows) and all(isinstance(row[i], (int, float)) or row[i] is None for row in rows) for i in range(len(columns))]
+    for column, is_number in zip(columns, numeric):
+        table.add_column(column, justify="right" if is_number else "left")
+    for row in rows:
+        table.add_row(*("" if cell is None else str(cell) for cell in row))
+    stdout().print(table)
+
+
+def warn(message: str) -> None:
+    stderr().print(f"warning: {message}", style="yellow", markup=False, highlight=False)
+
+
+@contextmanager
+def progress_bar(description: str, total: int | None) -> Iterator[Progress]:
+    """A progress bar on stderr (hidden when stderr is not a terminal)."""
+    console = stderr()
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=console,
+        transient=True,
+        disable=not console.is_terminal,
+    ) as bar:
+        bar.add_task(description, total=total)
+        yield bar
+
+
+class CartsleGroup(TyperGroup):
+    """Turns a CartsleError anywhere below into one line on stderr and exit status 1."""
+
+    def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
+        try:
+            return super().invoke(ctx)
+        except CartsleError as error:
+            stderr().print(f"error: {error}", style="red", markup=False, highlight=False, soft_wrap=True)
+            raise typer.Exit(1) from None
+
+
+def group(help_text: str, **kwargs: Any) -> typer.Typer:
+    """A command group that reports errors the cartsle way."""
+    kwargs.setdefault("no_args_is_help", False)
+    return typer.Typer(cls=CartsleGroup, help=help_text, add_completion=False, **kwargs)

@@ -1,0 +1,45 @@
+"""Readers for search exports: detection from the content, one module per format.
+
+Each reader module has ``NAME``, ``sniff(text) -> bool`` (does this text look like my format?)
+and ``read(text, path) -> ParsedFile``. :data:`READERS` is tried in order, most specific first,
+so a ``.ris`` file that holds MEDLINE text is read as MEDLINE.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import ModuleType
+
+from cartsle_cli.errors import CartsleError
+from cartsle_cli.formats import bibtex, delimited, medline, ovid, ris, wos_tagged
+from cartsle_cli.formats.record import ParsedFile, Record
+from cartsle_cli.formats.text import decode
+
+READERS: tuple[ModuleType, ...] = (bibtex, medline, wos_tagged, ovid, ris, delimited)
+
+__all__ = ["READERS", "ParsedFile", "Record", "detect", "read_file", "read_text"]
+
+
+def detect(text: str, path: str | Path) -> ModuleType:
+    """The reader for this text, judged by content alone (extensions lie)."""
+    for reader in READERS:
+        if reader.sniff(text):
+            return reader
+    raise CartsleError("not a search export cartsle can read (RIS, MEDLINE, Ovid, Web of Science, CSV, BibTeX)", file=path, line=1)
+
+
+def read_text(text: str, path: str | Path) -> ParsedFile:
+    parsed = detect(text, path).read(text, path)
+    if not parsed.records:
+        raise CartsleError("the file holds no records", file=path)
+    return parsed
+
+
+def read_file(path: str | Path) -> ParsedFile:
+    """Read one export file into normalised records, or raise a one-line CartsleError."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise CartsleError(f"cannot read: {error.strerror}", file=path) from error
+    return read_text(decode(data, path), path)

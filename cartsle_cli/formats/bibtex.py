@@ -1,0 +1,17 @@
+"""Reader: bibtex (to be written)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from cartsle_cli.formats.record import ParsedFile
+
+NAME = "bibtex"
+
+
+def sniff(text: str) -> bool:
+    return False
+
+
+def read(text: str, path: str | Path) -> ParsedFile:
+    raise NotImplementedError

@@ -1,0 +1,42 @@
+"""The one shape every reader returns: a normalised record beside the text it came from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Record:
+    """One bibliographic record, normalised, with its source text kept verbatim.
+
+    ``fields`` holds every tag or column the file gave, unknown ones included, each with all of its
+    values in file order; ``raw`` is the record's own text, so a later normaliser can be re-run.
+    """
+
+    line: int  # 1-based line of the file where the record starts (for CSV: the row's line)
+    raw: str
+    fields: dict[str, list[str]] = field(default_factory=dict)
+    title: str | None = None
+    abstract: str | None = None
+    authors: list[str] = field(default_factory=list)
+    year: int | None = None
+    journal: str | None = None
+    volume: str | None = None
+    issue: str | None = None
+    pages: str | None = None
+    doi: str | None = None
+    pmid: str | None = None
+    accession: str | None = None  # the database's own id: Embase id, Scopus EID, CN-, WoS UT
+    language: str | None = None
+    publication_type: str | None = None
+    keywords: list[str] = field(default_factory=list)
+    source_id: str | None = None  # the file's own id for the record (an ID column, a number)
+
+
+@dataclass
+class ParsedFile:
+    """What a reader made of one file."""
+
+    format: str  # reader name, e.g. "ris", "medline", "scopus-csv"
+    records: list[Record]
+    database: str | None = None  # database recognised from the content, if any

@@ -1,0 +1,101 @@
+"""`cartsle import` as a library call: read every file, then store all of them or none."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from cartsle_cli.errors import CartsleError
+from cartsle_cli.formats import read_file
+from cartsle_cli.formats.record import ParsedFile
+from cartsle_cli.store import transaction
+from cartsle_cli.store.searches import add_search, find_by_sha256
+
+
+@dataclass(frozen=True)
+class ImportedFile:
+    search_id: int
+    path: Path
+    format: str
+    database: str
+    database_recognised: bool  # False when --source named it
+    records: int
+    with_doi: int
+    with_pmid: int
+    with_abstract: int
+
+
+def import_files(
+    conn: sqlite3.Connection,
+    paths: Sequence[str | Path],
+    *,
+    source: str | None = None,
+    other_methods: bool = False,
+    searched_on: str | None = None,
+    query: str | None = None,
+    force: bool = False,
+    on_file_read: Callable[[Path], None] | None = None,
+) -> list[ImportedFile]:
+    """Import export files as searches, all in one transaction.
+
+    Every file is read and checked before anything is written: a bad file, an unknown format or a
+    file imported before (unless ``force``) raises :class:`CartsleError` and nothing is stored.
+    """
+    parsed_files: list[tuple[Path, str, ParsedFile]] = []
+    seen: dict[str, Path] = {}
+    for path in map(Path, paths):
+        data_hash = _sha256(path)
+        if not force:
+            _refuse_reimport(conn, path, data_hash, seen)
+        seen[data_hash] = path
+        parsed_files.append((path, data_hash, read_file(path)))
+        if on_file_read:
+            on_file_read(path)
+    if source is None:
+        for path, _, parsed in parsed_files:
+            if not parsed.database:
+                raise CartsleError("cannot tell which database wrote this file: name it with --source", file=path)
+    results = []
+    with transaction(conn):
+        for path, data_hash, parsed in parsed_files:
+            database = source or parsed.database or ""
+            records = parsed.records
+            search_id = add_search(
+                conn, database=database, other_methods=other_methods, format=parsed.format,
+                file_name=path.name, sha256=data_hash, records=records,
+                searched_on=searched_on, query=query,
+            )
+            results.append(ImportedFile(
+                search_id=search_id, path=path, format=parsed.format, database=database,
+                database_recognised=source is None, records=len(records),
+                with_doi=sum(1 for r in records if r.doi),
+                with_pmid=sum(1 for r in records if r.pmid),
+                with_abstract=sum(1 for r in records if r.abstract),
+            ))
+    return results
+
+
+def _refuse_reimport(conn: sqlite3.Connection, path: Path, data_hash: str, seen: dict[str, Path]) -> None:
+    earlier = find_by_sha256(conn, data_hash)
+    if earlier:
+        raise CartsleError(
+            f"this content was imported before as search {earlier.id} ({earlier.file_name}, "
+            f"{earlier.database}, {earlier.imported_at}); use --force to import it again",
+            file=path,
+        )
+    if data_hash in seen:
+        raise CartsleError(f"same content as {seen[data_hash]} given in this call; use --force to import both", file=path)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    except OSError as error:
+        raise CartsleError(f"cannot read: {error.strerror}", file=path) from error
+    return digest.hexdigest()

@@ -1,0 +1,75 @@
+"""Schema versions and the migrations between them.
+
+The schema version lives in SQLite's ``user_version``. Migration ``n`` takes a review from
+version ``n - 1`` to ``n``; they run in order when a review is opened. A review written by a newer
+cartsle (a version above :data:`SCHEMA_VERSION`) is refused rather than risked.
+
+Version 1 is the first released schema: the SQL files in ``schema/``, one per pipeline stage,
+applied in the order of :data:`INITIAL_SCHEMA_FILES`. Later changes are new entries in
+:data:`MIGRATIONS`, never edits of a released file.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from importlib import resources
+from pathlib import Path
+
+from cartsle_cli.errors import CartsleError
+
+INITIAL_SCHEMA_FILES = ("core.sql", "dedup.sql", "screening.sql", "extraction.sql")
+
+
+def _schema_sql(name: str) -> str:
+    return resources.files("cartsle_cli.store").joinpath("schema", name).read_text("utf-8")
+
+
+def _initial_schema() -> str:
+    return "\n".join(_schema_sql(name) for name in INITIAL_SCHEMA_FILES)
+
+
+# Each entry returns the SQL that takes the schema one version up.
+MIGRATIONS: list[Callable[[], str]] = [_initial_schema]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    return conn.execute("PRAGMA user_version").fetchone()[0]
+
+
+def migrate(conn: sqlite3.Connection, path: Path) -> None:
+    """Bring the review at ``path`` up to :data:`SCHEMA_VERSION`, each step in one transaction."""
+    version = schema_version(conn)
+    if version > SCHEMA_VERSION:
+        raise CartsleError(
+            f"this review was written by a newer cartsle (schema {version}, this cartsle knows "
+            f"up to {SCHEMA_VERSION}); upgrade cartsle to open it",
+            file=path,
+        )
+    for number in range(version + 1, SCHEMA_VERSION + 1):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            if schema_version(conn) < number:  # another process may have migrated meanwhile
+                # Statement by statement: executescript would commit half-way.
+                for statement in split_statements(MIGRATIONS[number - 1]()):
+                    conn.execute(statement)
+                conn.execute(f"PRAGMA user_version = {number}")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+
+def split_statements(sql: str) -> list[str]:
+    """Split an SQL script into complete statements."""
+    statements, current = [], ""
+    for line in sql.splitlines(keepends=True):
+        current += line
+        if sqlite3.complete_statement(current):
+            if current.strip():
+                statements.append(current.strip())
+            current = ""
+    if current.strip():
+        statements.append(current.strip())
+    return statements

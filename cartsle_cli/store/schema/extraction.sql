@@ -1,0 +1,1 @@
+-- Extraction: study rows and patient rows loaded by `cartsle extract load`.

@@ -1,0 +1,1 @@
+-- Screening: decisions with their history, reasons, studies and their reports.

@@ -1,0 +1,44 @@
+"""Shared test helpers: paths to ../shared and a CLI runner."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from cartsle_cli.cli.main import app
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+
+
+@pytest.fixture
+def shared() -> Path:
+    if not SHARED.is_dir():
+        pytest.skip("../shared is not beside the repository")
+    return SHARED
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    return tmp_path / "review.db"
+
+
+class Cli:
+    """Runs `cartsle ...` in-process, against one review file."""
+
+    def __init__(self, db: Path) -> None:
+        self.db = db
+        self.runner = CliRunner()
+
+    def __call__(self, *args: str, ok: bool = True, input: str | None = None):
+        result = self.runner.invoke(app, [*map(str, args), "--db", str(self.db)], input=input)
+        if ok and result.exit_code != 0:
+            raise AssertionError(f"cartsle {' '.join(map(str, args))} failed ({result.exit_code}):\n{result.output}\n{result.exception!r}")
+        return result
+
+
+@pytest.fixture
+def cli(db: Path) -> Cli:
+    return Cli(db)

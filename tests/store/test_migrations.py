@@ -1,0 +1,44 @@
+import sqlite3
+
+import pytest
+
+from cartsle_cli.errors import CartsleError
+from cartsle_cli.store import open_review, transaction
+from cartsle_cli.store.migrations import SCHEMA_VERSION
+
+
+def test_new_review_gets_current_schema_wal_and_foreign_keys(db):
+    conn = open_review(db)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")}
+    assert {"searches", "records", "active_records", "record_clusters", "unique_records"} <= tables
+
+
+def test_review_from_newer_cartsle_is_refused_untouched(db):
+    raw = sqlite3.connect(db)
+    raw.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    raw.close()
+    with pytest.raises(CartsleError, match="newer cartsle"):
+        open_review(db)
+    raw = sqlite3.connect(db)
+    assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION + 1
+    assert raw.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0
+
+
+def test_failed_transaction_keeps_nothing(db):
+    conn = open_review(db)
+    with pytest.raises(RuntimeError):
+        with transaction(conn):
+            conn.execute(
+                "INSERT INTO searches (database, format, file_name, sha256, imported_at, record_count)"
+                " VALUES ('PubMed', 'medline', 'a.nbib', 'x', 'now', 0)"
+            )
+            raise RuntimeError("killed half-way")
+    assert conn.execute("SELECT count(*) FROM searches").fetchone()[0] == 0
+
+
+def test_missing_review_is_a_clear_error(tmp_path):
+    with pytest.raises(CartsleError, match="no review here"):
+        open_review(tmp_path / "absent.db", create=False)
