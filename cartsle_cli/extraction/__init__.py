@@ -1,0 +1,1 @@
+"""Extraction: the studies and patients files a reviewer fills in, validated and stored."""
