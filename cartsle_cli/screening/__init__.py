@@ -1,0 +1,1 @@
+"""Title/abstract screening: decisions and history, agreement, ranking model, simulation, PRISMA counts."""
