@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from cartsle_cli import __version__
-from cartsle_cli.cli import dedup, demo, extract, import_cmd, pool, report, screen, searches, status
+from cartsle_cli.cli import backup, dedup, demo, extract, import_cmd, pool, report, screen, searches, status
 from cartsle_cli.cli.common import group
 
 app = group(
@@ -27,6 +27,7 @@ for name, command in report.top_level_commands.items():
     app.command(name)(command)
 for name, command in demo.top_level_commands.items():
     app.command(name)(command)
+app.command("backup")(backup.backup_command)
 
 
 def _version(value: bool) -> None:
