@@ -20,11 +20,11 @@ def _add_searches(conn, count, start=0):
 def test_backup_is_a_consistent_copy_while_another_process_writes(db, tmp_path):
     conn = open_review(db)
     _add_searches(conn, 50)
-    writer = open_review(db)
-    thread = threading.Thread(target=_add_searches, args=(writer, 200, 50))
+    thread = threading.Thread(target=lambda: _add_searches(open_review(db), 200, 50))
     thread.start()
     target = backup_review(conn, tmp_path / "copy.db", pages_per_step=1)
     thread.join()
+    assert conn.execute("SELECT count(*) FROM searches").fetchone()[0] == 250  # the writer really wrote
     copy = sqlite3.connect(target)
     assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     names = [row[0] for row in copy.execute("SELECT file_name FROM searches ORDER BY id")]
