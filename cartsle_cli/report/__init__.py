@@ -1,0 +1,1 @@
+"""Reports: the review's results as CSV, Markdown, HTML and JSON, with figures."""
