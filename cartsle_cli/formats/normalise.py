@@ -47,3 +47,73 @@ def squash(value: str | None) -> str | None:
         return None
     text = " ".join(value.split())
     return text or None
+
+
+# --- authors and pages (added for the CSV and BibTeX readers; usable by any reader) ---
+
+_INITIALS = re.compile(r"^(?:[A-Z]\.?-?){1,4}$")
+_SUFFIX = re.compile(r"^(?:Jr|Sr|II|III|IV|2nd|3rd)\.?$")
+_NO_AUTHOR = re.compile(r"^\[?(?:no author name available|anonymous|anon\.?)\]?$", re.IGNORECASE)
+_AND = re.compile(r"\s+and\s+")
+_DASHES = re.compile(r"\s*[\u2010\u2011\u2012\u2013\u2014\u2212-]+\s*")
+
+
+def family_given(name: str) -> str | None:
+    """One author as "Family, Given": "Griffin DK" -> "Griffin, DK", "Liu F." -> "Liu, F.".
+
+    A name that already has a comma ("Bywater, T") or whose last word is not initials (a full
+    "Given Family" name, a group author) is kept as written, squashed.
+    """
+    text = squash(name)
+    if not text or _NO_AUTHOR.match(text):
+        return None
+    if "," in text or " " not in text:
+        return text
+    family, last = text.rsplit(" ", 1)
+    if _INITIALS.match(last):
+        return f"{family}, {last}"
+    return text
+
+
+def split_authors(text: str | None) -> list[str]:
+    """An author string as a list: "A and B" (BibTeX), "A; B" (Scopus, Cochrane, WoS) or the
+    comma lists of PubMed and Embase ("Griffin DK, Larkin DM", "Liu R., Adler D.G.").
+
+    In a comma list a piece that is not "Family Initials" (such as "III" in "Thompson F.R., III")
+    belongs to the name before it; "Family, Given" alone (one comma) is one author.
+    """
+    text = squash(text)
+    if not text:
+        return []
+    if _AND.search(text):
+        pieces = _AND.split(text)
+    elif ";" in text:
+        pieces = text.split(";")
+    else:
+        pieces = _comma_list(text)
+    return [name for name in map(family_given, pieces) if name]
+
+
+def _comma_list(text: str) -> list[str]:
+    pieces = [piece.strip() for piece in text.split(",") if piece.strip()]
+    if len(pieces) == 2 and " " not in pieces[0]:
+        return [text]  # "Family, Given": one author
+    names: list[str] = []
+    for piece in pieces:
+        # "Thompson F.R., III" and "Smith, J, Jones, K": the piece finishes the name before it
+        finishes = _SUFFIX.match(piece) or (
+            " " not in piece and _INITIALS.match(piece) and names and " " not in names[-1] and "," not in names[-1]
+        )
+        if names and finishes:
+            names[-1] = f"{names[-1]}, {piece}"
+        else:
+            names.append(piece)
+    return names
+
+
+def pages_of(first: str | None, last: str | None = None) -> str | None:
+    """A page range with an ASCII hyphen: ("1279", "1297") or "1279‐1297" (U+2010) -> "1279-1297"."""
+    first, last = squash(first), squash(last)
+    if first and last and last != first:
+        first = f"{first}-{last}"
+    return _DASHES.sub("-", first) if first else None
