@@ -1,0 +1,7 @@
+"""Statistics on plain numbers, arrays and frames: no SQLite, no terminal.
+
+``proportions`` (one proportion with exact and score intervals), ``transforms`` and
+``random_effects`` (inverse-variance meta-analysis), ``glmm`` (binomial-normal model),
+``meta_proportions`` (the entry point that names each method), ``descriptive`` and
+``efficacy`` (patient-level SLEDAI), ``safety`` (study-level adverse events).
+"""
