@@ -3,7 +3,13 @@
 ``studies.csv`` has one row per included study; ``patients.csv`` one row per patient and month
 (long format). A column is (name, type, required, description). Types: ``text``, ``int`` (a
 whole number, blank when not reported), ``float``, ``choice:a|b``. Counts are patients, never
-events (a patient with two infections counts once).
+events (a patient with two infections counts once). Every number is at least ``minimum`` (0 unless
+said otherwise: counts, times and lab values are never negative) and at most ``maximum``.
+
+Grades: leave all of an outcome's grade columns blank when the study does not report grades; once
+one is filled, blank grades count as 0 and the grades must add up to the "any" count
+(:data:`GRADED_OUTCOMES`). A sub-count is never larger than its parent (:data:`SUBCOUNTS`), and
+no count is larger than ``n_treated``.
 """
 
 from __future__ import annotations
@@ -17,15 +23,17 @@ class Column:
     type: str
     required: bool
     description: str
+    minimum: float = 0
+    maximum: float | None = None
 
 
 STUDY_COLUMNS: tuple[Column, ...] = (
     Column("study_id", "text", True, "the included study's id as `cartsle screen studies` lists it"),
     Column("first_author", "text", True, "family name of the first author of the main report"),
-    Column("year", "int", True, "year of the main report"),
+    Column("year", "int", True, "year of the main report", minimum=1950, maximum=2100),
     Column("design", "text", False, "e.g. case series, phase 1 trial, case report"),
     Column("country", "text", False, "where patients were treated"),
-    Column("n_treated", "int", True, "patients who received CAR T cells"),
+    Column("n_treated", "int", True, "patients who received CAR T cells", minimum=1),
     Column("product", "text", False, "CAR product name or construct"),
     Column("target", "text", True, "antigen target: CD19, CD19-BCMA, BCMA, ... (others allowed)"),
     Column("origin", "choice:autologous|allogeneic", True, "source of the CAR T cells"),
@@ -60,9 +68,28 @@ PATIENT_COLUMNS: tuple[Column, ...] = (
     Column("study_id", "text", True, "the study, as in studies.csv"),
     Column("patient_id", "text", True, "the patient's label within the study (e.g. P1)"),
     Column("month", "float", True, "months after infusion; 0 = baseline"),
-    Column("sledai", "int", True, "SLEDAI-2K score, 0-105"),
+    Column("sledai", "int", True, "SLEDAI-2K score, 0-105", maximum=105),
     Column("anti_dsdna", "float", False, "anti-dsDNA titre (IU/mL)"),
     Column("c3", "float", False, "C3 (g/L)"),
     Column("c4", "float", False, "C4 (g/L)"),
     Column("prednisone_mg", "float", False, "prednisone-equivalent dose (mg/day)"),
+)
+
+# The "any" count of each graded outcome and its ASTCT grade columns.
+GRADED_OUTCOMES: dict[str, tuple[str, ...]] = {
+    "crs_any": ("crs_g1", "crs_g2", "crs_g3", "crs_g4"),
+    "icans_any": ("icans_g1", "icans_g2", "icans_g3", "icans_g4"),
+}
+
+# Sub-count -> the count it is a part of ("of those ...").
+SUBCOUNTS: dict[str, str] = {
+    "infections_severe": "infections",
+    "dsdna_decreased": "dsdna_measured",
+    "dsdna_normalised": "dsdna_measured",
+    "complement_normalised": "complement_measured",
+}
+
+# Columns counting patients of the study: none may exceed n_treated.
+COUNT_COLUMNS: tuple[str, ...] = tuple(
+    column.name for column in STUDY_COLUMNS if column.type == "int" and column.name not in ("year", "n_treated")
 )
