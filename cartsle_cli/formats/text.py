@@ -1,9 +1,12 @@
-"""Turning an export's bytes into text: encodings, byte-order marks, binary and empty files."""
+"""Turning an export's bytes into text (encodings, byte-order marks, binary and empty files), and
+the line and tag handling that the tagged formats (RIS, MEDLINE, Ovid, Web of Science) share."""
 
 from __future__ import annotations
 
 import codecs
 import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from charset_normalizer import from_bytes
@@ -79,3 +82,76 @@ def lines(text: str) -> list[str]:
 
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+# --- tagged exports (RIS, MEDLINE, Ovid, Web of Science): lines into tag -> values ---
+
+def unify_line_breaks(text: str) -> str:
+    """The text with CRLF and bare CR turned into LF, so records can be cut with plain string
+    operations; ``lines`` and this agree on where every line ends."""
+    if "\r" not in text:
+        return text
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+@dataclass(frozen=True)
+class TagRules:
+    """How one tagged format writes a value that runs over more than one line.
+
+    ``split_tag(line)`` gives ``(tag, value)`` for a tag line, else None. ``continuation(line)``
+    gives the text a continuation line adds, or None when the line cannot continue a value
+    (garbage inside a record). Continuation text becomes a new value of the tags in
+    ``list_tags`` (one author or keyword per line) and is joined with a space to the value of
+    any other tag. ``closed_tags`` take no continuation (``TY``, ``PMID``...).
+    """
+
+    split_tag: Callable[[str], tuple[str, str] | None]
+    continuation: Callable[[str], str | None]
+    list_tags: frozenset[str] = frozenset()
+    closed_tags: frozenset[str] = frozenset()
+
+
+def collect_fields(record_lines: Sequence[str], first_line: int, rules: TagRules, path: str | Path) -> dict[str, list[str]]:
+    """Every tag of one record with all its values in file order (unknown tags included).
+
+    Blank lines are skipped; a line that is neither a tag nor a continuation raises a one-line
+    :class:`CartsleError` naming the file and the line.
+    """
+    fields: dict[str, list[str]] = {}
+    values: list[str] | None = None
+    tag = ""
+    for offset, line in enumerate(record_lines):
+        tagged = rules.split_tag(line)
+        if tagged is not None:
+            tag, value = tagged
+            values = fields.get(tag)
+            if values is None:
+                values = fields[tag] = []
+            values.append(value)
+            continue
+        if not line.strip():
+            continue
+        more = rules.continuation(line)
+        if more is None or values is None or tag in rules.closed_tags:
+            raise CartsleError(f"neither a tag line nor a continuation of one: {line.strip()[:60]!r}", file=path, line=first_line + offset)
+        if not values[-1]:
+            values[-1] = more
+        elif tag in rules.list_tags:
+            values.append(more)
+        else:
+            values[-1] = f"{values[-1]} {more}"
+    return fields
+
+
+def first(fields: dict[str, list[str]], *tags: str) -> str | None:
+    """The first non-empty value of the first of ``tags`` that has one."""
+    for tag in tags:
+        for value in fields.get(tag, ()):
+            if value:
+                return value
+    return None
+
+
+def every(fields: dict[str, list[str]], *tags: str) -> list[str]:
+    """All non-empty values of ``tags``, tag by tag."""
+    return [value for tag in tags for value in fields.get(tag, ()) if value]
