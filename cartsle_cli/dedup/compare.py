@@ -1,0 +1,220 @@
+"""Compare: the verdict on one candidate pair, with its reason.
+
+Rules in order, each cheap before it is fuzzy:
+
+1. Different kinds never merge: an erratum, retraction notice, comment or reply is not the article;
+   a conference abstract or preprint with a close title and the same first author is linked as
+   another report of the study (verdict ``report``), not merged.
+2. Conflicting strong evidence keeps apart: different DOIs, different PMIDs, different part numbers,
+   years two or more apart, different first pages in the same volume.
+3. A shared DOI or PMID merges only when the titles agree too (conference abstracts printed in one
+   supplement share its DOI); with differing titles it is at most a pair for a person.
+4. Otherwise titles are compared with rapidfuzz's normalised Indel similarity and the decision
+   weighs first author, journal (abbreviations allowed), volume, issue and first page.
+
+``same`` pairs are merged automatically, ``review`` pairs (the grey band) go to a person.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from cartsle_cli.dedup.kinds import REPORT_KINDS, Kind
+from cartsle_cli.dedup.normalise import Prepared
+
+SAME = "same"
+REVIEW = "review"
+REPORT = "report"
+
+# A shorter title that starts the longer one is a truncated copy only when this long (characters
+# of the folded title without spaces): short titles ("Stroke") start many others.
+MIN_TRUNCATED = 40
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    verdict: str  # SAME, REVIEW or REPORT
+    score: float  # 0..1, for ordering merges and the review queue
+    reason: str
+
+
+def compare(a: Prepared, b: Prepared) -> Verdict | None:
+    """The verdict on a pair, or None when they are different records."""
+    title = fuzz.ratio(a.title, b.title) / 100
+    truncated = _truncated(a.title_key, b.title_key)
+    if a.kind != b.kind:
+        return _other_report(a, b, max(title, 1.0 if truncated else 0.0))
+    conflict = hard_conflict(a, b)
+    if conflict:
+        return None
+    same_id = (a.doi is not None and a.doi == b.doi) or (a.pmid is not None and a.pmid == b.pmid)
+    if same_id:
+        if title >= 0.9 or truncated:
+            return Verdict(SAME, 1.0, "same DOI or PMID and title")
+        if title >= 0.7:
+            return Verdict(REVIEW, title, "same DOI or PMID, titles differ")
+        return None
+    return _by_fields(a, b, title, truncated)
+
+
+def hard_conflict(a: Prepared, b: Prepared) -> str | None:
+    """Why two records can never be one (also checked when clusters join), or None."""
+    if a.kind != b.kind and not (_report_and_article(a, b) and same_printing(a, b)):
+        return f"{a.kind.value} and {b.kind.value}"
+    if a.doi and b.doi and a.doi != b.doi:
+        return "different DOIs"
+    if a.pmid and b.pmid and a.pmid != b.pmid:
+        return "different PMIDs"
+    if a.part != b.part:
+        return "different parts"
+    if a.year and b.year and abs(a.year - b.year) >= 2:
+        return "years two or more apart"
+    if a.volume and a.volume == b.volume and pages_agree(a, b) is False:
+        return "different pages in the same volume"
+    return None
+
+
+def _by_fields(a: Prepared, b: Prepared, title: float, truncated: bool) -> Verdict | None:
+    first_author = _first_author(a, b)
+    if first_author is False and title < 0.97:
+        return None
+    journal = journals_agree(a.journal, b.journal)
+    volume = _equal(a.volume, b.volume)
+    page = pages_agree(a, b)
+    issue = _equal(a.issue, b.issue)
+    support = sum(1 for agree in (journal, volume, page, issue) if agree)
+    # Issue numbers are often wrong in exports: they count against only when nothing else agrees.
+    against = sum(1 for agree in (volume, page, journal) if agree is False) + (issue is False and not (volume and page))
+    year_gap = abs(a.year - b.year) if a.year and b.year else None
+    numbers_differ = a.numbers != b.numbers and not truncated
+    score = round(0.6 * max(title, 0.95 if truncated else 0) + 0.1 * support + 0.1 * bool(first_author), 3)
+    if numbers_differ:
+        return Verdict(REVIEW, score, "titles differ in a number") if title >= 0.9 and first_author else None
+    certain = first_author is not False and against == 0 and year_gap in (0, None)
+    if certain and title >= 0.95 and (support >= 1 or (title >= 0.99 and first_author)):
+        return Verdict(SAME, score, "same title, authors and source")
+    if certain and first_author and title >= 0.85 and page and (volume or journal):
+        return Verdict(SAME, score, "close title, same authors, volume and pages")
+    if truncated and first_author and year_gap == 0 and page and against == 0:
+        return Verdict(SAME, score, "truncated title, same authors, year and pages")
+    if year_gap == 1 and title >= 0.95 and first_author and page and volume:
+        return Verdict(SAME, score, "same title, authors and pages, year off by one")
+    if title >= 0.85 and (first_author or support >= 2):
+        return Verdict(REVIEW, score, _review_reason(year_gap, against, truncated))
+    if truncated and (first_author or support >= 2):
+        return Verdict(REVIEW, score, "truncated title")
+    if title >= 0.6 and first_author and page and volume and year_gap == 0:
+        return Verdict(REVIEW, score, "same authors, volume and pages, titles differ")
+    return None
+
+
+def _other_report(a: Prepared, b: Prepared, title: float) -> Verdict | None:
+    if not _report_and_article(a, b):
+        return None  # a notice about the article: a different publication
+    if title < 0.85 or _first_author(a, b) is False:
+        return None
+    if same_printing(a, b) and not hard_conflict(a, b):
+        # One database did not mark the abstract as one: the same printing, not a later article.
+        return Verdict(SAME, round(title, 3), "same title, year, volume and pages; one not marked as an abstract")
+    names = " and ".join(sorted(kind.value for kind in (a.kind, b.kind)))
+    return Verdict(REPORT, round(title, 3), f"{names}: possibly reports of one study")
+
+
+def _report_and_article(a: Prepared, b: Prepared) -> bool:
+    kinds = {a.kind, b.kind}
+    return bool(kinds & REPORT_KINDS) and kinds <= REPORT_KINDS | {Kind.ARTICLE}
+
+
+def same_printing(a: Prepared, b: Prepared) -> bool:
+    """Same year, volume and pages: one printed item, whatever type each database gave it."""
+    return a.year == b.year and a.volume is not None and a.volume == b.volume and bool(pages_agree(a, b))
+
+
+def _review_reason(year_gap: int | None, against: int, truncated: bool) -> str:
+    if year_gap == 1:
+        return "close title, year off by one"
+    if against:
+        return "close title, volume, issue, pages or journal differ"
+    if truncated:
+        return "truncated title"
+    return "close title"
+
+
+def _truncated(a: str, b: str) -> bool:
+    short, long = (a, b) if len(a) <= len(b) else (b, a)
+    return len(short) >= MIN_TRUNCATED and short != long and long.startswith(short)
+
+
+def _first_author(a: Prepared, b: Prepared) -> bool | None:
+    """Whether the authors agree: the same first author (allowing a typo or one part of a double
+    family name), or, when one database swapped a name's order or listed a group first, most of
+    the other authors the same. None when either has no authors."""
+    if not a.authors or not b.authors:
+        return None
+    if _same_name(a.authors[0], b.authors[0]):
+        return True
+    if a.authors[0] in b.first_author_words or b.authors[0] in a.first_author_words:
+        return True  # "Wu, Ching-yi" written "Ching-yi, Wu"
+    rest_a, rest_b = set(a.authors[1:10]), set(b.authors[1:10])
+    shared = len(rest_a & rest_b)
+    return shared >= 2 and shared >= 0.7 * min(len(rest_a), len(rest_b))
+
+
+def _same_name(a: str, b: str) -> bool:
+    if a == b or fuzz.ratio(a, b) >= 85:
+        return True
+    short, long = (a, b) if len(a) <= len(b) else (b, a)
+    return len(short) >= 4 and (long.endswith(short) or long.startswith(short))
+
+
+def pages_agree(a: Prepared, b: Prepared) -> bool | None:
+    """Same first page, or overlapping plain page ranges; False only when both are plain numeric
+    ranges that do not overlap (exports garble supplement pages and e-locators: "Suppl-29", "t-20"),
+    None when that cannot be told."""
+    if a.first_page and a.first_page == b.first_page:
+        return True
+    if a.page_range and b.page_range:
+        (first_a, last_a), (first_b, last_b) = a.page_range, b.page_range
+        if first_a <= last_b and first_b <= last_a:
+            return True
+        if str(last_a).endswith(str(last_b)) or str(last_b).endswith(str(last_a)):
+            return None  # "125-128" garbled to "2-8"
+        return False
+    return None
+
+
+def _equal(a: str | None, b: str | None) -> bool | None:
+    if a is None or b is None:
+        return None
+    return a == b
+
+
+def journals_agree(a: tuple[str, ...], b: tuple[str, ...]) -> bool | None:
+    """Whether two folded journal names are the same journal, one maybe abbreviated
+    ("j clin oncol" and "journal clinical oncology"); None when one is missing."""
+    if not a or not b:
+        return None
+    if a == b:
+        return True
+    short, long = (a, b) if len(a) <= len(b) else (b, a)
+    position = 0
+    for word in short:
+        while position < len(long) and not long[position].startswith(word):
+            position += 1
+        if position == len(long):
+            break
+        position += 1
+    else:
+        return True
+    if "".join(long).startswith("".join(short)):
+        return True  # "zhongguo zhenjiu" and "zhongguo zhen jiu"
+    if _acronym(a[0], b) or _acronym(b[0], a):
+        return True
+    return fuzz.ratio(" ".join(a), " ".join(b)) >= 90
+
+
+def _acronym(word: str, words: tuple[str, ...]) -> bool:
+    """"bmj" for "british medical journal", "bjog" for "british journal obstetrics gynaecology"."""
+    return 3 <= len(word) <= 6 and len(words) >= 3 and "".join(w[0] for w in words).startswith(word)

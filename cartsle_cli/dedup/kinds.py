@@ -1,0 +1,89 @@
+"""What kind of publication a record is, for the traps a reviewer knows.
+
+An erratum, corrigendum, retraction notice, comment or reply shares its title with the article it
+is about but is a different publication; a conference abstract and a preprint are other reports of
+the same study as the journal article, not copies of it. The matcher never merges two records of
+different kinds (see :mod:`cartsle_cli.dedup.compare`).
+"""
+
+from __future__ import annotations
+
+import re
+from enum import Enum
+
+
+class Kind(str, Enum):
+    ARTICLE = "article"
+    CONFERENCE = "conference abstract"
+    PREPRINT = "preprint"
+    ERRATUM = "erratum"
+    RETRACTION = "retraction notice"
+    COMMENT = "comment"
+    REPLY = "reply"
+
+
+# Kinds that are another report of the same study, not a notice about it.
+REPORT_KINDS = {Kind.CONFERENCE, Kind.PREPRINT}
+
+_ERRATUM_TITLE = re.compile(
+    r"^\W*(erratum|errata|corrigend(um|a)|correction|published erratum)\b\s*([:.\-\[(]|$|to\b|in\b|regarding\b)",
+    re.IGNORECASE,
+)
+_RETRACTION_TITLE = re.compile(
+    r"^\W*(retraction|notice of retraction|retraction notice|expression of concern)\b", re.IGNORECASE
+)
+_REPLY_TITLE = re.compile(
+    r"^\W*(reply|in reply|response|authors?'? (reply|response)|the authors? reply)\b\s*([:.\-]|$|to\b|from\b)",
+    re.IGNORECASE,
+)
+_COMMENT_TITLE = re.compile(
+    r"^\W*(re|comment|comments|commentary)\b\s*(:|on\b|to\b|regarding\b)", re.IGNORECASE
+)
+_CONFERENCE_TYPE = re.compile(r"conference|congress|meeting|proceedings|inproceedings|abstract", re.IGNORECASE)
+# Not "abstracts": "Dissertation Abstracts International" prints theses.
+_CONFERENCE_JOURNAL = re.compile(r"\b(congress|conference|meeting|symposium)\b", re.IGNORECASE)
+_PREPRINT_JOURNAL = re.compile(
+    r"\b(medrxiv|biorxiv|arxiv|chemrxiv|psyarxiv|ssrn|research square|preprints?|authorea)\b", re.IGNORECASE
+)
+# bioRxiv/medRxiv, Research Square, SSRN, arXiv, Preprints.org, PsyArXiv, Authorea.
+_PREPRINT_DOI = re.compile(
+    r"^10\.(1101/(\d{4}\.\d{2}\.\d{2}\.)?\d{6,}|21203/rs\.|2139/ssrn\.|48550/arxiv\.|20944/preprints|31234/osf\.io|22541/au\.)"
+)
+_PART = re.compile(r"\bpart (\d+|[ivx]+|one|two|three|four|five|[a-d])\b")
+_PART_WORDS = {"one": "1", "two": "2", "three": "3", "four": "4", "five": "5",
+               "i": "1", "ii": "2", "iii": "3", "iv": "4", "v": "5", "vi": "6", "vii": "7", "viii": "8"}
+
+
+def kind_of(
+    title: str | None,
+    publication_type: str | None,
+    journal: str | None,
+    doi: str | None,
+    issue: str | None = None,
+) -> Kind:
+    """The kind of publication, from the title's first words, the type the database gave, the
+    journal and the DOI prefix. Anything not recognised is an article."""
+    title = title or ""
+    types = (publication_type or "").lower()
+    if "erratum" in types or "correction" in types or _ERRATUM_TITLE.search(title):
+        return Kind.ERRATUM
+    if "retraction of publication" in types or "retraction notice" in types or _RETRACTION_TITLE.search(title):
+        return Kind.RETRACTION
+    if _REPLY_TITLE.search(title):
+        return Kind.REPLY
+    if "comment" in types or _COMMENT_TITLE.search(title):
+        return Kind.COMMENT
+    if "preprint" in types or _PREPRINT_JOURNAL.search(journal or "") or _PREPRINT_DOI.search((doi or "").lower()):
+        return Kind.PREPRINT
+    if _CONFERENCE_TYPE.search(types) or _CONFERENCE_JOURNAL.search(journal or ""):
+        return Kind.CONFERENCE
+    return Kind.ARTICLE
+
+
+def part_of(folded_title: str) -> str | None:
+    """The part number of a folded title ("part ii" -> "2"), or None."""
+    match = _PART.search(folded_title)
+    if not match:
+        return None
+    word = match.group(1)
+    return _PART_WORDS.get(word, word)

@@ -1,0 +1,119 @@
+"""Merge: each cluster keeps its most complete record, with missing fields filled from the others.
+
+The kept record is the one with most fields filled (an abstract counts extra, since screening reads
+it), ties going to the earliest imported. Each field still empty in it takes the first value found
+in the other records, in order of their completeness; ``filled_from`` says which record gave it.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from cartsle_cli.errors import CartsleError
+
+MERGED_FIELDS = (
+    "title", "abstract", "authors", "year", "journal", "volume", "issue", "pages", "doi", "pmid",
+    "accession", "language", "publication_type",
+)
+
+
+@dataclass(frozen=True)
+class Source:
+    record_id: int
+    search_id: int
+    database: str
+    file_name: str
+    source_id: str | None
+
+
+@dataclass
+class MergedRecord:
+    """A cluster as one record: the kept record's fields, gaps filled, and where each came from."""
+
+    cluster_id: int  # the kept record's id
+    title: str | None = None
+    abstract: str | None = None
+    authors: list[str] = field(default_factory=list)
+    year: int | None = None
+    journal: str | None = None
+    volume: str | None = None
+    issue: str | None = None
+    pages: str | None = None
+    doi: str | None = None
+    pmid: str | None = None
+    accession: str | None = None
+    language: str | None = None
+    publication_type: str | None = None
+    filled_from: dict[str, int] = field(default_factory=dict)
+    sources: list[Source] = field(default_factory=list)
+
+
+def completeness(row: Mapping[str, Any]) -> int:
+    filled = sum(1 for name in MERGED_FIELDS if _filled(row[name]))
+    return filled + (2 if _filled(row["abstract"]) else 0)
+
+
+def kept_record(rows: Sequence[Mapping[str, Any]]) -> Mapping[str, Any]:
+    """The most complete record; the earliest imported (lowest id) on a tie."""
+    return max(rows, key=lambda row: (completeness(row), -row["id"]))
+
+
+def merge_rows(rows: Sequence[Mapping[str, Any]]) -> MergedRecord:
+    """The merged record of one cluster's ``active_records`` rows."""
+    kept = kept_record(rows)
+    others = sorted((row for row in rows if row["id"] != kept["id"]), key=lambda row: (-completeness(row), row["id"]))
+    merged = MergedRecord(cluster_id=kept["id"])
+    for name in MERGED_FIELDS:
+        value, donor = kept[name], kept["id"]
+        if not _filled(value):
+            for row in others:
+                if _filled(row[name]):
+                    value, donor = row[name], row["id"]
+                    merged.filled_from[name] = donor
+                    break
+        setattr(merged, name, json.loads(value) if name == "authors" and isinstance(value, str) else value)
+    return merged
+
+
+def _filled(value: Any) -> bool:
+    return value not in (None, "", "[]")
+
+
+def merged_record(conn: sqlite3.Connection, cluster_id: int) -> MergedRecord:
+    """The merged record of a cluster (or of a unique record, as it is) with every source record.
+
+    ``cluster_id`` is the kept record's id, as ``record_clusters.cluster_id`` and
+    ``unique_records.id`` give it.
+    """
+    row = conn.execute("SELECT * FROM merged_records WHERE cluster_id = ?", (cluster_id,)).fetchone()
+    source_rows = conn.execute(
+        "SELECT r.id, r.search_id, s.database, s.file_name, r.source_id FROM active_records r"
+        " JOIN searches s ON s.id = r.search_id"
+        " LEFT JOIN record_clusters c ON c.record_id = r.id"
+        " WHERE COALESCE(c.cluster_id, r.id) = ? ORDER BY r.id",
+        (cluster_id,),
+    ).fetchall()
+    if not source_rows:
+        raise CartsleError(f"no record {cluster_id} among the active records")
+    if row is None:
+        record = conn.execute("SELECT * FROM active_records WHERE id = ?", (cluster_id,)).fetchone()
+        if record is None:
+            raise CartsleError(f"record {cluster_id} is not the kept record of a cluster")
+        merged = merge_rows([record])
+    else:
+        values = {name: row[name] for name in MERGED_FIELDS}
+        values["authors"] = json.loads(values["authors"])
+        merged = MergedRecord(cluster_id=cluster_id, filled_from={k: int(v) for k, v in json.loads(row["filled_from"]).items()}, **values)
+    merged.sources = [Source(r["id"], r["search_id"], r["database"], r["file_name"], r["source_id"]) for r in source_rows]
+    return merged
+
+
+def merged_row(merged: MergedRecord) -> tuple:
+    """The ``merged_records`` row of a merged record."""
+    values = [json.dumps(merged.authors, ensure_ascii=False) if name == "authors" else getattr(merged, name)
+              for name in MERGED_FIELDS]
+    return (merged.cluster_id, *values, json.dumps(merged.filled_from))

@@ -1,0 +1,162 @@
+"""Normalise: each record reduced to the keys the matcher compares.
+
+Titles are folded to ASCII with anyascii, lower-cased, stripped of HTML entities and tags, of the
+square brackets Embase and MEDLINE put around translated titles and of trailing language tags
+("[Chinese]"), so that the same title spelled by two databases gives the same string.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from anyascii import anyascii
+
+from cartsle_cli.dedup.kinds import Kind, kind_of, part_of
+
+_TAGS = re.compile(r"</?[a-z][a-z0-9]*[^>]*>", re.IGNORECASE)
+# "[Chinese]", "[Review] [33 refs]", "[Erratum appears in ...]", "(author's transl)" at the end.
+_TRAILING_BRACKET = re.compile(r"\s*\.?\s*(\[[^\[\]]*\]|\([^()]{1,40}\))\s*\.?\s*$")
+_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
+_DIGITS = re.compile(r"\d+")
+# anyascii turns Greek letters into Latin ones ("a" for alpha); databases that spell them out
+# write "alpha", so spell them out first.
+_GREEK = {
+    "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "κ": "kappa",
+    "λ": "lambda", "μ": "mu", "τ": "tau", "ω": "omega", "Α": "alpha", "Β": "beta", "Γ": "gamma",
+    "Δ": "delta", "Κ": "kappa",
+}
+_GREEK_PATTERN = re.compile("|".join(_GREEK))
+_TITLE_PREFIXES = re.compile(r"^(retracted( article)?|withdrawn)\s*[:.]\s*", re.IGNORECASE)
+_JOURNAL_STOPWORDS = {"the", "of", "and", "for", "in", "on", "de", "la", "und", "fur", "a"}
+_PAGE = re.compile(r"[a-z]*\d+[a-z]*", re.IGNORECASE)
+_PAGE_RANGE = re.compile(r"^\s*(\d+)\s*(?:[-\u2013]\s*(\d+))?\s*$")
+
+
+@dataclass(slots=True)
+class Prepared:
+    """The matching view of one record: every text folded, every field reduced to its key."""
+
+    id: int
+    title: str  # folded title, words joined by single spaces
+    title_key: str  # the folded title without spaces
+    numbers: str  # the digits of the title, in order ("part 2", "2019 report")
+    authors: tuple[str, ...]  # folded family names, in order
+    first_author_words: frozenset[str]  # every folded word of the first author's whole name
+    year: int | None
+    journal: tuple[str, ...]  # folded journal words without stop words
+    volume: str | None
+    issue: str | None
+    first_page: str | None
+    page_range: tuple[int, int] | None  # plain numeric pages only, last page expanded ("288-97")
+    doi: str | None
+    pmid: str | None
+    kind: Kind
+    part: str | None
+    completeness: int  # how many fields the record has; the kept record has most
+
+
+def fold(text: str | None) -> str:
+    """Text folded to ASCII, lower case, words of letters and digits joined by single spaces."""
+    if not text:
+        return ""
+    text = _GREEK_PATTERN.sub(lambda match: f" {_GREEK[match.group(0)]} ", text)
+    text = anyascii(text).lower().replace("&", " and ")
+    return " ".join(_NOT_ALNUM.split(text)).strip()
+
+
+def clean_title(title: str | None) -> str:
+    """A title without HTML, translation brackets, trailing language tags or "RETRACTED:"."""
+    if not title:
+        return ""
+    text = _TAGS.sub(" ", html.unescape(html.unescape(title))).strip()
+    text = _TITLE_PREFIXES.sub("", text)
+    if text.startswith("[") and text.rstrip(".").endswith("]"):
+        text = text.rstrip(".")[1:-1]  # MEDLINE/Embase: [translated title]
+    while True:
+        stripped = _TRAILING_BRACKET.sub("", text)
+        if stripped == text or len(stripped) < 20:  # keep short titles such as "Reply (2)" whole
+            return text
+        text = stripped
+
+
+def family_name(author: str) -> str:
+    """Folded family name of "Family, Given" (or of "Given Family" when there is no comma)."""
+    if "," in author:
+        family = author.split(",", 1)[0]
+    else:
+        words = author.split()
+        family = words[0] if len(words) > 1 and all(len(w.strip(".")) <= 2 for w in words[1:]) else (words[-1] if words else "")
+    return fold(family).replace(" ", "")
+
+
+_JOURNAL_EXTRAS = re.compile(r"\s*(\([^()]*\)|\[[^\[\]]*\]|[:;=].*$)")
+
+
+def journal_words(journal: str | None) -> tuple[str, ...]:
+    """The journal's folded words without stop words, bracketed parts ("(00392499)", "[Chinese
+    acupuncture]") or subtitles after ":", ";" or "=" ("Stroke; a journal of cerebral circulation")."""
+    main = _JOURNAL_EXTRAS.sub("", journal or "").strip() or journal
+    return tuple(word for word in fold(main).split() if word not in _JOURNAL_STOPWORDS)
+
+
+def first_page(pages: str | None) -> str | None:
+    """The first page, lower case: "288-97" -> "288", "S600-S601" -> "s600", "e1234" -> "e1234"."""
+    if not pages:
+        return None
+    match = _PAGE.search(pages)
+    return match.group(0).lower().lstrip("0") or None if match else None
+
+
+def page_range(pages: str | None) -> tuple[int, int] | None:
+    """First and last page of a plain numeric range, the last expanded: "288-97" -> (288, 297).
+    None for anything else ("S417-S429", "e12724", "Suppl-29"), which is compared by first page only."""
+    match = _PAGE_RANGE.match(pages or "")
+    if not match:
+        return None
+    first, last = match.group(1), match.group(2) or match.group(1)
+    if len(last) < len(first):
+        last = first[: len(first) - len(last)] + last
+    start, end = int(first), int(last)
+    return (start, end) if end >= start else (start, start)
+
+
+def short_value(value: Any) -> str | None:
+    """The first letters-and-digits token of a volume or issue: "108 (Pt 2)" -> "108"."""
+    if value is None:
+        return None
+    match = _PAGE.search(str(value))
+    return match.group(0).lower().lstrip("0") or None if match else None
+
+
+def prepare(row: Mapping[str, Any]) -> Prepared:
+    """The matching view of one ``active_records`` row."""
+    authors_raw = row["authors"]
+    authors = json.loads(authors_raw) if isinstance(authors_raw, str) else list(authors_raw or [])
+    title = fold(clean_title(row["title"]))
+    names = tuple(name for name in (family_name(a) for a in authors) if name)
+    completeness = sum(1 for key in ("title", "abstract", "year", "journal", "volume", "issue", "pages", "doi", "pmid")
+                       if row[key] not in (None, "")) + min(len(authors), 1) + (2 if row["abstract"] else 0)
+    return Prepared(
+        id=row["id"],
+        title=title,
+        title_key=title.replace(" ", ""),
+        numbers="".join(_DIGITS.findall(title)),
+        authors=names,
+        first_author_words=frozenset(fold(authors[0]).split()) if authors else frozenset(),
+        year=row["year"],
+        journal=journal_words(row["journal"]),
+        volume=short_value(row["volume"]),
+        issue=short_value(row["issue"]),
+        first_page=first_page(row["pages"]),
+        page_range=page_range(row["pages"]),
+        doi=(row["doi"] or "").strip().lower() or None,
+        pmid=(str(row["pmid"]).strip() or None) if row["pmid"] else None,
+        kind=kind_of(row["title"], row["publication_type"], row["journal"], row["doi"], row["issue"]),
+        part=part_of(fold(row["title"])),
+        completeness=completeness,
+    )

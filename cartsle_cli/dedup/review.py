@@ -1,0 +1,171 @@
+"""The grey band for a person: pairs to review, decisions in bulk from a CSV file, and undo.
+
+Every decision is stored (see :mod:`cartsle_cli.dedup.decisions`) and the clusters are rebuilt at
+once, so a person's word takes effect now and wins in every later run.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from cartsle_cli.dedup.decisions import record_decision
+from cartsle_cli.dedup.run import rebuild_clusters
+from cartsle_cli.errors import CartsleError
+
+SHOWN_FIELDS = ("title", "authors", "year", "journal", "volume", "issue", "pages", "doi", "pmid", "database")
+PAIR_COLUMNS = ("record_id", "other_record_id", "decision", "score", "reason") + tuple(
+    f"{name}_{side}" for name in SHOWN_FIELDS for side in (1, 2)
+)
+_ANSWERS = {"same": "same", "s": "same", "different": "different", "d": "different", "skip": None, "": None, "k": None}
+
+
+@dataclass(frozen=True)
+class ReviewPair:
+    record_id: int
+    other_record_id: int
+    score: float
+    reason: str
+    record: dict[str, str]  # field -> value as shown, for SHOWN_FIELDS
+    other: dict[str, str]
+
+    def differing(self) -> list[str]:
+        return [name for name in SHOWN_FIELDS if self.record[name] != self.other[name]]
+
+
+def pending_pairs(conn: sqlite3.Connection) -> list[ReviewPair]:
+    """Grey-band pairs no person has decided and no other evidence has already joined, best first."""
+    rows = conn.execute(
+        """
+        SELECT p.record_id, p.other_record_id, p.score, p.reason FROM dedup_pairs p
+        JOIN active_records a ON a.id = p.record_id
+        JOIN active_records b ON b.id = p.other_record_id
+        LEFT JOIN record_clusters ca ON ca.record_id = p.record_id
+        LEFT JOIN record_clusters cb ON cb.record_id = p.other_record_id
+        WHERE p.verdict = 'review'
+          AND NOT EXISTS (SELECT 1 FROM dedup_decisions d
+                          WHERE d.record_id = p.record_id AND d.other_record_id = p.other_record_id)
+          AND (ca.cluster_id IS NULL OR cb.cluster_id IS NULL OR ca.cluster_id != cb.cluster_id)
+        ORDER BY p.score DESC, p.record_id, p.other_record_id
+        """
+    ).fetchall()
+    shown = _shown(conn, {row[0] for row in rows} | {row[1] for row in rows})
+    return [ReviewPair(row[0], row[1], row[2], row[3], shown[row[0]], shown[row[1]]) for row in rows]
+
+
+def count_pending(conn: sqlite3.Connection) -> int:
+    return len(pending_pairs(conn))
+
+
+def _shown(conn: sqlite3.Connection, ids: set[int]) -> dict[int, dict[str, str]]:
+    shown = {}
+    for row in conn.execute(
+        f"SELECT r.*, s.database FROM records r JOIN searches s ON s.id = r.search_id"
+        f" WHERE r.id IN ({', '.join(map(str, sorted(ids)))})"
+    ) if ids else []:
+        values = {name: "" if row[name] is None else str(row[name]) for name in SHOWN_FIELDS}
+        values["authors"] = "; ".join(json.loads(row["authors"]))
+        shown[row["id"]] = values
+    return shown
+
+
+def decide(
+    conn: sqlite3.Connection, record_id: int, other_record_id: int, decision: str, *, reviewer: str | None, how: str
+) -> None:
+    """One person's decision, applied at once; the caller holds the transaction."""
+    record_decision(conn, record_id, other_record_id, decision, reviewer=reviewer, how=how)
+    rebuild_clusters(conn)
+
+
+def export_pairs(conn: sqlite3.Connection, path: Path) -> int:
+    """Write the pending pairs to a CSV file with an empty ``decision`` column; returns the count."""
+    pairs = pending_pairs(conn)
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(PAIR_COLUMNS)
+        for pair in pairs:
+            writer.writerow([pair.record_id, pair.other_record_id, "", pair.score, pair.reason]
+                            + [side[name] for name in SHOWN_FIELDS for side in (pair.record, pair.other)])
+    return len(pairs)
+
+
+@dataclass(frozen=True)
+class BulkDecisions:
+    same: int
+    different: int
+    skipped: int
+
+
+def decide_from_csv(conn: sqlite3.Connection, path: Path, *, reviewer: str | None) -> BulkDecisions:
+    """Apply the ``decision`` column (same, different, or empty/skip) of a pairs CSV file.
+
+    Every row is checked before anything is stored; the caller holds the transaction.
+    """
+    decisions = []
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            reader = csv.DictReader(handle)
+            missing = {"record_id", "other_record_id", "decision"} - set(reader.fieldnames or [])
+            if missing:
+                raise CartsleError(f"missing column {', '.join(sorted(missing))}", file=path, line=1)
+            for row in reader:
+                decisions.append(_parse_row(row, path, reader.line_num))
+    except OSError as error:
+        raise CartsleError(f"cannot read: {error.strerror}", file=path) from error
+    how = f"decide {path.name}"
+    for record_id, other_record_id, decision in decisions:
+        if decision:
+            record_decision(conn, record_id, other_record_id, decision, reviewer=reviewer, how=how)
+    rebuild_clusters(conn)
+    same = sum(1 for d in decisions if d[2] == "same")
+    different = sum(1 for d in decisions if d[2] == "different")
+    return BulkDecisions(same, different, len(decisions) - same - different)
+
+
+def _parse_row(row: dict[str, str], path: Path, line: int) -> tuple[int, int, str | None]:
+    answer = (row.get("decision") or "").strip().lower()
+    if answer not in _ANSWERS:
+        raise CartsleError(f"decision must be same, different or skip, not {answer!r}", file=path, line=line, field="decision")
+    try:
+        return int(row["record_id"]), int(row["other_record_id"]), _ANSWERS[answer]
+    except (TypeError, ValueError):
+        raise CartsleError("record ids must be whole numbers", file=path, line=line, field="record_id") from None
+
+
+def parse_answer(answer: str) -> str | None:
+    """A typed answer (same/s, different/d, skip/k or empty) as a decision; None is skip."""
+    key = answer.strip().lower()
+    if key not in _ANSWERS:
+        raise CartsleError(f"answer same, different or skip, not {answer!r}")
+    return _ANSWERS[key]
+
+
+@dataclass(frozen=True)
+class Undone:
+    record_id: int
+    cluster_id: int
+    separated: list[int]  # records taken apart from each other
+
+
+def undo(conn: sqlite3.Connection, record_id: int, *, reviewer: str | None) -> Undone:
+    """Take a merge back. For a cluster's kept record (its cluster id) the whole cluster is split;
+    for any other member, that record alone leaves its cluster. Recorded as a person's
+    ``different`` decisions, so later runs do not merge them again. The caller holds the transaction.
+    """
+    row = conn.execute("SELECT cluster_id FROM record_clusters WHERE record_id = ?", (record_id,)).fetchone()
+    if row is None:
+        raise CartsleError(f"record {record_id} is not in a cluster: nothing to undo")
+    cluster_id = row[0]
+    members = [r[0] for r in conn.execute("SELECT record_id FROM record_clusters WHERE cluster_id = ? ORDER BY record_id", (cluster_id,))]
+    if record_id == cluster_id:
+        pairs = [(a, b) for n, a in enumerate(members) for b in members[n + 1:]]
+    else:
+        pairs = [(record_id, other) for other in members if other != record_id]
+    for a, b in pairs:
+        record_decision(conn, a, b, "different", reviewer=reviewer, how="undo")
+    rebuild_clusters(conn)
+    separated = members if record_id == cluster_id else [record_id]
+    return Undone(record_id=record_id, cluster_id=cluster_id, separated=separated)

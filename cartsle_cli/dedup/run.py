@@ -1,0 +1,157 @@
+"""One `cartsle dedup` run: normalise -> block -> compare -> cluster -> merge, incrementally.
+
+Pairs the algorithm found are stored (``dedup_pairs``) and never recomputed: a later run compares
+only pairs with at least one record no run has seen, then rebuilds the clusters of all active
+records from the stored pairs and a person's decisions (which always win). Records of a removed
+search drop out of every cluster on the next run.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from cartsle_cli.dedup.block import candidate_pairs
+from cartsle_cli.dedup.cluster import cluster
+from cartsle_cli.dedup.compare import REPORT, SAME, compare, hard_conflict
+from cartsle_cli.dedup.decisions import latest_decisions
+from cartsle_cli.dedup.merge import merge_rows, merged_row
+from cartsle_cli.dedup.normalise import Prepared, prepare
+from cartsle_cli.store.searches import now_utc
+
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
+
+_MATCH_COLUMNS = ("id", "title", "authors", "year", "journal", "volume", "issue", "pages", "doi", "pmid",
+                  "publication_type", "abstract")
+
+
+@dataclass(frozen=True)
+class DedupRun:
+    run_id: int
+    records: int
+    new_records: int
+    comparisons: int
+    merged_pairs: int  # certain pairs found this run
+    review_pairs: int  # grey-band pairs found this run
+    report_pairs: int  # possible other reports of one study found this run
+    clusters: int  # clusters of two or more, all runs
+    refused_joins: int  # certain pairs kept apart because their clusters conflict
+
+
+def run_dedup(conn: sqlite3.Connection, *, progress: Progress | None = None) -> DedupRun:
+    """Deduplicate everything imported so far; the caller holds the transaction."""
+    rows = conn.execute(f"SELECT {', '.join(_MATCH_COLUMNS)} FROM active_records ORDER BY id").fetchall()
+    records = _prepare_all(rows, progress)
+    seen = {row[0] for row in conn.execute("SELECT record_id FROM dedup_seen")}
+    is_new = [record.id not in seen for record in records]
+    found, comparisons = _compare_new(records, is_new, progress)
+    run_id = conn.execute(
+        "INSERT INTO dedup_runs (ran_at, records, new_records, comparisons, merged_pairs, review_pairs)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        (now_utc(), len(records), sum(is_new), comparisons,
+         sum(1 for f in found if f[2] == SAME), sum(1 for f in found if f[2] == "review")),
+    ).lastrowid
+    conn.executemany(
+        "INSERT OR REPLACE INTO dedup_pairs (record_id, other_record_id, verdict, score, reason, run_id)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        ((a, b, verdict, score, reason, run_id) for a, b, verdict, score, reason in found),
+    )
+    conn.executemany("INSERT OR IGNORE INTO dedup_seen (record_id, run_id) VALUES (?, ?)",
+                     ((record.id, run_id) for record, new in zip(records, is_new) if new))
+    by_id = {record.id: record for record in records}
+    clusters, refused = rebuild_clusters(conn, by_id)
+    return DedupRun(
+        run_id=run_id, records=len(records), new_records=sum(is_new), comparisons=comparisons,
+        merged_pairs=sum(1 for f in found if f[2] == SAME), review_pairs=sum(1 for f in found if f[2] == "review"),
+        report_pairs=sum(1 for f in found if f[2] == REPORT), clusters=clusters, refused_joins=refused,
+    )
+
+
+def _prepare_all(rows: list[sqlite3.Row], progress: Progress | None) -> list[Prepared]:
+    records = []
+    for n, row in enumerate(rows, 1):
+        records.append(prepare(row))
+        if progress and n % 5000 == 0:
+            progress("normalising", n, len(rows))
+    return records
+
+
+def _compare_new(records: list[Prepared], is_new: list[bool], progress: Progress | None) -> tuple[list[tuple], int]:
+    found = []
+    comparisons = 0
+    for i, j in candidate_pairs(records, is_new):
+        comparisons += 1
+        verdict = compare(records[i], records[j])
+        if verdict is not None:
+            a, b = sorted((records[i].id, records[j].id))
+            found.append((a, b, verdict.verdict, verdict.score, verdict.reason))
+        if progress and comparisons % 20000 == 0:
+            progress("comparing", comparisons, 0)
+    return found, comparisons
+
+
+def rebuild_clusters(conn: sqlite3.Connection, by_id: dict[int, Prepared] | None = None) -> tuple[int, int]:
+    """Recompute clusters, merged records and report links of the active records from the stored
+    pairs and decisions; returns (clusters, refused joins). The caller holds the transaction."""
+    if by_id is None:
+        rows = conn.execute(f"SELECT {', '.join(_MATCH_COLUMNS)} FROM active_records").fetchall()
+        by_id = {row["id"]: prepare(row) for row in rows}
+    decisions = latest_decisions(conn)
+    active = by_id.keys()
+    person_same = [pair for pair, decision in decisions.items() if decision == "same" and pair[0] in active and pair[1] in active]
+    person_different = {pair for pair, decision in decisions.items() if decision == "different"}
+    algorithm_same = [
+        (row[0], row[1]) for row in conn.execute(
+            "SELECT record_id, other_record_id FROM dedup_pairs WHERE verdict = 'same'"
+            " ORDER BY score DESC, record_id, other_record_id")
+        if row[0] in active and row[1] in active and (row[0], row[1]) not in decisions
+    ]
+
+    def conflict(a: int, b: int) -> bool:
+        return hard_conflict(by_id[a], by_id[b]) is not None
+
+    clustering = cluster(person_same, algorithm_same, person_different, conflict)
+    _store_clusters(conn, clustering.clusters)
+    _store_report_links(conn)
+    return len(clustering.clusters), len(clustering.refused)
+
+
+def _store_clusters(conn: sqlite3.Connection, clusters: list[list[int]]) -> None:
+    conn.execute("DELETE FROM record_clusters")
+    conn.execute("DELETE FROM merged_records")
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS dedup_members (record_id INTEGER PRIMARY KEY, cluster INTEGER)")
+    conn.execute("DELETE FROM dedup_members")
+    conn.executemany("INSERT INTO dedup_members VALUES (?, ?)",
+                     ((record, n) for n, members in enumerate(clusters) for record in members))
+    rows_by_cluster: dict[int, list[sqlite3.Row]] = {}
+    for row in conn.execute("SELECT m.cluster, r.* FROM dedup_members m JOIN active_records r ON r.id = m.record_id"):
+        rows_by_cluster.setdefault(row["cluster"], []).append(row)
+    merged = [merge_rows(rows) for rows in rows_by_cluster.values()]
+    conn.executemany(
+        "INSERT INTO record_clusters (record_id, cluster_id) VALUES (?, ?)",
+        ((row["id"], record.cluster_id) for record, rows in zip(merged, rows_by_cluster.values()) for row in rows),
+    )
+    placeholders = ", ".join("?" * len(merged_row(merged[0]))) if merged else ""
+    if merged:
+        conn.executemany(f"INSERT INTO merged_records VALUES ({placeholders})", (merged_row(record) for record in merged))
+    conn.execute("DELETE FROM dedup_members")
+
+
+def _store_report_links(conn: sqlite3.Connection) -> None:
+    """Links between kept records whose members were found to be reports of one study."""
+    conn.execute("DELETE FROM report_links")
+    conn.execute(
+        """
+        INSERT OR IGNORE INTO report_links (record_id, other_record_id, reason)
+        SELECT MIN(ka, kb), MAX(ka, kb), reason FROM (
+            SELECT COALESCE(ca.cluster_id, p.record_id) AS ka, COALESCE(cb.cluster_id, p.other_record_id) AS kb, p.reason
+            FROM dedup_pairs p
+            JOIN active_records a ON a.id = p.record_id
+            JOIN active_records b ON b.id = p.other_record_id
+            LEFT JOIN record_clusters ca ON ca.record_id = p.record_id
+            LEFT JOIN record_clusters cb ON cb.record_id = p.other_record_id
+            WHERE p.verdict = 'report'
+        ) WHERE ka != kb
+        """
+    )
