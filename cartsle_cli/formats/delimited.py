@@ -1,17 +1,214 @@
-"""Reader: delimited (to be written)."""
+"""Reader for CSV and tab-delimited exports: Scopus, PubMed, embase.com, Cochrane CENTRAL, Web of
+Science tab-delimited, and plain CSVs of hand-collected records.
+
+The delimiter (comma, semicolon or tab) is judged from the header row, the layout from its column
+names (:mod:`cartsle_cli.formats.delimited_layouts`). Rows are read with the :mod:`csv` module, one
+pass, so a row keeps its exact text (``raw``) and the file line it starts on, even when a quoted
+abstract runs over several lines. A row with the wrong number of fields, an unterminated quote or
+a year that is not a year is an error naming the file, the line and the column.
+"""
 
 from __future__ import annotations
 
+import csv
+import re
+import sys
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from cartsle_cli.formats.record import ParsedFile
+from cartsle_cli.errors import CartsleError
+from cartsle_cli.formats.delimited_layouts import Layout, citation_parts, column_key, layout_for
+from cartsle_cli.formats.normalise import clean_doi, clean_pmid, pages_of, squash, year_of
+from cartsle_cli.formats.record import ParsedFile, Record
 
 NAME = "delimited"
 
+# Scopus "References" and embase.com index-term cells can pass csv's default 128 KiB field limit.
+csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
+_DELIMITERS = ("\t", ";", ",")
+# First lines of the tagged formats and BibTeX, which also hold commas now and then.
+_NOT_A_HEADER = re.compile(r"^(?:[A-Z][A-Z0-9]{1,3} {0,3}- |(?:FN|VR|PT) |\s*@\w+\s*[{(]|<\d+\. >)")
+_EMBASE_PREAMBLE = re.compile(r'^"?SEARCH QUERY"?[,;\t]', re.IGNORECASE)
+_KEYWORD_SEPARATOR = re.compile(r"\s*;\s*")
+_COMMA = re.compile(r"\s*,\s*")
+# R's write.csv writes NA for a missing value (bibliometrix's Scopus sample); Scopus writes
+# placeholders where a record has no abstract or author.
+_MISSING = frozenset({"NA", "[No abstract available]", "[No author name available]"})
+
 
 def sniff(text: str) -> bool:
-    return False
+    """A header row with at least two columns, which is not a line of a tagged format."""
+    lines = _LINE.findall(text[:65536])
+    start = _header_index(lines)
+    if start is None or _NOT_A_HEADER.match(lines[start]):
+        return False
+    return _delimiter(lines[start]) is not None
 
 
 def read(text: str, path: str | Path) -> ParsedFile:
-    raise NotImplementedError
+    """Every row of the file as a :class:`Record`, in file order."""
+    lines = _LINE.findall(text)
+    start = _header_index(lines)
+    delimiter = _delimiter(lines[start]) if start is not None else None
+    if start is None or delimiter is None:
+        raise CartsleError("no header row with delimited columns: not a CSV export", file=path, line=1)
+    rows = _rows(lines, start, delimiter, path)
+    header_line, header, _ = next(rows)
+    layout = layout_for(header)
+    if layout.tab_unquoted:
+        # WoS tab-delimited text has no quoting: a lone '"' in a title is a character, not a quote
+        rows = _rows(lines, start, delimiter, path, quoting=csv.QUOTE_NONE)
+        next(rows)
+    columns = _Columns(layout, header, path, header_line)
+    records = [columns.record(row, line, raw) for line, row, raw in rows]
+    return ParsedFile(format=layout.format, records=records, database=layout.database)
+
+
+def _header_index(lines: Sequence[str]) -> int | None:
+    """Index of the header line: after leading blank lines and embase.com's search-query preamble
+    (``"SEARCH QUERY","…"``, a line of dashes, an empty line)."""
+    index = _skip_blank(lines, 0)
+    if index < len(lines) and _EMBASE_PREAMBLE.match(lines[index]):
+        while index < len(lines) and lines[index].strip():
+            index += 1
+        index = _skip_blank(lines, index)
+    return index if index < len(lines) else None
+
+
+def _skip_blank(lines: Sequence[str], index: int) -> int:
+    while index < len(lines) and not lines[index].strip():
+        index += 1
+    return index
+
+
+def _delimiter(header: str) -> str | None:
+    counts = {delimiter: header.count(delimiter) for delimiter in _DELIMITERS}
+    best = max(_DELIMITERS, key=lambda delimiter: counts[delimiter])  # ties go to tab, then ';'
+    return best if counts[best] else None
+
+
+def _rows(
+    lines: Sequence[str], start: int, delimiter: str, path: str | Path, quoting: int = csv.QUOTE_MINIMAL
+) -> Iterator[tuple[int, list[str], str]]:
+    """(first line number, cells, verbatim text) for each non-blank row from ``lines[start]`` on."""
+    reader = csv.reader(iter(lines[start:]), delimiter=delimiter, quoting=quoting, strict=True)
+    consumed = start
+    while True:
+        first_line = consumed + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            raise _csv_error(error, path, first_line) from error
+        end = start + reader.line_num
+        raw = "".join(lines[consumed:end]).rstrip("\r\n")
+        consumed = end
+        if any(cell.strip() for cell in row):
+            yield first_line, row, raw
+
+
+def _csv_error(error: csv.Error, path: str | Path, line: int) -> CartsleError:
+    message = str(error)
+    if "unexpected end of data" in message:
+        message = "a quoted field that opens on this line is never closed (unterminated quote)"
+    else:
+        message = f"malformed CSV row: {message}"
+    return CartsleError(message, file=path, line=line)
+
+
+class _Columns:
+    """Where each normalised field sits in this file's header, and how a row becomes a Record."""
+
+    def __init__(self, layout: Layout, header: list[str], path: str | Path, header_line: int) -> None:
+        self.layout = layout
+        self.header = [name.strip() for name in header]
+        self.path = path
+        self.unique_names = len(set(self.header)) == len(self.header)
+        position: dict[str, int] = {}
+        for index, name in enumerate(self.header):
+            position.setdefault(column_key(name), index)
+        self.index = {
+            field: next((position[key] for key in keys if key in position), None)
+            for field, keys in layout.columns.items()
+        }
+        self.keyword_columns = [position[key] for key in layout.keywords if key in position]
+        self.citation = position.get(layout.citation) if layout.citation else None
+        if self.index.get("title") is None:
+            raise CartsleError(
+                f"no title column, so not a search export (columns: {', '.join(self.header[:12])})",
+                file=path, line=header_line,
+            )
+
+    def record(self, row: list[str], line: int, raw: str) -> Record:
+        row = self._fit(row, line)
+        value = self._value_getter(row)
+        volume, issue, pages = value("volume"), value("issue"), None
+        if self.citation is not None:
+            volume, issue, pages = citation_parts(row[self.citation])
+        return Record(
+            line=line,
+            raw=raw,
+            fields=self._fields(row),
+            title=value("title"),
+            abstract=value("abstract"),
+            authors=self.layout.authors(value("authors")),
+            year=self._year(value("year"), line),
+            journal=value("journal"),
+            volume=volume,
+            issue=issue,
+            pages=pages or pages_of(value("first_page"), value("last_page")) or value("article_number"),
+            doi=clean_doi(value("doi")),
+            pmid=clean_pmid(value("pmid")),
+            accession=value("accession"),
+            language=value("language"),
+            publication_type=value("publication_type"),
+            keywords=self._keywords(row),
+            source_id=value("source_id"),
+        )
+
+    def _fit(self, row: list[str], line: int) -> list[str]:
+        width = len(self.header)
+        if len(row) == width:
+            return row
+        # WoS tab-delimited rows end with one more (empty) field than the header
+        if len(row) > width and not any(cell.strip() for cell in row[width:]):
+            return row[:width]
+        where = self.header[len(row)] if len(row) < width else f"{width + 1} (past the last header column)"
+        raise CartsleError(f"the row has {len(row)} fields but the header has {width}", file=self.path, line=line, field=where)
+
+    def _value_getter(self, row: list[str]):
+        def value(field: str) -> str | None:
+            index = self.index.get(field)
+            text = squash(row[index]) if index is not None else None
+            return None if text in _MISSING else text
+
+        return value
+
+    def _year(self, text: str | None, line: int) -> int | None:
+        year = year_of(text)
+        if text and year is None:
+            column = self.header[self.index["year"]]  # type: ignore[index]
+            raise CartsleError(f"{text!r} is not a year", file=self.path, line=line, field=column)
+        return year
+
+    def _fields(self, row: list[str]) -> dict[str, list[str]]:
+        # every non-empty cell under its own column name (a repeated name keeps every value)
+        if self.unique_names:
+            return {name: [cell] for name, cell in zip(self.header, row) if cell and not cell.isspace()}
+        fields: dict[str, list[str]] = {}
+        for name, cell in zip(self.header, row):
+            if cell and not cell.isspace():
+                fields.setdefault(name, []).append(cell)
+        return fields
+
+    def _keywords(self, row: list[str]) -> list[str]:
+        keywords: list[str] = []
+        for index in self.keyword_columns:
+            cell = squash(row[index])
+            if cell:
+                by_comma = self.layout.keywords_by_comma and ";" not in cell
+                keywords.extend(term for term in (_COMMA if by_comma else _KEYWORD_SEPARATOR).split(cell) if term)
+        return keywords
