@@ -1,10 +1,277 @@
-"""`cartsle dedup` (to be written)."""
+"""`cartsle dedup`: find duplicate records, let a person decide the uncertain ones, export."""
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
+from contextlib import contextmanager
+from dataclasses import asdict
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
 
-from cartsle_cli.cli.common import group
+import typer
+from rich.table import Table
+from rich.text import Text
 
-app = group("dedup (to be written)")
-top_level_commands: dict[str, Callable] = {}
+from cartsle_cli.cli.common import (
+    DEFAULT_DB, DbOption, JsonOption, ReviewerOption, group, print_json, print_table, progress_bar, review, stdout,
+)
+from cartsle_cli.dedup import merged_record, run_dedup
+from cartsle_cli.dedup.export import cluster_rows, unique_merged, write_clusters_csv, write_csv, write_ris
+from cartsle_cli.dedup.review import (
+    SHOWN_FIELDS, ReviewPair, decide_from_csv, export_pairs, parse_answer, pending_pairs, undo,
+)
+from cartsle_cli.dedup.decisions import record_decision
+from cartsle_cli.dedup.run import rebuild_clusters
+from cartsle_cli.dedup.summary import DedupSummary, dedup_summary
+from cartsle_cli.errors import CartsleError
+from cartsle_cli.store import transaction
+
+app = group(
+    "Find duplicate records across and within searches; `cartsle dedup` alone runs it.",
+    invoke_without_command=True,
+)
+
+OutputOption = Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")]
+
+
+@app.callback()
+def dedup_command(ctx: typer.Context, db: DbOption = DEFAULT_DB, json_output: JsonOption = False) -> None:
+    """Deduplicate everything imported so far (only new records are compared again).
+
+    Example: cartsle dedup
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    with review(db) as conn, progress_bar("deduplicating", None) as bar:
+        def progress(stage: str, done: int, total: int) -> None:
+            bar.update(bar.task_ids[0], description=stage, completed=done, total=total or None)
+
+        with transaction(conn):
+            run = run_dedup(conn, progress=progress)
+        summary = dedup_summary(conn)
+    if json_output:
+        print_json({"run": asdict(run), **_summary_json(summary)})
+        return
+    stdout().print(f"Compared {run.comparisons} candidate pairs among {run.records} records "
+                   f"({run.new_records} new): {run.merged_pairs} certain duplicate pairs, "
+                   f"{run.review_pairs} for review, {run.report_pairs} possible other reports of one study.",
+                   highlight=False)
+    _print_summary(summary)
+
+
+def _summary_json(summary: DedupSummary) -> dict:
+    values = asdict(summary)
+    return values
+
+
+def _print_summary(summary: DedupSummary) -> None:
+    print_table(
+        "Duplicates per source",
+        ["search", "database", "records", "duplicates removed", "unique"],
+        [[s.search_id, s.database, s.records, s.duplicates, s.unique] for s in summary.sources],
+    )
+    print_table(
+        "PRISMA 2020",
+        ["", "records"],
+        [["Records identified from databases and registers", summary.identified_databases],
+         ["Records identified through other methods", summary.identified_other],
+         ["Duplicate records removed", summary.duplicates_removed],
+         ["Records to screen", summary.unique],
+         ["Pairs left for manual review (cartsle dedup review)", summary.pending_review]],
+    )
+
+
+@app.command("review")
+def review_command(
+    export: Annotated[Path | None, typer.Option("--export", help="Write the pairs to this CSV file instead of asking.")] = None,
+    reviewer: ReviewerOption = None,
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """Decide the uncertain pairs: both records side by side, differences highlighted;
+    answer same (s), different (d), skip (k) or quit (q).
+
+    Example: cartsle dedup review --reviewer AB   or   cartsle dedup review --export pairs.csv
+    """
+    with review(db) as conn:
+        if export is not None:
+            count = export_pairs(conn, export)
+            typer.echo(f"wrote {count} pairs to {export}; fill in the decision column, then `cartsle dedup decide {export}`")
+            return
+        pairs = pending_pairs(conn)
+        if not pairs:
+            typer.echo("no pairs left for review")
+            return
+        decided = 0
+        try:
+            for number, pair in enumerate(pairs, 1):
+                _show_pair(pair, number, len(pairs))
+                answer = _ask()
+                if answer == "quit":
+                    break
+                if answer:
+                    with transaction(conn):
+                        record_decision(conn, pair.record_id, pair.other_record_id, answer, reviewer=reviewer, how="review")
+                    decided += 1
+        finally:
+            with transaction(conn):
+                rebuild_clusters(conn)
+    typer.echo(f"{decided} decisions stored")
+
+
+def _ask() -> str | None:
+    while True:
+        answer = typer.prompt("same / different / skip / quit [s/d/k/q]", default="k", show_default=False)
+        if answer.strip().lower() in ("q", "quit"):
+            return "quit"
+        try:
+            return parse_answer(answer)
+        except CartsleError as error:
+            typer.echo(str(error))
+
+
+def _show_pair(pair: ReviewPair, number: int, total: int) -> None:
+    differing = set(pair.differing())
+    table = Table(title=f"Pair {number} of {total}: {pair.reason} (score {pair.score})", title_justify="left")
+    table.add_column("field")
+    table.add_column(f"record {pair.record_id}")
+    table.add_column(f"record {pair.other_record_id}")
+    for name in SHOWN_FIELDS:
+        style = "bold yellow" if name in differing else ""
+        marker = "*" if name in differing else ""
+        table.add_row(Text(f"{marker}{name}", style=style), Text(pair.record[name], style=style),
+                      Text(pair.other[name], style=style))
+    stdout().print(table)
+
+
+@app.command("decide")
+def decide_command(
+    pairs_file: Annotated[Path, typer.Argument(help="A CSV file from `cartsle dedup review --export`, decision column filled in.")],
+    reviewer: ReviewerOption = None,
+    db: DbOption = DEFAULT_DB,
+    json_output: JsonOption = False,
+) -> None:
+    """Apply decisions in bulk: decision same, different, or empty/skip per pair.
+
+    Example: cartsle dedup decide pairs.csv --reviewer AB
+    """
+    with review(db) as conn, transaction(conn):
+        result = decide_from_csv(conn, pairs_file, reviewer=reviewer)
+    if json_output:
+        print_json(asdict(result))
+        return
+    typer.echo(f"{result.same} same, {result.different} different, {result.skipped} skipped")
+
+
+@app.command("undo")
+def undo_command(
+    record_id: Annotated[int, typer.Argument(help="A cluster id (splits the whole cluster) or a member's record id (takes it out).")],
+    reviewer: ReviewerOption = None,
+    db: DbOption = DEFAULT_DB,
+    json_output: JsonOption = False,
+) -> None:
+    """Take a merge back; it stays undone in later runs.
+
+    Example: cartsle dedup undo 1234
+    """
+    with review(db) as conn, transaction(conn):
+        undone = undo(conn, record_id, reviewer=reviewer)
+    if json_output:
+        print_json(asdict(undone))
+        return
+    typer.echo(f"cluster {undone.cluster_id}: separated records {', '.join(map(str, undone.separated))}")
+
+
+class ClusterFormat(str, Enum):
+    table = "table"
+    csv = "csv"
+
+
+@app.command("clusters")
+def clusters_command(
+    format: Annotated[ClusterFormat, typer.Option("--format", help="table, or csv with one row per imported record.")] = ClusterFormat.table,
+    output: OutputOption = None,
+    db: DbOption = DEFAULT_DB,
+    json_output: JsonOption = False,
+) -> None:
+    """Each imported record's id in its source file, the file, and its cluster id.
+
+    Example: cartsle dedup clusters --format csv -o clusters.csv
+    """
+    with review(db) as conn:
+        rows = cluster_rows(conn)
+    if json_output:
+        print_json([asdict(row) for row in rows])
+    elif format is ClusterFormat.csv:
+        with _output(output) as handle:
+            write_clusters_csv(rows, handle)
+    else:
+        print_table("Clusters", ["id", "source file", "cluster", "record"],
+                    [[row.id, row.source_file, row.cluster, row.record_id] for row in rows])
+
+
+@app.command("show")
+def show_command(
+    cluster_id: Annotated[int, typer.Argument(help="The cluster's id (its kept record's id).")],
+    db: DbOption = DEFAULT_DB,
+    json_output: JsonOption = False,
+) -> None:
+    """A cluster as one merged record, with the records and databases it came from.
+
+    Example: cartsle dedup show 1234
+    """
+    with review(db) as conn:
+        record = merged_record(conn, cluster_id)
+    if json_output:
+        print_json(asdict(record))
+        return
+    fields = [name for name in SHOWN_FIELDS if name != "database"] + ["abstract"]
+    rows = []
+    for name in fields:
+        value = getattr(record, name)
+        value = "; ".join(value) if name == "authors" else value
+        donor = record.filled_from.get(name)
+        rows.append([name, value, f"record {donor}" if donor else ""])
+    print_table(f"Cluster {record.cluster_id}", ["field", "value", "filled in from"], rows)
+    print_table("Source records", ["record", "search", "database", "file", "source id"],
+                [[s.record_id, s.search_id, s.database, s.file_name, s.source_id] for s in record.sources])
+
+
+class ExportFormat(str, Enum):
+    ris = "ris"
+    csv = "csv"
+
+
+def export_command(
+    unique: Annotated[bool, typer.Option("--unique", help="The deduplicated records (required: the only set exported so far).")] = False,
+    format: Annotated[ExportFormat, typer.Option("--format", help="ris or csv.")] = ExportFormat.ris,
+    output: OutputOption = None,
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """Write the deduplicated records, each cluster as its merged record.
+
+    Example: cartsle export --unique --format ris -o unique.ris
+    """
+    if not unique:
+        raise CartsleError("say which records: `cartsle export --unique` writes the deduplicated set")
+    writer: Callable = write_ris if format is ExportFormat.ris else write_csv
+    with review(db) as conn, _output(output) as handle:
+        count = writer(unique_merged(conn), handle)
+    if output is not None:
+        typer.echo(f"wrote {count} records to {output}", err=True)
+
+
+@contextmanager
+def _output(path: Path | None):
+    if path is None:
+        yield sys.stdout
+        return
+    try:
+        with path.open("w", newline="", encoding="utf-8") as handle:
+            yield handle
+    except OSError as error:
+        raise CartsleError(f"cannot write: {error.strerror}", file=path) from error
+
+
+top_level_commands: dict[str, Callable] = {"export": export_command}

@@ -198,7 +198,7 @@ def journals_agree(a: tuple[str, ...], b: tuple[str, ...]) -> bool | None:
         return None
     if a == b:
         return True
-    short, long = (a, b) if len(a) <= len(b) else (b, a)
+    short, long = (a, b) if sum(map(len, a)) <= sum(map(len, b)) else (b, a)
     position = 0
     for word in short:
         while position < len(long) and not long[position].startswith(word):
