@@ -1,0 +1,55 @@
+"""Decoding exports and the tag-line helpers the tagged readers share."""
+
+from __future__ import annotations
+
+import codecs
+
+import pytest
+
+from cartsle_cli.errors import CartsleError
+from cartsle_cli.formats.text import TagRules, collect_fields, decode, every, first, lines, unify_line_breaks
+
+
+def test_bom_is_removed_so_the_first_line_is_a_tag():
+    assert decode(codecs.BOM_UTF8 + b"TY  - JOUR\n", "x.ris").startswith("TY  - JOUR")
+
+
+def test_utf16_and_windows_1252_are_decoded():
+    assert decode("TY  - JOUR\nTI  - Café\n".encode("utf-16"), "x.ris").endswith("Café\n")
+    assert "Café" in decode("TY  - JOUR\nTI  - Café au lait, São Paulo\nER  - \n".encode("cp1252"), "x.ris")
+
+
+def test_empty_and_binary_files_are_refused():
+    with pytest.raises(CartsleError):
+        decode(b"  \n", "empty.ris")
+    with pytest.raises(CartsleError):
+        decode(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "image.ris")
+
+
+def test_cr_lf_and_crlf_end_lines_alike():
+    assert lines("a\rb\r\nc\nd") == ["a", "b", "c", "d"]
+    assert unify_line_breaks("a\rb\r\nc\n") == "a\nb\nc\n"
+
+
+RULES = TagRules(
+    split_tag=lambda line: (line[:2], line[6:]) if line[2:6] == "  - " else None,
+    continuation=lambda line: line.strip() if line.startswith(" ") else None,
+    list_tags=frozenset({"KW"}),
+)
+
+
+def test_continuation_is_a_new_value_for_list_tags_and_joined_for_others():
+    fields = collect_fields(["TI  - A long", "  title", "KW  - one", "  two"], 1, RULES, "x")
+    assert fields == {"TI": ["A long title"], "KW": ["one", "two"]}
+
+
+def test_line_that_is_neither_tag_nor_continuation_names_its_line():
+    with pytest.raises(CartsleError) as error:
+        collect_fields(["TI  - A", "garbage"], 10, RULES, "x.ris")
+    assert error.value.line == 11
+
+
+def test_first_and_every_skip_empty_values():
+    fields = {"TI": [""], "T1": ["Title"], "AU": ["A", "", "B"]}
+    assert first(fields, "TI", "T1") == "Title"
+    assert every(fields, "AU", "TI") == ["A", "B"]
