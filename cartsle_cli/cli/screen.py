@@ -1,10 +1,273 @@
-"""`cartsle screen` (to be written)."""
+"""`cartsle screen`: decisions at title/abstract and full text, conflicts, agreement, reasons.
+
+Plain `cartsle screen` opens the interactive screen (``screen_tui``); bulk files, studies and
+PRISMA counts are in ``screen_files``. Every command here is a thin layer over
+``cartsle_cli.screening``.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated
 
-from cartsle_cli.cli.common import group
+import typer
 
-app = group("screen (to be written)")
-top_level_commands: dict[str, Callable] = {}
+from cartsle_cli.cli import screen_files
+from cartsle_cli.cli.common import (
+    DEFAULT_DB, DbOption, JsonOption, ReviewerOption, group, print_json, print_table, review, stdout,
+)
+from cartsle_cli.cli.screen_ranking import simulate_command
+from cartsle_cli.errors import CartsleError
+from cartsle_cli.screening.agreement import agreement
+from cartsle_cli.screening.decisions import Decision, history, record_decision, undo_last
+from cartsle_cli.screening.outcomes import STAGE_NAMES, STAGES, conflicts
+from cartsle_cli.screening.progress import screening_progress
+from cartsle_cli.screening.settings import (
+    add_reason, keywords, reasons, reviewers_required, set_keywords, set_reviewers_required,
+)
+from cartsle_cli.store import transaction
+
+app = group(
+    "Screen records, title/abstract (ta) then full text (ft). Plain `cartsle screen` opens the "
+    "interactive screen; the subcommands decide, resolve and report in bulk.",
+    invoke_without_command=True,
+)
+
+StageOption = Annotated[str, typer.Option("--stage", help="ta (title/abstract) or ft (full text).")]
+AnyStageOption = Annotated[str | None, typer.Option("--stage", help="ta or ft; both when not given.")]
+ReasonOption = Annotated[str | None, typer.Option("--reason", help="Why excluded (required at full text; see `screen reasons`).")]
+NoteOption = Annotated[str | None, typer.Option("--note", help="A note kept with the decision.")]
+
+
+def stages(stage: str | None) -> tuple[str, ...]:
+    if stage is None:
+        return STAGES
+    if stage not in STAGES:
+        raise CartsleError(f"stage must be ta or ft, not {stage!r}", field="stage")
+    return (stage,)
+
+
+@app.callback()
+def screen_command(
+    ctx: typer.Context,
+    stage: StageOption = "ta",
+    reviewer: ReviewerOption = None,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the random order (before the model can rank).")] = 0,
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """Screen record by record in the terminal. Example: cartsle screen --reviewer kofi --stage ta"""
+    if ctx.invoked_subcommand is not None:
+        return
+    from cartsle_cli.cli.screen_tui import run_screen  # Textual loads only for the interactive screen
+
+    stages(stage)
+    if not reviewer:
+        raise CartsleError("who is screening? give --reviewer NAME or set CARTSLE_REVIEWER", field="reviewer")
+    run_screen(db, stage=stage, reviewer=reviewer, seed=seed)
+
+
+@app.command("decide")
+def decide_command(
+    record_id: Annotated[int, typer.Argument(help="The record's id (a duplicate's id means its cluster).")],
+    decision: Annotated[str, typer.Argument(help="include, exclude or maybe.")],
+    stage: StageOption = "ta",
+    reason: ReasonOption = None,
+    note: NoteOption = None,
+    reviewer: ReviewerOption = None,
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """Record one decision. Example: cartsle screen decide 12 exclude --stage ft --reason "wrong population" """
+    with review(db) as conn, transaction(conn):
+        stored = record_decision(conn, Decision(record_id, stage, reviewer or "", decision.lower(), reason, note))
+    typer.echo(f"{stored.reviewer}: record {stored.record_id} {stored.decision} at {STAGE_NAMES[stored.stage]}"
+               + (f" ({stored.reason})" if stored.reason else ""))
+
+
+@app.command("undo")
+def undo_command(
+    stage: AnyStageOption = None,
+    reviewer: ReviewerOption = None,
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """Undo your latest decision (it stays in the history, marked undone). Example: cartsle screen undo --reviewer kofi"""
+    with review(db) as conn, transaction(conn):
+        undone = undo_last(conn, reviewer or "", stage=stages(stage)[0] if stage else None)
+    typer.echo(f"undone: {undone.reviewer}'s {undone.decision} of record {undone.record_id} at {STAGE_NAMES[undone.stage]} ({undone.decided_at})")
+
+
+@app.command("history")
+def history_command(
+    record_id: Annotated[int | None, typer.Argument(help="One record (its whole duplicate cluster).")] = None,
+    reviewer: Annotated[str | None, typer.Option("--reviewer", help="Only this reviewer's decisions.")] = None,
+    db: DbOption = DEFAULT_DB,
+    json_output: JsonOption = False,
+) -> None:
+    """Every decision ever made, undone ones included, oldest first. Example: cartsle screen history 12"""
+    with review(db) as conn:
+        entries = history(conn, record_id=record_id, reviewer=reviewer)
+    if json_output:
+        print_json([vars(entry) for entry in entries])
+        return
+    print_table("Screening history", ["#", "record", "stage", "reviewer", "decision", "reason", "note", "resolution", "source", "decided", "undone"], [
+        [e.id, e.record_id, e.stage, e.reviewer, e.decision, e.reason, e.note, "yes" if e.resolution else "", e.source, e.decided_at, e.undone_at]
+        for e in entries
+    ])
+
+
+reasons_app = group("The review's full-text exclusion reasons: list them, or `add` one.", invoke_without_command=True)
+app.add_typer(reasons_app, name="reasons")
+
+
+@reasons_app.callback()
+def reasons_command(ctx: typer.Context, db: DbOption = DEFAULT_DB, json_output: JsonOption = False) -> None:
+    """List the full-text exclusion reasons. Example: cartsle screen reasons"""
+    if ctx.invoked_subcommand is not None:
+        return
+    with review(db, create=True) as conn:
+        found = reasons(conn)
+    if json_output:
+        print_json(found)
+        return
+    print_table("Full-text exclusion reasons", ["reason"], [[label] for label in found])
+
+
+@reasons_app.command("add")
+def reasons_add_command(
+    label: Annotated[str, typer.Argument(help="The reason, e.g. \"wrong comparator\".")],
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """Add an exclusion reason. Example: cartsle screen reasons add "wrong comparator" """
+    with review(db, create=True) as conn, transaction(conn):
+        added = add_reason(conn, label)
+    typer.echo(f"added reason: {added}")
+
+
+@app.command("keywords")
+def keywords_command(
+    include: Annotated[list[str] | None, typer.Option("--include", help="A word or phrase that suggests inclusion (green).")] = None,
+    exclude: Annotated[list[str] | None, typer.Option("--exclude", help="A word or phrase that suggests exclusion (red).")] = None,
+    remove: Annotated[list[str] | None, typer.Option("--remove", help="Stop highlighting this word.")] = None,
+    db: DbOption = DEFAULT_DB,
+    json_output: JsonOption = False,
+) -> None:
+    """Set and list the words highlighted while screening. Example: cartsle screen keywords --include "CAR T" --exclude mouse"""
+    with review(db, create=True) as conn:
+        if include or exclude or remove:
+            with transaction(conn):
+                found = set_keywords(conn, include=include or [], exclude=exclude or [], remove=remove or [])
+        else:
+            found = keywords(conn)
+    if json_output:
+        print_json(vars(found))
+        return
+    print_table("Highlighted keywords", ["kind", "words"], [["include", ", ".join(found.include)], ["exclude", ", ".join(found.exclude)]])
+
+
+@app.command("settings")
+def settings_command(
+    reviewers: Annotated[int | None, typer.Option("--reviewers", help="Reviewers who must vote on each record (1 or more).")] = None,
+    db: DbOption = DEFAULT_DB,
+    json_output: JsonOption = False,
+) -> None:
+    """Show or change how many reviewers screen each record. Example: cartsle screen settings --reviewers 2"""
+    with review(db, create=True) as conn:
+        if reviewers is not None:
+            with transaction(conn):
+                set_reviewers_required(conn, reviewers)
+        required = reviewers_required(conn)
+    if json_output:
+        print_json({"reviewers_required": required})
+        return
+    typer.echo(f"reviewers required per record: {required}")
+
+
+@app.command("conflicts")
+def conflicts_command(stage: AnyStageOption = None, db: DbOption = DEFAULT_DB, json_output: JsonOption = False) -> None:
+    """Records whose reviewers disagree and that no one has resolved yet. Example: cartsle screen conflicts --stage ta"""
+    with review(db) as conn:
+        found = [outcome for name in stages(stage) for outcome in conflicts(conn, name)]
+    if json_output:
+        print_json([{"record_id": o.unit_id, "stage": o.stage, "votes": {r: {"decision": v.decision, "reason": v.reason, "note": v.note}
+                                                                            for r, v in o.votes.items()}} for o in found])
+        return
+    print_table(f"Conflicts ({len(found)})", ["record", "stage", "votes"], [
+        [o.unit_id, o.stage, "; ".join(f"{r}: {v.decision}" + (f" ({v.reason})" if v.reason else "") for r, v in sorted(o.votes.items()))]
+        for o in found
+    ])
+
+
+@app.command("agreement")
+def agreement_command(stage: AnyStageOption = None, db: DbOption = DEFAULT_DB, json_output: JsonOption = False) -> None:
+    """Percent agreement and Cohen's kappa with 95% CI per stage and pair of reviewers. Example: cartsle screen agreement
+
+    Counted as Covidence does: latest votes; at title/abstract maybe counts as include;
+    resolutions change nothing. SE = sqrt(po(1-po)/(n(1-pe)^2)) (Cohen 1960), Wald 95% CI.
+    """
+    with review(db) as conn:
+        found = [result for name in stages(stage) for result in agreement(conn, name)]
+    if json_output:
+        print_json([result.to_dict() for result in found])
+        return
+    print_table("Agreement between reviewers", ["stage", "reviewers", "records", "agreement %", "kappa", "95% CI"], [
+        [r.stage, f"{r.reviewer_a} / {r.reviewer_b}", r.kappa.n, round(r.kappa.percent_agreement, 1),
+         None if r.kappa.kappa is None else round(r.kappa.kappa, 3),
+         None if r.kappa.ci_low is None else f"{r.kappa.ci_low:.3f} to {r.kappa.ci_high:.3f}"]
+        for r in found
+    ])
+    if found:
+        stdout().print(f"method: {found[0].kappa.method}", markup=False, highlight=False)
+
+
+@app.command("status")
+def status_command(
+    plot: Annotated[Path | None, typer.Option("--plot", help="Write each reviewer's title/abstract recall curve to this PNG.")] = None,
+    db: DbOption = DEFAULT_DB,
+    json_output: JsonOption = False,
+) -> None:
+    """Progress per stage and reviewer, with the includes-found curve. Example: cartsle screen status"""
+    with review(db) as conn:
+        progress = screening_progress(conn)
+    if json_output:
+        print_json(progress.to_dict())
+    else:
+        print_table("Screening progress", ["stage", "reached", "final", "included", "excluded", "conflicts", "awaiting"], [
+            [s.stage, s.reached, s.final, s.included, s.excluded, s.conflicts, s.pending] for s in progress.stages
+        ])
+        print_table("Per reviewer", ["stage", "reviewer", "voted", "include", "exclude", "maybe", "to do"], [
+            [r.stage, r.reviewer, r.voted, r.include, r.exclude, r.maybe, r.to_do] for r in progress.reviewers
+        ])
+        _print_curves(progress.ta_decisions_in_order, progress.stages[0].reached)
+    if plot is not None:
+        _save_curves(progress.ta_decisions_in_order, progress.stages[0].reached, plot)
+
+
+def _curves(decisions: dict[str, list[int]], total: int) -> dict[str, object] | None:
+    """Each reviewer's includes-found curve, when the ranking package provides it."""
+    try:
+        from cartsle_cli.screening.ranking import recall_curve
+    except ImportError:
+        return None
+    return {reviewer: recall_curve(order, total) for reviewer, order in decisions.items() if order}
+
+
+def _print_curves(decisions: dict[str, list[int]], total: int) -> None:
+    from cartsle_cli.screening.ranking import recall_chart
+
+    for reviewer, curve in (_curves(decisions, total) or {}).items():
+        stdout().print(f"{reviewer}, title/abstract:\n{recall_chart(curve, height=8)}", markup=False, highlight=False)
+
+
+def _save_curves(decisions: dict[str, list[int]], total: int, path: Path) -> None:
+    curves = _curves(decisions, total)
+    if not curves:
+        raise CartsleError("no title/abstract decisions to plot yet (or no ranking package)", file=path)
+    from cartsle_cli.screening.ranking import save_recall_plot
+
+    save_recall_plot(list(curves.values()), path, title="Includes found at title/abstract", labels=list(curves))
+    typer.echo(f"wrote {path}", err=True)
+
+
+app.command("simulate")(simulate_command)
+screen_files.register(app)
+top_level_commands: dict[str, Callable] = {"prisma": screen_files.prisma_command}

@@ -1,0 +1,84 @@
+"""Agreement between two reviewers at one stage: percent agreement and Cohen's kappa with a 95% CI.
+
+Counted as Covidence counts it: each reviewer's latest vote, on the records both have voted on; at
+title/abstract "maybe" counts as include; resolutions change nothing.
+
+Kappa (Cohen 1960, Educational and Psychological Measurement 20:37-46):
+    kappa = (p_o - p_e) / (1 - p_e)
+with p_o the observed proportion of agreement and p_e = sum_k p_A(k) p_B(k) the agreement
+expected from the two reviewers' marginal proportions. Its standard error is Cohen's (1960)
+large-sample approximation, as given by McHugh (2012, Biochemia Medica 22:276-282):
+    SE = sqrt(p_o (1 - p_o) / (n (1 - p_e)^2))
+and the 95% CI is kappa +/- 1.959964 SE (Wald).
+"""
+
+from __future__ import annotations
+
+import math
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import combinations
+
+from cartsle_cli.screening.outcomes import effective, stage_outcomes
+
+Z_95 = 1.959963984540054
+KAPPA_METHOD = "Cohen's kappa; SE sqrt(po(1-po)/(n(1-pe)^2)) (Cohen 1960); Wald 95% CI"
+
+
+@dataclass(frozen=True)
+class Kappa:
+    n: int
+    percent_agreement: float  # 0-100
+    kappa: float | None  # None when p_e = 1 (both reviewers gave one category throughout)
+    se: float | None
+    ci_low: float | None
+    ci_high: float | None
+    method: str = KAPPA_METHOD
+
+
+def cohen_kappa(pairs: Sequence[tuple[str, str]]) -> Kappa:
+    """Kappa for paired ratings [(reviewer A's category, reviewer B's category), ...]."""
+    n = len(pairs)
+    if n == 0:
+        return Kappa(0, math.nan, None, None, None, None)
+    categories = sorted({category for pair in pairs for category in pair})
+    p_o = sum(a == b for a, b in pairs) / n
+    p_e = sum((sum(a == k for a, _ in pairs) / n) * (sum(b == k for _, b in pairs) / n) for k in categories)
+    if math.isclose(p_e, 1.0):
+        return Kappa(n, 100 * p_o, None, None, None, None)
+    kappa = (p_o - p_e) / (1 - p_e)
+    se = math.sqrt(p_o * (1 - p_o) / (n * (1 - p_e) ** 2))
+    return Kappa(n, 100 * p_o, kappa, se, kappa - Z_95 * se, kappa + Z_95 * se)
+
+
+@dataclass(frozen=True)
+class StageAgreement:
+    stage: str
+    reviewer_a: str
+    reviewer_b: str
+    counts: dict[str, int]  # "include/exclude" -> records with A include, B exclude ...
+    kappa: Kappa
+
+    def to_dict(self) -> dict:
+        return {"stage": self.stage, "reviewer_a": self.reviewer_a, "reviewer_b": self.reviewer_b,
+                "counts": self.counts, **vars(self.kappa)}
+
+
+def agreement(conn: sqlite3.Connection, stage: str) -> list[StageAgreement]:
+    """Agreement for every pair of reviewers who both voted on some record at ``stage``."""
+    outcomes = stage_outcomes(conn, stage)
+    reviewers = sorted({reviewer for outcome in outcomes.values() for reviewer in outcome.votes})
+    results = []
+    for a, b in combinations(reviewers, 2):
+        pairs = [
+            (effective(o.votes[a].decision, stage), effective(o.votes[b].decision, stage))
+            for o in outcomes.values() if a in o.votes and b in o.votes
+        ]
+        if not pairs:
+            continue
+        counts: dict[str, int] = {}
+        for pair in pairs:
+            counts["/".join(pair)] = counts.get("/".join(pair), 0) + 1
+        results.append(StageAgreement(stage, a, b, dict(sorted(counts.items())), cohen_kappa(pairs)))
+    return results

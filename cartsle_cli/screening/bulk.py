@@ -1,0 +1,192 @@
+"""Decisions in bulk: match file rows to records, check them all, then store them in one go.
+
+Rows name a record by cartsle id, or by DOI, PMID or title (compared case- and accent-blind, on
+letters and digits only), looked up among all active records and mapped to their cluster's kept
+record. The first of DOI, PMID, title that finds anything decides; if it finds several different
+unique records the row is refused. Title/abstract rows are stored before full-text rows are
+checked, so one file can carry a record through both stages. Any bad row stops the whole file:
+nothing is written. A row that repeats a reviewer's current decision changes nothing.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections import Counter
+from dataclasses import dataclass, field
+
+from anyascii import anyascii
+
+from cartsle_cli.errors import CartsleError
+from cartsle_cli.screening.decision_files import DecisionRow
+from cartsle_cli.screening.decisions import Decision, DecisionChecker, store_decisions
+from cartsle_cli.screening.outcomes import PENDING, Vote, stage_outcomes
+from cartsle_cli.screening.studies import ensure_studies, link_report
+from cartsle_cli.store import transaction
+
+
+@dataclass
+class ImportSummary:
+    rows: int = 0
+    new: int = 0  # first decision of this reviewer on this record and stage
+    changed: int = 0  # replaces a different current decision
+    unchanged: int = 0  # repeats the current decision
+    by_stage_decision: dict[str, int] = field(default_factory=dict)  # "ta include" -> rows stored
+    studies_linked: int = 0
+    dry_run: bool = False
+
+    def to_dict(self) -> dict:
+        return vars(self)
+
+
+class _DryRun(Exception):
+    """Raised inside the transaction to roll a dry run back after doing everything else."""
+
+
+def title_key(title: str | None) -> str:
+    return re.sub(r"[^a-z0-9]+", "", anyascii(title or "").lower())
+
+
+class RecordIndex:
+    """Active records by DOI, PMID and title key, each mapped to its cluster's kept record."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.by: dict[str, dict[str, set[int]]] = {"doi": {}, "pmid": {}, "title": {}}
+        rows = conn.execute(
+            "SELECT COALESCE(c.cluster_id, r.id), r.doi, r.pmid, r.title FROM active_records r"
+            " LEFT JOIN record_clusters c ON c.record_id = r.id"
+        )
+        for unit, doi, pmid, title in rows:
+            for kind, key in (("doi", (doi or "").lower()), ("pmid", (pmid or "").strip()), ("title", title_key(title))):
+                if key:
+                    self.by[kind].setdefault(key, set()).add(unit)
+
+    def match(self, row: DecisionRow, checker: DecisionChecker) -> int:
+        if row.record_id is not None:
+            return checker.unit(row.record_id, where=row.where)
+        keys = (("doi", _doi_key(row.doi)), ("pmid", (row.pmid or "").strip()), ("title", title_key(row.title)))
+        if not any(key for _, key in keys):
+            raise CartsleError("the row names no record: give record_id, doi, pmid or title", line=row.where)
+        for kind, key in keys:
+            units = self.by[kind].get(key, set()) if key else set()
+            if len(units) > 1:
+                raise CartsleError(
+                    f"its {kind} matches several records ({', '.join(map(str, sorted(units)))}); give record_id instead",
+                    line=row.where, field=kind,
+                )
+            if units:
+                return next(iter(units))
+        raise CartsleError("no record in this review matches its record_id, doi, pmid or title", line=row.where)
+
+
+def _doi_key(doi: str | None) -> str:
+    return re.sub(r"^(https?://(dx\.)?doi\.org/|doi:\s*)", "", (doi or "").strip().lower())
+
+
+def import_decisions(
+    conn: sqlite3.Connection, rows: list[DecisionRow], *, source: str, dry_run: bool = False, resolutions: bool = False
+) -> ImportSummary:
+    """Check every row, then store the decisions (``resolutions``: as final decisions) in one transaction."""
+    summary = ImportSummary(rows=len(rows), dry_run=dry_run)
+    try:
+        with transaction(conn):
+            _import(conn, rows, source, resolutions, summary)
+            if dry_run:
+                raise _DryRun
+    except _DryRun:
+        pass
+    return summary
+
+
+def _import(conn: sqlite3.Connection, rows: list[DecisionRow], source: str, resolutions: bool, summary: ImportSummary) -> None:
+    checker = DecisionChecker(conn)
+    index = RecordIndex(conn)
+    wanted = [
+        (row, Decision(index.match(row, checker), row.stage or "ta", row.reviewer or "", row.decision,
+                       row.reason, row.note, resolutions or row.resolution))
+        for row in rows
+    ]
+    current = _current(conn)
+    for stage in ("ta", "ft"):
+        batch = [(row, decision) for row, decision in wanted if decision.stage == stage]
+        if not batch:
+            continue
+        if stage == "ft":
+            checker.refresh_stages()
+        checked = [(row, checker.check(decision, where=row.where)) for row, decision in batch]
+        store_decisions(conn, _changes(checked, current, summary), source=source)
+        for row, decision in checked:
+            if row.study and stage == "ft" and decision.decision == "include":
+                link_report(conn, decision.record_id, row.study)
+                summary.studies_linked += 1
+    ensure_studies(conn)
+
+
+def _current(conn: sqlite3.Connection) -> dict[tuple, tuple]:
+    """Each live current vote and resolution: (unit, stage, reviewer or None, resolution) -> content."""
+    current = {}
+    for view, resolution in (("screening_votes", False), ("screening_resolutions", True)):
+        for row in conn.execute(f"SELECT unit_id, stage, reviewer, decision, reason, note FROM {view}"):
+            key = (row[0], row[1], None if resolution else row[2], resolution)
+            current[key] = (row[3], row[4], row[5])
+    return current
+
+
+def _changes(checked: list[tuple[DecisionRow, Decision]], current: dict[tuple, tuple], summary: ImportSummary) -> list[Decision]:
+    """The decisions that change something, counting new, changed and unchanged rows."""
+    changes = []
+    counts: Counter = Counter(summary.by_stage_decision)
+    for _, decision in checked:
+        key = (decision.record_id, decision.stage, None if decision.resolution else decision.reviewer, decision.resolution)
+        content = (decision.decision, decision.reason, decision.note)
+        before = current.get(key)
+        if before == content:
+            summary.unchanged += 1
+            continue
+        if before is None:
+            summary.new += 1
+        else:
+            summary.changed += 1
+        current[key] = content
+        counts[f"{decision.stage} {decision.decision}{' (resolution)' if decision.resolution else ''}"] += 1
+        changes.append(decision)
+    summary.by_stage_decision = dict(sorted(counts.items()))
+    return changes
+
+
+EXPORT_COLUMNS = ("record_id", "doi", "pmid", "title", "reviewer", "stage", "decision", "reason", "note", "study", "resolution", "decided_at")
+
+
+def export_decisions(conn: sqlite3.Connection, *, reviewer: str | None = None) -> list[dict]:
+    """Current votes and resolutions as rows ``screen import`` reads back.
+
+    For one reviewer the export is blind: their own votes, and other reviewers' votes only on
+    records where the required number of reviewers have all voted.
+    """
+    rows = []
+    for stage in ("ta", "ft"):
+        for outcome in stage_outcomes(conn, stage).values():
+            visible = reviewer is None or reviewer in outcome.votes and outcome.status != PENDING
+            votes = [vote for name, vote in outcome.votes.items() if visible or name == reviewer]
+            rows += [_export_row(vote) for vote in sorted(votes, key=lambda vote: vote.reviewer)]
+            if outcome.resolution is not None and visible:
+                rows.append(_export_row(outcome.resolution))
+    return _with_details(conn, rows)
+
+
+def _export_row(vote: Vote) -> dict:
+    return {"record_id": vote.unit_id, "reviewer": vote.reviewer, "stage": vote.stage, "decision": vote.decision,
+            "reason": vote.reason, "note": vote.note, "resolution": "yes" if vote.resolution else "", "decided_at": vote.decided_at}
+
+
+def _with_details(conn: sqlite3.Connection, rows: list[dict]) -> list[dict]:
+    details = {
+        row[0]: row[1:] for row in conn.execute(
+            "SELECT u.id, u.doi, u.pmid, u.title, s.label FROM unique_records u"
+            " LEFT JOIN study_reports r ON r.record_id = u.id LEFT JOIN studies s ON s.id = r.study_id"
+        )
+    }
+    for row in rows:
+        doi, pmid, title, study = details.get(row["record_id"], (None,) * 4)
+        row.update(doi=doi, pmid=pmid, title=title, study=study if row["stage"] == "ft" and row["decision"] == "include" else None)
+    return [{column: row[column] for column in EXPORT_COLUMNS} for row in rows]

@@ -1,0 +1,119 @@
+"""Where each record stands at each stage: the reviewers' current votes and what they decide.
+
+A record's votes decide it once the required number of reviewers (``screen settings``; two by
+default) have voted and agree; a resolution overrides the votes. At title/abstract a "maybe"
+counts as include (the record goes on to full text, as in Covidence); at full text "maybe" decides
+nothing, and two exclusions with different reasons are a conflict about the reason.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+
+from cartsle_cli.screening.settings import reviewers_required
+
+STAGES = ("ta", "ft")
+STAGE_NAMES = {"ta": "title/abstract", "ft": "full text"}
+DECISIONS = ("include", "exclude", "maybe")
+
+FINAL, CONFLICT, PENDING = "final", "conflict", "pending"
+
+
+@dataclass(frozen=True)
+class Vote:
+    id: int
+    unit_id: int  # the kept record of the cluster
+    record_id: int  # the record the decision was written against
+    stage: str
+    reviewer: str
+    decision: str
+    reason: str | None
+    note: str | None
+    decided_at: str
+    resolution: bool
+
+
+@dataclass
+class Outcome:
+    """A record at one stage: its current votes, any resolution, and the result."""
+
+    unit_id: int
+    stage: str
+    status: str  # FINAL, CONFLICT or PENDING
+    decision: str | None = None  # when FINAL: "include" or "exclude"
+    reason: str | None = None  # when FINAL and excluded
+    votes: dict[str, Vote] = field(default_factory=dict)
+    resolution: Vote | None = None
+
+    @property
+    def advances(self) -> bool:
+        return self.status == FINAL and self.decision == "include"
+
+
+def effective(decision: str, stage: str) -> str:
+    """The decision as it counts: at title/abstract "maybe" counts as include."""
+    return "include" if stage == "ta" and decision == "maybe" else decision
+
+
+def unit_ids(conn: sqlite3.Connection) -> list[int]:
+    """Ids of the unique records (kept record of each cluster), the things screened."""
+    return [row[0] for row in conn.execute("SELECT id FROM unique_records ORDER BY id")]
+
+
+def _votes(conn: sqlite3.Connection, view: str, stage: str) -> list[Vote]:
+    rows = conn.execute(
+        f"SELECT id, unit_id, record_id, stage, reviewer, decision, reason, note, decided_at, resolution"
+        f" FROM {view} WHERE stage = ? ORDER BY id",
+        (stage,),
+    ).fetchall()
+    return [Vote(*row[:9], bool(row[9])) for row in rows]
+
+
+def current_votes(conn: sqlite3.Connection, stage: str) -> list[Vote]:
+    """Each reviewer's latest live vote per record at ``stage`` (resolutions not included)."""
+    return _votes(conn, "screening_votes", stage)
+
+
+def stage_outcomes(conn: sqlite3.Connection, stage: str) -> dict[int, Outcome]:
+    """Every record that has reached ``stage``, with its outcome there, by unit id."""
+    units = unit_ids(conn)
+    if stage == "ft":
+        ta = stage_outcomes(conn, "ta")
+        units = [unit for unit in units if ta[unit].advances]
+    outcomes = {unit: Outcome(unit, stage, PENDING) for unit in units}
+    for vote in current_votes(conn, stage):
+        if vote.unit_id in outcomes:
+            outcomes[vote.unit_id].votes[vote.reviewer] = vote
+    for vote in _votes(conn, "screening_resolutions", stage):
+        if vote.unit_id in outcomes:
+            outcomes[vote.unit_id].resolution = vote
+    required = reviewers_required(conn)
+    for outcome in outcomes.values():
+        _decide(outcome, required)
+    return outcomes
+
+
+def _decide(outcome: Outcome, required: int) -> None:
+    if outcome.resolution is not None:
+        outcome.status = FINAL
+        outcome.decision = effective(outcome.resolution.decision, outcome.stage)
+        outcome.reason = outcome.resolution.reason
+        return
+    votes = list(outcome.votes.values())
+    if len(votes) < required:
+        outcome.status = PENDING
+        return
+    decisions = {effective(vote.decision, outcome.stage) for vote in votes}
+    reasons = {vote.reason for vote in votes}
+    if len(decisions) > 1 or decisions == {"maybe"} or (decisions == {"exclude"} and outcome.stage == "ft" and len(reasons) > 1):
+        outcome.status = CONFLICT
+        return
+    outcome.status = FINAL
+    outcome.decision = decisions.pop()
+    outcome.reason = reasons.pop() if outcome.decision == "exclude" else None
+
+
+def conflicts(conn: sqlite3.Connection, stage: str) -> list[Outcome]:
+    """Records whose votes disagree (or are all "maybe" at full text) and have no resolution."""
+    return [outcome for outcome in stage_outcomes(conn, stage).values() if outcome.status == CONFLICT]
