@@ -1,0 +1,79 @@
+"""The screening model as four named, swappable parts, and a ranker bound to one set of records.
+
+The parts follow ASReview LAB's design (van de Schoot et al. 2021, Nature Machine Intelligence):
+feature extractor -> balancer -> classifier -> query strategy. The features are computed once per
+set of records; each retrain refits only the classifier on the screened records, which keeps a
+retrain at 50,000 records well under two seconds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy import sparse
+
+from cartsle_cli.screening.ranking.balancers import Balanced, Balancer
+from cartsle_cli.screening.ranking.classifiers import Classifier, LinearSVM, TrainedClassifier
+from cartsle_cli.screening.ranking.features import TfidfWordPairs
+from cartsle_cli.screening.ranking.queriers import MaxQuery, Querier
+
+
+@dataclass(frozen=True)
+class RankingModel:
+    """Which part does each job; every part carries its own settings."""
+
+    features: TfidfWordPairs = field(default_factory=TfidfWordPairs)
+    balancer: Balancer = field(default_factory=Balanced)
+    classifier: Classifier = field(default_factory=LinearSVM)
+    querier: Querier = field(default_factory=MaxQuery)
+
+    def describe(self) -> str:
+        return "; ".join(
+            part.describe() for part in (self.features, self.balancer, self.classifier, self.querier)
+        )
+
+
+DEFAULT_MODEL = RankingModel()
+
+
+@dataclass
+class Ranking:
+    """One retrain's output: unscreened positions best first, and the classifier's scores."""
+
+    order: np.ndarray  # positions into the ranker's records, best first
+    scores: np.ndarray  # classifier score per position in ``order`` (None-free; random phase: zeros)
+    trained: TrainedClassifier | None
+
+
+class Ranker:
+    """A model bound to one set of texts: features fitted once, classifier refitted on demand."""
+
+    def __init__(self, texts: Sequence[str], model: RankingModel = DEFAULT_MODEL, seed: int = 0) -> None:
+        self.model = model
+        self.features: sparse.csr_matrix = model.features.fit_transform(texts)
+        # one random rank per record: the random phase's order and the tie-break afterwards
+        self.tiebreak = np.random.default_rng(seed).permutation(len(texts))
+
+    def __len__(self) -> int:
+        return self.features.shape[0]
+
+    def rank(self, screened: np.ndarray, labels: np.ndarray) -> Ranking:
+        """Order the records not in ``screened`` (positions) given their ``labels`` (1/0).
+
+        Until the screened records hold both an include and an exclude there is nothing to learn
+        from, and the order is the seeded random one.
+        """
+        unscreened = np.setdiff1d(np.arange(len(self)), screened, assume_unique=False)
+        if not (np.any(labels == 1) and np.any(labels == 0)):
+            order = np.argsort(self.tiebreak[unscreened], kind="stable")
+            return Ranking(unscreened[order], np.zeros(len(order)), None)
+        trained = self.train(screened, labels)
+        scores = trained.decision_function(self.features[unscreened])
+        order = self.model.querier.order(scores, self.tiebreak[unscreened])
+        return Ranking(unscreened[order], scores[order], trained)
+
+    def train(self, screened: np.ndarray, labels: np.ndarray) -> TrainedClassifier:
+        weights = self.model.balancer.weights(labels)
+        return self.model.classifier.fit(self.features[screened], labels, weights)

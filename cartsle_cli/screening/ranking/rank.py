@@ -1,0 +1,86 @@
+"""The order of screening for a review: ``rank_records``, the contract `cartsle screen` relies on."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold
+
+from cartsle_cli.screening.ranking.model import DEFAULT_MODEL, Ranker, Ranking, RankingModel
+
+
+@dataclass
+class RankResult:
+    """Unscreened record ids, most likely relevant first, and what put them in that order."""
+
+    order: list[int]
+    estimated_relevant_remaining: float | None  # None in the random phase
+    model: str | None  # one-line description; None in the random phase
+
+
+_cache_lock = threading.Lock()
+_cache: dict[str, tuple[tuple, Ranker]] = {}
+
+
+def ranker_for(record_ids: Sequence[int], texts: Sequence[str], seed: int = 0, model: RankingModel = DEFAULT_MODEL) -> Ranker:
+    """The ranker for these records, reused while the records, texts, seed and model stay the same.
+
+    Fitting TF-IDF is the slow step (seconds at 50,000 records), so it is done once per review and
+    a retrain only refits the classifier.
+    """
+    key = (tuple(record_ids), hash(tuple(texts)), seed, model)
+    with _cache_lock:
+        cached = _cache.get("last")
+        if cached and cached[0] == key:
+            return cached[1]
+    ranker = Ranker(texts, model, seed)
+    with _cache_lock:
+        _cache["last"] = (key, ranker)
+    return ranker
+
+
+def estimate_relevant_remaining(ranker: Ranker, ranking: Ranking, screened: np.ndarray, labels: np.ndarray) -> float:
+    """Sum over unscreened records of a Platt-calibrated probability of relevance (Platt 1999).
+
+    A one-variable logistic regression maps cross-validated classifier scores of the screened
+    records (up to 5 folds, so no record is scored by a model that saw it) to their labels, and is
+    applied to the unscreened records' scores. The screened records are the model's own picks, not
+    a random sample, so this is a rough estimate, not a bound.
+    """
+    folds = min(5, int(labels.sum()), int((labels == 0).sum()))
+    if folds < 2:
+        held_out = ranking.trained.decision_function(ranker.features[screened])
+    else:
+        held_out = np.empty(len(screened))
+        for train, test in StratifiedKFold(folds, shuffle=True, random_state=0).split(screened, labels):
+            trained = ranker.train(screened[train], labels[train])
+            held_out[test] = trained.decision_function(ranker.features[screened[test]])
+    calibration = LogisticRegression(C=1e4).fit(held_out.reshape(-1, 1), labels)
+    return float(calibration.predict_proba(ranking.scores.reshape(-1, 1))[:, 1].sum())
+
+
+def rank_records(
+    record_ids: list[int], texts: list[str], labels: dict[int, int], seed: int = 0
+) -> RankResult:
+    """Order the records not yet in ``labels`` (record id -> 1 include / 0 exclude).
+
+    Until ``labels`` hold an include and an exclude the order is random, reproducible from
+    ``seed``; after that the default model (see :mod:`model`) ranks them, retrained on ``labels``.
+    """
+    if len(record_ids) != len(texts):
+        raise ValueError("record_ids and texts must have the same length")
+    position = {record_id: index for index, record_id in enumerate(record_ids)}
+    known = [(position[record_id], int(label)) for record_id, label in labels.items() if record_id in position]
+    screened = np.array([index for index, _ in known], dtype=int)
+    decisions = np.array([label for _, label in known], dtype=int)
+    ranker = ranker_for(record_ids, texts, seed)
+    ranking = ranker.rank(screened, decisions)
+    order = [record_ids[index] for index in ranking.order]
+    if ranking.trained is None:
+        return RankResult(order, None, None)
+    remaining = estimate_relevant_remaining(ranker, ranking, screened, decisions)
+    return RankResult(order, remaining, DEFAULT_MODEL.describe())

@@ -1,0 +1,117 @@
+"""Replaying a fully labelled set: the model screens, the labels answer, the metrics measure.
+
+The protocol is ASReview LAB's simulation (van de Schoot et al. 2021, Nature Machine Intelligence):
+per run, one random include and one random exclude are given as prior knowledge; the model is then
+retrained after every record and the best-ranked record is "screened" (its label revealed) until
+the last include is found. Priors are left out of N and of the includes when measuring.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from cartsle_cli.screening.ranking.metrics import ScreeningMetrics, screening_metrics
+from cartsle_cli.screening.ranking.model import DEFAULT_MODEL, Ranker, RankingModel
+
+Progress = Callable[[int], None]  # called with the number of records screened in this step
+
+
+@dataclass
+class SimulationRun:
+    """One replay: which priors, the screening order that followed, and how it scored."""
+
+    seed: int
+    priors: list[int]  # positions into the labelled set
+    order: list[int]  # positions screened after the priors, up to the last include
+    labels_in_order: list[int]  # labels of all records but the priors, screened ones first
+    metrics: ScreeningMetrics
+    retrain_seconds: list[float] = field(default_factory=list)
+
+    @property
+    def recall(self) -> list[float]:
+        """Share of includes found after each record screened (index 0: one record read)."""
+        found = np.cumsum(self.labels_in_order)
+        return (found / found[-1]).tolist()
+
+
+@dataclass(frozen=True)
+class Spread:
+    mean: float
+    sd: float | None  # None with one run
+    low: float
+    high: float
+
+
+@dataclass
+class SimulationResult:
+    model: str
+    records: int
+    includes: int
+    runs: list[SimulationRun]
+
+    def spread(self, metric: str) -> Spread:
+        values = [float(getattr(run.metrics, metric)) for run in self.runs]
+        sd = statistics.stdev(values) if len(values) > 1 else None
+        return Spread(statistics.fmean(values), sd, min(values), max(values))
+
+
+def choose_priors(labels: np.ndarray, seed: int) -> list[int]:
+    """One random include and one random exclude, reproducible from ``seed``."""
+    rng = np.random.default_rng(seed)
+    return [int(rng.choice(np.flatnonzero(labels == 1))), int(rng.choice(np.flatnonzero(labels == 0)))]
+
+
+def replay(ranker: Ranker, labels: np.ndarray, priors: Sequence[int], progress: Progress | None = None) -> tuple[list[int], list[float]]:
+    """Screen in the model's order, retraining after every record, until the last include is found."""
+    screened = list(priors)
+    remaining = int(labels.sum() - labels[screened].sum())
+    order: list[int] = []
+    seconds: list[float] = []
+    while remaining > 0:
+        started = time.perf_counter()
+        ranking = ranker.rank(np.asarray(screened), labels[screened])
+        seconds.append(time.perf_counter() - started)
+        chosen = int(ranking.order[0])
+        screened.append(chosen)
+        order.append(chosen)
+        remaining -= int(labels[chosen])
+        if progress:
+            progress(1)
+    return order, seconds
+
+
+def simulate(
+    texts: Sequence[str],
+    labels: Sequence[int],
+    *,
+    runs: int = 1,
+    seed: int = 0,
+    priors: Sequence[int] | None = None,
+    model: RankingModel = DEFAULT_MODEL,
+    progress: Progress | None = None,
+) -> SimulationResult:
+    """Replay the labelled set ``runs`` times, run i seeded with ``seed + i``.
+
+    ``priors`` (positions) fixes the prior knowledge for every run; otherwise each run draws one
+    include and one exclude. The features are computed once for all runs.
+    """
+    values = np.asarray(labels, dtype=int)
+    if not (np.any(values == 1) and np.any(values == 0)):
+        raise ValueError("a simulation needs at least one include and one exclude")
+    ranker = Ranker(texts, model, seed)
+    results = []
+    for run_seed in range(seed, seed + runs):
+        run_priors = list(priors) if priors else choose_priors(values, run_seed)
+        ranker.tiebreak = np.random.default_rng(run_seed).permutation(len(values))
+        order, seconds = replay(ranker, values, run_priors, progress)
+        unread = np.setdiff1d(np.arange(len(values)), run_priors + order)
+        # after the last include every remaining record is an exclude, so their order is moot
+        labels_in_order = values[order].tolist() + values[unread].tolist()
+        results.append(SimulationRun(run_seed, run_priors, order, labels_in_order, screening_metrics(labels_in_order), seconds))
+    includes = int(values.sum())
+    return SimulationResult(model.describe(), len(values), includes, results)
