@@ -2,8 +2,181 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
 from cartsle_cli.cli import pool_meta
-from cartsle_cli.cli.common import group
+from cartsle_cli.cli.common import DEFAULT_DB, DbOption, JsonOption, group, print_json, print_table, review, stdout
+from cartsle_cli.extraction.numbers import count_of, interval, number, percent_range, round_half_up, span
+from cartsle_cli.extraction.pooling import Overview, PoolOptions, PoolResult, pool_review
+from cartsle_cli.stats.efficacy import EfficacyResult
+from cartsle_cli.stats.safety import OutcomeSummary, SafetyResult
 
 app = group("Pool the included studies' extraction data; `cartsle pool meta` takes counts directly.")
 app.command("meta")(pool_meta.meta_command)
+
+
+@app.callback(invoke_without_command=True)
+def pool_command(
+    ctx: typer.Context,
+    method: Annotated[str, typer.Option("--method", help="Meta-analysis: glmm (binomial-normal, default), dl (DerSimonian-Laird) or reml.")] = "glmm",
+    scale: Annotated[str, typer.Option("--scale", help="Scale of the dl/reml pool: logit, ft (Freeman-Tukey) or raw.")] = "logit",
+    quantile_method: Annotated[str, typer.Option("--quantile-method", help="numpy quantile method of medians and IQRs; linear is R's type 7.")] = "linear",
+    plots: Annotated[Path | None, typer.Option("--plots", help="Write a forest plot per safety outcome (PNG and SVG) into this folder.")] = None,
+    db: DbOption = DEFAULT_DB,
+    json_output: JsonOption = False,
+) -> None:
+    """Efficacy and safety of the stored extraction, as tables. Example: cartsle pool --method reml --scale ft"""
+    if ctx.invoked_subcommand is not None:
+        return
+    with review(db) as conn:
+        result = pool_review(conn, PoolOptions(method, scale, quantile_method))
+    if plots is not None:
+        _write_plots(result.safety, plots)
+    if json_output:
+        print_json(result.to_dict())
+        return
+    print_pool(result)
+
+
+def print_pool(result: PoolResult) -> None:
+    """Every table of `cartsle pool`, in the order a results section reads."""
+    _print_overview(result.overview)
+    _print_efficacy(result.efficacy)
+    _print_safety(result.safety)
+    _print_bcells(result.safety)
+
+
+def _print_overview(overview: Overview) -> None:
+    rows: list[list] = [["included studies", overview.studies], ["participants", overview.participants]]
+    rows += [[f"target {share.label}", f"{share.text} studies"] for share in overview.targets]
+    rows += [[f"{share.label} product", f"{share.text} studies"] for share in overview.origins]
+    print_table(f"Included studies (extraction load {overview.load_id}, {overview.loaded_at})", ["", "value"], rows)
+
+
+def _print_efficacy(efficacy: EfficacyResult) -> None:
+    method = efficacy.quantile_method
+    print_table(
+        f"SLEDAI-2K reduction from baseline (median and IQR; quantiles: {method})",
+        ["month", "patients", "median", "IQR"],
+        [[_month(r.month), r.summary.n, number(r.summary.median), _range(r.summary.q1, r.summary.q3)] for r in efficacy.reductions],
+    )
+    means = efficacy.means
+    print_table(
+        f"Mean SLEDAI-2K ({means[0].summary.method if means else 'Student t'}, 95% CI)",
+        ["month", "patients", "mean", "SD", "95% CI"],
+        [[_month(m.month), m.summary.n, round_half_up(m.summary.mean), round_half_up(m.summary.sd), interval(m.summary.lower, m.summary.upper)] for m in means],
+    )
+    print_table(
+        f"Disease activity at last follow-up ({efficacy.last_followup_patients} patients with a score after baseline)",
+        ["SLEDAI-2K", "patients", "Clopper-Pearson 95% CI", "Wilson 95% CI"],
+        [[label, count_of(p.events, p.total), percent_range(p.clopper_pearson.lower, p.clopper_pearson.upper), percent_range(p.wilson.lower, p.wilson.upper)]
+         for label, p in (("0", efficacy.sledai_zero), ("<= 4", efficacy.sledai_low)) if p is not None],
+    )
+    rows = []
+    for sub in efficacy.subgroups:
+        test = sub.test
+        groups = [f"{name}: {_median_iqr(summary)}" for name, summary in ((sub.group1, sub.group1_summary), (sub.group2, sub.group2_summary))]
+        if test is None:
+            rows.append([sub.by, *groups, "", "", sub.not_tested, ""])
+        else:
+            rows.append([sub.by, *groups, number(test.w), _p(test.p_value), test.method, round_half_up(test.rank_biserial, 2)])
+    print_table(
+        "Subgroups: SLEDAI-2K reduction at last follow-up (n, median [IQR]; two-sided Mann-Whitney U)",
+        ["by", "group 1", "group 2", "W", "p", "test", "rank-biserial r"],
+        rows,
+    )
+
+
+def _print_safety(safety: SafetyResult) -> None:
+    print_table(
+        "Safety and biomarkers: crude proportions (patients with the event over patients of the reporting studies)",
+        ["outcome", "studies", "patients", "Clopper-Pearson 95% CI", "Wilson 95% CI"],
+        [_crude_row(o) for o in safety.outcomes],
+    )
+    reported = [o for o in safety.outcomes if o.crude is not None]
+    graded = [o for o in reported if o.grades and sum(g.patients for g in o.grades)]
+    print_table(
+        "Grades (ASTCT): patients by grade, of the patients with the event in studies that report grades",
+        ["outcome", *(f"grade {g.grade}" for g in graded[0].grades)] if graded else ["outcome"],
+        [[o.label, *(count_of(g.patients, sum(h.patients for h in o.grades)) for g in o.grades)] for o in graded],
+    )
+    _print_meta(reported, safety)
+
+
+def _crude_row(outcome: OutcomeSummary) -> list:
+    crude = outcome.crude
+    if crude is None:
+        return [outcome.label, 0, "not reported", "", ""]
+    return [
+        outcome.label, outcome.studies, count_of(crude.events, crude.total),
+        percent_range(crude.clopper_pearson.lower, crude.clopper_pearson.upper), percent_range(crude.wilson.lower, crude.wilson.upper),
+    ]
+
+
+def _print_meta(outcomes: list[OutcomeSummary], safety: SafetyResult) -> None:
+    pooled = [o for o in outcomes if o.meta is not None]
+    print_table(
+        f"Random-effects meta-analysis of proportions (--method {safety.method}, --scale {safety.scale})",
+        ["outcome", "k", "events", "pooled", "95% CI", "95% PI", "tau^2", "I^2", "heterogeneity test"],
+        [[o.label, o.meta.k, f"{o.meta.events}/{o.meta.total}", f"{round_half_up(100 * o.meta.estimate)}%", percent_range(o.meta.lower, o.meta.upper),
+          percent_range(o.meta.pi_lower, o.meta.pi_upper), f"{o.meta.tau2:.4g}", "" if o.meta.i2 is None else f"{round_half_up(o.meta.i2)}%",
+          _q(o.meta.q, o.meta.q_df, o.meta.q_p)] for o in pooled],
+    )
+    console = stdout()
+    # The continuity correction differs by outcome and is told in that outcome's note.
+    for line in dict.fromkeys(replace(o.meta.method, continuity_correction=None).line() for o in pooled):
+        console.print(f"method: {line}", markup=False, highlight=False)
+    for o in outcomes:
+        notes = o.meta.warnings if o.meta is not None else [f"not pooled: {o.meta_unavailable}"]
+        for note in notes:
+            console.print(f"note ({o.label}): {note}", markup=False, highlight=False)
+
+
+def _print_bcells(safety: SafetyResult) -> None:
+    print_table(
+        "B-cells (per-study timings, over the studies that report them)",
+        ["finding", "studies", "median", "range"],
+        [[t.label, t.studies, f"{number(t.median)} {t.unit}" if t.studies else "", _range(t.minimum, t.maximum)]
+         for t in (safety.bcell_depletion, safety.bcell_reconstitution)],
+    )
+    print_table(
+        f"B-cell phenotype at reconstitution (studies reporting it: {len(safety.bcell_phenotype)})",
+        ["study", "finding"],
+        [[finding.study, finding.finding] for finding in safety.bcell_phenotype],
+    )
+
+
+def _write_plots(safety: SafetyResult, folder: Path) -> None:
+    # Imported here: plotting loads matplotlib, which only --plots needs.
+    from cartsle_cli.report.forest import write_forest_plots
+
+    write_forest_plots(safety, folder)
+
+
+def _month(month: float) -> str:
+    return number(month)
+
+
+def _range(lower: float | None, upper: float | None) -> str:
+    """Medians' quartiles and ranges without trailing zeros, as the abstract writes "IQR: 6-12"."""
+    return "" if lower is None or upper is None else span(number(lower), number(upper))
+
+
+def _median_iqr(summary) -> str:
+    if not summary.n:
+        return "n=0"
+    return f"n={summary.n}, {number(summary.median)} [{_range(summary.q1, summary.q3)}]"
+
+
+def _p(p: float) -> str:
+    return "< 0.001" if p < 0.001 else round_half_up(p, 3)
+
+
+def _q(q: float | None, df: int, p: float | None) -> str:
+    if q is None:
+        return ""
+    return f"{number(q, 2)} (df {df}, p {_p(p)})" if p is not None else f"{number(q, 2)} (df {df})"

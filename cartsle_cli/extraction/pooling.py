@@ -1,0 +1,119 @@
+"""Pooling the review's current extraction: who was included, efficacy and safety.
+
+:func:`pool_review` reads the stored extraction and hands it to the statistics
+(``stats.efficacy.summarise_efficacy``, ``stats.safety.summarise_safety``); it computes no
+statistic itself. It sits here, beside the stored extraction it reads, so that the CLI and the
+report writer share one entry point; it is the one place where extraction calls into stats.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import Counter
+from dataclasses import asdict, dataclass
+
+import pandas as pd
+
+from cartsle_cli.errors import CartsleError
+from cartsle_cli.extraction.numbers import count_of, percent_half_up
+from cartsle_cli.extraction.store import latest_load, stored_extraction
+from cartsle_cli.stats.efficacy import EfficacyResult, summarise_efficacy
+from cartsle_cli.stats.meta_proportions import METHODS
+from cartsle_cli.stats.safety import SafetyResult, summarise_safety
+from cartsle_cli.stats.transforms import SCALES
+
+
+@dataclass(frozen=True)
+class PoolOptions:
+    """How to pool: meta-analysis method and scale, and the quantile method of medians and IQRs."""
+
+    method: str = "glmm"
+    scale: str = "logit"
+    quantile_method: str = "linear"
+
+    def check(self) -> None:
+        if self.method not in METHODS:
+            raise CartsleError(f"unknown method {self.method!r}; use one of {', '.join(METHODS)}", field="method")
+        if self.scale not in SCALES:
+            raise CartsleError(f"unknown scale {self.scale!r}; use one of {', '.join(SCALES)}", field="scale")
+        if self.method == "glmm" and self.scale != "logit":
+            raise CartsleError(f"the GLMM works on the logit scale; for --scale {self.scale} use --method dl or reml", field="scale")
+
+
+@dataclass(frozen=True)
+class Share:
+    """A number of studies (or patients) out of a total, e.g. CD19-targeted studies."""
+
+    label: str
+    count: int
+    total: int
+
+    @property
+    def percent(self) -> int:
+        return percent_half_up(self.count, self.total)
+
+    @property
+    def text(self) -> str:
+        return count_of(self.count, self.total)
+
+    def to_dict(self) -> dict:
+        return {**asdict(self), "percent": self.percent, "text": self.text}
+
+
+@dataclass(frozen=True)
+class Overview:
+    """The included studies as extracted: how many, how many participants, and their kinds."""
+
+    load_id: int
+    loaded_at: str
+    studies: int
+    participants: int
+    targets: list[Share]
+    origins: list[Share]
+
+    def to_dict(self) -> dict:
+        return {**asdict(self), "targets": [s.to_dict() for s in self.targets], "origins": [s.to_dict() for s in self.origins]}
+
+
+@dataclass(frozen=True)
+class PoolResult:
+    options: PoolOptions
+    overview: Overview
+    efficacy: EfficacyResult
+    safety: SafetyResult
+
+    def to_dict(self) -> dict:
+        return {
+            "options": asdict(self.options),
+            "overview": self.overview.to_dict(),
+            "efficacy": self.efficacy.to_dict(),
+            "safety": self.safety.to_dict(),
+        }
+
+
+def shares(values: pd.Series) -> list[Share]:
+    """Each distinct value with its count out of all values, most frequent first."""
+    counts = Counter(str(value) for value in values)
+    total = sum(counts.values())
+    return [Share(label, count, total) for label, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))]
+
+
+def overview(studies: pd.DataFrame, load_id: int, loaded_at: str) -> Overview:
+    return Overview(
+        load_id, loaded_at, len(studies), int(studies["n_treated"].sum()),
+        shares(studies["target"]), shares(studies["origin"]),
+    )
+
+
+def pool_review(conn: sqlite3.Connection, options: PoolOptions = PoolOptions()) -> PoolResult:
+    """Efficacy and safety of the current extraction, pooled as ``options`` say."""
+    options.check()
+    studies, patients = stored_extraction(conn)
+    load = latest_load(conn)
+    assert load is not None  # stored_extraction has raised otherwise
+    return PoolResult(
+        options,
+        overview(studies, load.id, load.loaded_at),
+        summarise_efficacy(studies, patients, quantile_method=options.quantile_method),
+        summarise_safety(studies, method=options.method, scale=options.scale),
+    )
