@@ -141,7 +141,7 @@ def _glmm(events, totals, level, nodes):
     lrt = glmm.heterogeneity_lrt(events, totals)
     heterogeneity = random_effects.Heterogeneity(
         fit.tau2, i2, h2, lrt, len(events) - 1, float(stats.chi2.sf(lrt, len(events) - 1)),
-        "likelihood ratio (saturated vs common proportion)",
+        "likelihood-ratio test against one common proportion",
     )
     pooled = random_effects.interval_summary(fit.mu, fit.se, heterogeneity, None, level)
     described = Method(

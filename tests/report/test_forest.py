@@ -36,7 +36,7 @@ def test_same_result_gives_the_same_bytes(tmp_path, suffix):
 def test_glmm_plot_leaves_weights_blank(tmp_path):
     glmm = meta_proportions([2, 10, 0, 15, 4, 1], [20, 25, 12, 30, 40, 9])
     svg = draw_forest(glmm, tmp_path / "glmm.svg").read_text()
-    assert "100.0%" not in svg and "likelihood ratio" in svg
+    assert "100.0%" not in svg and "likelihood-ratio test" in svg
 
 
 def test_unknown_format_is_refused(tmp_path):
