@@ -1,0 +1,114 @@
+"""The interactive screen, driven by Textual's pilot: keys write decisions at once."""
+
+from __future__ import annotations
+
+import asyncio
+
+from cartsle_cli.cli.screen_tui import ScreenApp, render_record
+from cartsle_cli.screening.decisions import Decision, history, record_decision
+from cartsle_cli.screening.queue import ScreeningRecord
+from cartsle_cli.screening.settings import set_keywords, set_reviewers_required
+from cartsle_cli.store import open_review, transaction
+
+from .conftest import add_records, make_record
+
+
+def run(app: ScreenApp, *keys: str) -> list[str]:
+    """Press the keys; return what the status line and record showed before each key."""
+    shown = []
+
+    async def drive() -> None:
+        async with app.run_test() as pilot:
+            for key in keys:
+                await pilot.pause()
+                shown.append(str(app.query_one("#record").content) + str(app.query_one("#status").content))
+                await pilot.press(key)
+            await pilot.pause()
+
+    asyncio.run(drive())
+    return shown
+
+
+def decisions(db, reviewer="kofi"):
+    conn = open_review(db)
+    try:
+        return [(e.record_id, e.stage, e.decision, e.reason, e.note, e.undone_at is not None) for e in history(conn, reviewer=reviewer)]
+    finally:
+        conn.close()
+
+
+def test_keys_include_exclude_maybe_write_each_decision_at_once(db):
+    ids = add_records(db, [make_record(i) for i in range(4)])
+    app = ScreenApp(db, stage="ta", reviewer="kofi")
+    order = list(app.order)
+    run(app, "i", "e", "m")
+    assert sorted(order) == ids
+    assert decisions(db) == [(order[0], "ta", "include", None, None, False), (order[1], "ta", "exclude", None, None, False),
+                             (order[2], "ta", "maybe", None, None, False)]
+
+
+def test_quitting_midway_keeps_what_was_decided_and_the_next_session_continues(db):
+    add_records(db, [make_record(i) for i in range(3)])
+    first = ScreenApp(db, stage="ta", reviewer="kofi")
+    run(first, "i", "q")
+    again = ScreenApp(db, stage="ta", reviewer="kofi")
+    assert len(again.order) == 2 and again.queue.done == 1
+
+
+def test_skip_moves_on_without_deciding_and_undo_brings_the_record_back(db):
+    add_records(db, [make_record(i) for i in range(3)])
+    app = ScreenApp(db, stage="ta", reviewer="kofi")
+    first, second = app.order[:2]
+    run(app, "s", "e", "u")
+    assert app.order[0] == second  # the undone record is shown again
+    assert decisions(db) == [(second, "ta", "exclude", None, None, True)]  # kept in the history, marked undone
+    assert first in app.order
+
+
+def test_note_is_stored_with_the_decision(db):
+    add_records(db, [make_record(i) for i in range(2)])
+    app = ScreenApp(db, stage="ta", reviewer="kofi")
+    target = app.order[0]
+    run(app, "n", "p", "k", "enter", "i")
+    assert decisions(db) == [(target, "ta", "include", None, "pk", False)]
+
+
+def test_full_text_exclusion_asks_for_a_reason(db, conn):
+    ids = add_records(db, [make_record(i) for i in range(2)])
+    with transaction(conn):
+        set_reviewers_required(conn, 1)
+        for record_id in ids:
+            record_decision(conn, Decision(record_id, "ta", "lead", "include"))
+    app = ScreenApp(db, stage="ft", reviewer="kofi")
+    target = app.order[0]
+    run(app, "e", "down", "enter")  # second reason on the list
+    assert decisions(db) == [(target, "ft", "exclude", "wrong intervention", None, False)]
+
+
+def test_other_voters_are_not_shown_and_do_not_empty_the_queue(db, conn):
+    ids = add_records(db, [make_record(i) for i in range(2)])
+    with transaction(conn):
+        record_decision(conn, Decision(ids[0], "ta", "ama", "exclude", note="AMA-SECRET"))
+    app = ScreenApp(db, stage="ta", reviewer="kofi")
+    shown = run(app, "s", "s")
+    assert sorted(app.order) == ids
+    assert not any("AMA" in text or "ama" in text for text in shown)
+
+
+def test_record_text_is_shown_without_escape_sequences_and_keywords_are_highlighted():
+    record = ScreeningRecord(1, "CAR T \x1b[31mred\x1b[0m [bold]title[/bold]", ["Doe, J"], 2022, "Lancet",
+                             ["PubMed", "Embase"], "Lupus patients in a mouse model", None, None)
+    text = render_record(record, ["lupus"], ["mouse"])
+    assert "\x1b" not in text.plain
+    assert "[bold]title[/bold]" in text.plain  # markup in data stays literal text
+    assert "PubMed, Embase" in text.plain
+    styles = {text.plain[span.start:span.end].lower(): str(span.style) for span in text.spans}
+    assert styles["lupus"] == "bold green" and styles["mouse"] == "bold red"
+
+
+def test_keywords_of_the_review_reach_the_screen(db, conn):
+    add_records(db, [make_record(1)])
+    with transaction(conn):
+        set_keywords(conn, include=["lupus"], exclude=["mouse"], remove=[])
+    app = ScreenApp(db, stage="ta", reviewer="kofi")
+    assert app.words.include == ["lupus"] and app.words.exclude == ["mouse"]
