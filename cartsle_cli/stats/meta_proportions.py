@@ -181,9 +181,11 @@ def trap_warnings(result: MetaProportionResult, events: np.ndarray, totals: np.n
     found = []
     pooled, crude = _percent(result.estimate), _percent(result.crude_proportion)
     if result.method.continuity_correction and result.scale == "logit":
+        remedy = ("the GLMM (--method glmm) needs no correction" if 0 < result.events < result.total
+                  else f"with no variation in events, report the crude {result.events}/{result.total} with its Clopper-Pearson interval")
         found.append(
             f"{result.method.continuity_correction}: on sparse data this pulls the logit pool towards 50% "
-            f"(pooled {pooled} against crude {crude}); the GLMM (--method glmm) needs no correction"
+            f"(pooled {pooled} against crude {crude}); {remedy}"
         )
     if result.method.continuity_correction and result.scale == "raw":
         found.append(f"{result.method.continuity_correction} to give them a non-zero variance")
