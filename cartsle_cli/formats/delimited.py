@@ -11,9 +11,11 @@ a year that is not a year is an error naming the file, the line and the column.
 from __future__ import annotations
 
 import csv
+import gc
 import re
 import sys
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 from cartsle_cli.errors import CartsleError
@@ -62,8 +64,22 @@ def read(text: str, path: str | Path) -> ParsedFile:
         rows = _rows(lines, start, delimiter, path, quoting=csv.QUOTE_NONE)
         next(rows)
     columns = _Columns(layout, header, path, header_line)
-    records = [columns.record(row, line, raw) for line, row, raw in rows]
+    with _collector_paused():
+        records = [columns.record(row, line, raw) for line, row, raw in rows]
     return ParsedFile(format=layout.format, records=records, database=layout.database)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause Python's cycle collector while building records: they hold no cycles, and its passes
+    over a growing list of 100,000 records cost almost half the reading time."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _header_index(lines: Sequence[str]) -> int | None:
@@ -106,7 +122,7 @@ def _rows(
         end = start + reader.line_num
         raw = "".join(lines[consumed:end]).rstrip("\r\n")
         consumed = end
-        if any(cell.strip() for cell in row):
+        if any(row) and not "".join(row).isspace():
             yield first_line, row, raw
 
 
@@ -134,6 +150,7 @@ class _Columns:
             field: next((position[key] for key in keys if key in position), None)
             for field, keys in layout.columns.items()
         }
+        self.present = [(field, index) for field, index in self.index.items() if index is not None]
         self.keyword_columns = [position[key] for key in layout.keywords if key in position]
         self.citation = position.get(layout.citation) if layout.citation else None
         if self.index.get("title") is None:
@@ -144,7 +161,7 @@ class _Columns:
 
     def record(self, row: list[str], line: int, raw: str) -> Record:
         row = self._fit(row, line)
-        value = self._value_getter(row)
+        value = self._values(row).get
         volume, issue, pages = value("volume"), value("issue"), None
         if self.citation is not None:
             volume, issue, pages = citation_parts(row[self.citation])
@@ -179,13 +196,14 @@ class _Columns:
         where = self.header[len(row)] if len(row) < width else f"{width + 1} (past the last header column)"
         raise CartsleError(f"the row has {len(row)} fields but the header has {width}", file=self.path, line=line, field=where)
 
-    def _value_getter(self, row: list[str]):
-        def value(field: str) -> str | None:
-            index = self.index.get(field)
-            text = squash(row[index]) if index is not None else None
-            return None if text in _MISSING else text
-
-        return value
+    def _values(self, row: list[str]) -> dict[str, str]:
+        """The non-empty normalised fields of a row, white space squashed."""
+        values = {}
+        for field, index in self.present:
+            text = " ".join(row[index].split())
+            if text and text not in _MISSING:
+                values[field] = text
+        return values
 
     def _year(self, text: str | None, line: int) -> int | None:
         year = year_of(text)
