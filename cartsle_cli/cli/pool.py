@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from cartsle_cli.cli import pool_meta
-from cartsle_cli.cli.common import DEFAULT_DB, DbOption, JsonOption, group, print_json, print_table, review, stdout
+from cartsle_cli.cli.common import DEFAULT_DB, DbOption, JsonOption, group, print_json, print_table, review, stderr, stdout
 from cartsle_cli.extraction.numbers import count_of, interval, number, percent_range, round_half_up, span
 from cartsle_cli.extraction.pooling import Overview, PoolOptions, PoolResult, pool_review
 from cartsle_cli.stats.efficacy import EfficacyResult
@@ -154,7 +154,8 @@ def _write_plots(safety: SafetyResult, folder: Path) -> None:
     # Imported here: plotting loads matplotlib, which only --plots needs.
     from cartsle_cli.report.forest import write_forest_plots
 
-    write_forest_plots(safety, folder)
+    written = write_forest_plots(safety, folder)
+    stderr().print(f"wrote {len(written)} forest plot files into {folder}", markup=False, highlight=False)
 
 
 def _month(month: float) -> str:

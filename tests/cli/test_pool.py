@@ -177,3 +177,10 @@ def test_pool_before_any_extraction_says_what_to_do(cli, db):
     open_review(db).close()
     result = cli("pool", ok=False)
     assert result.exit_code == 1 and "no extraction loaded yet" in result.stderr
+
+
+def test_plots_option_writes_a_forest_plot_per_pooled_outcome(cli, loaded, tmp_path):
+    result = cli("pool", "--plots", tmp_path / "plots")
+    assert "forest plot files" in result.stderr
+    written = {path.name for path in (tmp_path / "plots").iterdir()}
+    assert {"crs.png", "crs.svg", "icans.png", "icans.svg"} <= written
