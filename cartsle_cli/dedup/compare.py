@@ -80,7 +80,7 @@ def _by_fields(a: Prepared, b: Prepared, title: float, truncated: bool) -> Verdi
     first_author = _first_author(a, b)
     if first_author is False and title < 0.97:
         return None
-    journal = journals_agree(a.journal, b.journal)
+    journal = journals_agree(a.journal, b.journal) or journals_agree(a.journal_full, b.journal_full)
     volume = _equal(a.volume, b.volume)
     page = pages_agree(a, b)
     issue = _equal(a.issue, b.issue)
@@ -90,6 +90,8 @@ def _by_fields(a: Prepared, b: Prepared, title: float, truncated: bool) -> Verdi
     year_gap = abs(a.year - b.year) if a.year and b.year else None
     numbers_differ = a.numbers != b.numbers and not truncated
     score = round(0.6 * max(title, 0.95 if truncated else 0) + 0.1 * support + 0.1 * bool(first_author), 3)
+    if numbers_differ and title >= 0.95 and first_author and year_gap == 0 and volume and page:
+        return Verdict(SAME, score, "same authors, year, volume and pages; titles differ in a garbled number")
     if numbers_differ:
         return Verdict(REVIEW, score, "titles differ in a number") if title >= 0.9 and first_author else None
     certain = first_author is not False and against == 0 and year_gap in (0, None)
@@ -99,8 +101,10 @@ def _by_fields(a: Prepared, b: Prepared, title: float, truncated: bool) -> Verdi
         return Verdict(SAME, score, "close title, same authors, volume and pages")
     if truncated and first_author and year_gap == 0 and page and against == 0:
         return Verdict(SAME, score, "truncated title, same authors, year and pages")
-    if year_gap == 1 and title >= 0.95 and first_author and page and volume:
-        return Verdict(SAME, score, "same title, authors and pages, year off by one")
+    if certain and first_author and journal and volume and page and _subtitle_dropped(a.title, b.title):
+        return Verdict(SAME, score, "title without its subtitle, same authors, journal, volume and pages")
+    if year_gap == 1 and title >= 0.97 and first_author and volume and journal and page is not False:
+        return Verdict(SAME, score, "same title, authors, journal and volume, year off by one (online and print)")
     if title >= 0.85 and (first_author or support >= 2):
         return Verdict(REVIEW, score, _review_reason(year_gap, against, truncated))
     if truncated and (first_author or support >= 2):
@@ -142,6 +146,11 @@ def _review_reason(year_gap: int | None, against: int, truncated: bool) -> str:
     return "close title"
 
 
+def _subtitle_dropped(a: str, b: str) -> bool:
+    short, long = (a, b) if len(a) <= len(b) else (b, a)
+    return len(short) >= 15 and long.startswith(short + " ")
+
+
 def _truncated(a: str, b: str) -> bool:
     short, long = (a, b) if len(a) <= len(b) else (b, a)
     return len(short) >= MIN_TRUNCATED and short != long and long.startswith(short)
@@ -159,7 +168,7 @@ def _first_author(a: Prepared, b: Prepared) -> bool | None:
         return True  # "Wu, Ching-yi" written "Ching-yi, Wu"
     rest_a, rest_b = set(a.authors[1:10]), set(b.authors[1:10])
     shared = len(rest_a & rest_b)
-    return shared >= 2 and shared >= 0.7 * min(len(rest_a), len(rest_b))
+    return shared >= 2 and shared >= 0.5 * min(len(rest_a), len(rest_b))
 
 
 def _same_name(a: str, b: str) -> bool:

@@ -33,6 +33,7 @@ _GREEK = {
 _GREEK_PATTERN = re.compile("|".join(_GREEK))
 _TITLE_PREFIXES = re.compile(r"^(retracted( article)?|withdrawn)\s*[:.]\s*", re.IGNORECASE)
 _JOURNAL_STOPWORDS = {"the", "of", "and", "for", "in", "on", "de", "la", "und", "fur", "a"}
+_NAME_PARTICLES = {"van", "der", "den", "de", "del", "della", "di", "da", "von", "le", "la", "du", "dos", "das"}
 _PAGE = re.compile(r"[a-z]*\d+[a-z]*", re.IGNORECASE)
 _PAGE_RANGE = re.compile(r"^\s*(\d+)\s*(?:[-\u2013]\s*(\d+))?\s*$")
 
@@ -48,7 +49,8 @@ class Prepared:
     authors: tuple[str, ...]  # folded family names, in order
     first_author_words: frozenset[str]  # every folded word of the first author's whole name
     year: int | None
-    journal: tuple[str, ...]  # folded journal words without stop words
+    journal: tuple[str, ...]  # folded journal words without stop words, subtitles or brackets
+    journal_full: tuple[str, ...]  # the same with brackets and subtitles ("[Hong Kong medical journal]")
     volume: str | None
     issue: str | None
     first_page: str | None
@@ -91,16 +93,19 @@ def family_name(author: str) -> str:
     else:
         words = author.split()
         family = words[0] if len(words) > 1 and all(len(w.strip(".")) <= 2 for w in words[1:]) else (words[-1] if words else "")
-    return fold(family).replace(" ", "")
+    words = fold(family).split()
+    # "van der Graaf" is "Graaf" in some databases and "Van Graaf" in others.
+    core = [word for word in words if word not in _NAME_PARTICLES] or words
+    return "".join(core)
 
 
 _JOURNAL_EXTRAS = re.compile(r"\s*(\([^()]*\)|\[[^\[\]]*\]|[:;=].*$)")
 
 
-def journal_words(journal: str | None) -> tuple[str, ...]:
+def journal_words(journal: str | None, *, whole: bool = False) -> tuple[str, ...]:
     """The journal's folded words without stop words, bracketed parts ("(00392499)", "[Chinese
     acupuncture]") or subtitles after ":", ";" or "=" ("Stroke; a journal of cerebral circulation")."""
-    main = _JOURNAL_EXTRAS.sub("", journal or "").strip() or journal
+    main = journal if whole else _JOURNAL_EXTRAS.sub("", journal or "").strip() or journal
     return tuple(word for word in fold(main).split() if word not in _JOURNAL_STOPWORDS)
 
 
@@ -150,6 +155,7 @@ def prepare(row: Mapping[str, Any]) -> Prepared:
         first_author_words=frozenset(fold(authors[0]).split()) if authors else frozenset(),
         year=row["year"],
         journal=journal_words(row["journal"]),
+        journal_full=journal_words(row["journal"], whole=True),
         volume=short_value(row["volume"]),
         issue=short_value(row["issue"]),
         first_page=first_page(row["pages"]),

@@ -1,0 +1,111 @@
+"""Incremental runs, removed searches, kept records and merged fields."""
+
+from __future__ import annotations
+
+import json
+
+from cartsle_cli.dedup import merged_record, run_dedup
+from cartsle_cli.dedup.review import decide
+from cartsle_cli.store import transaction
+from cartsle_cli.store.searches import remove_search
+
+TITLE = "Mirror therapy for improving motor function after stroke"
+OTHER = "Constraint-induced movement therapy in the first week after stroke"
+
+
+def dedup(conn):
+    with transaction(conn):
+        return run_dedup(conn)
+
+
+def test_cluster_keeps_the_most_complete_record_and_fills_in_the_rest(conn, add, rec):
+    add([rec(TITLE, pages=None, doi="10.1002/14651858.cd008449")], "CENTRAL")
+    add([rec(TITLE, abstract="Background: mirror therapy ...", pmid="29356880", doi="10.1002/14651858.cd008449",
+             issue=None)], "PubMed")
+    dedup(conn)
+    rows = conn.execute("SELECT record_id, cluster_id FROM record_clusters ORDER BY record_id")
+    assert [tuple(row) for row in rows] == [(1, 2), (2, 2)]
+    merged = merged_record(conn, 2)
+    assert merged.abstract.startswith("Background") and merged.pmid == "29356880"
+    assert merged.issue == "3" and merged.filled_from == {"issue": 1}
+    assert [(s.record_id, s.database) for s in merged.sources] == [(1, "CENTRAL"), (2, "PubMed")]
+    assert [row["id"] for row in conn.execute("SELECT id FROM unique_records")] == [2]
+
+
+def test_one_article_in_four_databases_and_twice_in_one_is_one_cluster(conn, add, rec, clusters):
+    add([rec(TITLE), rec(TITLE)], "PubMed")
+    for database in ("Embase", "Scopus", "CENTRAL"):
+        add([rec(TITLE)], database)
+    dedup(conn)
+    assert clusters() == [{1, 2, 3, 4, 5}]
+
+
+def test_second_run_compares_only_new_records_and_keeps_earlier_clusters(conn, add, rec, clusters):
+    add([rec(TITLE), rec(OTHER, authors=("Lee, A",), pages="200-210")], "PubMed")
+    add([rec(TITLE)], "Embase")
+    first = dedup(conn)
+    assert clusters() == [{1, 3}] and first.new_records == 3
+    add([rec(OTHER, authors=("Lee, A",), pages="200-210")], "Scopus")
+    second = dedup(conn)
+    assert second.new_records == 1
+    assert second.comparisons == 1  # record 4 against record 2 only; 1-3 was compared before
+    assert clusters() == [{1, 3}, {2, 4}]
+
+
+def test_rerun_without_new_records_compares_nothing_and_changes_nothing(conn, add, rec, clusters):
+    add([rec(TITLE)], "PubMed")
+    add([rec(TITLE)], "Embase")
+    dedup(conn)
+    again = dedup(conn)
+    assert again.comparisons == 0 and clusters() == [{1, 2}]
+
+
+def test_removed_search_leaves_its_clusters_and_is_never_the_kept_record(conn, add, rec, clusters):
+    add([rec(TITLE, pages=None)], "PubMed")
+    add([rec(TITLE, abstract="Full abstract", doi="10.1/x")], "Embase")
+    add([rec(TITLE, issue=None)], "Scopus")
+    dedup(conn)
+    assert [row[0] for row in conn.execute("SELECT DISTINCT cluster_id FROM record_clusters")] == [2]
+    with transaction(conn):
+        remove_search(conn, 2)
+    dedup(conn)
+    assert clusters() == [{1, 3}]
+    kept = conn.execute("SELECT DISTINCT cluster_id FROM record_clusters").fetchone()[0]
+    assert kept in (1, 3)
+    assert conn.execute("SELECT COUNT(*) FROM merged_records WHERE cluster_id = 2").fetchone()[0] == 0
+
+
+def test_a_persons_different_wins_now_and_in_later_runs(conn, add, rec, clusters):
+    add([rec(TITLE)], "PubMed")
+    add([rec(TITLE)], "Embase")
+    dedup(conn)
+    with transaction(conn):
+        decide(conn, 1, 2, "different", reviewer="AB", how="test")
+    assert clusters() == []
+    add([rec(TITLE)], "Scopus")
+    dedup(conn)
+    groups = clusters()
+    assert len(groups) == 1 and groups[0] != {1, 2, 3} and 3 in groups[0]
+
+
+def test_a_persons_same_merges_a_grey_band_pair_and_stays(conn, add, rec, clusters):
+    add([rec(TITLE)], "PubMed")
+    add([rec(TITLE[:45], journal=None, volume=None, issue=None, pages=None)], "Web of Science")
+    dedup(conn)
+    assert clusters() == []
+    with transaction(conn):
+        decide(conn, 1, 2, "same", reviewer="AB", how="test")
+    assert clusters() == [{1, 2}]
+    add([rec(OTHER, authors=("Lee, A",))], "Scopus")
+    dedup(conn)
+    assert clusters() == [{1, 2}]
+    history = conn.execute("SELECT decision, reviewer FROM dedup_decisions").fetchall()
+    assert [tuple(row) for row in history] == [("same", "AB")]
+
+
+def test_merged_authors_are_stored_as_a_json_list(conn, add, rec):
+    add([rec(TITLE, authors=())], "PubMed")
+    add([rec(TITLE, authors=("Thieme, H", "Morkisch, N"), doi="10.1/y")], "Embase")
+    dedup(conn)
+    stored = conn.execute("SELECT authors FROM merged_records").fetchone()[0]
+    assert json.loads(stored) == ["Thieme, H", "Morkisch, N"]
