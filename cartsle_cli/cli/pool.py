@@ -76,19 +76,21 @@ def _print_efficacy(efficacy: EfficacyResult) -> None:
         [[label, count_of(p.events, p.total), percent_range(p.clopper_pearson.lower, p.clopper_pearson.upper), percent_range(p.wilson.lower, p.wilson.upper)]
          for label, p in (("0", efficacy.sledai_zero), ("<= 4", efficacy.sledai_low)) if p is not None],
     )
-    rows = []
+    rows, tests = [], []
     for sub in efficacy.subgroups:
-        test = sub.test
         groups = [f"{name}: {_median_iqr(summary)}" for name, summary in ((sub.group1, sub.group1_summary), (sub.group2, sub.group2_summary))]
-        if test is None:
-            rows.append([sub.by, *groups, "", "", sub.not_tested, ""])
+        if sub.test is None:
+            rows.append([sub.by, *groups, "", "", ""])
+            tests.append(f"{sub.by}: not tested, {sub.not_tested}")
         else:
-            rows.append([sub.by, *groups, number(test.w), _p(test.p_value), test.method, round_half_up(test.rank_biserial, 2)])
+            rows.append([sub.by, *groups, number(sub.test.w), _p(sub.test.p_value), round_half_up(sub.test.rank_biserial, 2)])
+            tests.append(f"{sub.by}: {sub.test.method}; effect size {sub.test.effect_size}")
     print_table(
         "Subgroups: SLEDAI-2K reduction at last follow-up (n, median [IQR]; two-sided Mann-Whitney U)",
-        ["by", "group 1", "group 2", "W", "p", "test", "rank-biserial r"],
+        ["by", "group 1", "group 2", "W", "p", "rank-biserial r"],
         rows,
     )
+    _notes("test", tests)
 
 
 def _print_safety(safety: SafetyResult) -> None:
@@ -126,14 +128,17 @@ def _print_meta(outcomes: list[OutcomeSummary], safety: SafetyResult) -> None:
           percent_range(o.meta.pi_lower, o.meta.pi_upper), f"{o.meta.tau2:.4g}", "" if o.meta.i2 is None else f"{round_half_up(o.meta.i2)}%",
           _q(o.meta.q, o.meta.q_df, o.meta.q_p)] for o in pooled],
     )
-    console = stdout()
     # The continuity correction differs by outcome and is told in that outcome's note.
-    for line in dict.fromkeys(replace(o.meta.method, continuity_correction=None).line() for o in pooled):
-        console.print(f"method: {line}", markup=False, highlight=False)
+    _notes("method", dict.fromkeys(replace(o.meta.method, continuity_correction=None).line() for o in pooled))
     for o in outcomes:
-        notes = o.meta.warnings if o.meta is not None else [f"not pooled: {o.meta_unavailable}"]
-        for note in notes:
-            console.print(f"note ({o.label}): {note}", markup=False, highlight=False)
+        _notes(f"note ({o.label})", o.meta.warnings if o.meta is not None else [f"not pooled: {o.meta_unavailable}"])
+
+
+def _notes(kind: str, lines) -> None:
+    """Lines under a table that belong to its figures (methods, traps): on stdout with them."""
+    console = stdout()
+    for line in lines:
+        console.print(f"{kind}: {line}", markup=False, highlight=False)
 
 
 def _print_bcells(safety: SafetyResult) -> None:
