@@ -12,14 +12,15 @@ from __future__ import annotations
 
 import csv
 import gc
+import itertools
 import re
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
 from cartsle_cli.errors import CartsleError
-from cartsle_cli.formats.delimited_layouts import Layout, citation_parts, column_key, layout_for
+from cartsle_cli.formats.delimited_layouts import EMBASE, Layout, citation_parts, column_key, layout_for
 from cartsle_cli.formats.normalise import clean_doi, clean_pmid, pages_of, squash, year_of
 from cartsle_cli.formats.record import ParsedFile, Record
 
@@ -57,16 +58,55 @@ def read(text: str, path: str | Path) -> ParsedFile:
     if start is None or delimiter is None:
         raise CartsleError("no header row with delimited columns: not a CSV export", file=path, line=1)
     rows = _rows(lines, start, delimiter, path)
-    header_line, header, _ = next(rows)
+    header_row = next(rows)
+    header_line, header, _ = header_row
     layout = layout_for(header)
     if layout.tab_unquoted:
         # WoS tab-delimited text has no quoting: a lone '"' in a title is a character, not a quote
         rows = _rows(lines, start, delimiter, path, quoting=csv.QUOTE_NONE)
         next(rows)
+    first = next(rows, None)
+    body = itertools.chain([first] if first else [], rows)
+    if first and _embase_fields_by_row(header, first[1]):
+        return _read_fields_by_row(itertools.chain([header_row], body), path)
     columns = _Columns(layout, header, path, header_line)
     with _collector_paused():
-        records = [columns.record(row, line, raw) for line, row, raw in rows]
+        records = [columns.record(row, line, raw) for line, row, raw in body]
     return ParsedFile(format=layout.format, records=records, database=layout.database)
+
+
+def _embase_fields_by_row(header: list[str], second_row: list[str]) -> bool:
+    """embase.com can also write one field per line ("TITLE","…" then "AUTHOR NAMES","…"), a
+    record per block; read as a table, every line would become a record of garbage."""
+    field_names = {key for keys in EMBASE.columns.values() for key in keys}
+    return (
+        header[0].strip() == "TITLE"
+        and bool(second_row) and second_row[0].strip().isupper()
+        and column_key(second_row[0]) in field_names
+    )
+
+
+def _read_fields_by_row(rows: Iterable[tuple[int, list[str], str]], path: str | Path) -> ParsedFile:
+    """Records from blocks of ``"FIELD NAME","value"[,"value"…]`` lines, each opened by TITLE.
+
+    Written from a description of the layout (no such file was at hand): several values on one
+    line are joined with "; ", which the author and keyword splitters understand.
+    """
+    blocks: list[list[tuple[int, list[str], str]]] = []
+    for row in rows:
+        if row[1][0].strip() == "TITLE" or not blocks:
+            blocks.append([])
+        blocks[-1].append(row)
+    records = []
+    for block in blocks:
+        names = [row[0].strip() for _, row, _ in block]
+        values = ["; ".join(value for value in row[1:] if value.strip()) for _, row, _ in block]
+        record = _Columns(EMBASE, names, path, block[0][0]).record(values, block[0][0], "\n".join(raw for _, _, raw in block))
+        record.fields = {}
+        for _, row, _ in block:
+            record.fields.setdefault(row[0].strip(), []).extend(value for value in row[1:] if value.strip())
+        records.append(record)
+    return ParsedFile(format="embase-csv", records=records, database=EMBASE.database)
 
 
 @contextmanager

@@ -304,3 +304,21 @@ def test_a_100000_row_csv_reads_in_a_few_seconds():
     assert len(parsed.records) == 100_000
     assert parsed.records[-1].line == 100_001
     assert time.process_time() - started < 10
+
+
+def test_embase_fields_by_row_csv_gives_one_record_per_title_block():
+    # embase.com's one-field-per-line CSV, as described by a third-party reader of it (no real file)
+    parsed = read(
+        '"TITLE","Upadacitinib in RA"\n"AUTHOR NAMES","Liu R.","Adler D.G."\n"SOURCE TITLE","Nature Communications"\n'
+        '"PUBLICATION YEAR","2024"\n"MEDLINE PMID","38760001"\n\n"TITLE","Retinopathy, screened"\n"AUTHOR NAMES","Marmor M.F."\n'
+    )
+    assert (parsed.format, parsed.database) == ("embase-csv", "Embase")
+    first, second = parsed.records
+    assert (first.title, first.authors, first.year, first.pmid) == ("Upadacitinib in RA", ["Liu, R.", "Adler, D.G."], 2024, "38760001")
+    assert first.fields["AUTHOR NAMES"] == ["Liu R.", "Adler D.G."]
+    assert (second.title, second.line) == ("Retinopathy, screened", 7)
+
+
+def test_a_plain_csv_with_an_upper_case_title_column_is_still_a_table():
+    parsed = read("TITLE,AUTHORS,YEAR\nGout,\"Smith, J\",2024\n")
+    assert [(r.title, r.authors, r.year) for r in parsed.records] == [("Gout", ["Smith, J"], 2024)]
