@@ -13,11 +13,13 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from anyascii import anyascii
 
 from cartsle_cli.errors import CartsleError
+from cartsle_cli.formats.normalise import clean_doi, clean_pmid
 from cartsle_cli.screening.decision_files import DecisionRow
 from cartsle_cli.screening.decisions import Decision, DecisionChecker, store_decisions
 from cartsle_cli.screening.outcomes import PENDING, Vote, stage_outcomes
@@ -47,6 +49,11 @@ def title_key(title: str | None) -> str:
     return re.sub(r"[^a-z0-9]+", "", anyascii(title or "").lower())
 
 
+def _cleaned(clean: Callable[[str | None], str | None], value: str | None) -> str:
+    # A value the cleaner cannot read is kept as written, so the row is "unmatched", not "empty".
+    return clean(value) or (value or "").strip().lower()
+
+
 class RecordIndex:
     """Active records by DOI, PMID and title key, each mapped to its cluster's kept record."""
 
@@ -57,14 +64,14 @@ class RecordIndex:
             " LEFT JOIN record_clusters c ON c.record_id = r.id"
         )
         for unit, doi, pmid, title in rows:
-            for kind, key in (("doi", (doi or "").lower()), ("pmid", (pmid or "").strip()), ("title", title_key(title))):
+            for kind, key in (("doi", _cleaned(clean_doi, doi)), ("pmid", _cleaned(clean_pmid, pmid)), ("title", title_key(title))):
                 if key:
                     self.by[kind].setdefault(key, set()).add(unit)
 
     def match(self, row: DecisionRow, checker: DecisionChecker) -> int:
         if row.record_id is not None:
             return checker.unit(row.record_id, where=row.where)
-        keys = (("doi", _doi_key(row.doi)), ("pmid", (row.pmid or "").strip()), ("title", title_key(row.title)))
+        keys = (("doi", _cleaned(clean_doi, row.doi)), ("pmid", _cleaned(clean_pmid, row.pmid)), ("title", title_key(row.title)))
         if not any(key for _, key in keys):
             raise CartsleError("the row names no record: give record_id, doi, pmid or title", line=row.where)
         for kind, key in keys:
@@ -77,10 +84,6 @@ class RecordIndex:
             if units:
                 return next(iter(units))
         raise CartsleError("no record in this review matches its record_id, doi, pmid or title", line=row.where)
-
-
-def _doi_key(doi: str | None) -> str:
-    return re.sub(r"^(https?://(dx\.)?doi\.org/|doi:\s*)", "", (doi or "").strip().lower())
 
 
 def import_decisions(

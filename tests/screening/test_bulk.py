@@ -1,0 +1,95 @@
+"""Bulk decisions: matching rows to records, both stages in one file, studies, speed."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from cartsle_cli.errors import CartsleError
+from cartsle_cli.screening.bulk import export_decisions, import_decisions
+from cartsle_cli.screening.decision_files import DecisionRow, read_decision_file, with_defaults
+from cartsle_cli.screening.outcomes import stage_outcomes
+from cartsle_cli.screening.studies import included_studies
+
+from .conftest import add_records, cluster, make_record
+
+
+def row(number: int, reviewer: str, stage: str, decision: str, **values) -> DecisionRow:
+    return DecisionRow(f"row {number}", reviewer, stage, decision, **values)
+
+
+def test_rows_match_by_doi_pmid_or_title_through_duplicates_to_the_kept_record(db, conn):
+    ids = add_records(db, [make_record(1, pmid="111"), make_record(2, doi=None, title="Éxact Title: here")])
+    embase = add_records(db, [make_record(1, doi="10.1000/other", pmid=None)], database="Embase")
+    cluster(db, ids[0], embase[0])
+    rows = [row(2, "A", "ta", "include", doi="https://doi.org/10.1000/OTHER"),  # the duplicate's DOI
+            row(3, "B", "ta", "include", pmid="PUBMED 111"),
+            row(4, "A", "ta", "exclude", title="exact title - here")]
+    summary = import_decisions(conn, rows, source="test")
+    assert summary.new == 3
+    outcomes = stage_outcomes(conn, "ta")
+    assert outcomes[ids[0]].decision == "include"
+    assert outcomes[ids[1]].votes["A"].decision == "exclude"
+
+
+def test_a_row_matching_no_record_is_refused_and_nothing_is_written(db, conn):
+    add_records(db, [make_record(1)])
+    with pytest.raises(CartsleError, match="row 3: no record in this review matches"):
+        import_decisions(conn, [row(2, "A", "ta", "include", doi="10.1000/trial.1"), row(3, "A", "ta", "include", doi="10.9/none")], source="t")
+    assert conn.execute("SELECT COUNT(*) FROM screening_decisions").fetchone()[0] == 0
+
+
+def test_one_file_takes_records_through_both_stages_and_names_their_study(db, conn):
+    ids = add_records(db, [make_record(1), make_record(2)])
+    rows = [row(2, r, "ta", "include", record_id=i) for r in "AB" for i in ids]
+    rows += [row(9, r, "ft", "include", record_id=i, study="CARLOS 2023") for r in "AB" for i in ids]
+    summary = import_decisions(conn, rows, source="test")
+    assert summary.by_stage_decision == {"ft include": 4, "ta include": 4}
+    [study] = included_studies(conn)
+    assert (study.study_id, study.report_ids) == ("CARLOS 2023", ids)
+
+
+def test_importing_the_same_rows_again_changes_nothing(db, conn):
+    ids = add_records(db, [make_record(1)])
+    rows = [row(2, "A", "ta", "exclude", record_id=ids[0], note="animals")]
+    import_decisions(conn, rows, source="test")
+    again = import_decisions(conn, rows, source="test")
+    assert (again.new, again.changed, again.unchanged) == (0, 0, 1)
+    changed = import_decisions(conn, [row(2, "A", "ta", "include", record_id=ids[0])], source="test")
+    assert changed.changed == 1
+
+
+def test_blind_export_shows_others_votes_only_when_all_have_voted(db, conn):
+    ids = add_records(db, [make_record(1), make_record(2)])
+    import_decisions(conn, [row(2, "A", "ta", "include", record_id=ids[0]), row(3, "B", "ta", "exclude", record_id=ids[0]),
+                            row(4, "B", "ta", "include", record_id=ids[1])], source="test")
+    seen_by_a = [(r["record_id"], r["reviewer"]) for r in export_decisions(conn, reviewer="A")]
+    assert seen_by_a == [(ids[0], "A"), (ids[0], "B")]  # not B's vote on the record A has not seen
+    assert len(export_decisions(conn)) == 3
+
+
+def test_asreview_ris_export_is_read_through_the_ris_reader(db, conn, tmp_path):
+    ids = add_records(db, [make_record(1), make_record(2), make_record(3)])
+    lines = []
+    for number, note in ((1, "ASReview_relevant"), (2, "ASReview_irrelevant"), (3, "ASReview_not_seen")):
+        lines += ["TY  - JOUR", f"TI  - Trial number {number} of CAR T cells in lupus", f"DO  - 10.1000/trial.{number}",
+                  f"N1  - {note}", "ER  - ", ""]
+    path = tmp_path / "asreview.ris"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    parsed = read_decision_file(path)
+    assert parsed.format == "asreview-ris"
+    import_decisions(conn, with_defaults(parsed.rows, reviewer="Ama", stage=None), source="test")
+    votes = {unit: outcome.votes["Ama"].decision for unit, outcome in stage_outcomes(conn, "ta").items() if outcome.votes}
+    assert votes == {ids[0]: "include", ids[1]: "exclude"}
+
+
+def test_seven_thousand_rows_import_in_seconds(db, conn):
+    ids = add_records(db, [make_record(i) for i in range(3500)])
+    rows = [row(n, reviewer, "ta", "include" if n % 7 == 0 else "exclude", doi=f"10.1000/trial.{i}")
+            for reviewer in ("A", "B") for n, i in enumerate(range(len(ids)), 2)]
+    started = time.perf_counter()
+    summary = import_decisions(conn, rows, source="test")
+    elapsed = time.perf_counter() - started
+    assert summary.new == 7000
+    assert elapsed < 10, f"{elapsed:.1f} s"
