@@ -12,6 +12,7 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from anyascii import anyascii
@@ -21,7 +22,8 @@ from cartsle_cli.dedup.kinds import Kind, kind_of, part_of
 _TAGS = re.compile(r"</?[a-z][a-z0-9]*[^>]*>", re.IGNORECASE)
 # "[Chinese]", "[Review] [33 refs]", "[Erratum appears in ...]", "(author's transl)" at the end.
 _TRAILING_BRACKET = re.compile(r"\s*\.?\s*(\[[^\[\]]*\]|\([^()]{1,40}\))\s*\.?\s*$")
-_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
+# Every ASCII character but letters and digits becomes a space (faster than a regex split).
+_PUNCTUATION_TO_SPACE = str.maketrans({chr(code): " " for code in range(128) if not chr(code).isalnum()})
 _DIGITS = re.compile(r"\d+")
 # anyascii turns Greek letters into Latin ones ("a" for alpha); databases that spell them out
 # write "alpha", so spell them out first.
@@ -33,6 +35,7 @@ _GREEK = {
 _GREEK_PATTERN = re.compile("|".join(_GREEK))
 _TITLE_PREFIXES = re.compile(r"^(retracted( article)?|withdrawn)\s*[:.]\s*", re.IGNORECASE)
 _JOURNAL_STOPWORDS = {"the", "of", "and", "for", "in", "on", "de", "la", "und", "fur", "a"}
+MAX_AUTHORS = 12
 _NAME_PARTICLES = {"van", "der", "den", "de", "del", "della", "di", "da", "von", "le", "la", "du", "dos", "das"}
 _PAGE = re.compile(r"[a-z]*\d+[a-z]*", re.IGNORECASE)
 _PAGE_RANGE = re.compile(r"^\s*(\d+)\s*(?:[-\u2013]\s*(\d+))?\s*$")
@@ -59,16 +62,15 @@ class Prepared:
     pmid: str | None
     kind: Kind
     part: str | None
-    completeness: int  # how many fields the record has; the kept record has most
 
 
 def fold(text: str | None) -> str:
     """Text folded to ASCII, lower case, words of letters and digits joined by single spaces."""
     if not text:
         return ""
-    text = _GREEK_PATTERN.sub(lambda match: f" {_GREEK[match.group(0)]} ", text)
-    text = anyascii(text).lower().replace("&", " and ")
-    return " ".join(_NOT_ALNUM.split(text)).strip()
+    if not text.isascii():  # most titles are ASCII already: skip the slower folding
+        text = anyascii(_GREEK_PATTERN.sub(lambda match: f" {_GREEK[match.group(0)]} ", text))
+    return " ".join(text.lower().replace("&", " and ").translate(_PUNCTUATION_TO_SPACE).split())
 
 
 def clean_title(title: str | None) -> str:
@@ -86,6 +88,7 @@ def clean_title(title: str | None) -> str:
         text = stripped
 
 
+@lru_cache(maxsize=200_000)
 def family_name(author: str) -> str:
     """Folded family name of "Family, Given" (or of "Given Family" when there is no comma)."""
     if "," in author:
@@ -102,6 +105,7 @@ def family_name(author: str) -> str:
 _JOURNAL_EXTRAS = re.compile(r"\s*(\([^()]*\)|\[[^\[\]]*\]|[:;=].*$)")
 
 
+@lru_cache(maxsize=50_000)
 def journal_words(journal: str | None, *, whole: bool = False) -> tuple[str, ...]:
     """The journal's folded words without stop words, bracketed parts ("(00392499)", "[Chinese
     acupuncture]") or subtitles after ":", ";" or "=" ("Stroke; a journal of cerebral circulation")."""
@@ -143,9 +147,8 @@ def prepare(row: Mapping[str, Any]) -> Prepared:
     authors_raw = row["authors"]
     authors = json.loads(authors_raw) if isinstance(authors_raw, str) else list(authors_raw or [])
     title = fold(clean_title(row["title"]))
-    names = tuple(name for name in (family_name(a) for a in authors) if name)
-    completeness = sum(1 for key in ("title", "abstract", "year", "journal", "volume", "issue", "pages", "doi", "pmid")
-                       if row[key] not in (None, "")) + min(len(authors), 1) + (2 if row["abstract"] else 0)
+    # Only the first authors are compared; long consortium lists would cost without helping.
+    names = tuple(name for name in (family_name(a) for a in authors[:MAX_AUTHORS]) if name)
     return Prepared(
         id=row["id"],
         title=title,
@@ -164,5 +167,4 @@ def prepare(row: Mapping[str, Any]) -> Prepared:
         pmid=(str(row["pmid"]).strip() or None) if row["pmid"] else None,
         kind=kind_of(row["title"], row["publication_type"], row["journal"], row["doi"], row["issue"]),
         part=part_of(fold(row["title"])),
-        completeness=completeness,
     )
