@@ -58,7 +58,9 @@ def read(text: str, path: str | Path) -> ParsedFile:
     if start is None or delimiter is None:
         raise CartsleError("no header row with delimited columns: not a CSV export", file=path, line=1)
     rows = _rows(lines, start, delimiter, path)
-    header_row = next(rows)
+    header_row = next(rows, None)
+    if header_row is None:  # a header of empty names, such as ";"
+        raise CartsleError("the header row names no columns: not a CSV export", file=path, line=start + 1)
     header_line, header, _ = header_row
     layout = layout_for(header)
     if layout.tab_unquoted:

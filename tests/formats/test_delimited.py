@@ -11,6 +11,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cartsle_cli.errors import CartsleError
 from cartsle_cli.formats import delimited, detect, read_file
@@ -322,3 +324,14 @@ def test_embase_fields_by_row_csv_gives_one_record_per_title_block():
 def test_a_plain_csv_with_an_upper_case_title_column_is_still_a_table():
     parsed = read("TITLE,AUTHORS,YEAR\nGout,\"Smith, J\",2024\n")
     assert [(r.title, r.authors, r.year) for r in parsed.records] == [("Gout", ["Smith, J"], 2024)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(body=st.text(alphabet=st.sampled_from(list(',;\t"\r\n aT12\u2010é')), max_size=200))
+def test_any_text_after_a_header_gives_records_or_one_clear_error(body):
+    try:
+        parsed = read("Title,Year,Abstract\n" + body)
+    except CartsleError as error:
+        assert "\n" not in str(error) and error.line is not None
+    else:
+        assert all(record.line >= 2 for record in parsed.records)
