@@ -1,10 +1,41 @@
-"""`cartsle report` (to be written)."""
+"""`cartsle report`: the review's results as CSV tables, Markdown, HTML or JSON."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated
 
-from cartsle_cli.cli.common import group
+import typer
 
-app = group("report (to be written)")
-top_level_commands: dict[str, Callable] = {}
+from cartsle_cli.cli.common import DEFAULT_DB, DbOption, review
+from cartsle_cli.errors import CartsleError
+from cartsle_cli.extraction.pooling import PoolOptions
+from cartsle_cli.report.document import build_report
+from cartsle_cli.report.writers import FORMATS, write_report
+
+
+def report_command(
+    format: Annotated[str, typer.Option("--format", help="csv (one tidy CSV per table + manifest), md, html or json.")] = "html",
+    out: Annotated[Path, typer.Option("--out", help="Folder to write into.")] = Path("report"),
+    method: Annotated[str, typer.Option("--method", help="Meta-analysis: glmm, dl or reml.")] = "glmm",
+    scale: Annotated[str, typer.Option("--scale", help="logit, ft or raw.")] = "logit",
+    quantile_method: Annotated[str, typer.Option("--quantile-method", help="numpy quantile method (default linear = R type 7).")] = "linear",
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """Write the review's report: PRISMA counts and diagram, searches, included studies, efficacy, safety, meta-analyses, methods.
+
+    Example: cartsle report --format csv --out results/
+    """
+    if format not in FORMATS:
+        raise CartsleError(f"unknown format {format!r}; use one of {', '.join(FORMATS)}", field="--format")
+    options = PoolOptions(method=method, scale=scale, quantile_method=quantile_method)
+    options.check()
+    with review(db) as conn:
+        report = build_report(conn, options)
+    written = write_report(report, out, format)
+    for path in written:
+        typer.echo(str(path))
+
+
+top_level_commands: dict[str, Callable] = {"report": report_command}

@@ -1,0 +1,80 @@
+"""The review as one document: every result a report shows, gathered from the library.
+
+The document is a plain dict (it *is* the JSON report, schema :data:`SCHEMA`), so the CSV,
+Markdown and HTML writers all render the same figures. Only ``generated_at`` changes between two
+reports of the same review.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
+
+from cartsle_cli import __version__
+from cartsle_cli.errors import CartsleError
+from cartsle_cli.extraction.pooling import PoolOptions, PoolResult, pool_review
+from cartsle_cli.report.methods_text import methods_paragraph
+from cartsle_cli.screening import included_studies, prisma_counts
+from cartsle_cli.screening.agreement import agreement
+from cartsle_cli.store.searches import list_searches
+
+SCHEMA = "cartsle-report/1"
+
+
+@dataclass(frozen=True)
+class ReviewReport:
+    document: dict  # the JSON report
+    pool: PoolResult | None  # the pooled results as objects, for the forest plots
+
+
+def build_report(conn: sqlite3.Connection, options: PoolOptions = PoolOptions()) -> ReviewReport:
+    """Everything the report shows; ``pool`` is None (with ``pool_note``) before extraction."""
+    searches = [asdict(search) for search in list_searches(conn)]
+    prisma = prisma_counts(conn).to_dict()
+    studies = [_with_citations(conn, study.to_dict()) for study in included_studies(conn)]
+    agreements = [item.to_dict() for stage in ("ta", "ft") for item in agreement(conn, stage)]
+    try:
+        pooled, pool_note = pool_review(conn, options), None
+    except CartsleError as error:
+        pooled, pool_note = None, str(error)
+    document = {
+        "schema": SCHEMA,
+        "cartsle_version": __version__,
+        "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "searches": searches,
+        "prisma": prisma,
+        "agreement": agreements,
+        "included_studies": studies,
+        "pool": pooled.to_dict() if pooled else None,
+        "pool_note": pool_note,
+    }
+    document["methods"] = methods_paragraph(document)
+    return ReviewReport(document, pooled)
+
+
+def _with_citations(conn: sqlite3.Connection, study: dict) -> dict:
+    study["reports"] = [_citation(conn, record_id) for record_id in study.pop("report_ids")]
+    return study
+
+
+def _citation(conn: sqlite3.Connection, record_id: int) -> dict:
+    """A report's citation in Vancouver style, from its cluster's merged fields when dedup made them."""
+    row = conn.execute(
+        "SELECT r.id, r.title, r.authors, r.year, r.journal, r.volume, r.issue, r.pages, r.doi, s.database"
+        " FROM records r JOIN searches s ON s.id = r.search_id WHERE r.id = ?", (record_id,),
+    ).fetchone()
+    authors = json.loads(row["authors"] or "[]")
+    names = ", ".join(authors[:6]) + (", et al" if len(authors) > 6 else "")
+    parts = [names + "." if names else "", (row["title"] or "").rstrip(".") + "."]
+    source = " ".join(str(v) for v in (row["journal"], row["year"]) if v)
+    if row["volume"]:
+        source += f";{row['volume']}" + (f"({row['issue']})" if row["issue"] else "")
+    if row["pages"]:
+        source += f":{row['pages']}"
+    parts.append(source + "." if source else "")
+    if row["doi"]:
+        parts.append(f"doi:{row['doi']}")
+    return {"record_id": record_id, "database": row["database"], "doi": row["doi"],
+            "citation": " ".join(part for part in parts if part)}

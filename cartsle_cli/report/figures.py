@@ -1,0 +1,51 @@
+"""The report's figures: the PRISMA flow diagram and one forest plot per pooled outcome."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from cartsle_cli.report.document import ReviewReport
+from cartsle_cli.report.forest import draw_forest
+from cartsle_cli.report.prisma_diagram import PrismaColumn, PrismaFlow, save_diagram
+
+
+@dataclass(frozen=True)
+class Figure:
+    name: str  # file stem
+    caption: str
+    path: Path
+
+
+def prisma_flow(prisma: dict) -> PrismaFlow:
+    """The diagram's boxes from ``PrismaCounts.to_dict()``; the other-methods column only when used."""
+
+    def column(counts: dict) -> PrismaColumn:
+        return PrismaColumn(
+            identified=[(item["source"], item["records"]) for item in counts["identified"]],
+            duplicates_removed=counts["duplicates_removed"], screened=counts["screened"],
+            screened_excluded=counts["screened_excluded"], sought=counts["sought"],
+            not_retrieved=counts["not_retrieved"], assessed=counts["assessed"],
+            excluded_reasons=[(item["reason"], item["reports"]) for item in counts["excluded_reasons"]],
+        )
+
+    other = prisma["other_methods"]
+    return PrismaFlow(
+        databases=column(prisma["databases"]),
+        other_methods=column(other) if other["identified"] else None,
+        studies_included=prisma["studies_included"],
+        reports_included=prisma["reports_included"],
+    )
+
+
+def write_figures(report: ReviewReport, folder: Path, suffix: str) -> list[Figure]:
+    """Write every figure as ``suffix`` (.svg or .png) into ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    figures = [Figure("prisma", "PRISMA 2020 flow diagram",
+                      save_diagram(prisma_flow(report.document["prisma"]), folder / f"prisma{suffix}"))]
+    if report.pool is not None:
+        for outcome in report.pool.safety.outcomes:
+            if outcome.meta is not None:
+                path = draw_forest(outcome.meta, folder / f"forest_{outcome.name}{suffix}", title=outcome.label)
+                figures.append(Figure(f"forest_{outcome.name}", f"Forest plot: {outcome.label}", path))
+    return figures
