@@ -6,6 +6,8 @@ Expected values are read off the entry text written in each test or in the share
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cartsle_cli.errors import CartsleError
 from cartsle_cli.formats import bibtex, detect, read_file, read_text
@@ -86,3 +88,14 @@ def test_sniff_claims_bibtex_only():
 def test_a_bibtex_file_with_no_entries_holds_no_records():
     with pytest.raises(CartsleError, match="no records"):
         read_text("@comment{empty}\n", "empty.bib")
+
+
+@settings(max_examples=300, deadline=None)
+@given(body=st.text(alphabet=st.sampled_from(list('@{}(),="#%\\a1 \n')), max_size=200))
+def test_any_text_after_an_entry_start_gives_records_or_one_clear_error(body):
+    try:
+        parsed = read("@article{k,\n title={Gout}," + body)
+    except CartsleError as error:
+        assert "\n" not in str(error) and error.line is not None
+    else:
+        assert all(record.line >= 1 for record in parsed.records)
