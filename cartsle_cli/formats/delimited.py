@@ -33,6 +33,7 @@ _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
 _DELIMITERS = ("\t", ";", ",")
 # First lines of the tagged formats and BibTeX, which also hold commas now and then.
 _NOT_A_HEADER = re.compile(r"^(?:[A-Z][A-Z0-9]{1,3} {0,3}- |(?:FN|VR|PT) |\s*@\w+\s*[{(]|<\d+\. >)")
+_EXCEL_SEPARATOR = re.compile(r"^sep=[,;\t]\s*$", re.IGNORECASE)
 _EMBASE_PREAMBLE = re.compile(r'^"?SEARCH QUERY"?[,;\t]', re.IGNORECASE)
 _KEYWORD_SEPARATOR = re.compile(r"\s*;\s*")
 _COMMA = re.compile(r"\s*,\s*")
@@ -125,9 +126,11 @@ def _collector_paused() -> Iterator[None]:
 
 
 def _header_index(lines: Sequence[str]) -> int | None:
-    """Index of the header line: after leading blank lines and embase.com's search-query preamble
-    (``"SEARCH QUERY","…"``, a line of dashes, an empty line)."""
+    """Index of the header line: after leading blank lines, Excel's ``sep=;`` hint line and
+    embase.com's search-query preamble (``"SEARCH QUERY","…"``, a line of dashes, an empty line)."""
     index = _skip_blank(lines, 0)
+    if index < len(lines) and _EXCEL_SEPARATOR.match(lines[index]):
+        index = _skip_blank(lines, index + 1)
     if index < len(lines) and _EMBASE_PREAMBLE.match(lines[index]):
         while index < len(lines) and lines[index].strip():
             index += 1

@@ -169,6 +169,11 @@ def test_plain_csv_matches_column_names_case_insensitively_and_keeps_unknown_col
     assert record.fields["Poster board"] == ["P12"]
 
 
+def test_excel_separator_hint_line_is_not_the_header():
+    parsed = read("sep=;\r\nTitle;Year\r\nGout;2024\r\n")
+    assert [(r.title, r.year, r.line) for r in parsed.records] == [("Gout", 2024, 3)]
+
+
 def test_blank_lines_and_rows_of_empty_cells_are_not_records():
     parsed = read("Title,Year\n\nGout,2024\n,\n\nLupus,2023\n")
     assert [(r.title, r.line) for r in parsed.records] == [("Gout", 3), ("Lupus", 6)]
