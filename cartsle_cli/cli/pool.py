@@ -15,7 +15,10 @@ from cartsle_cli.extraction.pooling import Overview, PoolOptions, PoolResult, po
 from cartsle_cli.stats.efficacy import EfficacyResult
 from cartsle_cli.stats.safety import OutcomeSummary, SafetyResult
 
-app = group("Pool the included studies' extraction data; `cartsle pool meta` takes counts directly.")
+app = group(
+    "Pool the current extraction: efficacy, safety, meta-analyses and B cells as tables (plain `cartsle pool`);"
+    " `cartsle pool meta` takes counts directly."
+)
 app.command("meta")(pool_meta.meta_command)
 
 
@@ -25,7 +28,7 @@ def pool_command(
     method: Annotated[str, typer.Option("--method", help="Meta-analysis: glmm (binomial-normal, default), dl (DerSimonian-Laird) or reml.")] = "glmm",
     scale: Annotated[str, typer.Option("--scale", help="Scale of the dl/reml pool: logit, ft (Freeman-Tukey) or raw.")] = "logit",
     quantile_method: Annotated[str, typer.Option("--quantile-method", help="numpy quantile method of medians and IQRs; linear is R's type 7.")] = "linear",
-    plots: Annotated[Path | None, typer.Option("--plots", help="Write a forest plot per safety outcome (PNG and SVG) into this folder.")] = None,
+    plots: Annotated[Path | None, typer.Option("--plots", help="Write a forest plot (PNG and SVG) per pooled outcome into this folder.")] = None,
     db: DbOption = DEFAULT_DB,
     json_output: JsonOption = False,
 ) -> None:
