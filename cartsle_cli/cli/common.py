@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sqlite3
 import sys
 from collections.abc import Iterator, Sequence
@@ -15,6 +16,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
+from rich.text import Text
 from typer.core import TyperGroup
 
 from cartsle_cli.errors import CartsleError
@@ -52,6 +54,20 @@ def review(db: Path, *, create: bool = False) -> Iterator[sqlite3.Connection]:
         conn.close()
 
 
+# C0 and C1 control characters but tab and newline: ESC would let a record's text drive the terminal.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def plain(value: Any) -> str:
+    """Text from a record made safe for a terminal: no escape sequences or control characters."""
+    return _CONTROL.sub("", "" if value is None else str(value))
+
+
+def safe_text(value: Any, style: str = "") -> Text:
+    """A rich Text of ``value``: control characters removed and markup shown literally, never run."""
+    return Text(plain(value), style=style)
+
+
 def print_json(value: Any) -> None:
     sys.stdout.write(json.dumps(value, indent=2, ensure_ascii=False, default=str) + "\n")
 
@@ -63,7 +79,7 @@ def print_table(title: str | None, columns: Sequence[str], rows: Sequence[Sequen
     for column, is_number in zip(columns, numeric):
         table.add_column(column, justify="right" if is_number else "left")
     for row in rows:
-        table.add_row(*("" if cell is None else str(cell) for cell in row))
+        table.add_row(*(safe_text(cell) for cell in row))
     stdout().print(table)
 
 
