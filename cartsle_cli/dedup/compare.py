@@ -105,6 +105,9 @@ def _by_fields(a: Prepared, b: Prepared, title: float, truncated: bool) -> Verdi
         return Verdict(SAME, score, "title without its subtitle, same authors, journal, volume and pages")
     if year_gap == 1 and title >= 0.97 and first_author and volume and journal and page is not False:
         return Verdict(SAME, score, "same title, authors, journal and volume, year off by one (online and print)")
+    if title >= 0.85 and first_author and journal is False and (volume is False or page is False):
+        # Another journal, volume or pages: a co-publication or an abstract printed elsewhere.
+        return Verdict(REPORT, score, "close title and authors in another journal: possibly reports of one study")
     if title >= 0.85 and (first_author or support >= 2):
         return Verdict(REVIEW, score, _review_reason(year_gap, against, truncated))
     if truncated and (first_author or support >= 2):

@@ -98,6 +98,9 @@ def merged_record(conn: sqlite3.Connection, cluster_id: int) -> MergedRecord:
         (cluster_id,),
     ).fetchall()
     if not source_rows:
+        member = conn.execute("SELECT cluster_id FROM record_clusters WHERE record_id = ?", (cluster_id,)).fetchone()
+        if member:
+            raise CartsleError(f"record {cluster_id} is in cluster {member[0]}: `cartsle dedup show {member[0]}`")
         raise CartsleError(f"no record {cluster_id} among the active records")
     if row is None:
         record = conn.execute("SELECT * FROM active_records WHERE id = ?", (cluster_id,)).fetchone()

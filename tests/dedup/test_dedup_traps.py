@@ -161,3 +161,13 @@ def test_a_chain_of_matches_never_joins_records_with_different_dois(conn, add, r
     groups = clusters()
     assert len(groups) == 1 and 2 in groups[0] and groups[0] != {1, 2, 3}
     assert result.refused_joins == 1
+
+
+def test_same_title_and_authors_in_another_journal_is_linked_not_merged_nor_queued(conn, add, rec, clusters):
+    # A guideline co-published in two journals, or an abstract printed in another journal's supplement.
+    add([rec(TITLE, journal="American Journal of Clinical Pathology", volume="137", pages="516-542")], "PubMed")
+    add([rec(TITLE, journal="CA: a Cancer Journal for Clinicians", volume="62", pages="147-172")], "Embase")
+    dedup(conn)
+    assert clusters() == []
+    assert conn.execute("SELECT COUNT(*) FROM report_links").fetchone()[0] == 1
+    assert conn.execute("SELECT COUNT(*) FROM dedup_pairs WHERE verdict = 'review'").fetchone()[0] == 0
