@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from cartsle_cli.errors import CartsleError
-from cartsle_cli.formats.delimited_layouts import EMBASE, Layout, citation_parts, column_key, layout_for
+from cartsle_cli.formats.delimited_layouts import EMBASE, PLAIN, SCOPUS, Layout, citation_parts, column_key, layout_for
 from cartsle_cli.formats.normalise import clean_doi, clean_pmid, pages_of, squash, year_of
 from cartsle_cli.formats.record import ParsedFile, Record
 
@@ -35,6 +35,7 @@ _DELIMITERS = ("\t", ";", ",")
 _NOT_A_HEADER = re.compile(r"^(?:[A-Z][A-Z0-9]{1,3} {0,3}- |(?:FN|VR|PT) |\s*@\w+\s*[{(]|<\d+\. >)")
 _EXCEL_SEPARATOR = re.compile(r"^sep=[,;\t]\s*$", re.IGNORECASE)
 _EMBASE_PREAMBLE = re.compile(r'^"?SEARCH QUERY"?[,;\t]', re.IGNORECASE)
+_RULE = re.compile(r'^[\s",;\-=]*$')  # the dashes and the empty line under embase.com's query
 _KEYWORD_SEPARATOR = re.compile(r"\s*;\s*")
 _COMMA = re.compile(r"\s*,\s*")
 # R's write.csv writes NA for a missing value (bibliometrix's Scopus sample); Scopus writes
@@ -70,12 +71,21 @@ def read(text: str, path: str | Path) -> ParsedFile:
         next(rows)
     first = next(rows, None)
     body = itertools.chain([first] if first else [], rows)
+    if layout is PLAIN and first and _source_column_says_scopus(header, first[1]):
+        layout = SCOPUS
     if first and _embase_fields_by_row(header, first[1]):
         return _read_fields_by_row(itertools.chain([header_row], body), path)
     columns = _Columns(layout, header, path, header_line)
     with _collector_paused():
         records = [columns.record(row, line, raw) for line, row, raw in body]
     return ParsedFile(format=layout.format, records=records, database=layout.database)
+
+
+def _source_column_says_scopus(header: list[str], row: list[str]) -> bool:
+    """A Scopus export with fewer columns than the full layout still ends with Source = "Scopus"
+    (the test synthesisr and revtools use)."""
+    keys = [column_key(name) for name in header]
+    return "source" in keys and len(row) > keys.index("source") and row[keys.index("source")].strip() == "Scopus"
 
 
 def _embase_fields_by_row(header: list[str], second_row: list[str]) -> bool:
@@ -132,9 +142,9 @@ def _header_index(lines: Sequence[str]) -> int | None:
     if index < len(lines) and _EXCEL_SEPARATOR.match(lines[index]):
         index = _skip_blank(lines, index + 1)
     if index < len(lines) and _EMBASE_PREAMBLE.match(lines[index]):
-        while index < len(lines) and lines[index].strip():
+        index += 1
+        while index < len(lines) and _RULE.match(lines[index]):
             index += 1
-        index = _skip_blank(lines, index)
     return index if index < len(lines) else None
 
 

@@ -130,6 +130,18 @@ def test_biosis_tab_delimited_with_classic_mac_line_ends():
     assert (record.accession, record.pages, record.line) == ("BCI:BCI202000123456", "1201-1202", 2)
 
 
+def test_a_scopus_export_with_few_columns_is_known_by_its_source_column():
+    # the 2019 layout writes comma-separated authors; "Source" is "Scopus" on every row
+    parsed = read('Authors,Title,Year,Source title,DOI,Source\n"Craig C., Mazerolle M.J.",Birds,2019,Ecology,10.1/x,Scopus\n')
+    assert (parsed.format, parsed.database) == ("scopus-csv", "Scopus")
+    assert parsed.records[0].authors == ["Craig, C.", "Mazerolle, M.J."]
+
+
+def test_embase_preamble_without_an_empty_line_before_the_header():
+    parsed = read('"SEARCH QUERY","gout"\n"-----"\n"Title","Author Names","Embase Accession ID"\n"Gout","Liu R.",""\n')
+    assert (parsed.format, parsed.records[0].line) == ("embase-csv", 4)
+
+
 # --- plain CSVs --------------------------------------------------------------------------------
 
 
