@@ -16,6 +16,7 @@ from cartsle_cli.report.csv_safe import neutralise, write_csv
 from cartsle_cli.screening.bulk import EXPORT_COLUMNS, ImportSummary, export_decisions, import_decisions
 from cartsle_cli.screening.decision_files import DecisionRow, read_decision_file, with_defaults
 from cartsle_cli.screening.decisions import DecisionChecker
+from cartsle_cli.screening.outcomes import STAGE_NAMES
 from cartsle_cli.screening.prisma import PrismaColumn, prisma_counts
 from cartsle_cli.screening.studies import included_studies, link_report
 from cartsle_cli.store import transaction
@@ -68,7 +69,12 @@ def resolve_command(
     if record_id is None or decision is None:
         raise CartsleError("give the record and the final decision, e.g. `cartsle screen resolve 12 include`, or --file")
     row = DecisionRow("command line", reviewer, stage or "ta", decision.lower(), record_id=record_id, reason=reason, note=note)
-    _bulk_rows([row], "resolve", dry_run, db, json_output, resolutions=True)
+    with review(db) as conn:
+        summary = import_decisions(conn, [row], source="resolve", dry_run=dry_run, resolutions=True)
+    if json_output or dry_run:
+        _print_summary(summary, json_output)
+    else:
+        typer.echo(f"{reviewer} resolved record {record_id}: {decision.lower()} at {STAGE_NAMES[row.stage]}" + (f" ({reason})" if reason else ""))
 
 
 def _bulk(file: Path, reviewer: str | None, stage: str | None, dry_run: bool, db: Path, json_output: bool, *, resolutions: bool) -> None:
@@ -76,17 +82,16 @@ def _bulk(file: Path, reviewer: str | None, stage: str | None, dry_run: bool, db
     rows = with_defaults(decisions.rows, reviewer=reviewer, stage=stage)
     if not rows:
         raise CartsleError(f"no decisions in this file ({decisions.format})", file=file)
+    source = f"{'resolve' if resolutions else 'import'} {file.name}"
     try:
-        _bulk_rows(rows, f"{'resolve' if resolutions else 'import'} {file.name}", dry_run, db, json_output, resolutions=resolutions)
+        with review(db) as conn:
+            summary = import_decisions(conn, rows, source=source, dry_run=dry_run, resolutions=resolutions)
     except CartsleError as error:
         error.file = error.file or str(file)
         raise
-
-
-def _bulk_rows(rows: list[DecisionRow], source: str, dry_run: bool, db: Path, json_output: bool, *, resolutions: bool) -> None:
-    with review(db) as conn:
-        summary = import_decisions(conn, rows, source=source, dry_run=dry_run, resolutions=resolutions)
     _print_summary(summary, json_output)
+
+
 
 
 def _print_summary(summary: ImportSummary, json_output: bool) -> None:
@@ -94,8 +99,9 @@ def _print_summary(summary: ImportSummary, json_output: bool) -> None:
         print_json(summary.to_dict())
         return
     verb = "would store" if summary.dry_run else "stored"
-    print_table(f"{summary.rows} rows: {verb} {summary.new} new and {summary.changed} changed decisions, {summary.unchanged} unchanged",
-                ["stage and decision", "rows"], [[key, count] for key, count in summary.by_stage_decision.items()])
+    stdout().print(f"{summary.rows} rows: {verb} {summary.new} new and {summary.changed} changed decisions, {summary.unchanged} unchanged",
+                   markup=False, highlight=False)
+    print_table(None, ["stage and decision", "rows"], [[key, count] for key, count in summary.by_stage_decision.items()])
     if summary.studies_linked:
         stdout().print(f"reports linked to named studies: {summary.studies_linked}", markup=False, highlight=False)
     if summary.dry_run:

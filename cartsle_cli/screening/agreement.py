@@ -9,7 +9,7 @@ with p_o the observed proportion of agreement and p_e = sum_k p_A(k) p_B(k) the 
 expected from the two reviewers' marginal proportions. Its standard error is Cohen's (1960)
 large-sample approximation, as given by McHugh (2012, Biochemia Medica 22:276-282):
     SE = sqrt(p_o (1 - p_o) / (n (1 - p_e)^2))
-and the 95% CI is kappa +/- 1.959964 SE (Wald).
+and the 95% CI is kappa +/- 1.959964 SE (Wald), cut to kappa's range [-1, 1].
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from itertools import combinations
 from cartsle_cli.screening.outcomes import effective, stage_outcomes
 
 Z_95 = 1.959963984540054
-KAPPA_METHOD = "Cohen's kappa; SE sqrt(po(1-po)/(n(1-pe)^2)) (Cohen 1960); Wald 95% CI"
+KAPPA_METHOD = "Cohen's kappa; SE sqrt(po(1-po)/(n(1-pe)^2)) (Cohen 1960); Wald 95% CI cut to [-1, 1]"
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,7 @@ def cohen_kappa(pairs: Sequence[tuple[str, str]]) -> Kappa:
         return Kappa(n, 100 * p_o, None, None, None, None)
     kappa = (p_o - p_e) / (1 - p_e)
     se = math.sqrt(p_o * (1 - p_o) / (n * (1 - p_e) ** 2))
-    return Kappa(n, 100 * p_o, kappa, se, kappa - Z_95 * se, kappa + Z_95 * se)
+    return Kappa(n, 100 * p_o, kappa, se, max(-1.0, kappa - Z_95 * se), min(1.0, kappa + Z_95 * se))
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from cartsle_cli.errors import CartsleError
 from cartsle_cli.formats.normalise import clean_doi, clean_pmid
 from cartsle_cli.screening.decision_files import DecisionRow
 from cartsle_cli.screening.decisions import Decision, DecisionChecker, store_decisions
-from cartsle_cli.screening.outcomes import PENDING, Vote, stage_outcomes
+from cartsle_cli.screening.outcomes import PENDING, STAGES, Vote, stage_outcomes
 from cartsle_cli.screening.studies import ensure_studies, link_report
 from cartsle_cli.store import transaction
 
@@ -109,8 +109,11 @@ def _import(conn: sqlite3.Connection, rows: list[DecisionRow], source: str, reso
                        row.reason, row.note, resolutions or row.resolution))
         for row in rows
     ]
+    for row, decision in wanted:
+        if decision.stage not in STAGES:
+            checker.check(decision, where=row.where)  # raises: the stage loop below would skip it
     current = _current(conn)
-    for stage in ("ta", "ft"):
+    for stage in STAGES:
         batch = [(row, decision) for row, decision in wanted if decision.stage == stage]
         if not batch:
             continue

@@ -66,3 +66,11 @@ def test_agreement_counts_maybe_as_include_latest_votes_and_ignores_resolutions(
     assert result.counts == {"exclude/exclude": 1, "exclude/include": 1, "include/exclude": 1, "include/include": 1}
     assert result.kappa.percent_agreement == 50.0
     assert result.kappa.kappa == pytest.approx(0.0)
+
+
+def test_confidence_interval_is_cut_to_the_range_of_kappa():
+    # 12 records, 5 / 1 / 1 / 5: kappa = 0.6667, SE = 0.2151657, Wald upper 0.6667 + 0.4217 = 1.088 -> 1.
+    result = cohen_kappa(pairs(5, 1, 1, 5))
+    assert result.kappa == pytest.approx(2 / 3)
+    assert result.ci_low == pytest.approx(2 / 3 - 1.959964 * 0.2151657, abs=1e-6)
+    assert result.ci_high == 1.0

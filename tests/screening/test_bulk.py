@@ -93,3 +93,9 @@ def test_seven_thousand_rows_import_in_seconds(db, conn):
     elapsed = time.perf_counter() - started
     assert summary.new == 7000
     assert elapsed < 10, f"{elapsed:.1f} s"
+
+
+def test_a_row_with_an_unknown_stage_is_refused(db, conn):
+    ids = add_records(db, [make_record(1)])
+    with pytest.raises(CartsleError, match="row 2, field stage: stage must be ta or ft, not 'xx'"):
+        import_decisions(conn, [row(2, "A", "xx", "include", record_id=ids[0])], source="test")
