@@ -66,3 +66,13 @@ def test_unknown_prior_id_is_one_line_error(run, labelled_csv):
     result = run(labelled_csv, "--priors", "nope")
     assert result.exit_code == 1
     assert "no record with id nope" in result.output
+
+
+def test_cartsle_screen_simulate_needs_no_review_file(labelled_csv, tmp_path, monkeypatch):
+    from cartsle_cli.cli.main import app
+
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, ["screen", "simulate", str(labelled_csv), "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["includes"] == 10
+    assert not (tmp_path / "cartsle.db").exists()
