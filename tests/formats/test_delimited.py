@@ -6,6 +6,7 @@ database's column layout as described in the shared notes/export-formats.md).
 
 from __future__ import annotations
 
+import csv
 import sqlite3
 import time
 from pathlib import Path
@@ -352,3 +353,16 @@ def test_any_text_after_a_header_gives_records_or_one_clear_error(body):
         assert "\n" not in str(error) and error.line is not None
     else:
         assert all(record.line >= 2 for record in parsed.records)
+
+
+def test_the_sample_reviews_scopus_and_conference_csvs_read(tmp_path):
+    from cartsle_cli.sample.generate import write_sample
+
+    write_sample(tmp_path)
+    searches = tmp_path / "searches"
+    for name, expected_format, database in (("scopus.csv", "scopus-csv", "Scopus"), ("acr_convergence_2024.csv", "csv", None)):
+        with (searches / name).open(encoding="utf-8-sig", newline="") as handle:
+            rows = sum(1 for _ in csv.reader(handle)) - 1  # an independent count: csv rows minus the header
+        parsed = read_file(searches / name)
+        assert (parsed.format, parsed.database, len(parsed.records)) == (expected_format, database, rows)
+        assert all(record.title and record.source_id for record in parsed.records)
