@@ -47,16 +47,18 @@ def pool_command(
 
 def print_pool(result: PoolResult) -> None:
     """Every table of `cartsle pool`, in the order a results section reads."""
-    _print_overview(result.overview)
+    _print_overview(result.overview, result.efficacy)
     _print_efficacy(result.efficacy)
     _print_safety(result.safety)
     _print_bcells(result.safety)
 
 
-def _print_overview(overview: Overview) -> None:
+def _print_overview(overview: Overview, efficacy: EfficacyResult) -> None:
     rows: list[list] = [["included studies", overview.studies], ["participants", overview.participants]]
+    rows += [[f"from {share.label}", f"{share.text} studies"] for share in overview.sources]
     rows += [[f"target {share.label}", f"{share.text} studies"] for share in overview.targets]
     rows += [[f"{share.label} product", f"{share.text} studies"] for share in overview.origins]
+    rows += [["patients with SLEDAI-2K scores", f"{efficacy.patients} (from {efficacy.studies} studies)"]]
     print_table(f"Included studies (extraction load {overview.load_id}, {overview.loaded_at})", ["", "value"], rows)
 
 

@@ -17,6 +17,7 @@ import pandas as pd
 from cartsle_cli.errors import CartsleError
 from cartsle_cli.extraction.numbers import count_of, percent_half_up
 from cartsle_cli.extraction.store import latest_load, stored_extraction
+from cartsle_cli.screening import included_studies
 from cartsle_cli.stats.efficacy import EfficacyResult, summarise_efficacy
 from cartsle_cli.stats.meta_proportions import METHODS
 from cartsle_cli.stats.safety import SafetyResult, summarise_safety
@@ -70,9 +71,11 @@ class Overview:
     participants: int
     targets: list[Share]
     origins: list[Share]
+    sources: list[Share]  # PRISMA column of each study: databases or other methods
 
     def to_dict(self) -> dict:
-        return {**asdict(self), "targets": [s.to_dict() for s in self.targets], "origins": [s.to_dict() for s in self.origins]}
+        shares_of = {name: [s.to_dict() for s in getattr(self, name)] for name in ("targets", "origins", "sources")}
+        return {**asdict(self), **shares_of}
 
 
 @dataclass(frozen=True)
@@ -98,10 +101,16 @@ def shares(values: pd.Series) -> list[Share]:
     return [Share(label, count, total) for label, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))]
 
 
-def overview(studies: pd.DataFrame, load_id: int, loaded_at: str) -> Overview:
+def overview(conn: sqlite3.Connection, studies: pd.DataFrame) -> Overview:
+    """The current load's studies by target, origin and PRISMA column (from screening)."""
+    load = latest_load(conn)
+    if load is None:
+        raise CartsleError("no extraction loaded yet: `cartsle extract load` first")
+    source_of = {study.study_id: study.source for study in included_studies(conn)}
+    sources = pd.Series([source_of.get(study_id, "not an included study") for study_id in studies["study_id"]], dtype="string")
     return Overview(
-        load_id, loaded_at, len(studies), int(studies["n_treated"].sum()),
-        shares(studies["target"]), shares(studies["origin"]),
+        load.id, load.loaded_at, len(studies), int(studies["n_treated"].sum()),
+        shares(studies["target"]), shares(studies["origin"]), shares(sources),
     )
 
 
@@ -109,11 +118,9 @@ def pool_review(conn: sqlite3.Connection, options: PoolOptions = PoolOptions()) 
     """Efficacy and safety of the current extraction, pooled as ``options`` say."""
     options.check()
     studies, patients = stored_extraction(conn)
-    load = latest_load(conn)
-    assert load is not None  # stored_extraction has raised otherwise
     return PoolResult(
         options,
-        overview(studies, load.id, load.loaded_at),
+        overview(conn, studies),
         summarise_efficacy(studies, patients, quantile_method=options.quantile_method),
         summarise_safety(studies, method=options.method, scale=options.scale),
     )

@@ -18,6 +18,7 @@ from cartsle_cli.errors import CartsleError
 from cartsle_cli.extraction.columns import PATIENT_COLUMNS, STUDY_COLUMNS, Column
 from cartsle_cli.extraction.frames import to_frame
 from cartsle_cli.extraction.validation import Extraction, validate_extraction
+from cartsle_cli.screening import included_studies
 from cartsle_cli.store import transaction
 
 
@@ -47,9 +48,6 @@ class LoadResult:
 
 def included_study_ids(conn: sqlite3.Connection) -> set[str]:
     """The ids of the studies screening has included."""
-    # Imported here: screening is written alongside and extraction must import without it.
-    from cartsle_cli.screening import included_studies
-
     return {study.study_id for study in included_studies(conn)}
 
 

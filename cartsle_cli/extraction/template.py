@@ -15,6 +15,7 @@ from typing import Protocol
 
 from cartsle_cli.errors import CartsleError
 from cartsle_cli.extraction.columns import GRADED_OUTCOMES, PATIENT_COLUMNS, STUDY_COLUMNS, SUBCOUNTS, Column
+from cartsle_cli.screening import included_studies
 
 STUDIES_FILE = "studies.csv"
 PATIENTS_FILE = "patients.csv"
@@ -39,9 +40,6 @@ class Template:
 
 def write_template(conn: sqlite3.Connection, out_dir: str | Path, *, overwrite: bool = False) -> Template:
     """Write both files for the review's included studies into ``out_dir``."""
-    # Imported here: screening is written alongside and extraction must import without it.
-    from cartsle_cli.screening import included_studies
-
     return write_template_files(out_dir, included_studies(conn), overwrite=overwrite)
 
 

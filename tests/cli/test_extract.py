@@ -7,27 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from cartsle_cli.screening import Decision, record_decision
-from cartsle_cli.store import open_review, transaction
-from tests.screening.conftest import add_records, make_record
+from tests.extraction.conftest import include_studies
 
 
 @pytest.fixture
 def included(db: Path) -> Path:
-    """Two studies included at full text: 'Mackensen 2022' and 'Wang 2024'; a third record excluded."""
-    ids = add_records(db, [
-        make_record(1, authors=["Mackensen, Andreas"], year=2022),
-        make_record(2, authors=["Wang, Xiaobing"], year=2024),
-        make_record(3, authors=["Other, A"], year=2023),
-    ])
-    conn = open_review(db)
-    with transaction(conn):
-        for record_id in ids:
-            record_decision(conn, Decision(record_id, "ta", "lead", "include", resolution=True))
-        for record_id in ids[:2]:
-            record_decision(conn, Decision(record_id, "ft", "lead", "include", resolution=True))
-        record_decision(conn, Decision(ids[2], "ft", "lead", "exclude", reason="wrong population", resolution=True))
-    conn.close()
+    """Two studies included at full text by screening: 'Mackensen 2022' and 'Wang 2024'."""
+    assert include_studies(db, [("Mackensen", 2022, False), ("Wang", 2024, False)]) == ["Mackensen 2022", "Wang 2024"]
     return db
 
 

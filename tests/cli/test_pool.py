@@ -6,7 +6,8 @@ toxicity; prolonged cytopenia; B-cell depletion weeks / reconstitution months):
   Brook 2022  3  CD19 allogeneic       CRS 3 = 2 g1 + 1 g2; ICANS 1 = 1 g3; inf 0/0; haem 0; cyto 1; 2 / 3
   Cole 2023   3  CD19-BCMA autologous  CRS 1 = 1 g1;       ICANS 0;  inf 2/0; haem 2; cyto 1; 3 / -
 Overview: 3 studies, 4 + 3 + 3 = 10 participants; CD19 2/3 (66.7 -> 67%), CD19-BCMA 1/3 (33%);
-autologous 2/3 (67%), allogeneic 1/3 (33%).
+autologous 2/3 (67%), allogeneic 1/3 (33%); from databases 2/3 (67%), from other methods (Cole)
+1/3 (33%); SLEDAI-2K scores for 6 patients of the 3 studies.
 Safety: CRS 6/10 (60%), grades of the 6: g1 5/6 (83.3 -> 83%), g2 1/6 (16.7 -> 17%), g3 0/6, g4 0/6;
 ICANS 1/10 (10%), grade 3 1/1 (100%); infections 3/10 (30%); severe 1/10 (10%), of the infected
 1/3 (33%); haematological 3/10 (30%); cytopenia 2/10 (20%); anti-dsDNA (Ames only) decreased 3/4
@@ -49,8 +50,8 @@ from pathlib import Path
 
 import pytest
 
-from cartsle_cli.extraction.store import load_extraction
 from cartsle_cli.store import open_review
+from tests.extraction.conftest import include_studies
 
 STUDIES = """\
 study_id,first_author,year,n_treated,target,origin,crs_any,crs_g1,crs_g2,crs_g3,crs_g4,icans_any,icans_g1,icans_g2,icans_g3,icans_g4,infections,infections_severe,heme_tox_g34,cytopenia_prolonged,bcell_depletion_weeks,bcell_reconstitution_months,bcell_phenotype,dsdna_measured,dsdna_decreased,dsdna_normalised,complement_measured,complement_normalised
@@ -85,13 +86,13 @@ Cole 2023,C1,6,0
 
 
 @pytest.fixture
-def loaded(db: Path, tmp_path: Path) -> Path:
+def loaded(cli, db: Path, tmp_path: Path) -> Path:
+    """Screening included the three studies (Cole 2023 from other methods); the files are loaded."""
+    include_studies(db, [("Ames", 2021, False), ("Brook", 2022, False), ("Cole", 2023, True)])
     studies, patients = tmp_path / "studies.csv", tmp_path / "patients.csv"
     studies.write_text(STUDIES)
     patients.write_text(PATIENTS)
-    conn = open_review(db)
-    load_extraction(conn, studies, patients, known_study_ids={"Ames 2021", "Brook 2022", "Cole 2023"})
-    conn.close()
+    cli("extract", "load", studies, patients)
     return db
 
 
@@ -110,6 +111,7 @@ def test_pool_json_has_the_hand_calculated_efficacy(cli, loaded):
     overview = pooled["overview"]
     assert (overview["studies"], overview["participants"]) == (3, 10)
     assert [(s["label"], s["text"]) for s in overview["targets"]] == [("CD19", "2/3 (67%)"), ("CD19-BCMA", "1/3 (33%)")]
+    assert [(s["label"], s["text"]) for s in overview["sources"]] == [("databases", "2/3 (67%)"), ("other methods", "1/3 (33%)")]
     efficacy = pooled["efficacy"]
     assert [(r["month"], r["summary"]["n"], r["summary"]["median"], r["summary"]["q1"], r["summary"]["q3"]) for r in efficacy["reductions"]] == [
         (1, 4, 5, 3.5, 6.5), (3, 5, 8, 8, 12), (6, 5, 12, 8, 12),
@@ -146,7 +148,8 @@ def test_pool_tables_print_counts_with_half_up_percentages_and_the_method(cli, l
     out = cli("pool").stdout
     assert _cells(out, "3.5-6.5") == ["1", "4", "5", "3.5-6.5"]  # month 1 reduction: n, median, IQR
     for text in [
-        "2/3 (67%) studies",          # CD19 target
+        "2/3 (67%) studies",          # CD19 target, autologous, databases
+        "6 (from 3 studies)",         # patients with SLEDAI-2K scores
         "9.0-15.0", "-0.1 to 7.3", "-1.0 to 3.4",  # mean SLEDAI CIs
         "3/6 (50%)", "5/6 (83%)",     # SLEDAI 0 and <= 4 at last follow-up
         "6/10 (60%)", "31.3-83.2%",   # CRS with its Wilson interval

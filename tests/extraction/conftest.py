@@ -36,3 +36,26 @@ def write_pair(folder: Path, studies: str = STUDIES, patients: str = PATIENTS) -
 @pytest.fixture
 def pair(tmp_path: Path) -> tuple[Path, Path]:
     return write_pair(tmp_path)
+
+
+def include_studies(db: Path, studies: list[tuple[str, int, bool]]) -> list[str]:
+    """Include one record per (family name, year, from other methods) at full text, as screening
+    does; returns the study labels screening gives them ("Family Year")."""
+    from cartsle_cli.screening import Decision, record_decision
+    from cartsle_cli.store import open_review, transaction
+    from tests.screening.conftest import add_records, make_record
+
+    record_ids = []
+    for number, (family, year, other_methods) in enumerate(studies, 1):
+        source = "ACR Convergence 2024" if other_methods else "PubMed"
+        record = make_record(number, authors=[f"{family}, A"], year=year, doi=f"10.1000/{family.lower()}.{year}")
+        record_ids += add_records(db, [record], database=f"{source} {number}", other_methods=other_methods)
+    conn = open_review(db)
+    try:
+        with transaction(conn):
+            for stage in ("ta", "ft"):
+                for record_id in record_ids:
+                    record_decision(conn, Decision(record_id, stage, "lead", "include", resolution=True))
+    finally:
+        conn.close()
+    return [f"{family} {year}" for family, year, _ in studies]
