@@ -15,7 +15,7 @@ from pathlib import Path
 from cartsle_cli.errors import CartsleError
 from cartsle_cli.formats.normalise import clean_doi, clean_pmid, pages_of, squash, year_of
 from cartsle_cli.formats.record import ParsedFile, Record
-from cartsle_cli.formats.text import TagRules, collect_fields, every, first, lines
+from cartsle_cli.formats.text import TagRules, collect_fields, every, first, lines, without_cyclic_gc
 
 NAME = "medline"
 DATABASE = "PubMed"
@@ -43,6 +43,7 @@ def sniff(text: str) -> bool:
     return _START.match(text) is not None
 
 
+@without_cyclic_gc
 def read(text: str, path: str | Path) -> ParsedFile:
     """All records of a MEDLINE file, or a one-line error naming the file and line."""
     records = [_record(block, start, path) for start, block in _blocks(lines(text), path)]

@@ -16,7 +16,7 @@ from pathlib import Path
 from cartsle_cli.errors import CartsleError
 from cartsle_cli.formats.normalise import clean_doi, clean_pmid, pages_of, squash, year_of
 from cartsle_cli.formats.record import ParsedFile, Record
-from cartsle_cli.formats.text import TagRules, collect_fields, every, first, lines
+from cartsle_cli.formats.text import TagRules, collect_fields, every, first, lines, without_cyclic_gc
 
 NAME = "ovid"
 
@@ -48,6 +48,7 @@ def sniff(text: str) -> bool:
     return _START.search(text[:1_000_000]) is not None
 
 
+@without_cyclic_gc
 def read(text: str, path: str | Path) -> ParsedFile:
     """All records of an Ovid tagged-text file; the database comes from each file's DB lines."""
     file_lines = lines(text)

@@ -4,8 +4,11 @@ the line and tag handling that the tagged formats (RIS, MEDLINE, Ovid, Web of Sc
 from __future__ import annotations
 
 import codecs
+import functools
+import gc
 import re
 from collections.abc import Callable, Sequence
+from typing import TypeVar
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -155,3 +158,28 @@ def first(fields: dict[str, list[str]], *tags: str) -> str | None:
 def every(fields: dict[str, list[str]], *tags: str) -> list[str]:
     """All non-empty values of ``tags``, tag by tag."""
     return [value for tag in tags for value in fields.get(tag, ()) if value]
+
+
+Reader = TypeVar("Reader", bound=Callable[..., object])
+
+
+def without_cyclic_gc(read: Reader) -> Reader:
+    """Run a reader with the cyclic garbage collector paused.
+
+    A reader builds hundreds of thousands of dicts and lists that hold no reference cycles;
+    with the collector on, each collection walks every record built so far, which made reading
+    10,000 RIS records about 30% slower in import_bench. Plain reference counting still frees
+    everything; the collector is switched back on (if it was on) however the reader ends.
+    """
+
+    @functools.wraps(read)
+    def paused(*args: object, **kwargs: object) -> object:
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return read(*args, **kwargs)
+        finally:
+            if was_enabled:
+                gc.enable()
+
+    return paused  # type: ignore[return-value]

@@ -17,7 +17,7 @@ from rispy.config import WOK_LIST_TYPE_TAGS
 from cartsle_cli.errors import CartsleError
 from cartsle_cli.formats.normalise import clean_doi, clean_pmid, pages_of, squash, year_of
 from cartsle_cli.formats.record import ParsedFile, Record
-from cartsle_cli.formats.text import TagRules, collect_fields, every, first, lines
+from cartsle_cli.formats.text import TagRules, collect_fields, every, first, lines, without_cyclic_gc
 
 NAME = "wos_tagged"
 DATABASE = "Web of Science"
@@ -50,6 +50,7 @@ def sniff(text: str) -> bool:
     return _START.match(text) is not None
 
 
+@without_cyclic_gc
 def read(text: str, path: str | Path) -> ParsedFile:
     """All records of a WoS file; a record without ``ER`` is refused with the line of its ``PT``."""
     records: list[Record] = []

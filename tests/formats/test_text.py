@@ -53,3 +53,19 @@ def test_first_and_every_skip_empty_values():
     fields = {"TI": [""], "T1": ["Title"], "AU": ["A", "", "B"]}
     assert first(fields, "TI", "T1") == "Title"
     assert every(fields, "AU", "TI") == ["A", "B"]
+
+
+def test_cyclic_gc_is_paused_while_reading_and_back_on_after_an_error():
+    import gc
+
+    from cartsle_cli.formats.text import without_cyclic_gc
+
+    @without_cyclic_gc
+    def failing_reader() -> None:
+        assert not gc.isenabled()
+        raise CartsleError("bad record")
+
+    assert gc.isenabled()
+    with pytest.raises(CartsleError):
+        failing_reader()
+    assert gc.isenabled()

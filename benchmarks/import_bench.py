@@ -1,0 +1,139 @@
+"""How fast `cartsle import` reads RIS, and how much memory it needs.
+
+Writes N realistic RIS records (about 1.5 KB each, in the layout Scopus exports: six authors,
+a 900-character abstract, keywords, affiliations, C2 PMID, DOI and EID in UR) to a temporary
+folder, split into files as databases split their exports, then imports them twice:
+
+1. in-process, through ``cartsle_cli.importing.import_files`` (one fresh process per run, so the
+   peak resident memory reported by ``getrusage`` is that of the import alone), and
+2. through the real command line, ``cartsle import FILE... --db``.
+
+Run: python3 benchmarks/import_bench.py [--records 100000] [--files 10]
+Aim (issue 3): 100,000 records in under 10 s and under 1 GB of peak memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+WORDS = (
+    "randomised controlled trial patients treatment outcome disease clinical effect risk "
+    "analysis cohort mortality therapy inflammatory arthritis intervention placebo follow-up "
+    "significant reduction baseline months participants quality life pain adverse events "
+    "observed primary secondary endpoint dose weeks response compared group associated"
+).split()
+SURNAMES = ("Smith", "Müller", "García", "Nakamura", "O'Connor", "Kowalski", "Dubois", "Rossi", "Li", "Andersen")
+
+
+def record_text(number: int, rng: random.Random) -> str:
+    """One Scopus-style RIS record of about 1.5 KB."""
+
+    def words(count: int) -> str:
+        return " ".join(rng.choice(WORDS) for _ in range(count))
+
+    authors = "".join(f"AU  - {rng.choice(SURNAMES)}, {chr(65 + rng.randrange(26))}.\n" for _ in range(6))
+    keywords = "".join(f"KW  - {words(2)}\n" for _ in range(8))
+    doi = f"10.1016/j.bench.{2000 + number % 25}.{number:07d}"
+    return (
+        f"TY  - JOUR\nTI  - {words(14).capitalize()}\nT2  - Journal of Benchmark Medicine\n"
+        f"J2  - J. Bench. Med.\nVL  - {number % 90 + 1}\nIS  - {number % 12 + 1}\n"
+        f"SP  - {number % 900 + 1}\nEP  - {number % 900 + 12}\nPY  - {2000 + number % 25}\n"
+        f"DO  - {doi}\nSN  - 01406736 (ISSN)\n{authors}"
+        f"AD  - Department of Rheumatology, University Hospital, City, Country\n"
+        f"AB  - {words(85).capitalize()}. © 2024 Elsevier Ltd\n{keywords}"
+        f"N1  - Export Date: 1 March 2025\nM3  - Article\nDB  - Scopus\nC2  - {30000000 + number}\n"
+        f"LA  - English\nUR  - https://www.scopus.com/inward/record.uri?eid=2-s2.0-{85000000000 + number}"
+        f"&doi={doi.replace('/', '%2f')}&partnerID=40\nER  - \n\n"
+    )
+
+
+def write_exports(folder: Path, records: int, files: int) -> list[Path]:
+    rng = random.Random(2025)
+    paths = []
+    per_file = -(-records // files)
+    for index in range(files):
+        path = folder / f"scopus_{index + 1:03d}.ris"
+        with path.open("w", encoding="utf-8") as handle:
+            for number in range(index * per_file, min(records, (index + 1) * per_file)):
+                handle.write(record_text(number, rng))
+        paths.append(path)
+    return paths
+
+
+def in_process(paths: list[str], db: str) -> None:
+    """Run inside a fresh interpreter: import, then print seconds and peak RSS."""
+    from cartsle_cli.importing import import_files
+    from cartsle_cli.store import open_review
+
+    started = time.perf_counter()
+    conn = open_review(db)
+    imported = import_files(conn, paths)
+    conn.close()
+    seconds = time.perf_counter() - started
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"{sum(item.records for item in imported)} {seconds:.3f} {peak_mb:.0f}")
+
+
+def run(command: list[str]) -> tuple[str, float, float]:
+    started = time.perf_counter()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    result = subprocess.run(command, capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    if result.returncode != 0:
+        sys.exit(f"failed: {' '.join(command[:3])} ...\n{result.stderr}")
+    # ru_maxrss of children is the largest child so far; each run is larger than the generator
+    peak_mb = max(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, before) / 1024
+    return result.stdout, seconds, peak_mb
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--records", type=int, default=100_000)
+    parser.add_argument("--files", type=int, default=10, help="how many export files to split them into")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    parser.add_argument("--in-process", nargs="+", help=argparse.SUPPRESS)
+    parser.add_argument("--db", help=argparse.SUPPRESS)
+    options = parser.parse_args()
+    if options.in_process:
+        in_process(options.in_process, options.db)
+        return
+
+    folder = Path(tempfile.mkdtemp(prefix="cartsle-bench-"))
+    try:
+        started = time.perf_counter()
+        paths = write_exports(folder, options.records, options.files)
+        size_mb = sum(path.stat().st_size for path in paths) / 1e6
+        print(f"wrote {options.records:,} RIS records in {len(paths)} files, {size_mb:.0f} MB "
+              f"({size_mb * 1e6 / options.records:.0f} bytes a record) in {time.perf_counter() - started:.1f} s")
+        names = [str(path) for path in paths]
+
+        stdout, _, _ = run([sys.executable, __file__, "--in-process", *names, "--db", str(folder / "library.db")])
+        count, seconds, peak_mb = stdout.split()
+        report("import_files (in-process)", int(count), float(seconds), float(peak_mb))
+
+        cartsle = shutil.which("cartsle")
+        command = [cartsle] if cartsle else [sys.executable, "-m", "cartsle_cli"]
+        _, seconds, peak_mb = run([*command, "import", *names, "--db", str(folder / "cli.db")])
+        report("cartsle import (CLI, with start-up)", options.records, seconds, peak_mb)
+    finally:
+        if options.keep:
+            print(f"kept {folder}")
+        else:
+            shutil.rmtree(folder)
+
+
+def report(label: str, records: int, seconds: float, peak_mb: float) -> None:
+    verdict = "ok" if seconds < 10 * records / 100_000 and peak_mb < 1024 else "OVER the aim"
+    print(f"{label:38s} {records:>8,} records  {seconds:6.2f} s  {records / seconds:>9,.0f} records/s  peak {peak_mb:5.0f} MB  {verdict}")
+
+
+if __name__ == "__main__":
+    main()
