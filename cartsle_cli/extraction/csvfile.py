@@ -74,10 +74,12 @@ def read_csv(path: str | Path) -> CsvTable:
             if not any(cell.strip() for cell in cells):
                 continue
             if header_cells is None:
-                header_cells, header_line = [cell.strip() for cell in cells], line
+                header_cells, header_line = _header(cells), line
                 continue
-            if len(cells) > len(header_cells):
+            # Spreadsheets pad rows with empty cells; only a filled cell beyond the header is lost data.
+            if any(cell.strip() for cell in cells[len(header_cells):]):
                 raise CartsleError(f"{len(cells)} cells but the header has {len(header_cells)} columns", file=path, line=line)
+            cells = cells[:len(header_cells)]
             padded = cells + [""] * (len(header_cells) - len(cells))
             rows.append(CsvRow(line, dict(zip(header_cells, padded))))
     except csv.Error as error:
@@ -85,6 +87,14 @@ def read_csv(path: str | Path) -> CsvTable:
     if header_cells is None:
         raise CartsleError("no header row (every line is blank or a # comment)", file=path)
     return CsvTable(path, text, hashlib.sha256(data).hexdigest(), header_line, tuple(header_cells), tuple(rows))
+
+
+def _header(cells: list[str]) -> list[str]:
+    """Column names, without the empty ones a spreadsheet leaves at the end of the header."""
+    names = [cell.strip() for cell in cells]
+    while names and not names[-1]:
+        names.pop()
+    return names
 
 
 def _delimiter(text: str) -> str:

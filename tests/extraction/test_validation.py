@@ -45,16 +45,6 @@ STUDY_PROBLEMS = [
 ]
 
 
-@pytest.mark.parametrize(("problem", "studies", "line", "column", "message"), STUDY_PROBLEMS, ids=[p[0] for p in STUDY_PROBLEMS])
-def test_studies_file_problem_is_named_by_file_line_and_column(tmp_path: Path, problem, studies, line, column, message):
-    studies_path, patients_path = write_pair(tmp_path, studies=studies)
-    with pytest.raises(CartsleError) as raised:
-        validate_extraction(studies_path, patients_path, INCLUDED)
-    error = raised.value
-    assert (error.file, error.line, error.field) == (str(studies_path), line, column)
-    assert message in error.message
-
-
 PATIENT_PROBLEMS = [
     ("sledai above 105", _patients_with("P1,3,4,", "P1,3,106,"), 3, "sledai", "106 is above the maximum of 105"),
     ("sledai not a number", _patients_with("P1,3,4,", "P1,3,high,"), 3, "sledai", "expected a whole number, got 'high'"),
@@ -67,13 +57,17 @@ PATIENT_PROBLEMS = [
 ]
 
 
-@pytest.mark.parametrize(("problem", "patients", "line", "column", "message"), PATIENT_PROBLEMS, ids=[p[0] for p in PATIENT_PROBLEMS])
-def test_patients_file_problem_is_named_by_file_line_and_column(tmp_path: Path, problem, patients, line, column, message):
-    studies_path, patients_path = write_pair(tmp_path, patients=patients)
+PROBLEMS = [("studies", *problem) for problem in STUDY_PROBLEMS] + [("patients", *problem) for problem in PATIENT_PROBLEMS]
+
+
+@pytest.mark.parametrize(("wrong", "problem", "text", "line", "column", "message"), PROBLEMS, ids=[f"{p[0]}: {p[1]}" for p in PROBLEMS])
+def test_problem_is_named_by_file_line_and_column(tmp_path: Path, wrong, problem, text, line, column, message):
+    paths = write_pair(tmp_path, **{wrong: text})
     with pytest.raises(CartsleError) as raised:
-        validate_extraction(studies_path, patients_path, INCLUDED)
+        validate_extraction(*paths, INCLUDED)
     error = raised.value
-    assert (error.file, error.line, error.field) == (str(patients_path), line, column)
+    wrong_path = paths[0] if wrong == "studies" else paths[1]
+    assert (error.file, error.line, error.field) == (str(wrong_path), line, column)
     assert message in error.message
 
 
@@ -123,3 +117,9 @@ def test_windows_1252_file_is_read(tmp_path: Path):
     studies_path.write_bytes(STUDIES.replace("naive up", f'"{phenotype}"').encode("cp1252"))
     extraction = validate_extraction(studies_path, patients_path, INCLUDED)
     assert extraction.studies.loc[0, "bcell_phenotype"] == phenotype
+
+
+def test_empty_cells_a_spreadsheet_adds_after_the_last_column_are_ignored(tmp_path: Path):
+    studies = STUDIES.replace(",bcell_phenotype\n", ",bcell_phenotype,,\n").replace("naive up\n", "naive up,,\n")
+    extraction = validate_extraction(*write_pair(tmp_path, studies=studies), INCLUDED)
+    assert list(extraction.studies["bcell_phenotype"].fillna("")) == ["naive up", ""]
