@@ -15,6 +15,7 @@ from pathlib import Path
 
 import bibtexparser
 from bibtexparser import model
+from pylatexenc.latex2text import LatexNodes2Text
 
 from cartsle_cli.errors import CartsleError
 from cartsle_cli.formats.normalise import clean_doi, clean_pmid, pages_of, split_authors, squash, year_of
@@ -30,6 +31,8 @@ _ENTRY_START = re.compile(r"@\s*[A-Za-z]+\s*[{(]")
 _EID = re.compile(r"eid=(2-s2\.0-\d+)")
 _BRACES = re.compile(r"(?<!\\)[{}]")
 _KEYWORD_SEPARATOR = re.compile(r"\s*;\s*")
+_COMMA = re.compile(r"\s*,\s*")
+_LATEX = LatexNodes2Text(math_mode="verbatim", keep_comments=True)
 
 
 def sniff(text: str) -> bool:
@@ -82,7 +85,7 @@ def _record(entry: model.Entry, line: int, raw: str, path: str | Path) -> Record
     def value(*names: str) -> str | None:
         for name in names:
             if fields.get(name):
-                return squash(_BRACES.sub("", fields[name][0]))
+                return squash(_plain_text(fields[name][0]))
         return None
 
     year_text = value("year")
@@ -121,11 +124,22 @@ def _unwrap(value: object) -> str:
     return text
 
 
+def _plain_text(value: str) -> str:
+    """LaTeX accents and commands as Unicode ({\\"u} -> ü), braces dropped.
+
+    Scopus writes Unicode with bare "%" and "$" in abstracts, which LaTeX would read as a comment
+    and as math, so only values with a backslash and no "$" go through pylatexenc, comments kept.
+    """
+    if "\\" in value and "$" not in value:
+        value = _LATEX.latex_to_text(value)
+    return _BRACES.sub("", value)
+
+
 def _keywords(*cells: str | None) -> list[str]:
     keywords: list[str] = []
     for cell in cells:
         if cell:
-            separator = _KEYWORD_SEPARATOR if ";" in cell else re.compile(r"\s*,\s*")
+            separator = _KEYWORD_SEPARATOR if ";" in cell else _COMMA
             keywords.extend(term for term in separator.split(cell) if term)
     return keywords
 

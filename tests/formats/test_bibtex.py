@@ -99,3 +99,15 @@ def test_any_text_after_an_entry_start_gives_records_or_one_clear_error(body):
         assert "\n" not in str(error) and error.line is not None
     else:
         assert all(record.line >= 1 for record in parsed.records)
+
+
+def test_latex_accents_become_unicode_but_scopus_percent_signs_stay():
+    parsed = read(
+        "@article{a, author={Gonz{\\'a}lez, J. and {\\O}stergaard, K.},"
+        ' title={{T}he {M}{\\"u}ller effect in 50% of cases}, year={2020}}\n'
+        "@article{b, title={Costs of US$ 5 in 85.58% of sites}, year={2021}}\n"
+    )
+    first, second = parsed.records
+    assert first.authors == ["Gonz\u00e1lez, J.", "\u00d8stergaard, K."]
+    assert first.title == "The M\u00fcller effect in 50% of cases"
+    assert second.title == "Costs of US$ 5 in 85.58% of sites"
