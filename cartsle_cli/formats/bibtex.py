@@ -20,6 +20,7 @@ from pylatexenc.latex2text import LatexNodes2Text
 from cartsle_cli.errors import CartsleError
 from cartsle_cli.formats.normalise import clean_doi, clean_pmid, pages_of, split_authors, squash, year_of
 from cartsle_cli.formats.record import ParsedFile, Record
+from cartsle_cli.formats.text import without_cyclic_gc
 
 NAME = "bibtex"
 
@@ -44,6 +45,7 @@ def sniff(text: str) -> bool:
     return False
 
 
+@without_cyclic_gc
 def read(text: str, path: str | Path) -> ParsedFile:
     """Every entry as a :class:`Record`, in file order; ``@string``, ``@preamble`` and comments are skipped."""
     library = bibtexparser.parse_string(text, parse_stack=[])
