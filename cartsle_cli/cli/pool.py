@@ -55,7 +55,7 @@ def print_pool(result: PoolResult) -> None:
 
 def _print_overview(overview: Overview, efficacy: EfficacyResult) -> None:
     rows: list[list] = [["included studies", overview.studies], ["participants", overview.participants]]
-    rows += [[f"from {share.label}", f"{share.text} studies"] for share in overview.sources]
+    rows += [[f"source: {share.label}", f"{share.text} studies"] for share in overview.sources]
     rows += [[f"target {share.label}", f"{share.text} studies"] for share in overview.targets]
     rows += [[f"{share.label} product", f"{share.text} studies"] for share in overview.origins]
     rows += [["patients with SLEDAI-2K scores", f"{efficacy.patients} (from {efficacy.studies} studies)"]]
