@@ -20,13 +20,13 @@ from cartsle_cli.formats.text import TagRules, collect_fields, every, first, lin
 NAME = "medline"
 DATABASE = "PubMed"
 
-_TAG_LINE = re.compile(r"([A-Z][A-Z0-9]{1,3}) {0,2}- ")
+_TAG_LINE = re.compile(r"([A-Z][A-Z0-9]{1,3}) {0,2}-(?: |$)")
 _START = re.compile(r"\A\s*PMID- *\d")
 
 
 def _split_tag(line: str) -> tuple[str, str] | None:
     match = _TAG_LINE.match(line)
-    if match is None or match.end() != 6:  # the tag column is always four characters wide
+    if match is None or line[4:5] != "-":  # the tag column is always four characters wide
         return None
     return match.group(1), line[6:].strip()
 

@@ -87,7 +87,8 @@ def _record(record_lines: list[str], start: int, path: str | Path) -> Record:
         journal=squash(first(fields, "SO")),
         volume=first(fields, "VL"),
         issue=first(fields, "IS"),
-        pages=pages_of(first(fields, "BP"), first(fields, "EP")),
+        # Zoological Record writes the whole span in PS ("134-141", "i-iv, 1-74")
+        pages=pages_of(first(fields, "BP"), first(fields, "EP")) or pages_of(first(fields, "PS")),
         doi=clean_doi(first(fields, "DI")),
         pmid=clean_pmid(first(fields, "PM")),
         accession=first(fields, "UT"),

@@ -65,3 +65,8 @@ def test_pmid_line_without_a_number_is_an_error():
 def test_sniff_recognises_medline_behind_a_ris_extension():
     assert medline.sniff("\n\nPMID- 28441597\nOWN - NLM\n")
     assert not medline.sniff("TY  - JOUR\nPMID- 1\n")
+
+
+def test_tag_with_nothing_after_its_dash_is_an_empty_value_not_garbage():
+    record = read_text("PMID- 1\nTI  - A title\nAB  -\n", "x.nbib").records[0]
+    assert record.fields["AB"] == [""] and record.abstract is None

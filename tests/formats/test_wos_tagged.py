@@ -66,3 +66,8 @@ def test_sniff_needs_the_header_or_a_pt_record():
     assert wos_tagged.sniff("FN Clarivate Analytics Web of Science\nVR 1.0\nPT J\n")
     assert wos_tagged.sniff("PT J\nAU Smith, J\n")
     assert not wos_tagged.sniff("PT\tAU\tTI\n")  # tab-delimited WoS belongs to the CSV reader
+
+
+def test_zoological_record_page_span_in_ps_gives_the_pages():
+    text = "FN Clarivate Analytics Web of Science\nVR 1.0\nPT J\nTI A bird\nPS 134-141\nUT ZOOREC:ZOOR1\nER\nEF"
+    assert read_text(text, "zoorec.txt").records[0].pages == "134-141"
