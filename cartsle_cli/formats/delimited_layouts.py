@@ -4,7 +4,8 @@ Each layout names, for every normalised field, the header columns that carry it 
 Column names are compared by :func:`column_key` (lower case, punctuation and spaces folded), so
 "PubMed ID", "pubmedID" and "pubmed_id" are one key. The layouts follow the files the databases
 write (see ``notes/export-formats.md`` in the shared folder): Scopus CSV §3b, PubMed CSV §1b,
-embase.com CSV §2b, Cochrane CENTRAL CSV §4b, Web of Science tab-delimited §5c.
+embase.com CSV §2b, Cochrane CENTRAL CSV §4b, Web of Science tab-delimited §5c (and WoS's
+Excel export saved as CSV, whose columns carry full names such as "UT (Unique WOS ID)").
 """
 
 from __future__ import annotations
@@ -173,6 +174,32 @@ WOS_TAB = Layout(
     tab_unquoted=True,
 )
 
+# The same records saved from WoS's Excel export as CSV: full column names instead of tags.
+WOS_NAMED = Layout(
+    format="wos-csv",
+    database="Web of Science",
+    required=frozenset(_keys("Article Title", "UT (Unique WOS ID)")),
+    columns={
+        "title": _keys("Article Title"),
+        "authors": _keys("Authors", "Author Full Names"),
+        "year": _keys("Publication Year"),
+        "journal": _keys("Source Title"),
+        "volume": _keys("Volume"),
+        "issue": _keys("Issue"),
+        "first_page": _keys("Start Page"),
+        "last_page": _keys("End Page"),
+        "article_number": _keys("Article Number"),
+        "doi": _keys("DOI"),
+        "pmid": _keys("Pubmed Id"),
+        "abstract": _keys("Abstract"),
+        "language": _keys("Language"),
+        "publication_type": _keys("Document Type"),
+        "accession": _keys("UT (Unique WOS ID)"),
+        "source_id": _keys("UT (Unique WOS ID)"),
+    },
+    keywords=_keys("Author Keywords", "Keywords Plus"),
+)
+
 # Hand-collected records (a conference archive, a spreadsheet) and research data sets such as the
 # labelled deduplication and screening sets: the common names of each column.
 PLAIN = Layout(
@@ -202,7 +229,7 @@ PLAIN = Layout(
 )
 
 # Most specific first: a plain CSV is whatever none of the databases' layouts claims.
-LAYOUTS: Sequence[Layout] = (SCOPUS, PUBMED, COCHRANE, EMBASE, WOS_TAB)
+LAYOUTS: Sequence[Layout] = (SCOPUS, PUBMED, COCHRANE, EMBASE, WOS_TAB, WOS_NAMED)
 
 
 def layout_for(header: Sequence[str]) -> Layout:

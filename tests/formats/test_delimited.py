@@ -366,3 +366,13 @@ def test_the_sample_reviews_scopus_and_conference_csvs_read(tmp_path):
         parsed = read_file(searches / name)
         assert (parsed.format, parsed.database, len(parsed.records)) == (expected_format, database, rows)
         assert all(record.title and record.source_id for record in parsed.records)
+
+
+def test_wos_excel_export_saved_as_csv_is_web_of_science():
+    parsed = read(
+        "Publication Type,Authors,Article Title,Source Title,Publication Year,Volume,Start Page,End Page,DOI,Pubmed Id,UT (Unique WOS ID)\n"
+        'J,"Toh, ML; Kim, JS",Gout in 2020,RHEUMATOLOGY,2020,59,10,19,10.1093/x,31851837,WOS:000535431800012\n'
+    )
+    assert (parsed.format, parsed.database) == ("wos-csv", "Web of Science")
+    (record,) = parsed.records
+    assert (record.authors, record.pages, record.pmid, record.accession) == (["Toh, ML", "Kim, JS"], "10-19", "31851837", "WOS:000535431800012")
