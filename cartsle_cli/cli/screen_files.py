@@ -130,13 +130,14 @@ def export_command(
 
 def link_command(
     record_id: Annotated[int, typer.Argument(help="The report (record id).")],
-    study: Annotated[str, typer.Option("--study", help="The study's label (a new label makes a new study) or number.")],
+    study: Annotated[str, typer.Option("--study", help="The study's label, as `screen studies` lists it.")],
+    new: Annotated[bool, typer.Option("--new", help="Make a new study with this label (to split a report off).")] = False,
     db: DbOption = DEFAULT_DB,
 ) -> None:
     """Make a record a report of a study, e.g. a conference abstract of a later article. Example: cartsle screen link 87 --study "Mackensen 2022" """
     with review(db) as conn, transaction(conn):
         unit = DecisionChecker(conn).unit(record_id)
-        label = link_report(conn, unit, study)
+        label = link_report(conn, unit, study, create=new)
     typer.echo(f"record {unit} is a report of {label}")
 
 

@@ -109,13 +109,16 @@ def ensure_studies(conn: sqlite3.Connection) -> int:
     return len(missing)
 
 
-def link_report(conn: sqlite3.Connection, record_id: int, study: str) -> str:
+def link_report(conn: sqlite3.Connection, record_id: int, study: str, *, create: bool = True) -> str:
     """Make ``record_id`` a report of the study labelled (or numbered) ``study``; a new label makes a
-    new study. The caller holds the transaction and has mapped the record to its kept record."""
+    new study when ``create``. The caller holds the transaction and has mapped the record to its
+    kept record."""
     label = " ".join(study.split())
     if not label:
         raise CartsleError("name the study by its label, e.g. --study 'Mackensen 2022'", field="study")
     row = conn.execute("SELECT id, label FROM studies WHERE label = ? OR (? GLOB '[0-9]*' AND id = ?)", (label, label, label)).fetchone()
+    if row is None and not create:
+        raise CartsleError(f"no study {label!r}: `cartsle screen studies` lists them; --new makes a new one", field="study")
     study_id = row[0] if row else conn.execute("INSERT INTO studies (label) VALUES (?)", (label,)).lastrowid
     conn.execute(
         "INSERT INTO study_reports (record_id, study_id) VALUES (?, ?)"

@@ -244,3 +244,14 @@ def test_link_moves_a_report_to_another_study(cli, review):
     assert cli("screen", "link", ids[4], "--study", "Author3 2023").stdout.strip() == f"record {ids[4]} is a report of Author3 2023"
     [study] = json_of(cli("screen", "studies", "--json"))
     assert study["report_ids"] == [ids[3], ids[4]]
+
+
+def test_link_to_an_unknown_study_needs_new(cli, review):
+    ids = review
+    cli("screen", "settings", "--reviewers", "1")
+    cli("screen", "decide", ids[3], "include", "--reviewer", "Kofi")
+    cli("screen", "decide", ids[3], "include", "--stage", "ft", "--reviewer", "Kofi")
+    result = cli("screen", "link", ids[3], "--study", "Autor3 2023", ok=False)
+    assert result.exit_code == 1 and "no study 'Autor3 2023'" in result.stderr
+    cli("screen", "link", ids[3], "--study", "CARLOS pilot", "--new")
+    assert [s["study_id"] for s in json_of(cli("screen", "studies", "--json"))] == ["CARLOS pilot"]
