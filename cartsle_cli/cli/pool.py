@@ -133,8 +133,13 @@ def _print_meta(outcomes: list[OutcomeSummary], safety: SafetyResult) -> None:
           percent_range(o.meta.pi_lower, o.meta.pi_upper), f"{o.meta.tau2:.4g}", "" if o.meta.i2 is None else f"{round_half_up(o.meta.i2)}%",
           _q(o.meta.q, o.meta.q_df, o.meta.q_p)] for o in pooled],
     )
-    # The continuity correction differs by outcome and is told in that outcome's note.
-    _notes("method", dict.fromkeys(replace(o.meta.method, continuity_correction=None).line() for o in pooled))
+    # The continuity correction differs by outcome and is told in that outcome's note; the FT
+    # back-transformation's harmonic mean n differs too, so each line names its outcomes then.
+    outcomes_of: dict[str, list[str]] = {}
+    for o in pooled:
+        outcomes_of.setdefault(replace(o.meta.method, continuity_correction=None).line(), []).append(o.label)
+    for line, labels in outcomes_of.items():
+        _notes("method" if len(outcomes_of) == 1 else f"method ({', '.join(labels)})", [line])
     for o in outcomes:
         _notes(f"note ({o.label})", o.meta.warnings if o.meta is not None else [f"not pooled: {o.meta_unavailable}"])
 

@@ -187,3 +187,12 @@ def test_plots_option_writes_a_forest_plot_per_pooled_outcome(cli, loaded, tmp_p
     assert "forest plot files" in result.stderr
     written = {path.name for path in (tmp_path / "plots").iterdir()}
     assert {"crs.png", "crs.svg", "icans.png", "icans.svg"} <= written
+
+
+def test_method_lines_that_differ_by_outcome_name_their_outcomes(cli, loaded):
+    # Freeman-Tukey back-transforms with each outcome's harmonic mean n: 3/(1/4 + 1/3 + 1/3) =
+    # 3.27 for the outcomes of all three studies, 2/(1/1 + 1/2) = 1.33 for severe infections among
+    # the infected (Ames 1, Cole 2), 4 for the biomarkers (Ames only).
+    out = cli("pool", "--method", "dl", "--scale", "ft").stdout
+    assert "method (Severe infections among the infected): " in " ".join(out.split())
+    assert "harmonic mean n = 1.33" in " ".join(out.split())
