@@ -12,7 +12,9 @@ from cartsle_cli.cli import pool_meta
 from cartsle_cli.cli.common import DEFAULT_DB, DbOption, JsonOption, group, print_json, print_table, review, stderr, stdout
 from cartsle_cli.extraction.numbers import count_of, interval, number, percent_range, round_half_up, span
 from cartsle_cli.extraction.pooling import Overview, PoolOptions, PoolResult, pool_review
-from cartsle_cli.stats.efficacy import EfficacyResult
+from cartsle_cli.stats.descriptive import MedianIQR
+from cartsle_cli.stats.efficacy import EfficacyResult, SubgroupComparison
+from cartsle_cli.stats.proportions import CrudeProportion
 from cartsle_cli.stats.safety import OutcomeSummary, SafetyResult
 
 app = group(
@@ -63,26 +65,28 @@ def _print_overview(overview: Overview, efficacy: EfficacyResult) -> None:
 
 
 def _print_efficacy(efficacy: EfficacyResult) -> None:
-    method = efficacy.quantile_method
     print_table(
-        f"SLEDAI-2K reduction from baseline (median and IQR; quantiles: {method})",
+        f"SLEDAI-2K reduction from baseline (median and IQR; quantiles: {efficacy.quantile_method})",
         ["month", "patients", "median", "IQR"],
-        [[_month(r.month), r.summary.n, number(r.summary.median), _range(r.summary.q1, r.summary.q3)] for r in efficacy.reductions],
+        [[number(r.month), r.summary.n, number(r.summary.median), _range(r.summary.q1, r.summary.q3)] for r in efficacy.reductions],
     )
     means = efficacy.means
     print_table(
         f"Mean SLEDAI-2K ({means[0].summary.method if means else 'Student t'}, 95% CI)",
         ["month", "patients", "mean", "SD", "95% CI"],
-        [[_month(m.month), m.summary.n, round_half_up(m.summary.mean), round_half_up(m.summary.sd), interval(m.summary.lower, m.summary.upper)] for m in means],
+        [[number(m.month), m.summary.n, round_half_up(m.summary.mean), round_half_up(m.summary.sd), interval(m.summary.lower, m.summary.upper)] for m in means],
     )
     print_table(
         f"Disease activity at last follow-up ({efficacy.last_followup_patients} patients with a score after baseline)",
         ["SLEDAI-2K", "patients", "Clopper-Pearson 95% CI", "Wilson 95% CI"],
-        [[label, count_of(p.events, p.total), percent_range(p.clopper_pearson.lower, p.clopper_pearson.upper), percent_range(p.wilson.lower, p.wilson.upper)]
-         for label, p in (("0", efficacy.sledai_zero), ("<= 4", efficacy.sledai_low)) if p is not None],
+        [[label, *_proportion_cells(p)] for label, p in (("0", efficacy.sledai_zero), ("<= 4", efficacy.sledai_low)) if p is not None],
     )
+    _print_subgroups(efficacy.subgroups)
+
+
+def _print_subgroups(subgroups: list[SubgroupComparison]) -> None:
     rows, tests = [], []
-    for sub in efficacy.subgroups:
+    for sub in subgroups:
         groups = [f"{name}: {_median_iqr(summary)}" for name, summary in ((sub.group1, sub.group1_summary), (sub.group2, sub.group2_summary))]
         if sub.test is None:
             rows.append([sub.by, *groups, "", "", ""])
@@ -102,7 +106,7 @@ def _print_safety(safety: SafetyResult) -> None:
     print_table(
         "Safety and biomarkers: crude proportions (patients with the event over patients of the reporting studies)",
         ["outcome", "studies", "patients", "Clopper-Pearson 95% CI", "Wilson 95% CI"],
-        [_crude_row(o) for o in safety.outcomes],
+        [[o.label, o.studies, *_proportion_cells(o.crude)] if o.crude else [o.label, 0, "not reported", "", ""] for o in safety.outcomes],
     )
     reported = [o for o in safety.outcomes if o.crude is not None]
     graded = [o for o in reported if o.grades and sum(g.patients for g in o.grades)]
@@ -114,14 +118,10 @@ def _print_safety(safety: SafetyResult) -> None:
     _print_meta(reported, safety)
 
 
-def _crude_row(outcome: OutcomeSummary) -> list:
-    crude = outcome.crude
-    if crude is None:
-        return [outcome.label, 0, "not reported", "", ""]
-    return [
-        outcome.label, outcome.studies, count_of(crude.events, crude.total),
-        percent_range(crude.clopper_pearson.lower, crude.clopper_pearson.upper), percent_range(crude.wilson.lower, crude.wilson.upper),
-    ]
+def _proportion_cells(proportion: CrudeProportion) -> list[str]:
+    """"56/98 (57%)" and its Clopper-Pearson and Wilson intervals."""
+    exact, score = proportion.clopper_pearson, proportion.wilson
+    return [count_of(proportion.events, proportion.total), percent_range(exact.lower, exact.upper), percent_range(score.lower, score.upper)]
 
 
 def _print_meta(outcomes: list[OutcomeSummary], safety: SafetyResult) -> None:
@@ -173,16 +173,12 @@ def _write_plots(safety: SafetyResult, folder: Path) -> None:
     stderr().print(f"wrote {len(written)} forest plot files into {folder}", markup=False, highlight=False)
 
 
-def _month(month: float) -> str:
-    return number(month)
-
-
 def _range(lower: float | None, upper: float | None) -> str:
     """Medians' quartiles and ranges without trailing zeros, as the abstract writes "IQR: 6-12"."""
     return "" if lower is None or upper is None else span(number(lower), number(upper))
 
 
-def _median_iqr(summary) -> str:
+def _median_iqr(summary: MedianIQR) -> str:
     if not summary.n:
         return "n=0"
     return f"n={summary.n}, {number(summary.median)} [{_range(summary.q1, summary.q3)}]"
