@@ -60,7 +60,9 @@ def build_queue(conn: sqlite3.Connection, stage: str, reviewer: str, *, seed: in
     return Queue(stage, reviewer, order, done, len(outcomes), model, remaining)
 
 
-def _order(conn, stage, units, todo, labels, seed) -> tuple[list[int], str | None, float | None]:
+def _order(
+    conn: sqlite3.Connection, stage: str, units: list[int], todo: list[int], labels: dict[int, int], seed: int
+) -> tuple[list[int], str | None, float | None]:
     fallback = sorted(todo)
     random.Random(seed).shuffle(fallback)
     if stage != "ta" or not todo:
