@@ -8,6 +8,7 @@ import re
 from cartsle_cli.extraction.columns import Column
 
 _FORMULA_QUOTE = re.compile(r"^'(?=[=+\-@])")
+LARGEST_WHOLE = 2**53  # floats hold whole numbers exactly up to here; SQLite's INTEGER up to 2**63
 
 
 class CellError(ValueError):
@@ -53,6 +54,8 @@ def _number(text: str, *, whole: bool) -> int | float:
     # Spreadsheets may save 12 as "12.0"; 12.5 patients is a typing error.
     if not number.is_integer():
         raise CellError(f"expected a whole number, got {text!r}")
+    if abs(number) > LARGEST_WHOLE:
+        raise CellError(f"{text!r} is too large to be a count")
     return int(number)
 
 

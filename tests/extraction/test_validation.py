@@ -30,6 +30,7 @@ STUDY_PROBLEMS = [
     ("origin not a choice", _studies_with("Allogeneic", "donor"), 4, "origin", "expected one of autologous, allogeneic"),
     ("required cell blank", _studies_with("CD19,autologous", ",autologous"), 3, "target", "required, but blank"),
     ("n_treated zero", _studies_with("2024,2,", "2024,0,"), 4, "n_treated", "below the minimum of 1"),
+    ("n_treated beyond any count", _studies_with("2024,2,", "2024,1e300,"), 4, "n_treated", "'1e300' is too large to be a count"),
     ("count above n_treated", _studies_with("12.5,2,1,1,,,1,0,3,2", "12.5,2,1,1,,,1,0,4,2"), 3, "dsdna_measured", "dsdna_measured is 4 but n_treated is 3"),
     ("grades do not add up", _studies_with("2,1,1,,,1", "2,1,0,,,1"), 3, "crs_any", "crs_any is 2 but its grades add up to 1 (1 + 0 + 0 + 0)"),
     ("grade without any count", _studies_with("12.5,2,1,1", "12.5,,1,1"), 3, "crs_g1", "grades are given but crs_any is blank"),
