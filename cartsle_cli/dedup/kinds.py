@@ -39,7 +39,8 @@ _REPLY_TITLE = re.compile(
 _COMMENT_TITLE = re.compile(
     r"^\W*(re|comment|comments|commentary)\b\s*(:|on\b|to\b|regarding\b)", re.IGNORECASE
 )
-_CONFERENCE_TYPE = re.compile(r"conference|congress|meeting|proceedings|inproceedings|abstract", re.IGNORECASE)
+# Words databases use, and the RIS types CONF, ABST and CPAPER when no other type is given.
+_CONFERENCE_TYPE = re.compile(r"conference|congress|meeting|proceedings|abstract|\b(conf|abst|cpaper)\b", re.IGNORECASE)
 # Not "abstracts": "Dissertation Abstracts International" prints theses.
 _CONFERENCE_JOURNAL = re.compile(r"\b(congress|conference|meeting|symposium)\b", re.IGNORECASE)
 _PREPRINT_JOURNAL = re.compile(

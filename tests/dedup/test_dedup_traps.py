@@ -171,3 +171,18 @@ def test_same_title_and_authors_in_another_journal_is_linked_not_merged_nor_queu
     assert clusters() == []
     assert conn.execute("SELECT COUNT(*) FROM report_links").fetchone()[0] == 1
     assert conn.execute("SELECT COUNT(*) FROM dedup_pairs WHERE verdict = 'review'").fetchone()[0] == 0
+
+
+def test_same_doi_authors_volume_and_pages_merge_a_translated_title(conn, add, rec, clusters):
+    add([rec("Efficacy of acupuncture for dysphagia after stroke", doi="10.13703/j.0255-2930.2019.01.001")], "PubMed")
+    add([rec("Zhen ci zhi liao zhong feng hou tun yan zhang ai de liao xiao", doi="10.13703/j.0255-2930.2019.01.001")], "CNKI")
+    dedup(conn)
+    assert clusters() == [{1, 2}]
+
+
+def test_ris_conference_type_is_a_conference_abstract(conn, add, rec, clusters):
+    add([rec(TITLE, year=2019, volume="4", pages="S12", publication_type="CONF")], "Embase")
+    add([rec(TITLE, year=2020, volume="19", pages="500-510", publication_type="JOUR")], "PubMed")
+    dedup(conn)
+    assert clusters() == []
+    assert conn.execute("SELECT COUNT(*) FROM report_links").fetchone()[0] == 1
