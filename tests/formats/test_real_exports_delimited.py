@@ -69,3 +69,11 @@ def test_scopus_csv_exports_are_recognised_as_scopus(shared, name):
     parsed = read_file(shared / "real-exports" / name)
     assert (parsed.format, parsed.database) == ("scopus-csv", "Scopus")
     assert all(r.accession and r.accession.startswith("2-s2.0-") for r in parsed.records)
+
+
+@pytest.mark.parametrize("name", ["scopus/cff__baseline_scopus.csv", "central/cff__baseline_cochrane.csv", "pubmed/cff__baseline_pubmed.csv"])
+def test_the_raw_rows_put_together_are_the_file_below_its_header(shared, name):
+    path = shared / "real-exports" / name
+    text = path.read_text(encoding="utf-8-sig")
+    below_header = text.split("\n", 1)[1].rstrip("\n")
+    assert "\n".join(record.raw for record in read_file(path).records) == below_header
