@@ -84,7 +84,10 @@ def _source_column_says_scopus(header: list[str], row: list[str]) -> bool:
     """A Scopus export with fewer columns than the full layout still ends with Source = "Scopus"
     (the test synthesisr and revtools use)."""
     keys = [column_key(name) for name in header]
-    return "source" in keys and len(row) > keys.index("source") and row[keys.index("source")].strip() == "Scopus"
+    if "source" not in keys or "source title" not in keys:
+        return False
+    source = keys.index("source")
+    return len(row) > source and row[source].strip() == "Scopus"
 
 
 def _embase_fields_by_row(header: list[str], second_row: list[str]) -> bool:

@@ -376,3 +376,9 @@ def test_wos_excel_export_saved_as_csv_is_web_of_science():
     assert (parsed.format, parsed.database) == ("wos-csv", "Web of Science")
     (record,) = parsed.records
     assert (record.authors, record.pages, record.pmid, record.accession) == (["Toh, ML", "Kim, JS"], "10-19", "31851837", "WOS:000535431800012")
+
+
+def test_a_merged_csv_whose_first_row_came_from_scopus_stays_a_plain_csv():
+    parsed = read("Title,Journal,Source\nGout,Ann Rheum Dis,Scopus\nLupus,Lupus,PubMed\n")
+    assert (parsed.format, parsed.database) == ("csv", None)
+    assert [r.journal for r in parsed.records] == ["Ann Rheum Dis", "Lupus"]
