@@ -47,10 +47,9 @@ class Prepared:
 
     id: int
     title: str  # folded title, words joined by single spaces
-    title_key: str  # the folded title without spaces
     numbers: str  # the digits of the title, in order ("part 2", "2019 report")
     authors: tuple[str, ...]  # folded family names, in order
-    first_author_words: frozenset[str]  # every folded word of the first author's whole name
+    first_author_words: tuple[str, ...]  # every folded word of the first author's whole name
     year: int | None
     journal: tuple[str, ...]  # folded journal words without stop words, subtitles or brackets
     journal_full: tuple[str, ...]  # the same with brackets and subtitles ("[Hong Kong medical journal]")
@@ -62,6 +61,11 @@ class Prepared:
     pmid: str | None
     kind: Kind
     part: str | None
+
+    @property
+    def title_key(self) -> str:
+        """The folded title without spaces (computed when needed: a million records are kept)."""
+        return self.title.replace(" ", "")
 
 
 def fold(text: str | None) -> str:
@@ -152,10 +156,9 @@ def prepare(row: Mapping[str, Any]) -> Prepared:
     return Prepared(
         id=row["id"],
         title=title,
-        title_key=title.replace(" ", ""),
         numbers="".join(_DIGITS.findall(title)),
         authors=names,
-        first_author_words=frozenset(fold(authors[0]).split()) if authors else frozenset(),
+        first_author_words=tuple(fold(authors[0]).split()) if authors else (),
         year=row["year"],
         journal=journal_words(row["journal"]),
         journal_full=journal_words(row["journal"], whole=True),

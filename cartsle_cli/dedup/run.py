@@ -16,7 +16,7 @@ from cartsle_cli.dedup.block import candidate_pairs
 from cartsle_cli.dedup.cluster import cluster
 from cartsle_cli.dedup.compare import REPORT, SAME, compare, hard_conflict
 from cartsle_cli.dedup.decisions import latest_decisions
-from cartsle_cli.dedup.merge import merge_rows, merged_row
+from cartsle_cli.dedup.merge import MERGED_FIELDS, merge_rows, merged_row
 from cartsle_cli.dedup.normalise import Prepared, prepare
 from cartsle_cli.store.searches import now_utc
 
@@ -41,8 +41,7 @@ class DedupRun:
 
 def run_dedup(conn: sqlite3.Connection, *, progress: Progress | None = None) -> DedupRun:
     """Deduplicate everything imported so far; the caller holds the transaction."""
-    rows = conn.execute(f"SELECT {', '.join(_MATCH_COLUMNS)} FROM active_records ORDER BY id").fetchall()
-    records = _prepare_all(rows, progress)
+    records = _prepare_all(conn, progress)
     seen = {row[0] for row in conn.execute("SELECT record_id FROM dedup_seen")}
     is_new = [record.id not in seen for record in records]
     found, comparisons = _compare_new(records, is_new, progress)
@@ -68,12 +67,14 @@ def run_dedup(conn: sqlite3.Connection, *, progress: Progress | None = None) -> 
     )
 
 
-def _prepare_all(rows: list[sqlite3.Row], progress: Progress | None) -> list[Prepared]:
+def _prepare_all(conn: sqlite3.Connection, progress: Progress | None) -> list[Prepared]:
+    """Every active record's matching view, read row by row (the rows themselves are not kept)."""
+    total = conn.execute("SELECT COUNT(*) FROM active_records").fetchone()[0]
     records = []
-    for n, row in enumerate(rows, 1):
+    for n, row in enumerate(conn.execute(f"SELECT {', '.join(_MATCH_COLUMNS)} FROM active_records ORDER BY id"), 1):
         records.append(prepare(row))
         if progress and n % 5000 == 0:
-            progress("normalising", n, len(rows))
+            progress("normalising", n, total)
     return records
 
 
@@ -95,8 +96,7 @@ def rebuild_clusters(conn: sqlite3.Connection, by_id: dict[int, Prepared] | None
     """Recompute clusters, merged records and report links of the active records from the stored
     pairs and decisions; returns (clusters, refused joins). The caller holds the transaction."""
     if by_id is None:
-        rows = conn.execute(f"SELECT {', '.join(_MATCH_COLUMNS)} FROM active_records").fetchall()
-        by_id = {row["id"]: prepare(row) for row in rows}
+        by_id = {record.id: record for record in _prepare_all(conn, None)}
     decisions = latest_decisions(conn)
     active = by_id.keys()
     person_same = [pair for pair, decision in decisions.items() if decision == "same" and pair[0] in active and pair[1] in active]
@@ -125,7 +125,8 @@ def _store_clusters(conn: sqlite3.Connection, clusters: list[list[int]]) -> None
     conn.executemany("INSERT INTO dedup_members VALUES (?, ?)",
                      ((record, n) for n, members in enumerate(clusters) for record in members))
     rows_by_cluster: dict[int, list[sqlite3.Row]] = {}
-    for row in conn.execute("SELECT m.cluster, r.* FROM dedup_members m JOIN active_records r ON r.id = m.record_id"):
+    columns = ", ".join(f"r.{name}" for name in ("id", *MERGED_FIELDS))
+    for row in conn.execute(f"SELECT m.cluster, {columns} FROM dedup_members m JOIN active_records r ON r.id = m.record_id"):
         rows_by_cluster.setdefault(row["cluster"], []).append(row)
     merged = [merge_rows(rows) for rows in rows_by_cluster.values()]
     conn.executemany(
