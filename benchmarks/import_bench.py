@@ -4,9 +4,11 @@ Writes N realistic RIS records (about 1.5 KB each, in the layout Scopus exports:
 a 900-character abstract, keywords, affiliations, C2 PMID, DOI and EID in UR) to a temporary
 folder, split into files as databases split their exports, then imports them twice:
 
-1. in-process, through ``cartsle_cli.importing.import_files`` (one fresh process per run, so the
-   peak resident memory reported by ``getrusage`` is that of the import alone), and
-2. through the real command line, ``cartsle import FILE... --db``.
+1. in-process, reading only (``formats.read_file`` on every file, records kept as import does),
+2. in-process, through ``cartsle_cli.importing.import_files`` (read and store), each in a fresh
+   process so the peak resident memory reported by ``getrusage`` is that run's alone, and
+3. through the real command line, ``cartsle import FILE... --db``.
+The difference between 1 and 2 is the store (importing.py, store/searches.py).
 
 Run: python3 benchmarks/import_bench.py [--records 100000] [--files 10]
 Aim (issue 3): 100,000 records in under 10 s and under 1 GB of peak memory.
@@ -68,18 +70,26 @@ def write_exports(folder: Path, records: int, files: int) -> list[Path]:
     return paths
 
 
-def in_process(paths: list[str], db: str) -> None:
-    """Run inside a fresh interpreter: import, then print seconds and peak RSS."""
-    from cartsle_cli.importing import import_files
-    from cartsle_cli.store import open_review
+def in_process(paths: list[str], db: str | None) -> None:
+    """Run inside a fresh interpreter: import (or, without a db, only read the files and keep
+    their records, as import_files does before it writes), then print records, seconds, CPU
+    seconds and peak RSS."""
+    started, cpu = time.perf_counter(), time.process_time()
+    if db:
+        from cartsle_cli.importing import import_files
+        from cartsle_cli.store import open_review
 
-    started = time.perf_counter()
-    conn = open_review(db)
-    imported = import_files(conn, paths)
-    conn.close()
-    seconds = time.perf_counter() - started
+        conn = open_review(db)
+        count = sum(item.records for item in import_files(conn, paths))
+        conn.close()
+    else:
+        from cartsle_cli.formats import read_file
+
+        parsed = [read_file(path) for path in paths]
+        count = sum(len(file.records) for file in parsed)
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"{sum(item.records for item in imported)} {seconds:.3f} {peak_mb:.0f}")
+    print(f"{count} {seconds:.3f} {cpu:.3f} {peak_mb:.0f}")
 
 
 def run(command: list[str]) -> tuple[str, float, float]:
@@ -100,7 +110,7 @@ def main() -> None:
     parser.add_argument("--files", type=int, default=10, help="how many export files to split them into")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     parser.add_argument("--in-process", nargs="+", help=argparse.SUPPRESS)
-    parser.add_argument("--db", help=argparse.SUPPRESS)
+    parser.add_argument("--db", default=None, help=argparse.SUPPRESS)
     options = parser.parse_args()
     if options.in_process:
         in_process(options.in_process, options.db)
@@ -115,9 +125,10 @@ def main() -> None:
               f"({size_mb * 1e6 / options.records:.0f} bytes a record) in {time.perf_counter() - started:.1f} s")
         names = [str(path) for path in paths]
 
-        stdout, _, _ = run([sys.executable, __file__, "--in-process", *names, "--db", str(folder / "library.db")])
-        count, seconds, peak_mb = stdout.split()
-        report("import_files (in-process)", int(count), float(seconds), float(peak_mb))
+        for label, db in (("read_file only (the readers)", []), ("import_files (read + store)", ["--db", str(folder / "library.db")])):
+            stdout, _, _ = run([sys.executable, __file__, "--in-process", *names, *db])
+            count, seconds, cpu, peak_mb = stdout.split()
+            report(label, int(count), float(seconds), float(peak_mb), float(cpu))
 
         cartsle = shutil.which("cartsle")
         command = [cartsle] if cartsle else [sys.executable, "-m", "cartsle_cli"]
@@ -130,9 +141,11 @@ def main() -> None:
             shutil.rmtree(folder)
 
 
-def report(label: str, records: int, seconds: float, peak_mb: float) -> None:
+def report(label: str, records: int, seconds: float, peak_mb: float, cpu: float | None = None) -> None:
     verdict = "ok" if seconds < 10 * records / 100_000 and peak_mb < 1024 else "OVER the aim"
-    print(f"{label:38s} {records:>8,} records  {seconds:6.2f} s  {records / seconds:>9,.0f} records/s  peak {peak_mb:5.0f} MB  {verdict}")
+    cpu_text = f"(CPU {cpu:6.2f} s)" if cpu is not None else " " * 15
+    print(f"{label:36s} {records:>8,} records {seconds:6.2f} s {cpu_text} {records / seconds:>8,.0f} records/s"
+          f"  peak {peak_mb:5.0f} MB  {verdict}")
 
 
 if __name__ == "__main__":

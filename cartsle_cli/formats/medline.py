@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 
 from cartsle_cli.errors import CartsleError
-from cartsle_cli.formats.normalise import clean_doi, clean_pmid, pages_of, squash, year_of
+from cartsle_cli.formats.normalise import clean_doi, clean_pmid, pages_of, tidy, year_of
 from cartsle_cli.formats.record import ParsedFile, Record
 from cartsle_cli.formats.text import TagRules, collect_fields, every, first, lines, without_cyclic_gc
 
@@ -74,12 +74,12 @@ def _record(block: list[str], start: int, path: str | Path) -> Record:
         line=start,
         raw="\n".join(block),
         fields=fields,
-        title=squash(first(fields, "TI", "BTI")),
-        abstract=squash(first(fields, "AB")),
+        title=tidy(first(fields, "TI", "BTI")),
+        abstract=tidy(first(fields, "AB")),
         # FAU ("Wu, Dan") is the name as PubMed holds it; old records have only AU ("Wu D")
         authors=every(fields, "FAU") or every(fields, "AU") or every(fields, "CN"),
         year=year_of(first(fields, "DP", "DEP")),
-        journal=squash(first(fields, "JT", "TA")),
+        journal=tidy(first(fields, "JT", "TA")),
         volume=first(fields, "VI"),
         issue=first(fields, "IP"),
         pages=pages_of(first(fields, "PG")),

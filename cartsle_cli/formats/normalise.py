@@ -117,3 +117,19 @@ def pages_of(first: str | None, last: str | None = None) -> str | None:
     if first and last and last != first:
         first = f"{first}-{last}"
     return _DASHES.sub("-", first) if first else None
+
+
+# --- added for the tagged readers (RIS, MEDLINE, Ovid, WoS) ---
+
+_UNTIDY = re.compile(r"\s\s|[^\S ]|^ | $")
+
+
+def tidy(value: str | None) -> str | None:
+    """:func:`squash`, but the very same string when nothing needs squashing (most values).
+
+    A record's title and abstract then share memory with the value in its ``fields`` instead of
+    being a second copy: about 10 MB less per 10,000 RIS records.
+    """
+    if not value:
+        return None
+    return value if _UNTIDY.search(value) is None else squash(value)

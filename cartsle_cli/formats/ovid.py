@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 
 from cartsle_cli.errors import CartsleError
-from cartsle_cli.formats.normalise import clean_doi, clean_pmid, pages_of, squash, year_of
+from cartsle_cli.formats.normalise import clean_doi, clean_pmid, pages_of, tidy, year_of
 from cartsle_cli.formats.record import ParsedFile, Record
 from cartsle_cli.formats.text import TagRules, collect_fields, every, first, lines, without_cyclic_gc
 
@@ -87,11 +87,11 @@ def _record(fields: dict[str, list[str]], record_lines: list[str], start: int, c
         line=start,
         raw="\n".join(record_lines),
         fields=fields,
-        title=squash(first(fields, "TI")),
-        abstract=squash(first(fields, "AB")),
+        title=tidy(first(fields, "TI")),
+        abstract=tidy(first(fields, "AB")),
         authors=every(fields, "FA") or every(fields, "AU"),
         year=year_of(first(fields, "YR", "DP", "PY")),
-        journal=squash(first(fields, "JT", "JN", "JF")) or source.get("journal"),
+        journal=tidy(first(fields, "JT", "JN", "JF")) or source.get("journal"),
         volume=first(fields, "VI", "VO") or source.get("volume"),
         issue=first(fields, "IP") or source.get("issue"),
         pages=pages_of(first(fields, "PG") or source.get("pages")),

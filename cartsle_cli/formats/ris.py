@@ -14,6 +14,7 @@ database is recognised first (:func:`recognise`) and the fields are read by its 
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +22,7 @@ from pathlib import Path
 from rispy.config import LIST_TYPE_TAGS
 
 from cartsle_cli.errors import CartsleError
-from cartsle_cli.formats.normalise import clean_doi, clean_pmid, pages_of, squash, year_of
+from cartsle_cli.formats.normalise import clean_doi, clean_pmid, pages_of, tidy, year_of
 from cartsle_cli.formats.record import ParsedFile, Record
 from cartsle_cli.formats.text import TagRules, collect_fields, every, first, unify_line_breaks, without_cyclic_gc
 
@@ -159,7 +160,7 @@ def _take_record(pairs: list[tuple[str, str]], index: int) -> tuple[dict[str, li
         index += 1
         values = fields.get(tag)
         if values is None:
-            fields[tag] = [value]
+            fields[sys.intern(tag)] = [value]  # one "AU" string for all records, not one each
         else:
             values.append(value)
         if tag == "ER":
@@ -191,8 +192,8 @@ def _record(cut: _Cut, dialect: Dialect) -> Record:
         line=cut.line,
         raw=cut.raw,
         fields=fields,
-        title=squash(first(fields, "TI", "T1", "BT")),
-        abstract=squash(first(fields, "AB", "N2")),
+        title=tidy(first(fields, "TI", "T1", "BT")),
+        abstract=tidy(first(fields, "AB", "N2")),
         authors=_authors(fields),
         year=year_of(first(fields, "PY", "Y1", "DA", "Y2")),
         journal=_journal(fields, dialect),
@@ -222,7 +223,7 @@ def _journal(fields: dict[str, list[str]], dialect: Dialect) -> str | None:
     tags = ("JF", "JO", "JA", "J2") if dialect.ovid else ("JF", "T2", "JO", "JA", "J2")
     for value in every(fields, *tags):
         if "://" not in value:
-            return squash(value)
+            return tidy(value)
     return None
 
 

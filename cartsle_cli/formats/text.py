@@ -7,6 +7,7 @@ import codecs
 import functools
 import gc
 import re
+import sys
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 from dataclasses import dataclass
@@ -129,7 +130,7 @@ def collect_fields(record_lines: Sequence[str], first_line: int, rules: TagRules
             tag, value = tagged
             values = fields.get(tag)
             if values is None:
-                values = fields[tag] = []
+                values = fields[sys.intern(tag)] = []  # one "AU" string for all records
             values.append(value)
             continue
         if not line.strip():

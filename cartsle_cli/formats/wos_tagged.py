@@ -15,7 +15,7 @@ from pathlib import Path
 from rispy.config import WOK_LIST_TYPE_TAGS
 
 from cartsle_cli.errors import CartsleError
-from cartsle_cli.formats.normalise import clean_doi, clean_pmid, pages_of, squash, year_of
+from cartsle_cli.formats.normalise import clean_doi, clean_pmid, pages_of, tidy, year_of
 from cartsle_cli.formats.record import ParsedFile, Record
 from cartsle_cli.formats.text import TagRules, collect_fields, every, first, lines, without_cyclic_gc
 
@@ -80,11 +80,11 @@ def _record(record_lines: list[str], start: int, path: str | Path) -> Record:
         line=start,
         raw="\n".join(record_lines),
         fields=fields,
-        title=squash(first(fields, "TI")),
-        abstract=squash(first(fields, "AB")),
+        title=tidy(first(fields, "TI")),
+        abstract=tidy(first(fields, "AB")),
         authors=every(fields, "AF") or every(fields, "AU") or every(fields, "CA", "GP"),
         year=year_of(first(fields, "PY", "EY", "PD")),
-        journal=squash(first(fields, "SO")),
+        journal=tidy(first(fields, "SO")),
         volume=first(fields, "VL"),
         issue=first(fields, "IS"),
         # Zoological Record writes the whole span in PS ("134-141", "i-iv, 1-74")
