@@ -52,18 +52,13 @@ def dedup_command(ctx: typer.Context, db: DbOption = DEFAULT_DB, json_output: Js
             run = run_dedup(conn, progress=progress)
         summary = dedup_summary(conn)
     if json_output:
-        print_json({"run": asdict(run), **_summary_json(summary)})
+        print_json({"run": asdict(run), **asdict(summary)})
         return
     stdout().print(f"Compared {run.comparisons} candidate pairs among {run.records} records "
                    f"({run.new_records} new): {run.merged_pairs} certain duplicate pairs, "
                    f"{run.review_pairs} for review, {run.report_pairs} possible other reports of one study.",
                    highlight=False)
     _print_summary(summary)
-
-
-def _summary_json(summary: DedupSummary) -> dict:
-    values = asdict(summary)
-    return values
 
 
 def _print_summary(summary: DedupSummary) -> None:

@@ -3,14 +3,18 @@
 Rules in order, each cheap before it is fuzzy:
 
 1. Different kinds never merge: an erratum, retraction notice, comment or reply is not the article;
-   a conference abstract or preprint with a close title and the same first author is linked as
-   another report of the study (verdict ``report``), not merged.
+   a conference abstract or preprint with a close title and an agreeing first author is linked as
+   another report of the study (verdict ``report``), unless year, volume and pages show it is the
+   same printed item that one database did not mark as an abstract.
 2. Conflicting strong evidence keeps apart: different DOIs, different PMIDs, different part numbers,
-   years two or more apart, different first pages in the same volume.
-3. A shared DOI or PMID merges only when the titles agree too (conference abstracts printed in one
-   supplement share its DOI); with differing titles it is at most a pair for a person.
-4. Otherwise titles are compared with rapidfuzz's normalised Indel similarity and the decision
-   weighs first author, journal (abbreviations allowed), volume, issue and first page.
+   years two or more apart, non-overlapping plain page ranges in the same volume.
+3. A shared DOI or PMID merges only with a close title, or with the same authors, volume and pages
+   (a translated title); conference abstracts printed in one supplement share its DOI but not
+   their titles or pages, so a DOI alone never merges.
+4. Otherwise titles are compared with rapidfuzz's normalised Indel similarity (``fuzz.ratio``) and
+   the decision weighs first author, journal (abbreviations and acronyms allowed), volume, issue,
+   first page and year. The same title and authors in another journal and volume is a
+   co-publication or an abstract printed elsewhere: linked (``report``), not merged.
 
 ``same`` pairs are merged automatically, ``review`` pairs (the grey band) go to a person.
 """

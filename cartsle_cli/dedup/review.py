@@ -36,11 +36,9 @@ class ReviewPair:
         return [name for name in SHOWN_FIELDS if self.record[name] != self.other[name]]
 
 
-def pending_pairs(conn: sqlite3.Connection) -> list[ReviewPair]:
-    """Grey-band pairs no person has decided and no other evidence has already joined, best first."""
-    rows = conn.execute(
-        """
-        SELECT p.record_id, p.other_record_id, p.score, p.reason FROM dedup_pairs p
+# Grey-band pairs of active records, undecided, not already joined by other evidence.
+_PENDING = """
+        FROM dedup_pairs p
         JOIN active_records a ON a.id = p.record_id
         JOIN active_records b ON b.id = p.other_record_id
         LEFT JOIN record_clusters ca ON ca.record_id = p.record_id
@@ -49,15 +47,19 @@ def pending_pairs(conn: sqlite3.Connection) -> list[ReviewPair]:
           AND NOT EXISTS (SELECT 1 FROM dedup_decisions d
                           WHERE d.record_id = p.record_id AND d.other_record_id = p.other_record_id)
           AND (ca.cluster_id IS NULL OR cb.cluster_id IS NULL OR ca.cluster_id != cb.cluster_id)
-        ORDER BY p.score DESC, p.record_id, p.other_record_id
-        """
-    ).fetchall()
+"""
+
+
+def pending_pairs(conn: sqlite3.Connection) -> list[ReviewPair]:
+    """Grey-band pairs no person has decided and no other evidence has already joined, best first."""
+    rows = conn.execute(f"SELECT p.record_id, p.other_record_id, p.score, p.reason {_PENDING}"
+                        " ORDER BY p.score DESC, p.record_id, p.other_record_id").fetchall()
     shown = _shown(conn, {row[0] for row in rows} | {row[1] for row in rows})
     return [ReviewPair(row[0], row[1], row[2], row[3], shown[row[0]], shown[row[1]]) for row in rows]
 
 
 def count_pending(conn: sqlite3.Connection) -> int:
-    return len(pending_pairs(conn))
+    return conn.execute(f"SELECT COUNT(*) {_PENDING}").fetchone()[0]
 
 
 def _shown(conn: sqlite3.Connection, ids: set[int]) -> dict[int, dict[str, str]]:

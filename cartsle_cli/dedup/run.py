@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from cartsle_cli.dedup.block import candidate_pairs
 from cartsle_cli.dedup.cluster import cluster
-from cartsle_cli.dedup.compare import REPORT, SAME, compare, hard_conflict
+from cartsle_cli.dedup.compare import REPORT, REVIEW, SAME, compare, hard_conflict
 from cartsle_cli.dedup.decisions import latest_decisions
 from cartsle_cli.dedup.merge import MERGED_FIELDS, merge_rows, merged_row
 from cartsle_cli.dedup.normalise import Prepared, prepare
@@ -49,7 +49,7 @@ def run_dedup(conn: sqlite3.Connection, *, progress: Progress | None = None) -> 
         "INSERT INTO dedup_runs (ran_at, records, new_records, comparisons, merged_pairs, review_pairs)"
         " VALUES (?, ?, ?, ?, ?, ?)",
         (now_utc(), len(records), sum(is_new), comparisons,
-         sum(1 for f in found if f[2] == SAME), sum(1 for f in found if f[2] == "review")),
+         sum(1 for f in found if f[2] == SAME), sum(1 for f in found if f[2] == REVIEW)),
     ).lastrowid
     conn.executemany(
         "INSERT OR REPLACE INTO dedup_pairs (record_id, other_record_id, verdict, score, reason, run_id)"
@@ -62,7 +62,7 @@ def run_dedup(conn: sqlite3.Connection, *, progress: Progress | None = None) -> 
     clusters, refused = rebuild_clusters(conn, by_id)
     return DedupRun(
         run_id=run_id, records=len(records), new_records=sum(is_new), comparisons=comparisons,
-        merged_pairs=sum(1 for f in found if f[2] == SAME), review_pairs=sum(1 for f in found if f[2] == "review"),
+        merged_pairs=sum(1 for f in found if f[2] == SAME), review_pairs=sum(1 for f in found if f[2] == REVIEW),
         report_pairs=sum(1 for f in found if f[2] == REPORT), clusters=clusters, refused_joins=refused,
     )
 
