@@ -43,23 +43,43 @@ def ranker_for(record_ids: Sequence[int], texts: Sequence[str], seed: int = 0, m
     return ranker
 
 
+CALIBRATION_FOLDS = 3
+CALIBRATION_TRAINING_CAP = 3_000  # records per fold model: keeps the estimate's cost below a retrain's
+
+
+def held_out_scores(ranker: Ranker, screened: np.ndarray, labels: np.ndarray) -> np.ndarray | None:
+    """Each screened record's score from a model that did not see it (stratified k-fold), or None
+    when there are too few includes or excludes to split. Fold models learn from at most
+    ``CALIBRATION_TRAINING_CAP`` records, drawn at random, so a review with 20,000 decisions pays
+    for three small fits, not three large ones."""
+    folds = min(CALIBRATION_FOLDS, int(labels.sum()), int((labels == 0).sum()))
+    if folds < 2:
+        return None
+    rng = np.random.default_rng(0)
+    scores = np.empty(len(screened))
+    for train, test in StratifiedKFold(folds, shuffle=True, random_state=0).split(screened, labels):
+        if len(train) > CALIBRATION_TRAINING_CAP:
+            train = rng.choice(train, CALIBRATION_TRAINING_CAP, replace=False)
+        if labels[train].min() == labels[train].max():
+            return None
+        trained = ranker.train(screened[train], labels[train])
+        scores[test] = trained.decision_function(ranker.features[screened[test]])
+    return scores
+
+
 def estimate_relevant_remaining(ranker: Ranker, ranking: Ranking, screened: np.ndarray, labels: np.ndarray) -> float:
     """Sum over unscreened records of a Platt-calibrated probability of relevance (Platt 1999).
 
-    A one-variable logistic regression maps cross-validated classifier scores of the screened
-    records (up to 5 folds, so no record is scored by a model that saw it) to their labels, and is
-    applied to the unscreened records' scores. The screened records are the model's own picks, not
-    a random sample, so this is a rough estimate, not a bound.
+    A one-variable logistic regression maps held-out classifier scores of the screened records
+    (:func:`held_out_scores`) to their labels and is applied to the unscreened records' scores.
+    The screened records are the model's own picks, hard excludes among them, so held-out scores
+    separate them poorly and the estimate runs high early in screening; it is a rough guide, not a
+    bound. With too few labels to split, training scores are used (which runs low).
     """
-    folds = min(5, int(labels.sum()), int((labels == 0).sum()))
-    if folds < 2:
-        held_out = ranking.trained.decision_function(ranker.features[screened])
-    else:
-        held_out = np.empty(len(screened))
-        for train, test in StratifiedKFold(folds, shuffle=True, random_state=0).split(screened, labels):
-            trained = ranker.train(screened[train], labels[train])
-            held_out[test] = trained.decision_function(ranker.features[screened[test]])
-    calibration = LogisticRegression(C=1e4).fit(held_out.reshape(-1, 1), labels)
+    scores = held_out_scores(ranker, screened, labels)
+    if scores is None:
+        scores = ranking.trained.decision_function(ranker.features[screened])
+    calibration = LogisticRegression(C=1e4).fit(scores.reshape(-1, 1), labels)
     return float(calibration.predict_proba(ranking.scores.reshape(-1, 1))[:, 1].sum())
 
 
