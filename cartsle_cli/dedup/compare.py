@@ -35,6 +35,8 @@ REPORT = "report"
 # A shorter title that starts the longer one is a truncated copy only when this long (characters
 # of the folded title without spaces): short titles ("Stroke") start many others.
 MIN_TRUNCATED = 40
+# A title shorter than this (folded, with spaces) says too little on its own.
+MIN_SPECIFIC = 25
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +48,8 @@ class Verdict:
 
 def compare(a: Prepared, b: Prepared) -> Verdict | None:
     """The verdict on a pair, or None when they are different records."""
-    title = fuzz.ratio(a.title, b.title) / 100
+    # A record without a title matches only by its identifiers.
+    title = fuzz.ratio(a.title, b.title) / 100 if a.title and b.title else 0.0
     truncated = _truncated(a.title_key, b.title_key)
     if a.kind != b.kind:
         return _other_report(a, b, max(title, 1.0 if truncated else 0.0))
@@ -103,6 +106,9 @@ def _by_fields(a: Prepared, b: Prepared, title: float, truncated: bool) -> Verdi
     if numbers_differ:
         return Verdict(REVIEW, score, "titles differ in a number") if title >= 0.9 and first_author else None
     certain = first_author is not False and against == 0 and year_gap in (0, None)
+    if certain and min(len(a.title), len(b.title)) < MIN_SPECIFIC and not (volume and page):
+        # "Editorial", "Introduction", "Letter to the editor": many in one journal and year.
+        return Verdict(REVIEW, score, "short title without volume and pages to tell") if title >= 0.95 else None
     if certain and title >= 0.95 and (support >= 1 or (title >= 0.99 and first_author)):
         return Verdict(SAME, score, "same title, authors and source")
     if certain and first_author and title >= 0.85 and page and (volume or journal):

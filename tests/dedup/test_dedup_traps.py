@@ -186,3 +186,17 @@ def test_ris_conference_type_is_a_conference_abstract(conn, add, rec, clusters):
     dedup(conn)
     assert clusters() == []
     assert conn.execute("SELECT COUNT(*) FROM report_links").fetchone()[0] == 1
+
+
+def test_short_generic_titles_in_one_journal_and_year_are_not_merged_on_title_alone(conn, add, rec, clusters):
+    add([rec("Editorial", authors=(), volume=None, issue=None, pages=None)], "PubMed")
+    add([rec("Editorial", authors=(), volume=None, issue=None, pages=None)], "Embase")
+    dedup(conn)
+    assert clusters() == []
+
+
+def test_records_without_titles_match_only_by_identifiers(conn, add, rec, clusters):
+    add([rec("", pmid="31234567"), rec("")], "PubMed")
+    add([rec("", pmid="31234567")], "Embase")
+    dedup(conn)
+    assert clusters() == [{1, 3}]
