@@ -66,6 +66,7 @@ class _Quadrature:
         self.x, self.n = events.astype(float), totals.astype(float)
         self.t, self.w = np.polynomial.hermite.hermgauss(nodes)
         self.log_choose = gammaln(self.n + 1) - gammaln(self.x + 1) - gammaln(self.n - self.x + 1)
+        self._last_modes = np.zeros_like(self.x)  # successive calls are close: start where the last ended
 
     def _log_joint(self, mu: float, tau: float, z: np.ndarray) -> np.ndarray:
         eta = mu + tau * z
@@ -73,16 +74,25 @@ class _Quadrature:
         return self.x[:, None] * eta - self.n[:, None] * np.logaddexp(0, eta) - z**2 / 2
 
     def _modes(self, mu: float, tau: float) -> tuple[np.ndarray, np.ndarray]:
-        """Each study's conditional mode of z and the posterior scale there (Newton, concave)."""
-        z = np.zeros_like(self.x)
-        for _ in range(100):
+        """Each study's conditional mode of z and the posterior scale there.
+
+        The mode solves z = tau (x - n p(z)), so it lies between tau (x - n) and tau x; Newton steps
+        that leave this shrinking bracket are replaced by bisection (plain Newton can cycle here).
+        """
+        ends = np.stack([tau * (self.x - self.n), tau * self.x])
+        low, high = ends.min(axis=0), ends.max(axis=0)
+        z = np.clip(self._last_modes, low, high)
+        for _ in range(200):
             p = expit(mu + tau * z)
             gradient = tau * (self.x - self.n * p) - z
-            curvature = tau**2 * self.n * p * (1 - p) + 1
-            step = np.clip(gradient / curvature, -2, 2)
+            low, high = np.where(gradient > 0, z, low), np.where(gradient < 0, z, high)
+            newton = z + gradient / (tau**2 * self.n * p * (1 - p) + 1)
+            inside = (newton >= low) & (newton <= high)
+            step = np.where(inside, newton, (low + high) / 2) - z
             z = z + step
-            if np.max(np.abs(step)) < 1e-13:
+            if np.max(np.abs(step)) < 1e-13 or np.max(high - low) < 1e-13:
                 break
+        self._last_modes = z
         p = expit(mu + tau * z)
         return z, 1 / np.sqrt(tau**2 * self.n * p * (1 - p) + 1)
 
