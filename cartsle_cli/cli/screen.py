@@ -15,7 +15,7 @@ import typer
 
 from cartsle_cli.cli import screen_files
 from cartsle_cli.cli.common import (
-    DEFAULT_DB, DbOption, JsonOption, ReviewerOption, group, print_json, print_table, review, stdout,
+    DEFAULT_DB, DbOption, JsonOption, ReviewerOption, group, plain, print_json, print_table, review, stdout,
 )
 from cartsle_cli.cli.screen_ranking import simulate_command
 from cartsle_cli.errors import CartsleError
@@ -80,8 +80,8 @@ def decide_command(
     """Record one decision. Example: cartsle screen decide 12 exclude --stage ft --reason "wrong population" """
     with review(db) as conn, transaction(conn):
         stored = record_decision(conn, Decision(record_id, stage, reviewer or "", decision.lower(), reason, note))
-    typer.echo(f"{stored.reviewer}: record {stored.record_id} {stored.decision} at {STAGE_NAMES[stored.stage]}"
-               + (f" ({stored.reason})" if stored.reason else ""))
+    typer.echo(plain(f"{stored.reviewer}: record {stored.record_id} {stored.decision} at {STAGE_NAMES[stored.stage]}"
+                     + (f" ({stored.reason})" if stored.reason else "")))
 
 
 @app.command("undo")
@@ -93,7 +93,7 @@ def undo_command(
     """Undo your latest decision (it stays in the history, marked undone). Example: cartsle screen undo --reviewer kofi"""
     with review(db) as conn, transaction(conn):
         undone = undo_last(conn, reviewer or "", stage=stages(stage)[0] if stage else None)
-    typer.echo(f"undone: {undone.reviewer}'s {undone.decision} of record {undone.record_id} at {STAGE_NAMES[undone.stage]} ({undone.decided_at})")
+    typer.echo(plain(f"undone: {undone.reviewer}'s {undone.decision} of record {undone.record_id} at {STAGE_NAMES[undone.stage]} ({undone.decided_at})"))
 
 
 @app.command("history")
@@ -140,7 +140,7 @@ def reasons_add_command(
     """Add an exclusion reason. Example: cartsle screen reasons add "wrong comparator" """
     with review(db, create=True) as conn, transaction(conn):
         added = add_reason(conn, label)
-    typer.echo(f"added reason: {added}")
+    typer.echo(plain(f"added reason: {added}"))
 
 
 @app.command("keywords")

@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from cartsle_cli.cli.common import DEFAULT_DB, DbOption, JsonOption, ReviewerOption, print_json, print_table, review, stdout
+from cartsle_cli.cli.common import DEFAULT_DB, DbOption, JsonOption, ReviewerOption, plain, print_json, print_table, review, stdout
 from cartsle_cli.errors import CartsleError
 from cartsle_cli.report.csv_safe import neutralise, write_csv
 from cartsle_cli.screening.bulk import EXPORT_COLUMNS, ImportSummary, export_decisions, import_decisions
@@ -74,7 +74,7 @@ def resolve_command(
     if json_output or dry_run:
         _print_summary(summary, json_output)
     else:
-        typer.echo(f"{reviewer} resolved record {record_id}: {decision.lower()} at {STAGE_NAMES[row.stage]}" + (f" ({reason})" if reason else ""))
+        typer.echo(plain(f"{reviewer} resolved record {record_id}: {decision.lower()} at {STAGE_NAMES[row.stage]}" + (f" ({reason})" if reason else "")))
 
 
 def _bulk(file: Path, reviewer: str | None, stage: str | None, dry_run: bool, db: Path, json_output: bool, *, resolutions: bool) -> None:
@@ -125,7 +125,8 @@ def export_command(
     else:
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(EXPORT_COLUMNS)
-        writer.writerows([neutralise(row[c]) for c in EXPORT_COLUMNS] for row in rows)
+        # On a terminal, stored text must not carry escape sequences; --out keeps it as stored.
+        writer.writerows([neutralise(plain(row[c]) if isinstance(row[c], str) else row[c]) for c in EXPORT_COLUMNS] for row in rows)
 
 
 def link_command(
@@ -138,7 +139,7 @@ def link_command(
     with review(db) as conn, transaction(conn):
         unit = DecisionChecker(conn).unit(record_id)
         label = link_report(conn, unit, study, create=new)
-    typer.echo(f"record {unit} is a report of {label}")
+    typer.echo(plain(f"record {unit} is a report of {label}"))
 
 
 def studies_command(db: DbOption = DEFAULT_DB, json_output: JsonOption = False) -> None:

@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from cartsle_cli.screening.outcomes import effective, stage_outcomes
 from cartsle_cli.screening.studies import table_exists
 
-# C0 and C1 control characters (ANSI escapes start with ESC or CSI), except tab and newline.
-_CONTROL = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Whole CSI and OSC escape sequences first, then any other C0 or C1 control character (tab and
+# newline stay).
+_CONTROL = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def safe_text(text: str | None) -> str:

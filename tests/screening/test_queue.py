@@ -12,6 +12,7 @@ from .conftest import add_records, cluster, make_record
 def test_safe_text_removes_escape_sequences_and_control_characters():
     assert safe_text("a\x1b[31mred\x1b[0m\x07b\x9bc\td\ne") == "aredbc\td\ne"
     assert safe_text(None) == ""
+    assert safe_text("\x1b]0;owned\x07title") == "title"  # an OSC sequence (sets the window title) goes whole
 
 
 def test_queue_leaves_out_own_votes_and_resolved_records_but_not_others_votes(db, conn):
