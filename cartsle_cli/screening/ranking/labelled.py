@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from cartsle_cli.errors import CartsleError
-from cartsle_cli.formats import read_file
+from cartsle_cli.formats import delimited, detect, read_text
 from cartsle_cli.formats.text import decode
 
 # ASReview LAB's own search order for the label column (asreview.data.base), most specific first
@@ -57,8 +57,7 @@ def _pick(columns: dict[str, str], names: tuple[str, ...]) -> str | None:
     return next((columns[name] for name in names if name in columns), None)
 
 
-def read_labelled_csv(path: Path, label: str | None) -> LabelledSet:
-    text = decode(path.read_bytes(), path)
+def read_labelled_csv(path: Path, text: str, label: str | None) -> LabelledSet:
     first_line = text.split("\n", 1)[0]
     separator = "\t" if first_line.count("\t") > first_line.count(",") else ","
     try:
@@ -93,8 +92,8 @@ def _ris_label(fields: dict[str, list[str]], label: str | None) -> str | None:
     return None
 
 
-def read_labelled_export(path: Path, label: str | None) -> LabelledSet:
-    parsed = read_file(path)
+def read_labelled_export(path: Path, text: str, label: str | None) -> LabelledSet:
+    parsed = read_text(text, path)
     labels, texts, record_ids = [], [], []
     column = label or "N1 (ASReview note)"
     for number, record in enumerate(parsed.records, start=1):
@@ -112,9 +111,12 @@ def read_labelled(path: str | Path, label: str | None = None) -> LabelledSet:
     path = Path(path)
     if not path.is_file():
         raise CartsleError("no such file", file=path)
-    head = path.read_bytes()[:4096].lstrip(b"\xef\xbb\xbf").lstrip()
-    is_tagged = head[:2].isalpha() and head[2:6] in (b"  - ", b"  -\n", b"- ") or head.startswith((b"TY  -", b"PMID-"))
-    labelled = read_labelled_export(path, label) if is_tagged else read_labelled_csv(path, label)
+    text = decode(path.read_bytes(), path)
+    # a table goes to pandas, which keeps every column; a tagged export to cartsle's own readers
+    if detect(text, path) is delimited:
+        labelled = read_labelled_csv(path, text, label)
+    else:
+        labelled = read_labelled_export(path, text, label)
     if not (0 < labelled.includes < len(labelled.labels)):
         raise CartsleError(f"the labels hold {labelled.includes} includes of {len(labelled.labels)} records; a simulation needs both includes and excludes", file=path, field=labelled.label_column)
     return labelled

@@ -43,8 +43,8 @@ class Ranking:
     """One retrain's output: unscreened positions best first, and the classifier's scores."""
 
     order: np.ndarray  # positions into the ranker's records, best first
-    scores: np.ndarray  # classifier score per position in ``order`` (None-free; random phase: zeros)
-    trained: TrainedClassifier | None
+    scores: np.ndarray  # the classifier's score for each record in ``order``; zeros in the random phase
+    trained: TrainedClassifier | None  # None in the random phase
 
 
 class Ranker:
@@ -53,8 +53,11 @@ class Ranker:
     def __init__(self, texts: Sequence[str], model: RankingModel = DEFAULT_MODEL, seed: int = 0) -> None:
         self.model = model
         self.features: sparse.csr_matrix = model.features.fit_transform(texts)
-        # one random rank per record: the random phase's order and the tie-break afterwards
-        self.tiebreak = np.random.default_rng(seed).permutation(len(texts))
+        self.reseed(seed)
+
+    def reseed(self, seed: int) -> None:
+        """One random rank per record: the random phase's order, and the tie-break afterwards."""
+        self.tiebreak = np.random.default_rng(seed).permutation(self.features.shape[0])
 
     def __len__(self) -> int:
         return self.features.shape[0]

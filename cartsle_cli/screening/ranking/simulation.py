@@ -107,7 +107,7 @@ def simulate(
     results = []
     for run_seed in range(seed, seed + runs):
         run_priors = list(priors) if priors else choose_priors(values, run_seed)
-        ranker.tiebreak = np.random.default_rng(run_seed).permutation(len(values))
+        ranker.reseed(run_seed)
         order, seconds = replay(ranker, values, run_priors, progress)
         unread = np.setdiff1d(np.arange(len(values)), run_priors + order)
         # after the last include every remaining record is an exclude, so their order is moot
