@@ -46,7 +46,15 @@ class DecisionChecker:
         self.refresh_stages()
 
     def refresh_stages(self) -> None:
-        self.reached_ft = set(stage_outcomes(self.conn, "ft"))
+        self._reached_ft: set[int] | None = None
+
+    @property
+    def reached_ft(self) -> set[int]:
+        """Records that have reached full text; computed when first needed (title/abstract
+        decisions never need it, and it is the slow part of a single decision)."""
+        if self._reached_ft is None:
+            self._reached_ft = set(stage_outcomes(self.conn, "ft"))
+        return self._reached_ft
 
     def unit(self, record_id: int, *, where: str | None = None) -> int:
         """The kept record of ``record_id``'s cluster, or an error for an unknown record."""
@@ -109,7 +117,8 @@ def record_decision(conn: sqlite3.Connection, decision: Decision, *, source: str
 
     checked = DecisionChecker(conn).check(decision)
     store_decisions(conn, [checked], source=source)
-    ensure_studies(conn)
+    if checked.stage == "ft":  # only a full-text decision can make a new include
+        ensure_studies(conn)
     return checked
 
 
