@@ -11,7 +11,7 @@ import typer
 from cartsle_cli.cli import pool_meta
 from cartsle_cli.cli.common import DEFAULT_DB, DbOption, JsonOption, group, print_json, print_table, review, stderr, stdout
 from cartsle_cli.extraction.numbers import count_of, interval, number, percent_range, round_half_up, span
-from cartsle_cli.extraction.pooling import Overview, PoolOptions, PoolResult, pool_review
+from cartsle_cli.pooling import Overview, PoolOptions, PoolResult, pool_review
 from cartsle_cli.stats.descriptive import MedianIQR
 from cartsle_cli.stats.efficacy import EfficacyResult, SubgroupComparison
 from cartsle_cli.stats.proportions import CrudeProportion

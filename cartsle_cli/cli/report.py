@@ -10,7 +10,7 @@ import typer
 
 from cartsle_cli.cli.common import DEFAULT_DB, DbOption, review
 from cartsle_cli.errors import CartsleError
-from cartsle_cli.extraction.pooling import PoolOptions
+from cartsle_cli.pooling import PoolOptions
 from cartsle_cli.report.document import build_report
 from cartsle_cli.report.writers import FORMATS, write_report
 

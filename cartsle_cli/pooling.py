@@ -1,9 +1,9 @@
-"""Pooling the review's current extraction: who was included, efficacy and safety.
+"""`cartsle pool` as a library call: the review's current extraction, pooled.
 
 :func:`pool_review` reads the stored extraction and hands it to the statistics
 (``stats.efficacy.summarise_efficacy``, ``stats.safety.summarise_safety``); it computes no
-statistic itself. It sits here, beside the stored extraction it reads, so that the CLI and the
-report writer share one entry point; it is the one place where extraction calls into stats.
+statistic itself. It sits above both (as ``importing.py`` sits above formats and store), so that
+extraction never imports stats and the CLI and the report writer share one entry point.
 """
 
 from __future__ import annotations
