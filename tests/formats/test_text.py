@@ -69,3 +69,13 @@ def test_cyclic_gc_is_paused_while_reading_and_back_on_after_an_error():
     with pytest.raises(CartsleError):
         failing_reader()
     assert gc.isenabled()
+
+
+def test_tidy_squashes_every_kind_of_white_space_and_keeps_clean_text_as_is():
+    from cartsle_cli.formats.normalise import tidy
+
+    clean = "A clean title"
+    assert tidy(clean) is clean
+    for messy in ("A  clean title", " A clean title", "A clean\ttitle", "A clean\u00a0title", "A clean\u2009title", "A clean\ntitle "):
+        assert tidy(messy) == "A clean title"
+    assert tidy("") is None and tidy(None) is None
