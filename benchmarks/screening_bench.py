@@ -6,7 +6,7 @@
 Runs `cartsle screen simulate`'s simulation on the two labelled Cohen 2006 reviews in
 ../shared/labelled-screening/ (reference, ASReview LAB 3.0.8 ELAS u4, mean of 3 seeds, WSS@95 as
 asreview-insights computes it: UrinaryIncontinence 0.39, ADHD 0.65), on sample_data/ labels when
-present, and on any labelled files given. With --asreview (a Python that has asreview==3.0.8
+generated (cartsle_cli.sample; labels: passed title/abstract screening), and on any labelled files given. With --asreview (a Python that has asreview==3.0.8
 installed, e.g. `python3 -m venv /tmp/asr && /tmp/asr/bin/pip install asreview==3.0.8`) ASReview's
 own simulation runs on the same file with the same priors, and both orders are scored by the same
 metric code. Finally times TF-IDF and retrains on synthetic records.
@@ -19,11 +19,13 @@ import json
 import os
 import statistics
 import subprocess
+import tempfile
 import sys
 import time
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 from cartsle_cli.errors import CartsleError
 from cartsle_cli.screening.ranking import Ranker, read_labelled, screening_metrics, simulate, stopping_advice
@@ -93,6 +95,21 @@ def bench_file(path: Path, runs: int, asreview: str | None) -> None:
         print(f"  stopping heuristic (50 exclusions in a row, >= 10% screened), run {index}: met {where}")
     print(f"  estimated includes unseen, run 1: {estimate_check(labelled.texts, labelled.labels, result.runs[0])}")
     print(f"  cartsle: {len(retrains)} retrains, mean {1000 * statistics.fmean(retrains):.1f} ms, max {1000 * max(retrains):.1f} ms; simulation {elapsed:.1f} s")
+
+
+def sample_review_csv(folder: Path) -> Path | None:
+    """The sample review's works (one row per work, after deduplication) labelled 1 when they pass
+    title/abstract screening (they reach full text), from the generator in cartsle_cli.sample."""
+    try:
+        from cartsle_cli.sample.catalogue import build
+        from cartsle_cli.sample.decisions import FT_REASONS
+    except ImportError:
+        return None
+    path = folder / "sample_review_title_abstract.csv"
+    rows = [{"record_id": work.key, "title": work.title, "abstract": work.abstract or "",
+             "label_included": int(bool(work.study or work.title in FT_REASONS))} for work in build().works]
+    pd.DataFrame(rows).to_csv(path, index=False)
+    return path
 
 
 def stopping_point(run: SimulationRun) -> tuple[int, float] | None:
@@ -170,7 +187,9 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=50_000)
     parser.add_argument("--skip-timing", action="store_true")
     args = parser.parse_args()
-    files = sorted(LABELLED.glob("*.csv")) + sorted((REPO / "sample_data").glob("*label*.csv")) + args.files
+    folder = Path(tempfile.mkdtemp(prefix="cartsle-bench-"))
+    sample = sample_review_csv(folder)
+    files = sorted(LABELLED.glob("*.csv")) + ([sample] if sample else []) + args.files
     for path in files:
         try:
             bench_file(path, args.runs, args.asreview)
