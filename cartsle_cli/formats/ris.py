@@ -231,17 +231,16 @@ def _doi(fields: dict[str, list[str]]) -> str | None:
     for value in every(fields, "DO", "DI"):
         if doi := clean_doi(value):
             return doi
+    # embase.com writes the DOI again as an L2 link; only doi.org links count, not a Cochrane
+    # record's own .../central/doi/10.1002/central/CN-... page
     for value in every(fields, "L3", "L2", "UR"):
         if "doi.org/10." in value and (doi := clean_doi(value)):
             return doi
-    for value in every(fields, "M3"):
-        if _DOI_START.match(value):  # some EndNote exports put the DOI in M3
-            return clean_doi(value)
     return None
 
 
 def _publication_type(fields: dict[str, list[str]]) -> str | None:
-    types = [value for value in every(fields, "M3") if not _DOI_START.match(value)]
+    types = [value for value in every(fields, "M3") if not _DOI_START.match(value)]  # EndNote may put a DOI in M3
     # TY is unreliable (Scopus conference papers as JOUR, Ovid CENTRAL ELEC for everything)
     return "; ".join(types) if types else first(fields, "TY")
 
