@@ -30,6 +30,7 @@ from cartsle_cli.errors import CartsleError
 
 DEFAULT_NODES = 25
 DIFFERENCE_STEP = 1e-3
+MAX_TAU = 10.0  # a between-study SD of 10 logits: beyond it the fit is degenerate
 ALTERNATIVE = "use --method dl or --method reml (e.g. --scale ft), or the crude pooled proportion"
 
 
@@ -52,6 +53,10 @@ def check_fittable(events: np.ndarray, totals: np.ndarray) -> None:
         raise CartsleError(f"all studies have 0 events, so the GLMM logit goes to minus infinity; {ALTERNATIVE}")
     if np.all(events == totals):
         raise CartsleError(f"all studies have all events, so the GLMM logit goes to infinity; {ALTERNATIVE}")
+    if np.all((events == 0) | (events == totals)):
+        raise CartsleError(
+            f"every study has 0 or all events, so tau^2 has no finite maximum likelihood estimate; {ALTERNATIVE}"
+        )
     if np.all(events * totals[0] == events[0] * totals):
         raise CartsleError(
             f"all studies have the same proportion, so tau^2 sits on its boundary at 0 and the GLMM "
@@ -166,9 +171,11 @@ def fit_glmm(events: np.ndarray, totals: np.ndarray, nodes: int = DEFAULT_NODES)
     start = float(logit(x.sum() / n.sum()))
     profile = minimize_scalar(
         lambda tau: -quad.log_likelihood(_profile_mu(quad, tau, start), tau),
-        bounds=(0.0, 10.0), method="bounded", options={"xatol": 1e-9},
+        bounds=(0.0, MAX_TAU), method="bounded", options={"xatol": 1e-9},
     )
     tau = float(profile.x)
+    if tau > 0.99 * MAX_TAU:
+        raise CartsleError(f"the likelihood keeps rising with tau^2 (beyond {MAX_TAU**2:g} on the logit scale); {ALTERNATIVE}")
     mu = _profile_mu(quad, tau, start)
     if tau < 1e-6:
         # boundary: the common-effect logistic estimate is exact, and so is the information
