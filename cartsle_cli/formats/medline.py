@@ -85,7 +85,7 @@ def _record(block: list[str], start: int, path: str | Path) -> Record:
         pages=pages_of(first(fields, "PG")),
         doi=_doi(fields),
         pmid=pmid,
-        accession=None,
+        accession=pmid,  # the PMID is PubMed's own accession number
         language=first(fields, "LA"),
         publication_type="; ".join(every(fields, "PT")) or None,
         keywords=every(fields, "MH", "OT"),

@@ -67,7 +67,7 @@ class _Cut:
     line: int
     raw: str
     fields: dict[str, list[str]]
-    counter: str | None  # Ovid "12. " or Cochrane "Record #12 of 18" before the record
+    counter: str | None  # Ovid's "12. " before the record
 
 
 def sniff(text: str) -> bool:
@@ -176,8 +176,8 @@ def _between_records(gap: str, first_line: int, wrappers: Wrappers, path: str | 
         if (match := _OVID_COUNTER.match(line)) is not None:
             counter = match.group(1)
             wrappers.ovid_counters += 1
-        elif (match := _COCHRANE_COUNTER.match(line)) is not None:
-            counter = match.group(1)
+        elif _COCHRANE_COUNTER.match(line) is not None:
+            # "Record #3 of 18" numbers the search's hits, not the record: its id is the CN- in AN
             wrappers.cochrane_headers += 1
         elif line.startswith("Link to the Ovid Full Text"):
             wrappers.ovid_links += 1
@@ -332,7 +332,7 @@ COCHRANE = Dialect("cochrane", "CENTRAL", _cochrane_pmid, lambda fields: first(f
 EMBASE = Dialect("embase.com", "Embase", _in_tag("C5"), lambda fields: first(fields, "U2"))
 SCOPUS = Dialect("scopus", "Scopus", _in_tag("C2"), lambda fields: _url_part(fields, _SCOPUS_EID, "UR"))
 WEB_OF_SCIENCE = Dialect("wos", "Web of Science", accession=lambda fields: first(fields, "AN"))
-ENDNOTE_PUBMED = Dialect("endnote-pubmed", "PubMed", _in_tag("AN"))
+ENDNOTE_PUBMED = Dialect("endnote-pubmed", "PubMed", _in_tag("AN"), _in_tag("AN"))
 PUBMED = Dialect("pubmed", "PubMed")
 UNKNOWN = Dialect("ris", None)
 

@@ -16,6 +16,7 @@ def test_crlf_file_with_leading_empty_line_and_no_final_newline_keeps_both_recor
     parsed = read_file(FIXTURES / "pubmed.nbib")
     assert parsed.format == "medline" and parsed.database == "PubMed"
     assert [r.pmid for r in parsed.records] == ["28441597", "9999991"]
+    assert [r.accession for r in parsed.records] == ["28441597", "9999991"]
     assert [r.line for r in parsed.records] == [2, 32]
 
 

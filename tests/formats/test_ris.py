@@ -52,7 +52,7 @@ def test_cochrane_library_headers_extra_space_and_u2010_pages():
     assert first.accession == "CN-00778158"
     assert first.pmid == "38407106"  # from "PUBMED 38407106,EMBASE 643589775"
     assert second.pmid is None  # C3 names only an Embase id
-    assert first.source_id == "1" and second.source_id == "2"  # "Record #1 of 2"
+    assert first.source_id is None  # "Record #1 of 2" numbers the hits; the id is the CN- in AN
     assert first.line == 5 and second.line == 28
     assert first.fields["CC"] == ["Common Mental Disorders"]  # unknown to rispy, kept
 
@@ -193,6 +193,6 @@ def test_import_through_the_cli_stores_the_normalised_fields(cli, db):
         database = conn.execute("SELECT database, format, record_count FROM searches").fetchone()
     assert database == ("CENTRAL", "ris", 2)
     title, pages, doi, pmid, accession, source_id, fields, raw = rows[0]
-    assert (pages, doi, pmid, accession, source_id) == ("1279-1297", "10.1186/1745-6215-12-39", "38407106", "CN-00778158", "1")
+    assert (pages, doi, pmid, accession, source_id) == ("1279-1297", "10.1186/1745-6215-12-39", "38407106", "CN-00778158", None)
     assert json.loads(fields)["KW"] == ["Conduct Disorder [*prevention & control, psychology]"]
     assert raw.startswith("TY  -  JOUR\nAN  -  CN-00778158")
