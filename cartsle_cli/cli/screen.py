@@ -14,6 +14,7 @@ from typing import Annotated
 import typer
 
 from cartsle_cli.cli import screen_files
+from cartsle_cli.cli.screen_files import AllOption
 from cartsle_cli.cli.common import (
     DEFAULT_DB, DbOption, JsonOption, ReviewerOption, group, plain, print_json, print_table, review, stdout,
 )
@@ -99,13 +100,18 @@ def undo_command(
 @app.command("history")
 def history_command(
     record_id: Annotated[int | None, typer.Argument(help="One record (its whole duplicate cluster).")] = None,
-    reviewer: Annotated[str | None, typer.Option("--reviewer", help="Only this reviewer's decisions.")] = None,
+    reviewer: ReviewerOption = None,
+    all_: AllOption = False,
     db: DbOption = DEFAULT_DB,
     json_output: JsonOption = False,
 ) -> None:
-    """Every decision ever made, undone ones included, oldest first. Example: cartsle screen history 12"""
+    """Every decision ever made, undone ones included, oldest first. Example: cartsle screen history 12
+
+    Blind for a reviewer (--reviewer or CARTSLE_REVIEWER): others' decisions show only on records
+    where all required reviewers have voted; --all shows everything.
+    """
     with review(db) as conn:
-        entries = history(conn, record_id=record_id, reviewer=reviewer)
+        entries = history(conn, record_id=record_id, blind_for=None if all_ else reviewer)
     if json_output:
         print_json([vars(entry) for entry in entries])
         return

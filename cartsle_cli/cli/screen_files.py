@@ -26,6 +26,7 @@ FILE_HELP = (
     "reason, note, and optionally study (on a full-text include: the study label the report belongs to); "
     "or an ASReview LAB export (CSV or RIS) or a Rayyan export (CSV or RIS)."
 )
+AllOption = Annotated[bool, typer.Option("--all", help="Every reviewer's decisions, not blind (for whoever leads the review).")]
 DryRunOption = Annotated[bool, typer.Option("--dry-run", help="Check everything and show what would change; write nothing.")]
 
 
@@ -110,13 +111,18 @@ def _print_summary(summary: ImportSummary, json_output: bool) -> None:
 
 def export_command(
     out: Annotated[Path | None, typer.Option("--out", help="Write the CSV here instead of stdout.")] = None,
-    reviewer: Annotated[str | None, typer.Option("--reviewer", help="Blind export for this reviewer: others' votes only where all have voted.")] = None,
+    reviewer: ReviewerOption = None,
+    all_: AllOption = False,
     db: DbOption = DEFAULT_DB,
     json_output: JsonOption = False,
 ) -> None:
-    """Export the current decisions as CSV that `screen import` reads back. Example: cartsle screen export --out decisions.csv"""
+    """Export the current decisions as CSV that `screen import` reads back. Example: cartsle screen export --out decisions.csv
+
+    Blind for a reviewer (--reviewer or CARTSLE_REVIEWER): others' votes only on records where all
+    required reviewers have voted; --all (or no reviewer) exports everything.
+    """
     with review(db) as conn:
-        rows = export_decisions(conn, reviewer=reviewer)
+        rows = export_decisions(conn, reviewer=None if all_ else reviewer)
     if json_output:
         print_json(rows)
     elif out is not None:

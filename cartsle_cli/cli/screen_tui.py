@@ -17,6 +17,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, OptionList, Static
 
+from cartsle_cli.cli.common import plain, stderr
 from cartsle_cli.errors import CartsleError
 from cartsle_cli.screening.decisions import Decision, record_decision, undo_last
 from cartsle_cli.screening.outcomes import STAGE_NAMES
@@ -240,4 +241,6 @@ def render_record(record: ScreeningRecord, include: list[str], exclude: list[str
 def run_screen(db: Path, *, stage: str, reviewer: str, seed: int = 0) -> None:
     if not Path(db).exists():
         raise CartsleError("no review here: run `cartsle import` first or give --db", file=db)
+    # Ranking thousands of records takes a few seconds before the first record can show.
+    stderr().print(f"preparing {STAGE_NAMES[stage]} screening for {plain(reviewer)} ...", markup=False, highlight=False)
     ScreenApp(db, stage=stage, reviewer=reviewer, seed=seed).run()

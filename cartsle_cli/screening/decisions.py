@@ -10,7 +10,7 @@ import sqlite3
 from dataclasses import dataclass
 
 from cartsle_cli.errors import CartsleError
-from cartsle_cli.screening.outcomes import DECISIONS, STAGE_NAMES, STAGES, stage_outcomes
+from cartsle_cli.screening.outcomes import DECISIONS, STAGE_NAMES, STAGES, stage_outcomes, unblinded
 from cartsle_cli.screening.settings import OTHER_REASON, canonical_reason, reasons
 from cartsle_cli.store.searches import now_utc
 
@@ -149,18 +149,29 @@ def _entry(row: sqlite3.Row) -> HistoryEntry:
     return HistoryEntry(*values)
 
 
-def history(conn: sqlite3.Connection, *, record_id: int | None = None, reviewer: str | None = None) -> list[HistoryEntry]:
-    """Every decision, oldest first; for one record its whole cluster's, for one reviewer only theirs."""
+def history(
+    conn: sqlite3.Connection, *, record_id: int | None = None, reviewer: str | None = None, blind_for: str | None = None
+) -> list[HistoryEntry]:
+    """Every decision, oldest first; for one record its whole cluster's, for one reviewer only theirs.
+
+    ``blind_for``: what that reviewer may see, their own decisions and others' only where
+    :func:`outcomes.unblinded` allows.
+    """
     where, params = [], []
+    checker = DecisionChecker(conn) if record_id is not None or blind_for else None
     if record_id is not None:
-        unit = DecisionChecker(conn).unit(record_id)
+        unit = checker.unit(record_id)
         where.append("COALESCE((SELECT cluster_id FROM record_clusters c WHERE c.record_id = d.record_id), d.record_id) = ?")
         params.append(unit)
     if reviewer is not None:
         where.append("d.reviewer = ?")
         params.append(reviewer)
     clause = f" WHERE {' AND '.join(where)}" if where else ""
-    return [_entry(row) for row in conn.execute(f"{_HISTORY_SELECT}{clause} ORDER BY d.id", params)]
+    entries = [_entry(row) for row in conn.execute(f"{_HISTORY_SELECT}{clause} ORDER BY d.id", params)]
+    if blind_for:
+        seen = unblinded(conn, blind_for)
+        entries = [e for e in entries if e.reviewer == blind_for or (checker.unit_of.get(e.record_id, e.record_id), e.stage) in seen]
+    return entries
 
 
 def undo_last(conn: sqlite3.Connection, reviewer: str, *, stage: str | None = None) -> HistoryEntry:

@@ -117,3 +117,14 @@ def _decide(outcome: Outcome, required: int) -> None:
 def conflicts(conn: sqlite3.Connection, stage: str) -> list[Outcome]:
     """Records whose votes disagree (or are all "maybe" at full text) and have no resolution."""
     return [outcome for outcome in stage_outcomes(conn, stage).values() if outcome.status == CONFLICT]
+
+
+def unblinded(conn: sqlite3.Connection, reviewer: str) -> set[tuple[int, str]]:
+    """(unit, stage) pairs where ``reviewer`` may see the other votes: they have voted and so has
+    every required reviewer (or a resolution settled it). Elsewhere screening stays blind."""
+    return {
+        (unit, stage)
+        for stage in STAGES
+        for unit, outcome in stage_outcomes(conn, stage).items()
+        if reviewer in outcome.votes and outcome.status != PENDING
+    }

@@ -255,3 +255,22 @@ def test_link_to_an_unknown_study_needs_new(cli, review):
     assert result.exit_code == 1 and "no study 'Autor3 2023'" in result.stderr
     cli("screen", "link", ids[3], "--study", "CARLOS pilot", "--new")
     assert [s["study_id"] for s in json_of(cli("screen", "studies", "--json"))] == ["CARLOS pilot"]
+
+
+def test_history_is_blind_for_a_reviewer_until_all_have_voted(cli, review):
+    ids = review
+    cli("screen", "decide", ids[0], "include", "--reviewer", "Kofi")
+    cli("screen", "decide", ids[1], "exclude", "--reviewer", "Kofi")
+    cli("screen", "decide", ids[1], "include", "--reviewer", "Ama")
+    seen_by_ama = json_of(cli("screen", "history", "--reviewer", "Ama", "--json"))
+    assert [(e["record_id"], e["reviewer"]) for e in seen_by_ama] == [(ids[1], "Kofi"), (ids[1], "Ama")]
+    everything = json_of(cli("screen", "history", "--reviewer", "Ama", "--all", "--json"))
+    assert len(everything) == 3
+    blind_export = json_of(cli("screen", "export", "--reviewer", "Ama", "--json"))
+    assert sorted((r["record_id"], r["reviewer"]) for r in blind_export) == [(ids[1], "Ama"), (ids[1], "Kofi")]
+
+
+def test_the_interactive_screen_needs_a_reviewer_and_a_stage_it_knows(cli, review, monkeypatch):
+    monkeypatch.delenv("CARTSLE_REVIEWER", raising=False)
+    assert "who is screening?" in cli("screen", ok=False).stderr
+    assert "stage must be ta or ft" in cli("screen", "--stage", "xx", "--reviewer", "Kofi", ok=False).stderr
