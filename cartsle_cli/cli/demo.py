@@ -1,10 +1,61 @@
-"""`cartsle demo` (to be written)."""
+"""`cartsle demo`: generate the sample review into a folder and run the whole pipeline on it."""
 
 from __future__ import annotations
 
+import os
+import tempfile
+import time
 from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated
 
-from cartsle_cli.cli.common import group
+import typer
+from click.exceptions import Exit
 
-app = group("demo (to be written)")
-top_level_commands: dict[str, Callable] = {}
+from cartsle_cli.cli.common import group, stderr, stdout
+from cartsle_cli.errors import CartsleError
+from cartsle_cli.sample import write_sample
+from cartsle_cli.sample.steps import STEPS, Step
+
+app = group("The sample review, end to end.")
+
+
+def demo_command(
+    out: Annotated[Path | None, typer.Option("--out", help="Folder for the sample review (a new temporary folder if left out).")] = None,
+    db: Annotated[Path | None, typer.Option("--db", envvar="CARTSLE_DEMO_DB", help="Review file to build (default: cartsle.db inside the folder).")] = None,
+) -> None:
+    """Generate the synthetic sample review and run import, dedup, screening, extraction, report
+    and pooling on it, printing each step's tables; ends with PRISMA counts, efficacy and safety.
+
+    Example: cartsle demo --out sample-review
+    """
+    folder = (out or Path(tempfile.mkdtemp(prefix="cartsle-sample-"))).resolve()
+    review_file = (db or folder / "cartsle.db").resolve()
+    if review_file.exists():
+        raise CartsleError("a review file is already there: give another --out or --db", file=review_file)
+    write_sample(folder)
+    stderr().print(f"sample review written to {folder}", markup=False, highlight=False)
+    started = time.perf_counter()
+    here = Path.cwd()
+    os.chdir(folder)  # the steps name files relative to the sample folder, as the README does
+    try:
+        for step in STEPS:
+            _run(step, review_file)
+    finally:
+        os.chdir(here)
+    stderr().print(f"demo finished in {time.perf_counter() - started:.1f} s; review file {review_file}", markup=False, highlight=False)
+
+
+def _run(step: Step, review_file: Path) -> None:
+    from cartsle_cli.cli.main import app as cartsle  # imported here: main imports this module
+
+    stdout().rule(step.title)
+    stdout().print(f"$ {step.command}", markup=False, highlight=False)
+    try:
+        cartsle([*step.args, "--db", str(review_file)], prog_name="cartsle", standalone_mode=False)
+    except Exit as done:
+        if done.exit_code:
+            raise CartsleError(f"the demo stopped at `{step.command}`") from None
+
+
+top_level_commands: dict[str, Callable] = {"demo": demo_command}

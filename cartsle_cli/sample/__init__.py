@@ -1,0 +1,6 @@
+"""The sample review: a deterministic generator of a synthetic systematic review (search exports,
+ground truth, screening decisions, extraction files) that reproduces the abstract's Results."""
+
+from cartsle_cli.sample.generate import SEARCH_FILES, write_sample
+
+__all__ = ["SEARCH_FILES", "write_sample"]

@@ -1,0 +1,90 @@
+"""Write the whole sample review into a folder: searches, ground truth, decisions, extraction.
+
+Everything is drawn from fixed seeds with :class:`cartsle_cli.sample.draw.Draw`, so the files are
+the same byte for byte on every run; ``sample_data/`` in the repository holds one such run.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from cartsle_cli.sample.catalogue import Catalogue, build
+from cartsle_cli.sample.csv_writers import acr_file, scopus_file
+from cartsle_cli.sample.decisions import decisions_csv, identifiers, screening
+from cartsle_cli.sample.extraction_files import load_courses, patients_csv, studies_csv
+from cartsle_cli.sample.medline_writer import medline_file
+from cartsle_cli.sample.ris_writers import central_file, embase_file
+
+SEARCH_FILES = {
+    "pubmed": "pubmed.nbib", "embase": "embase.ris", "scopus": "scopus.csv", "central": "central.ris",
+    "acr": "acr_convergence_2024.csv",
+}
+WRITERS = {"pubmed": medline_file, "embase": embase_file, "scopus": scopus_file, "central": central_file, "acr": acr_file}
+
+
+@dataclass(frozen=True)
+class SampleFiles:
+    folder: Path
+    files: list[Path]  # every file written, relative to folder
+
+
+def write_sample(folder: Path) -> SampleFiles:
+    """Generate the sample review into ``folder`` (created if needed) and list what was written."""
+    catalogue = build()
+    texts: dict[str, str] = {}
+    for database, name in SEARCH_FILES.items():
+        texts[f"searches/{name}"] = WRITERS[database](catalogue.copies[database])
+    texts["truth/clusters.csv"], texts["truth/merged_ids.csv"] = truth_files(catalogue)
+    ids = identifiers(catalogue.works)
+    files = screening(catalogue.works)
+    texts["screening/title_abstract.csv"] = decisions_csv(files.title_abstract, ids)
+    texts["screening/title_abstract_resolutions.csv"] = decisions_csv(files.title_abstract_resolutions, ids)
+    texts["screening/full_text.csv"] = decisions_csv(files.full_text, ids)
+    texts["screening/full_text_resolutions.csv"] = decisions_csv(files.full_text_resolutions, ids)
+    texts["extraction/studies.csv"] = studies_csv()
+    texts["extraction/patients.csv"] = patients_csv(load_courses())
+    written = []
+    for relative, text in texts.items():
+        path = folder / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(text.encode("utf-8"))
+        written.append(Path(relative))
+    return SampleFiles(folder, written)
+
+
+def record_id(database: str, position: int) -> str:
+    return f"{SEARCH_FILES[database]}:{position}"
+
+
+def source_id(copy, database: str) -> str:  # type: ignore[no-untyped-def]
+    work = copy.work
+    if database == "pubmed":
+        return work.pmid or ""
+    suffix = "#2" if copy.repeat else ""
+    return work.ids.get(database + suffix, "")
+
+
+def truth_files(catalogue: Catalogue) -> tuple[str, str]:
+    """``clusters.csv``: one row per record (file, position, the file's own id, true cluster, and
+    why a look-alike is not a duplicate); ``merged_ids.csv``: one line per duplicate cluster, ids
+    joined by ";", the layout of the shared labelled sets and of ``score_dedup.py``."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["id", "file", "position", "source_id", "cluster", "kind", "not_a_duplicate_of"])
+    members: dict[str, list[str]] = {}
+    for database, copies in catalogue.copies.items():
+        for position, copy in enumerate(copies, start=1):
+            identifier = record_id(database, position)
+            members.setdefault(copy.work.key, []).append(identifier)
+            writer.writerow([identifier, SEARCH_FILES[database], position, source_id(copy, database), copy.work.key,
+                             copy.work.kind, copy.work.trap or ""])
+    merged = io.StringIO()
+    merged_writer = csv.writer(merged, lineterminator="\n", quoting=csv.QUOTE_NONNUMERIC)
+    merged.write("merged_ids\n")
+    for ids in members.values():
+        if len(ids) > 1:
+            merged_writer.writerow([";".join(ids)])
+    return buffer.getvalue(), merged.getvalue()

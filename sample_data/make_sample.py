@@ -1,0 +1,36 @@
+#!/usr/bin/env python3
+"""Regenerate the sample review in this folder and print its self-check.
+
+Usage: python3 sample_data/make_sample.py [--search]
+
+The generator lives in the package (cartsle_cli.sample) so that `cartsle demo` can regenerate the
+same files after a plain `pip install .`; this script only calls it. --search first reruns the
+seeded search for the SLEDAI time courses (minutes) and rewrites cartsle_cli/sample/sledai_courses.csv.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from cartsle_cli.sample.check import figures
+from cartsle_cli.sample.generate import write_sample
+
+HERE = Path(__file__).resolve().parent
+
+
+def main() -> None:
+    if "--search" in sys.argv[1:]:
+        from cartsle_cli.sample.extraction_files import COURSES_FILE, courses_csv
+        from cartsle_cli.sample.patients import search
+
+        COURSES_FILE.write_text(courses_csv(search()), encoding="utf-8")
+    written = write_sample(HERE)
+    for path in written.files:
+        print(f"{path}  {(HERE / path).stat().st_size:>9,} bytes")
+    for name, value in vars(figures(HERE)).items():
+        print(f"{name}: {value}")
+
+
+if __name__ == "__main__":
+    main()
