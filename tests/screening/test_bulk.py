@@ -99,3 +99,21 @@ def test_a_row_with_an_unknown_stage_is_refused(db, conn):
     ids = add_records(db, [make_record(1)])
     with pytest.raises(CartsleError, match="row 2, field stage: stage must be ta or ft, not 'xx'"):
         import_decisions(conn, [row(2, "A", "xx", "include", record_id=ids[0])], source="test")
+
+
+def test_rayyan_ris_export_is_read_through_the_ris_reader(db, conn, tmp_path):
+    ids = add_records(db, [make_record(1), make_record(2)])
+    notes = ('RAYYAN-INCLUSION: {"Kofi"=>"Included", "Ama"=>"Maybe"}',
+             'RAYYAN-INCLUSION: {"Kofi"=>"Excluded", "Ama"=>"Excluded"} | RAYYAN-EXCLUSION-REASONS: wrong population')
+    lines = []
+    for number, note in zip((1, 2), notes):
+        lines += ["TY  - JOUR", f"TI  - Trial number {number} of CAR T cells in lupus", f"DO  - 10.1000/trial.{number}",
+                  f"N1  - {note}", "ER  - ", ""]
+    path = tmp_path / "rayyan.ris"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    parsed = read_decision_file(path)
+    assert parsed.format == "rayyan-ris"
+    import_decisions(conn, with_defaults(parsed.rows, reviewer=None, stage=None), source="test")
+    outcomes = stage_outcomes(conn, "ta")
+    assert (outcomes[ids[0]].decision, outcomes[ids[1]].decision) == ("include", "exclude")
+    assert outcomes[ids[1]].votes["Ama"].reason == "wrong population"
