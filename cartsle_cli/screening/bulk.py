@@ -131,10 +131,9 @@ def _import(conn: sqlite3.Connection, rows: list[DecisionRow], source: str, reso
 def _current(conn: sqlite3.Connection) -> dict[tuple, tuple]:
     """Each live current vote and resolution: (unit, stage, reviewer or None, resolution) -> content."""
     current = {}
-    for view, resolution in (("screening_votes", False), ("screening_resolutions", True)):
-        for row in conn.execute(f"SELECT unit_id, stage, reviewer, decision, reason, note FROM {view}"):
-            key = (row[0], row[1], None if resolution else row[2], resolution)
-            current[key] = (row[3], row[4], row[5])
+    for row in conn.execute("SELECT unit_id, stage, reviewer, resolution, decision, reason, note FROM screening_current"):
+        resolution = bool(row[3])
+        current[(row[0], row[1], None if resolution else row[2], resolution)] = (row[4], row[5], row[6])
     return current
 
 

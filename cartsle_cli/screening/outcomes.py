@@ -61,18 +61,15 @@ def unit_ids(conn: sqlite3.Connection) -> list[int]:
     return [row[0] for row in conn.execute("SELECT id FROM unique_records ORDER BY id")]
 
 
-def _votes(conn: sqlite3.Connection, view: str, stage: str) -> list[Vote]:
+def current_votes(conn: sqlite3.Connection, stage: str, *, resolutions: bool = False) -> list[Vote]:
+    """Each reviewer's latest live vote per record at ``stage``; with ``resolutions``, the latest
+    live resolution per record instead."""
     rows = conn.execute(
-        f"SELECT id, unit_id, record_id, stage, reviewer, decision, reason, note, decided_at, resolution"
-        f" FROM {view} WHERE stage = ? ORDER BY id",
-        (stage,),
+        "SELECT id, unit_id, record_id, stage, reviewer, decision, reason, note, decided_at, resolution"
+        " FROM screening_current WHERE stage = ? AND resolution = ? ORDER BY id",
+        (stage, int(resolutions)),
     ).fetchall()
     return [Vote(*row[:9], bool(row[9])) for row in rows]
-
-
-def current_votes(conn: sqlite3.Connection, stage: str) -> list[Vote]:
-    """Each reviewer's latest live vote per record at ``stage`` (resolutions not included)."""
-    return _votes(conn, "screening_votes", stage)
 
 
 def stage_outcomes(conn: sqlite3.Connection, stage: str) -> dict[int, Outcome]:
@@ -85,7 +82,7 @@ def stage_outcomes(conn: sqlite3.Connection, stage: str) -> dict[int, Outcome]:
     for vote in current_votes(conn, stage):
         if vote.unit_id in outcomes:
             outcomes[vote.unit_id].votes[vote.reviewer] = vote
-    for vote in _votes(conn, "screening_resolutions", stage):
+    for vote in current_votes(conn, stage, resolutions=True):
         if vote.unit_id in outcomes:
             outcomes[vote.unit_id].resolution = vote
     required = reviewers_required(conn)

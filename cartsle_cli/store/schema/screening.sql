@@ -19,28 +19,18 @@ CREATE TABLE screening_decisions (
 CREATE INDEX screening_decisions_record ON screening_decisions (record_id, stage);
 CREATE INDEX screening_decisions_reviewer ON screening_decisions (reviewer, stage);
 
--- Latest live vote per cluster, stage and reviewer (duplicates map to their cluster's kept record).
-CREATE VIEW screening_votes AS
+-- The current decisions: per cluster (duplicates map to their kept record) and stage, each
+-- reviewer's latest live vote (resolution = 0) and the latest live resolution (resolution = 1).
+CREATE VIEW screening_current AS
     SELECT d.*, COALESCE(c.cluster_id, d.record_id) AS unit_id
     FROM screening_decisions d
     LEFT JOIN record_clusters c ON c.record_id = d.record_id
     WHERE d.id IN (
         SELECT MAX(d2.id) FROM screening_decisions d2
         LEFT JOIN record_clusters c2 ON c2.record_id = d2.record_id
-        WHERE d2.undone_at IS NULL AND d2.resolution = 0
-        GROUP BY COALESCE(c2.cluster_id, d2.record_id), d2.stage, d2.reviewer
-    );
-
--- Latest live resolution per cluster and stage.
-CREATE VIEW screening_resolutions AS
-    SELECT d.*, COALESCE(c.cluster_id, d.record_id) AS unit_id
-    FROM screening_decisions d
-    LEFT JOIN record_clusters c ON c.record_id = d.record_id
-    WHERE d.id IN (
-        SELECT MAX(d2.id) FROM screening_decisions d2
-        LEFT JOIN record_clusters c2 ON c2.record_id = d2.record_id
-        WHERE d2.undone_at IS NULL AND d2.resolution = 1
-        GROUP BY COALESCE(c2.cluster_id, d2.record_id), d2.stage
+        WHERE d2.undone_at IS NULL
+        GROUP BY COALESCE(c2.cluster_id, d2.record_id), d2.stage, d2.resolution,
+                 CASE WHEN d2.resolution = 1 THEN '' ELSE d2.reviewer END
     );
 
 -- The review's full-text exclusion reasons, in the order they are offered.
