@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 from cartsle_cli.errors import CartsleError
 from cartsle_cli.screening.outcomes import DECISIONS, STAGE_NAMES, STAGES, stage_outcomes, unblinded
-from cartsle_cli.screening.settings import OTHER_REASON, canonical_reason, reasons
+from cartsle_cli.screening.settings import OTHER_REASON, reasons
+from cartsle_cli.screening.studies import ensure_studies
 from cartsle_cli.store.searches import now_utc
 
 
@@ -113,8 +114,6 @@ def store_decisions(conn: sqlite3.Connection, decisions: list[Decision], *, sour
 
 def record_decision(conn: sqlite3.Connection, decision: Decision, *, source: str = "screen") -> Decision:
     """Check and store one decision (a vote, or a resolution); the caller holds the transaction."""
-    from cartsle_cli.screening.studies import ensure_studies  # studies read decisions: import late
-
     checked = DecisionChecker(conn).check(decision)
     store_decisions(conn, [checked], source=source)
     if checked.stage == "ft":  # only a full-text decision can make a new include
