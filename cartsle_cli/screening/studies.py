@@ -36,6 +36,10 @@ class IncludedStudy:
         return {**vars(self), "source": self.source}
 
 
+# A report's current kept record: a later dedup run may have merged it into another cluster.
+_REPORT_UNIT = "COALESCE((SELECT c.cluster_id FROM record_clusters c WHERE c.record_id = r.record_id), r.record_id)"
+
+
 def table_exists(conn: sqlite3.Connection, name: str) -> bool:
     return conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)).fetchone() is not None
 
@@ -97,7 +101,7 @@ def ensure_studies(conn: sqlite3.Connection) -> int:
     Returns how many reports were placed.
     """
     included = {unit for unit, outcome in stage_outcomes(conn, "ft").items() if outcome.decision == "include"}
-    placed = {row[0] for row in conn.execute("SELECT record_id FROM study_reports")}
+    placed = {row[0] for row in conn.execute(f"SELECT {_REPORT_UNIT} FROM study_reports r")}
     missing = sorted(included - placed)
     details = report_details(conn, missing)
     for record_id in missing:
@@ -145,10 +149,13 @@ def unit_columns(conn: sqlite3.Connection) -> dict[int, bool]:
 
 
 def included_studies(conn: sqlite3.Connection) -> list[IncludedStudy]:
-    """The studies with at least one report included at full text, by label."""
+    """The studies with at least one report included at full text, by label.
+
+    Reports get their study when a full-text decision is stored (:func:`ensure_studies`).
+    """
     included = {unit for unit, outcome in stage_outcomes(conn, "ft").items() if outcome.decision == "include"}
     rows = conn.execute(
-        "SELECT s.label, r.record_id FROM studies s JOIN study_reports r ON r.study_id = s.id ORDER BY s.label, r.record_id"
+        f"SELECT s.label, {_REPORT_UNIT} AS unit FROM studies s JOIN study_reports r ON r.study_id = s.id ORDER BY s.label, unit"
     ).fetchall()
     reports: dict[str, list[int]] = {}
     for label, record_id in rows:

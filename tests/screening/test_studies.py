@@ -62,3 +62,13 @@ def test_an_excluded_report_leaves_the_included_studies(db, conn):
     with transaction(conn):
         record_decision(conn, Decision(ids[0], "ft", "A", "exclude", "duplicate report"))
     assert included_studies(conn) == []
+
+
+def test_a_report_merged_by_a_later_dedup_run_keeps_its_study(db, conn):
+    ids = add_records(db, [make_record(1, authors=["Hartmann, J"], year=2022)])
+    include(conn, *ids)
+    later = add_records(db, [make_record(1, authors=["Hartmann, J"], year=2022)], database="Embase")
+    with transaction(conn):  # dedup now keeps the Embase copy
+        conn.executemany("INSERT INTO record_clusters (record_id, cluster_id) VALUES (?, ?)", [(ids[0], later[0]), (later[0], later[0])])
+    [study] = included_studies(conn)
+    assert (study.study_id, study.report_ids) == ("Hartmann 2022", later)
