@@ -1,0 +1,26 @@
+"""`cartsle demo`: the sample review generated into a folder and run end to end."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from cartsle_cli.cli.main import app
+
+
+def test_demo_prints_every_step_and_ends_with_prisma_efficacy_and_safety(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["demo", "--out", str(tmp_path / "review")])
+    assert result.exit_code == 0, result.output
+    output = result.output
+    assert "$ cartsle import searches/pubmed.nbib" in output
+    assert output.index("PRISMA 2020 flow") < output.index("Mean SLEDAI-2K") < output.index("Safety and biomarkers")
+    assert (tmp_path / "review" / "cartsle.db").is_file()
+    assert (tmp_path / "review" / "report" / "report.md").is_file()
+
+
+def test_demo_refuses_a_folder_that_already_holds_a_review(tmp_path: Path) -> None:
+    (tmp_path / "cartsle.db").write_bytes(b"")
+    result = CliRunner().invoke(app, ["demo", "--out", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "already there" in result.output
