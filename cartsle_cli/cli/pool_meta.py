@@ -91,6 +91,7 @@ def meta_command(
 
     Example: cartsle pool meta --events 3,0,1 --totals 15,12,10 --method reml --scale ft
     """
+    del db  # taken so that every command accepts --db; counts given directly need no review file
     if csv_file is not None:
         if events is not None or totals is not None:
             raise CartsleError("give either --csv or --events with --totals, not both")
