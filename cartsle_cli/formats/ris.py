@@ -272,7 +272,7 @@ class Dialect:
     pmid: Callable[[Fields], str | None] = lambda fields: None
     accession: Callable[[Fields], str | None] = lambda fields: None
     source_id: Callable[[Fields], str | None] = field(default=lambda fields: first(fields, "ID"))
-    ovid: bool = False
+    ovid: bool = False  # Ovid's own RIS, whose T2 and JA are not the journal
 
 
 def _in_tag(tag: str) -> Callable[[Fields], str | None]:
@@ -306,26 +306,25 @@ def _ovid_database(code: str | None, names: list[str]) -> str | None:
     return None
 
 
-def _ovid(database: str | None) -> Dialect:
+def _ovid(database: str | None, *, native: bool) -> Dialect:
+    """Ovid RIS, as Ovid writes it (``native``: counters, links, T2 a trial's title) or as a
+    reference manager re-exports it. ID is a PMID only in MEDLINE records: each record's own
+    link (``D=medp``) says which database it came from, else the file's database does."""
+
+    def medline(fields: Fields) -> bool:
+        code = _url_part(fields, _OVID_DATABASE, "L2", "UR")
+        return (_ovid_database(code, []) if code else database) == "MEDLINE (Ovid)"
+
     def pmid(fields: Fields) -> str | None:
+        if not medline(fields):
+            return None
         ovid_id = first(fields, "ID")
-        if ovid_id and ovid_id.isdigit():
-            return clean_pmid(ovid_id)
-        link_database = _url_part(fields, _OVID_DATABASE, "L2", "UR")
-        if _ovid_database(link_database, []) == "MEDLINE (Ovid)":
-            return clean_pmid(_url_part(fields, _OVID_AN, "L2", "UR"))
-        return None
+        return clean_pmid(ovid_id if ovid_id and ovid_id.isdigit() else _url_part(fields, _OVID_AN, "L2", "UR"))
 
     def accession(fields: Fields) -> str | None:
         return first(fields, "ID") or _url_part(fields, _OVID_AN, "L2", "UR")
 
-    if database not in ("MEDLINE (Ovid)", None):
-        pmid = _no_pmid  # Ovid Embase and CENTRAL ids are not PMIDs
-    return Dialect("ovid", database, pmid, accession, source_id=lambda fields: None, ovid=True)
-
-
-def _no_pmid(fields: Fields) -> None:
-    return None
+    return Dialect("ovid", database, pmid, accession, source_id=lambda fields: None, ovid=native)
 
 
 COCHRANE = Dialect("cochrane", "CENTRAL", _cochrane_pmid, lambda fields: first(fields, "AN"))
@@ -345,9 +344,10 @@ def recognise(sample: list[Fields], wrappers: Wrappers) -> Dialect:
         return any(test(value) for fields in sample for value in fields.get(tag, ()))
 
     names = [value for fields in sample for value in fields.get("DB", ())]
-    if wrappers.ovid_counters or wrappers.ovid_links or seen("L2", lambda v: "ovid.com" in v) or any("ovid" in n.lower() for n in names):
+    native_ovid = bool(wrappers.ovid_counters or wrappers.ovid_links)
+    if native_ovid or seen("L2", lambda v: "ovid.com" in v) or any("ovid" in n.lower() for n in names):
         code = next((_url_part(fields, _OVID_DATABASE, "L2", "UR") for fields in sample if _url_part(fields, _OVID_DATABASE, "L2", "UR")), None)
-        return _ovid(_ovid_database(code, names))
+        return _ovid(_ovid_database(code, names), native=native_ovid)
     if wrappers.cochrane_headers or seen("AN", lambda v: v.startswith("CN-")) or seen("UR", lambda v: "cochranelibrary.com" in v):
         return COCHRANE
     if "Embase" in names or seen("UR", lambda v: "embase.com" in v):

@@ -196,3 +196,24 @@ def test_import_through_the_cli_stores_the_normalised_fields(cli, db):
     assert (pages, doi, pmid, accession, source_id) == ("1279-1297", "10.1186/1745-6215-12-39", "38407106", "CN-00778158", None)
     assert json.loads(fields)["KW"] == ["Conduct Disorder [*prevention & control, psychology]"]
     assert raw.startswith("TY  -  JOUR\nAN  -  CN-00778158")
+
+
+def test_ovid_records_re_exported_by_zotero_take_the_pmid_from_the_link_and_t2_as_journal():
+    text = (
+        "TY  - JOUR\nTI  - A trial.\nT2  - Lupus\nDB  - Ovid MEDLINE(R) Epub Ahead of Print\n"
+        "L2  - http://ovidsp.ovid.com/ovidweb.cgi?T=JS&PAGE=reference&D=medp&NEWS=N&AN=32487818\nER  - \n"
+    )
+    parsed = read_text(text, "zotero_ovid.ris")
+    assert parsed.database == "MEDLINE (Ovid)"
+    record = parsed.records[0]
+    assert (record.pmid, record.journal) == ("32487818", "Lupus")
+
+
+def test_numeric_ovid_id_outside_medline_is_not_a_pmid():
+    text = (
+        "1. \nTY  - JOUR\nID  - 621381829\nT1  - An Embase record\n"
+        "L2  - http://ovidsp.ovid.com/ovidweb.cgi?T=JS&PAGE=reference&D=emed19&NEWS=N&AN=621381829\nER  - \n"
+    )
+    parsed = read_text(text, "ovid_embase.ris")
+    assert parsed.database == "Embase"
+    assert (parsed.records[0].pmid, parsed.records[0].accession) == (None, "621381829")
