@@ -9,8 +9,11 @@ search drop out of every cluster on the next run.
 from __future__ import annotations
 
 import sqlite3
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import groupby
+from operator import itemgetter
 
 from cartsle_cli.dedup.block import candidate_pairs
 from cartsle_cli.dedup.cluster import cluster
@@ -44,26 +47,29 @@ def run_dedup(conn: sqlite3.Connection, *, progress: Progress | None = None) -> 
     records = _prepare_all(conn, progress)
     seen = {row[0] for row in conn.execute("SELECT record_id FROM dedup_seen")}
     is_new = [record.id not in seen for record in records]
+    del seen
     found, comparisons = _compare_new(records, is_new, progress)
+    counts = Counter(verdict for _, _, verdict, _, _ in found)
     run_id = conn.execute(
         "INSERT INTO dedup_runs (ran_at, records, new_records, comparisons, merged_pairs, review_pairs)"
         " VALUES (?, ?, ?, ?, ?, ?)",
-        (now_utc(), len(records), sum(is_new), comparisons,
-         sum(1 for f in found if f[2] == SAME), sum(1 for f in found if f[2] == REVIEW)),
+        (now_utc(), len(records), sum(is_new), comparisons, counts[SAME], counts[REVIEW]),
     ).lastrowid
     conn.executemany(
         "INSERT OR REPLACE INTO dedup_pairs (record_id, other_record_id, verdict, score, reason, run_id)"
         " VALUES (?, ?, ?, ?, ?, ?)",
         ((a, b, verdict, score, reason, run_id) for a, b, verdict, score, reason in found),
     )
+    del found
     conn.executemany("INSERT OR IGNORE INTO dedup_seen (record_id, run_id) VALUES (?, ?)",
                      ((record.id, run_id) for record, new in zip(records, is_new) if new))
-    by_id = {record.id: record for record in records}
-    clusters, refused = rebuild_clusters(conn, by_id)
+    if progress:
+        progress("clustering", 0, 0)
+    clusters, refused = rebuild_clusters(conn, {record.id: record for record in records})
     return DedupRun(
         run_id=run_id, records=len(records), new_records=sum(is_new), comparisons=comparisons,
-        merged_pairs=sum(1 for f in found if f[2] == SAME), review_pairs=sum(1 for f in found if f[2] == REVIEW),
-        report_pairs=sum(1 for f in found if f[2] == REPORT), clusters=clusters, refused_joins=refused,
+        merged_pairs=counts[SAME], review_pairs=counts[REVIEW], report_pairs=counts[REPORT],
+        clusters=clusters, refused_joins=refused,
     )
 
 
@@ -118,25 +124,39 @@ def rebuild_clusters(conn: sqlite3.Connection, by_id: dict[int, Prepared] | None
 
 
 def _store_clusters(conn: sqlite3.Connection, clusters: list[list[int]]) -> None:
+    """Rewrite ``record_clusters`` and ``merged_records``, one cluster at a time (a million-record
+    review has hundreds of thousands of clusters: their rows are never all held at once)."""
     conn.execute("DELETE FROM record_clusters")
     conn.execute("DELETE FROM merged_records")
     conn.execute("CREATE TEMP TABLE IF NOT EXISTS dedup_members (record_id INTEGER PRIMARY KEY, cluster INTEGER)")
     conn.execute("DELETE FROM dedup_members")
     conn.executemany("INSERT INTO dedup_members VALUES (?, ?)",
                      ((record, n) for n, members in enumerate(clusters) for record in members))
-    rows_by_cluster: dict[int, list[sqlite3.Row]] = {}
     columns = ", ".join(f"r.{name}" for name in ("id", *MERGED_FIELDS))
-    for row in conn.execute(f"SELECT m.cluster, {columns} FROM dedup_members m JOIN active_records r ON r.id = m.record_id"):
-        rows_by_cluster.setdefault(row["cluster"], []).append(row)
-    merged = [merge_rows(rows) for rows in rows_by_cluster.values()]
-    conn.executemany(
-        "INSERT INTO record_clusters (record_id, cluster_id) VALUES (?, ?)",
-        ((row["id"], record.cluster_id) for record, rows in zip(merged, rows_by_cluster.values()) for row in rows),
-    )
-    placeholders = ", ".join("?" * len(merged_row(merged[0]))) if merged else ""
-    if merged:
-        conn.executemany(f"INSERT INTO merged_records VALUES ({placeholders})", (merged_row(record) for record in merged))
+    rows = conn.execute(f"SELECT m.cluster, {columns} FROM dedup_members m"
+                        " JOIN active_records r ON r.id = m.record_id ORDER BY m.cluster")
+    members, merged = [], []
+    for _, cluster_rows in groupby(rows, key=itemgetter("cluster")):
+        cluster_rows = list(cluster_rows)
+        record = merge_rows(cluster_rows)
+        members.extend((row["id"], record.cluster_id) for row in cluster_rows)
+        merged.append(merged_row(record))
+        if len(merged) >= _BATCH:
+            _write_clusters(conn, members, merged)
+    _write_clusters(conn, members, merged)
     conn.execute("DELETE FROM dedup_members")
+
+
+_BATCH = 10_000
+
+
+def _write_clusters(conn: sqlite3.Connection, members: list[tuple], merged: list[tuple]) -> None:
+    """Write and empty the batches."""
+    conn.executemany("INSERT INTO record_clusters (record_id, cluster_id) VALUES (?, ?)", members)
+    if merged:
+        conn.executemany(f"INSERT INTO merged_records VALUES ({', '.join('?' * len(merged[0]))})", merged)
+    members.clear()
+    merged.clear()
 
 
 def _store_report_links(conn: sqlite3.Connection) -> None:
