@@ -135,6 +135,8 @@ class ScreenApp(App):
         done = self.queue.done + self.decided_here
         line = Text(f"{safe_text(self.reviewer)} · {STAGE_NAMES[self.stage]} · ", style="bold")
         line.append(f"record {done + 1 if self.order else done} of {self.queue.total} · {len(self.order)} to screen · {done} done")
+        tally = self.queue.tally
+        line.append(f" · include {tally.get('include', 0)} · exclude {tally.get('exclude', 0)} · maybe {tally.get('maybe', 0)}")
         if self.current is not None:
             line.append(f" · id {self.current}")
         if self.queue.model:
@@ -176,6 +178,7 @@ class ScreenApp(App):
         self.order.pop(0)
         self.note = None
         self.decided_here += 1
+        self.queue.tally[decision] = self.queue.tally.get(decision, 0) + 1
         if self.stage == "ta" and self.decided_here % RERANK_EVERY == 0:
             self.rerank()
         self.show()
@@ -202,6 +205,7 @@ class ScreenApp(App):
             self.order.remove(undone.record_id)
         self.order.insert(0, undone.record_id)
         self.decided_here -= 1
+        self.queue.tally[undone.decision] = max(0, self.queue.tally.get(undone.decision, 0) - 1)
         self.note = undone.note
         self.notify(f"undone: {undone.decision} of record {undone.record_id}")
         self.show()

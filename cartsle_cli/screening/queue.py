@@ -12,6 +12,7 @@ import json
 import random
 import re
 import sqlite3
+from collections import Counter
 from dataclasses import dataclass
 
 from cartsle_cli.screening.outcomes import effective, stage_outcomes
@@ -46,6 +47,7 @@ class Queue:
     reviewer: str
     record_ids: list[int]  # still to screen, in order
     done: int  # records this reviewer has voted on at this stage
+    tally: dict[str, int]  # this reviewer's current votes at this stage: decision -> records
     total: int  # records that reached this stage
     model: str | None  # what ordered them ("random order (seed 0)" without the model)
     estimated_relevant_remaining: float | None
@@ -57,8 +59,9 @@ def build_queue(conn: sqlite3.Connection, stage: str, reviewer: str, *, seed: in
     done = sum(1 for o in outcomes.values() if reviewer in o.votes)
     labels = {unit: int(effective(o.votes[reviewer].decision, stage) == "include")
               for unit, o in outcomes.items() if reviewer in o.votes}
+    tally = dict(Counter(o.votes[reviewer].decision for o in outcomes.values() if reviewer in o.votes))
     order, model, remaining = _order(conn, stage, list(outcomes), todo, labels, seed)
-    return Queue(stage, reviewer, order, done, len(outcomes), model, remaining)
+    return Queue(stage, reviewer, order, done, tally, len(outcomes), model, remaining)
 
 
 def _order(

@@ -41,8 +41,9 @@ def test_keys_include_exclude_maybe_write_each_decision_at_once(db):
     ids = add_records(db, [make_record(i) for i in range(4)])
     app = ScreenApp(db, stage="ta", reviewer="kofi")
     order = list(app.order)
-    run(app, "i", "e", "m")
+    shown = run(app, "i", "e", "m", "q")
     assert sorted(order) == ids
+    assert "record 4 of 4" in shown[-1] and "include 1 · exclude 1 · maybe 1" in shown[-1]
     assert decisions(db) == [(order[0], "ta", "include", None, None, False), (order[1], "ta", "exclude", None, None, False),
                              (order[2], "ta", "maybe", None, None, False)]
 
