@@ -80,8 +80,8 @@ def hard_conflict(a: Prepared, b: Prepared) -> str | None:
         return "different PMIDs"
     if a.part != b.part:
         return "different parts"
-    if a.year and b.year and abs(a.year - b.year) >= 2:
-        return "years two or more apart"
+    if a.year and b.year and abs(a.year - b.year) >= 2 and not (a.doi and a.doi == b.doi):
+        return "years two or more apart"  # one DOI is one article, online early or in print
     if a.volume and a.volume == b.volume and pages_agree(a, b) is False:
         return "different pages in the same volume"
     return None

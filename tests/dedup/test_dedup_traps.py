@@ -200,3 +200,10 @@ def test_records_without_titles_match_only_by_identifiers(conn, add, rec, cluste
     add([rec("", pmid="31234567")], "Embase")
     dedup(conn)
     assert clusters() == [{1, 3}]
+
+
+def test_same_doi_and_title_merge_across_online_and_print_years(conn, add, rec, clusters):
+    add([rec(TITLE, year=2019, doi="10.1161/strokeaha.119.026400", volume=None, issue=None, pages=None)], "Embase")
+    add([rec(TITLE, year=2021, doi="10.1161/strokeaha.119.026400")], "PubMed")
+    dedup(conn)
+    assert clusters() == [{1, 2}]
