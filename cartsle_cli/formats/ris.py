@@ -72,7 +72,7 @@ class _Cut:
 
 def sniff(text: str) -> bool:
     """A RIS file has a ``TY  -`` line before any ``ER  -`` line."""
-    match = _BOUNDARY.search(text)
+    match = _BOUNDARY.match(text) or _NEXT_BOUNDARY.search(text)
     return match is not None and match.group(1) == "TY"
 
 
