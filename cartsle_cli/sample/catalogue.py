@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 from cartsle_cli.sample.draw import Draw
 from cartsle_cli.sample.included import ACR_EXCLUDED_AT_FULL_TEXT, EXCLUDED_AT_FULL_TEXT, INCLUDED_REPORTS, ReportSpec
-from cartsle_cli.sample.vocabulary import JOURNALS, LANGUAGES, SLOTS
-from cartsle_cli.sample.works import Copy, Numbers, Work, abstract_for, conference_abstract, fill, people, topical_work
+from cartsle_cli.sample.vocabulary import JOURNALS, LANGUAGES, ORIGINAL_TITLES
+from cartsle_cli.sample.works import Copy, Numbers, Work, abstract_for, conference_abstract, fill, topical_work
 
 SEED = 4943
 FILE_SIZES = {"pubmed": 1251, "embase": 2286, "scopus": 1103, "central": 303}
@@ -68,7 +68,7 @@ def build(seed: int = SEED) -> Catalogue:
         work.pmid = numbers.pmid()
         if draw.chance(0.04):
             language, _ = draw.pick(LANGUAGES)
-            work.language, work.original_title = language, f"{work.title} ({language.lower()} original)"
+            work.language, work.original_title = language, draw.pick(ORIGINAL_TITLES[language])
         medline.append(add(work, ("pubmed",)))
     for target in draw.sample(medline, ERRATA):  # errata are separate works: never the article
         erratum = add(_erratum(target, key(), draw, numbers), ("pubmed", "embase"))
@@ -101,7 +101,7 @@ def build(seed: int = SEED) -> Catalogue:
         add(early, ("embase",))
     for _ in range(SAME_TITLE_PAIRS):
         first = unique(lambda: conference_abstract(key(), draw, numbers, year=draw.between(2018, 2023)))
-        first.doi = numbers.doi(first.journal, first.year)
+        first.doi, first.trap = numbers.doi(first.journal, first.year), "same title as next year's abstract"
         add(first, ("embase",))
         second = conference_abstract(key(), draw, numbers, title=first.title, year=first.year + 1)
         second.doi, second.trap = numbers.doi(second.journal, second.year), f"same title as {first.key}, another year"
@@ -235,6 +235,9 @@ def _plant_variants(copies: dict[str, list[Copy]], draw: Draw) -> None:
 
 
 def _assign_ids(copies: dict[str, list[Copy]], numbers: Numbers) -> None:
+    """Each copy's accession id in its database (a second record of a work gets its own)."""
+    for copy in copies["acr"]:
+        copy.work.ids["acr"] = f"ACR24-{1000 + 7 * numbers.next()}"
     for copy in (c for database in ("embase", "scopus", "central") for c in copies[database]):
         number = numbers.next()
         own = {"embase": f"L99{1_000_000 + 13 * number:07d}", "scopus": f"2-s2.0-990{10_000_000 + 17 * number:08d}",
@@ -243,6 +246,3 @@ def _assign_ids(copies: dict[str, list[Copy]], numbers: Numbers) -> None:
         if copy.repeat:
             copy.work.ids[f"{copy.database}#2"] = own
 
-
-SLOT_NAMES = tuple(SLOTS)
-__all__ = ["Catalogue", "build", "FILE_SIZES", "people"]

@@ -189,3 +189,11 @@ BRITISH = (
 )
 
 LANGUAGES = (("German", "ger"), ("Chinese", "chi"), ("French", "fre"), ("Spanish", "spa"))
+# Original-language titles (MEDLINE's TT) of the few non-English articles.
+ORIGINAL_TITLES = {
+    "German": ("Zelluläre Therapien bei Autoimmunerkrankungen: eine Übersicht", "CAR-T-Zellen in der Rheumatologie",
+               "Behandlung der refraktären Lupusnephritis"),
+    "Chinese": ("Zhongguo CAR-T xibao zhiliao de linchuang yanjiu", "Xitongxing hongbanlangchuang de zhiliao jinzhan"),
+    "French": ("Les cellules CAR-T dans les maladies auto-immunes", "Traitement de la néphropathie lupique réfractaire"),
+    "Spanish": ("Terapia con células CAR-T en enfermedades autoinmunes", "Nefritis lúpica refractaria: revisión"),
+}

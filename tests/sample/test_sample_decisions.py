@@ -61,3 +61,28 @@ def test_every_conflict_has_a_resolution() -> None:
             votes.setdefault((row["doi"], row["pmid"], row["title"]), set()).add(verdict)
         conflicts = {key for key, verdicts in votes.items() if len(verdicts) > 1}
         assert conflicts == {(r["doi"], r["pmid"], r["title"]) for r in rows(resolutions)}
+
+
+def test_every_decision_row_names_exactly_one_true_cluster() -> None:
+    """Matched the way `cartsle screen import` matches (first of DOI, PMID, title that finds
+    anything), against the records as cartsle's readers read them and the true clusters: no row
+    is ambiguous or unmatched when deduplication is right."""
+    from cartsle_cli.formats import read_file
+    from cartsle_cli.formats.normalise import clean_doi, clean_pmid
+    from cartsle_cli.screening.bulk import title_key
+
+    sample = SCREENING.parent
+    with (sample / "truth" / "clusters.csv").open(newline="", encoding="utf-8") as handle:
+        cluster_of = {(row["file"], int(row["position"])): row["cluster"] for row in csv.DictReader(handle)}
+    index: dict[str, dict[str, set[str]]] = {"doi": {}, "pmid": {}, "title": {}}
+    for path in sorted((sample / "searches").iterdir()):
+        for position, record in enumerate(read_file(path).records, start=1):
+            cluster = cluster_of[(path.name, position)]
+            for kind, key in (("doi", clean_doi(record.doi)), ("pmid", clean_pmid(record.pmid)), ("title", title_key(record.title))):
+                if key:
+                    index[kind].setdefault(key, set()).add(cluster)
+    for name in ("title_abstract.csv", "full_text.csv"):
+        for row in rows(name):
+            keys = (("doi", clean_doi(row["doi"])), ("pmid", clean_pmid(row["pmid"])), ("title", title_key(row["title"])))
+            found = next((index[kind][key] for kind, key in keys if key and key in index[kind]), set())
+            assert len(found) == 1, (name, row["title"], found)
