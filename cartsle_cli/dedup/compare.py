@@ -113,8 +113,8 @@ def _by_fields(a: Prepared, b: Prepared, title: float, truncated: bool) -> Verdi
         return Verdict(SAME, score, "same title, authors and source")
     if certain and first_author and title >= 0.85 and page and (volume or journal):
         return Verdict(SAME, score, "close title, same authors, volume and pages")
-    if truncated and first_author and year_gap == 0 and page and against == 0:
-        return Verdict(SAME, score, "truncated title, same authors, year and pages")
+    if truncated and first_author and year_gap == 0 and against == 0 and (page or (journal and volume)):
+        return Verdict(SAME, score, "truncated title, same authors and year, same pages or journal volume")
     if certain and first_author and journal and volume and page and _subtitle_dropped(a.title, b.title):
         return Verdict(SAME, score, "title without its subtitle, same authors, journal, volume and pages")
     if year_gap == 1 and title >= 0.97 and first_author and volume and journal and page is not False:
@@ -169,8 +169,11 @@ def _subtitle_dropped(a: str, b: str) -> bool:
 
 
 def _truncated(a: str, b: str) -> bool:
+    """Whether the shorter title is the start of the longer one, one typo allowed."""
     short, long = (a, b) if len(a) <= len(b) else (b, a)
-    return len(short) >= MIN_TRUNCATED and short != long and long.startswith(short)
+    if len(short) < MIN_TRUNCATED or len(short) == len(long):
+        return False
+    return long.startswith(short) or fuzz.ratio(short, long[:len(short)]) >= 95
 
 
 def _first_author(a: Prepared, b: Prepared) -> bool | None:
