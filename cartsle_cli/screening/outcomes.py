@@ -51,6 +51,12 @@ class Outcome:
         return self.status == FINAL and self.decision == "include"
 
 
+def awaits(outcome: Outcome, reviewer: str, required: int) -> bool:
+    """Whether the record is still for ``reviewer`` to screen: not voted on by them, not resolved,
+    and fewer than the required reviewers have voted (as in Covidence, it then leaves the queues)."""
+    return reviewer not in outcome.votes and outcome.resolution is None and len(outcome.votes) < required
+
+
 def effective(decision: str, stage: str) -> str:
     """The decision as it counts: at title/abstract "maybe" counts as include."""
     return "include" if stage == "ta" and decision == "maybe" else decision

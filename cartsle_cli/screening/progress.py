@@ -5,7 +5,8 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import asdict, dataclass, field
 
-from cartsle_cli.screening.outcomes import CONFLICT, FINAL, PENDING, STAGES, effective, stage_outcomes
+from cartsle_cli.screening.outcomes import CONFLICT, FINAL, PENDING, STAGES, awaits, effective, stage_outcomes
+from cartsle_cli.screening.settings import reviewers_required
 
 
 @dataclass(frozen=True)
@@ -27,7 +28,7 @@ class ReviewerProgress:
     include: int
     exclude: int
     maybe: int
-    to_do: int  # reached records this reviewer has not voted on and nobody resolved
+    to_do: int  # records still in this reviewer's queue (see outcomes.awaits)
 
 
 @dataclass
@@ -43,6 +44,7 @@ class ScreeningProgress:
 
 def screening_progress(conn: sqlite3.Connection) -> ScreeningProgress:
     stages, reviewers, orders = [], [], {}
+    required = reviewers_required(conn)
     for stage in STAGES:
         outcomes = stage_outcomes(conn, stage).values()
         statuses = [o.status for o in outcomes]
@@ -56,7 +58,7 @@ def screening_progress(conn: sqlite3.Connection) -> ScreeningProgress:
         for name in names:
             votes = [o.votes[name] for o in outcomes if name in o.votes]
             decisions = [vote.decision for vote in votes]
-            to_do = sum(1 for o in outcomes if name not in o.votes and o.resolution is None)
+            to_do = sum(1 for o in outcomes if awaits(o, name, required))
             reviewers.append(ReviewerProgress(stage, name, len(votes), decisions.count("include"),
                                               decisions.count("exclude"), decisions.count("maybe"), to_do))
             if stage == "ta":

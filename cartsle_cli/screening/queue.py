@@ -1,7 +1,7 @@
 """What a reviewer screens next, in which order, and what they see of each record.
 
-A reviewer's queue at a stage holds the records that reached it, that they have not voted on and
-that no resolution has settled. At title/abstract the order comes from the ranking model
+A reviewer's queue at a stage holds the records that reached it, that they have not voted on,
+that fewer than the required reviewers have voted on, and that no resolution has settled. At title/abstract the order comes from the ranking model
 (``screening.ranking.rank_records``, trained on this reviewer's own votes only, so screening stays
 blind); without it, or at full text, the order is random, reproducible from the seed.
 """
@@ -15,7 +15,8 @@ import sqlite3
 from collections import Counter
 from dataclasses import dataclass
 
-from cartsle_cli.screening.outcomes import effective, stage_outcomes
+from cartsle_cli.screening.outcomes import awaits, effective, stage_outcomes
+from cartsle_cli.screening.settings import reviewers_required
 from cartsle_cli.screening.studies import table_exists
 
 # Whole CSI and OSC escape sequences first, then any other C0 or C1 control character (tab and
@@ -55,7 +56,8 @@ class Queue:
 
 def build_queue(conn: sqlite3.Connection, stage: str, reviewer: str, *, seed: int = 0) -> Queue:
     outcomes = stage_outcomes(conn, stage)
-    todo = [unit for unit, o in outcomes.items() if reviewer not in o.votes and o.resolution is None]
+    required = reviewers_required(conn)
+    todo = [unit for unit, o in outcomes.items() if awaits(o, reviewer, required)]
     done = sum(1 for o in outcomes.values() if reviewer in o.votes)
     labels = {unit: int(effective(o.votes[reviewer].decision, stage) == "include")
               for unit, o in outcomes.items() if reviewer in o.votes}

@@ -15,15 +15,17 @@ def test_safe_text_removes_escape_sequences_and_control_characters():
     assert safe_text("\x1b]0;owned\x07title") == "title"  # an OSC sequence (sets the window title) goes whole
 
 
-def test_queue_leaves_out_own_votes_and_resolved_records_but_not_others_votes(db, conn):
-    ids = add_records(db, [make_record(i) for i in range(4)])
+def test_queue_leaves_out_own_votes_resolved_and_fully_voted_records_but_not_others_votes(db, conn):
+    ids = add_records(db, [make_record(i) for i in range(5)])
     with transaction(conn):
         record_decision(conn, Decision(ids[0], "ta", "kofi", "include"))
         record_decision(conn, Decision(ids[1], "ta", "ama", "include"))
         record_decision(conn, Decision(ids[2], "ta", "lead", "exclude", resolution=True))
+        record_decision(conn, Decision(ids[4], "ta", "ama", "exclude"))
+        record_decision(conn, Decision(ids[4], "ta", "ben", "exclude"))  # two votes: all that is required
     queue = build_queue(conn, "ta", "kofi")
     assert sorted(queue.record_ids) == [ids[1], ids[3]]
-    assert (queue.done, queue.total) == (1, 4)
+    assert (queue.done, queue.total) == (1, 5)
 
 
 def test_random_order_is_reproducible_from_the_seed(db, conn):
