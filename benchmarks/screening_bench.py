@@ -5,11 +5,12 @@
 
 Runs `cartsle screen simulate`'s simulation on the two labelled Cohen 2006 reviews in
 ../shared/labelled-screening/ (reference, ASReview LAB 3.0.8 ELAS u4, mean of 3 seeds, WSS@95 as
-asreview-insights computes it: UrinaryIncontinence 0.39, ADHD 0.65), on sample_data/ labels when
-generated (cartsle_cli.sample; labels: passed title/abstract screening), and on any labelled files given. With --asreview (a Python that has asreview==3.0.8
-installed, e.g. `python3 -m venv /tmp/asr && /tmp/asr/bin/pip install asreview==3.0.8`) ASReview's
-own simulation runs on the same file with the same priors, and both orders are scored by the same
-metric code. Finally times TF-IDF and retrains on synthetic records.
+asreview-insights computes it: UrinaryIncontinence 0.39, ADHD 0.65), on the sample review's works
+(from cartsle_cli.sample; label: passed title/abstract screening), and on any labelled files given.
+With --asreview (a Python that has asreview==3.0.8 installed, e.g. `python3 -m venv /tmp/asr &&
+/tmp/asr/bin/pip install asreview==3.0.8`) ASReview's own simulation runs on the same file with the
+same priors, and both orders are scored by the same metric code. Finally times TF-IDF, retrains and
+the estimate of includes unseen on synthetic records, in wall and CPU seconds.
 """
 
 from __future__ import annotations
