@@ -13,8 +13,6 @@ from typing import TypeVar
 from dataclasses import dataclass
 from pathlib import Path
 
-from charset_normalizer import from_bytes
-
 from cartsle_cli.errors import CartsleError
 
 _BOMS = (
@@ -27,11 +25,11 @@ _BOMS = (
 
 
 def decode(data: bytes, path: str | Path) -> str:
-    """Decode an export: UTF-8 with or without BOM, UTF-16/32 with BOM, else a detected charset.
+    """Decode an export: UTF-8 with or without BOM, UTF-16/32 (BOM or not), else Windows-1252.
 
-    Windows-1252 and latin-1 files are recognised by charset-normalizer. Binary files (NUL bytes
-    outside a UTF-16/32 file) and files with no text are refused. The BOM is never part of the
-    text (reading a BOM file as plain UTF-8 is what makes rispy 0.10 lose the first record).
+    Windows-1252 covers latin-1 (its bytes left undefined are read as latin-1). Binary files (NUL
+    bytes outside a UTF-16/32 file) and files with no text are refused. The BOM is never part of
+    the text (reading a BOM file as plain UTF-8 is what makes rispy 0.10 lose the first record).
     """
     if not data.strip():
         raise CartsleError("the file is empty", file=path)
@@ -50,10 +48,13 @@ def decode(data: bytes, path: str | Path) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
-    best = from_bytes(data, cp_isolation=["cp1252", "latin_1", "utf_8", "cp1250", "mac_roman"]).best()
-    if best is None:
-        raise CartsleError("not a text file in a known encoding", file=path)
-    return str(best)
+    # Not UTF-8: a Windows export (EndNote, Reference Manager), i.e. Windows-1252, of which
+    # latin-1 is the printable subset. Guessing among code pages is a coin toss on files that
+    # are 99% ASCII: charset-normalizer read "É" as Mac Roman "…" and "è" as cp1250 "č".
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")  # the five bytes cp1252 leaves undefined; latin-1 maps all
 
 
 def _utf16_without_bom(data: bytes) -> str | None:

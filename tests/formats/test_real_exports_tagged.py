@@ -64,3 +64,18 @@ def test_real_export_gives_provenance_counts(shared, name):
     folder = name.split("/")[0]
     assert parsed.database == (None if name in UNNAMED else DATABASE_OF_FOLDER[folder])
     assert all(record.title for record in records)
+
+
+SAMPLE = Path(__file__).resolve().parents[2] / "sample_data"
+
+
+@pytest.mark.parametrize("name", ["pubmed.nbib", "embase.ris", "central.ris"])
+def test_sample_review_tagged_files_give_every_record_of_its_truth_table(name):
+    path = SAMPLE / "searches" / name
+    truth = SAMPLE / "truth" / "clusters.csv"
+    if not path.is_file() or not truth.is_file():
+        pytest.skip("the sample review has not been generated")
+    expected = sum(1 for line in truth.read_text(encoding="utf-8").splitlines() if line.split(",")[1:2] == [name])
+    parsed = read_file(path)
+    assert len(parsed.records) == expected
+    assert parsed.database == {"pubmed.nbib": "PubMed", "embase.ris": "Embase", "central.ris": "CENTRAL"}[name]

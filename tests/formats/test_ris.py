@@ -217,3 +217,21 @@ def test_numeric_ovid_id_outside_medline_is_not_a_pmid():
     parsed = read_text(text, "ovid_embase.ris")
     assert parsed.database == "Embase"
     assert (parsed.records[0].pmid, parsed.records[0].accession) == (None, "621381829")
+
+
+def test_utf16_and_windows_1252_copies_read_like_the_utf8_file(tmp_path):
+    text = (FIXTURES / "cochrane.ris").read_text(encoding="utf-8").replace("\u2010", "-")
+    expected = [(r.title, r.pages, r.fields) for r in read_text(text, "cochrane.ris").records]
+    for encoding in ("utf-16", "cp1252"):
+        copy = tmp_path / f"cochrane-{encoding}.ris"
+        copy.write_bytes(text.replace("Evans, C", "Évans, C").encode(encoding))
+        records = read_file(copy).records
+        assert [(r.title, r.pages) for r in records] == [(t, p) for t, p, _ in expected]
+        assert records[1].authors == ["Évans, C"]
+
+
+def test_medline_text_saved_as_ris_is_read_as_medline(tmp_path):
+    lying = tmp_path / "pubmed_export.ris"
+    lying.write_bytes((FIXTURES / "pubmed.nbib").read_bytes())
+    parsed = read_file(lying)
+    assert parsed.format == "medline" and len(parsed.records) == 2

@@ -79,3 +79,13 @@ def test_tidy_squashes_every_kind_of_white_space_and_keeps_clean_text_as_is():
     for messy in ("A  clean title", " A clean title", "A clean\ttitle", "A clean\u00a0title", "A clean\u2009title", "A clean\ntitle "):
         assert tidy(messy) == "A clean title"
     assert tidy("") is None and tidy(None) is None
+
+
+def test_windows_1252_accents_are_not_read_as_mac_roman_or_cp1250():
+    # "É" is 0xC9 and "è" 0xE8 in Windows-1252; Mac Roman reads 0xC9 as "…", cp1250 0xE8 as "č"
+    text = decode("TY  - JOUR\nAU  - Évans, C\nAU  - Lefèvre, C\nER  - \n".encode("cp1252"), "x.ris")
+    assert "Évans" in text and "Lefèvre" in text
+
+
+def test_bytes_undefined_in_windows_1252_are_read_as_latin_1():
+    assert decode(b"TY  - JOUR\nTI  - caf\xe9 \x81\nER  - \n", "x.ris") == "TY  - JOUR\nTI  - caf\u00e9 \x81\nER  - \n"
