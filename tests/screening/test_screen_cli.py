@@ -274,3 +274,18 @@ def test_the_interactive_screen_needs_a_reviewer_and_a_stage_it_knows(cli, revie
     monkeypatch.delenv("CARTSLE_REVIEWER", raising=False)
     assert "who is screening?" in cli("screen", ok=False).stderr
     assert "stage must be ta or ft" in cli("screen", "--stage", "xx", "--reviewer", "Kofi", ok=False).stderr
+
+
+def test_options_given_before_the_subcommand_reach_it(cli, db, review, tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from cartsle_cli.cli.main import app
+
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, ["screen", "--db", str(db), "--reviewer", "Kofi", "decide", str(review[0]), "include"])
+    assert result.exit_code == 0, result.output
+    result = CliRunner().invoke(app, ["screen", "--db", str(db), "reasons", "add", "wrong comparator"])
+    assert result.exit_code == 0, result.output
+    assert count_decisions(db) == 1
+    assert "wrong comparator" in json_of(cli("screen", "reasons", "--json"))
+    assert not (tmp_path / "cartsle.db").exists()
