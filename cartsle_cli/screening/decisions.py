@@ -81,7 +81,7 @@ class DecisionChecker:
             )
         reason = self._reason(decision, where)
         note = (decision.note or "").strip() or None
-        if reason == OTHER_REASON and not note:
+        if decision.stage == "ft" and reason == OTHER_REASON and not note:
             raise CartsleError("the reason 'other' needs a note saying what it is", line=where, field="note")
         return Decision(unit, decision.stage, decision.reviewer.strip(), decision.decision, reason, note, decision.resolution)
 
