@@ -17,7 +17,7 @@ from rispy.config import WOK_LIST_TYPE_TAGS
 from cartsle_cli.errors import CartsleError
 from cartsle_cli.formats.normalise import clean_doi, clean_pmid, pages_of, tidy, year_of
 from cartsle_cli.formats.record import ParsedFile, Record
-from cartsle_cli.formats.text import TagRules, collect_fields, every, first, lines, without_cyclic_gc
+from cartsle_cli.formats.text import TagRules, collect_fields, every, first, lines, refuse_control_characters, without_cyclic_gc
 
 NAME = "wos_tagged"
 DATABASE = "Web of Science"
@@ -53,6 +53,7 @@ def sniff(text: str) -> bool:
 @without_cyclic_gc
 def read(text: str, path: str | Path) -> ParsedFile:
     """All records of a WoS file; a record without ``ER`` is refused with the line of its ``PT``."""
+    refuse_control_characters(text, path)
     records: list[Record] = []
     opened: int | None = None  # line number of the open record's PT
     file_lines = lines(text)

@@ -235,3 +235,10 @@ def test_medline_text_saved_as_ris_is_read_as_medline(tmp_path):
     lying.write_bytes((FIXTURES / "pubmed.nbib").read_bytes())
     parsed = read_file(lying)
     assert parsed.format == "medline" and len(parsed.records) == 2
+
+
+def test_binary_garbage_inside_a_record_is_an_error_naming_its_line():
+    text = "TY  - JOUR\nTI  - A title\n\x01\x02garbage\nER  - \n"
+    with pytest.raises(CartsleError) as error:
+        read_text(text, "x.ris")
+    assert error.value.line == 3
