@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
+import json
 import os
 import tempfile
 import time
@@ -12,7 +15,7 @@ from typing import Annotated
 import typer
 from click.exceptions import Exit
 
-from cartsle_cli.cli.common import group, stderr, stdout
+from cartsle_cli.cli.common import JsonOption, group, print_json, stderr, stdout
 from cartsle_cli.errors import CartsleError
 from cartsle_cli.sample import write_sample
 from cartsle_cli.sample.steps import STEPS, Step
@@ -23,11 +26,16 @@ app = group("The sample review, end to end.")
 def demo_command(
     out: Annotated[Path | None, typer.Option("--out", help="Folder for the sample review (a new temporary folder if left out).")] = None,
     db: Annotated[Path | None, typer.Option("--db", envvar="CARTSLE_DEMO_DB", help="Review file to build (default: cartsle.db inside the folder).")] = None,
+    json_output: JsonOption = False,
 ) -> None:
     """Generate the synthetic sample review and run import, dedup, screening, extraction, report
     and pooling on it, printing each step's tables; ends with PRISMA counts, efficacy and safety.
 
     Example: cartsle demo --out sample-review
+
+    With --json the steps run quietly and one JSON document follows: the folder, the review file,
+    the commands run, and the PRISMA counts and pooled results as `cartsle prisma --json` and
+    `cartsle pool --json` give them.
     """
     folder = (out or Path(tempfile.mkdtemp(prefix="cartsle-sample-"))).resolve()
     review_file = (db or folder / "cartsle.db").resolve()
@@ -39,18 +47,32 @@ def demo_command(
     here = Path.cwd()
     os.chdir(folder)  # the steps name files relative to the sample folder, as the README does
     try:
-        for step in STEPS:
-            _run(step, review_file)
+        if json_output:
+            with contextlib.redirect_stdout(io.StringIO()):
+                for step in STEPS:
+                    _run(step, review_file)
+            results = {name: json.loads(_captured(Step(name, (name, "--json")), review_file)) for name in ("prisma", "pool")}
+        else:
+            for step in STEPS:
+                stdout().rule(step.title)
+                stdout().print(f"$ {step.command}", markup=False, highlight=False)
+                _run(step, review_file)
     finally:
         os.chdir(here)
     stderr().print(f"demo finished in {time.perf_counter() - started:.1f} s; review file {review_file}", markup=False, highlight=False)
+    if json_output:
+        print_json({"folder": str(folder), "db": str(review_file), "commands": [s.command for s in STEPS], **results})
+
+
+def _captured(step: Step, review_file: Path) -> str:
+    with contextlib.redirect_stdout(io.StringIO()) as text:
+        _run(step, review_file)
+    return text.getvalue()
 
 
 def _run(step: Step, review_file: Path) -> None:
     from cartsle_cli.cli.main import app as cartsle  # imported here: main imports this module
 
-    stdout().rule(step.title)
-    stdout().print(f"$ {step.command}", markup=False, highlight=False)
     try:
         cartsle([*step.args, "--db", str(review_file)], prog_name="cartsle", standalone_mode=False)
     except Exit as done:

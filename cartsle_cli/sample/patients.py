@@ -186,7 +186,7 @@ def _valid(course: Course) -> bool:
     return 2 <= scores[0] <= 30 and all(0 <= b <= a for a, b in zip(scores, scores[1:]))
 
 
-def search(seed: int = SEED, steps: int = 150_000, rounds: int = 6) -> list[Course]:
+def search(seed: int = SEED, steps: int = 100_000, rounds: int = 6) -> list[Course]:
     """The time courses: a seeded start, then rounds of simulated annealing, each round going on
     from where the last one stopped with its own seed, until every target is met."""
     draw = Draw(seed)

@@ -24,3 +24,14 @@ def test_demo_refuses_a_folder_that_already_holds_a_review(tmp_path: Path) -> No
     result = CliRunner().invoke(app, ["demo", "--out", str(tmp_path)])
     assert result.exit_code == 1
     assert "already there" in result.output
+
+
+def test_demo_json_gives_prisma_and_pooled_results(tmp_path: Path) -> None:
+    import json
+
+    result = CliRunner().invoke(app, ["demo", "--out", str(tmp_path / "review"), "--json"])
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    assert document["prisma"]["databases"]["identified_total"] == 4943  # abstract: 4,943 results
+    assert document["pool"]["overview"]["participants"] == 98  # abstract: 98 participants
+    assert document["commands"][0].startswith("cartsle import searches/pubmed.nbib")

@@ -70,3 +70,12 @@ def test_kept_time_courses_meet_the_search_targets() -> None:
     from cartsle_cli.sample.patients import _distance
 
     assert _distance(load_courses()) == 0
+
+
+@pytest.mark.slow
+def test_the_seeded_search_reproduces_the_kept_time_courses() -> None:
+    # minutes: the annealing search behind sledai_courses.csv, rerun from its seed
+    from cartsle_cli.sample.extraction_files import COURSES_FILE, courses_csv
+    from cartsle_cli.sample.patients import search
+
+    assert courses_csv(search()) == COURSES_FILE.read_text(encoding="utf-8")
