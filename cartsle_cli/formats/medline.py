@@ -15,7 +15,7 @@ from pathlib import Path
 from cartsle_cli.errors import CartsleError
 from cartsle_cli.formats.normalise import clean_doi, clean_pmid, pages_of, tidy, year_of
 from cartsle_cli.formats.record import ParsedFile, Record
-from cartsle_cli.formats.text import TagRules, collect_fields, every, first, lines, refuse_control_characters, without_cyclic_gc
+from cartsle_cli.formats.text import TagRules, collect_fields, every, first, lines, refuse_control_characters, without_cyclic_gc, without_stray_boms
 
 NAME = "medline"
 DATABASE = "PubMed"
@@ -46,6 +46,7 @@ def sniff(text: str) -> bool:
 @without_cyclic_gc
 def read(text: str, path: str | Path) -> ParsedFile:
     """All records of a MEDLINE file, or a one-line error naming the file and line."""
+    text = without_stray_boms(text)
     refuse_control_characters(text, path)
     records = [_record(block, start, path) for start, block in _blocks(lines(text), path)]
     return ParsedFile(format=NAME, records=records, database=DATABASE)

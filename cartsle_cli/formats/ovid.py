@@ -16,7 +16,7 @@ from pathlib import Path
 from cartsle_cli.errors import CartsleError
 from cartsle_cli.formats.normalise import clean_doi, clean_pmid, pages_of, tidy, year_of
 from cartsle_cli.formats.record import ParsedFile, Record
-from cartsle_cli.formats.text import TagRules, collect_fields, every, first, lines, refuse_control_characters, without_cyclic_gc
+from cartsle_cli.formats.text import TagRules, collect_fields, every, first, lines, refuse_control_characters, without_cyclic_gc, without_stray_boms
 
 NAME = "ovid"
 
@@ -51,6 +51,7 @@ def sniff(text: str) -> bool:
 @without_cyclic_gc
 def read(text: str, path: str | Path) -> ParsedFile:
     """All records of an Ovid tagged-text file; the database comes from each file's DB lines."""
+    text = without_stray_boms(text)
     refuse_control_characters(text, path)
     file_lines = lines(text)
     starts = [(number, match.group(1)) for number, line in enumerate(file_lines, 1) if (match := _COUNTER.match(line))]

@@ -24,7 +24,7 @@ from rispy.config import LIST_TYPE_TAGS
 from cartsle_cli.errors import CartsleError
 from cartsle_cli.formats.normalise import clean_doi, clean_pmid, pages_of, tidy, year_of
 from cartsle_cli.formats.record import ParsedFile, Record
-from cartsle_cli.formats.text import TagRules, collect_fields, every, first, unify_line_breaks, refuse_control_characters, without_cyclic_gc
+from cartsle_cli.formats.text import TagRules, collect_fields, every, first, unify_line_breaks, refuse_control_characters, without_cyclic_gc, without_stray_boms
 
 NAME = "ris"
 
@@ -79,6 +79,7 @@ def sniff(text: str) -> bool:
 @without_cyclic_gc
 def read(text: str, path: str | Path) -> ParsedFile:
     """All records of a RIS file, or a one-line error naming the file and line of a bad record."""
+    text = without_stray_boms(text)
     refuse_control_characters(text, path)
     cuts, wrappers = cut_records(unify_line_breaks(text), path)
     dialect = recognise([cut.fields for cut in cuts[:50]], wrappers)

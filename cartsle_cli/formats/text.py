@@ -104,6 +104,12 @@ def refuse_control_characters(text: str, path: str | Path) -> None:
         raise CartsleError(f"control character U+{ord(match.group()):04X}: a damaged file or not an export", file=path, line=line)
 
 
+def without_stray_boms(text: str) -> str:
+    """The text without byte-order marks inside it: files joined with ``cat`` keep each file's
+    BOM at the start of a line, where it would hide a ``TY``/``PMID-``/``PT`` tag."""
+    return text.replace("\ufeff", "") if "\ufeff" in text else text
+
+
 def unify_line_breaks(text: str) -> str:
     """The text with CRLF and bare CR turned into LF, so records can be cut with plain string
     operations; ``lines`` and this agree on where every line ends."""

@@ -17,7 +17,7 @@ from rispy.config import WOK_LIST_TYPE_TAGS
 from cartsle_cli.errors import CartsleError
 from cartsle_cli.formats.normalise import clean_doi, clean_pmid, pages_of, tidy, year_of
 from cartsle_cli.formats.record import ParsedFile, Record
-from cartsle_cli.formats.text import TagRules, collect_fields, every, first, lines, refuse_control_characters, without_cyclic_gc
+from cartsle_cli.formats.text import TagRules, collect_fields, every, first, lines, refuse_control_characters, without_cyclic_gc, without_stray_boms
 
 NAME = "wos_tagged"
 DATABASE = "Web of Science"
@@ -53,6 +53,7 @@ def sniff(text: str) -> bool:
 @without_cyclic_gc
 def read(text: str, path: str | Path) -> ParsedFile:
     """All records of a WoS file; a record without ``ER`` is refused with the line of its ``PT``."""
+    text = without_stray_boms(text)
     refuse_control_characters(text, path)
     records: list[Record] = []
     opened: int | None = None  # line number of the open record's PT
@@ -61,9 +62,8 @@ def read(text: str, path: str | Path) -> ParsedFile:
         if opened is None:
             if line.startswith("PT "):
                 opened = number
-            elif line.rstrip() == "EF":
-                break
-            elif line.strip() and not line.startswith(("FN ", "VR ")):
+            # EF ends one export; WoS hands out 500 records a file, and reviewers join the files
+            elif line.strip() and not line.startswith(("FN ", "VR ")) and line.rstrip() != "EF":
                 raise CartsleError(f"expected PT to start a record, found {line.strip()[:60]!r}", file=path, line=number)
         elif line.rstrip() == "ER":
             records.append(_record(file_lines[opened - 1:number], opened, path))

@@ -242,3 +242,9 @@ def test_binary_garbage_inside_a_record_is_an_error_naming_its_line():
     with pytest.raises(CartsleError) as error:
         read_text(text, "x.ris")
     assert error.value.line == 3
+
+
+def test_files_joined_with_cat_keep_the_record_behind_the_second_bom():
+    one = (FIXTURES / "embase.ris").read_bytes()
+    joined = (one + one).decode("utf-8-sig")
+    assert len(read_text(joined, "joined.ris").records) == 4

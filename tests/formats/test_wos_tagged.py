@@ -71,3 +71,9 @@ def test_sniff_needs_the_header_or_a_pt_record():
 def test_zoological_record_page_span_in_ps_gives_the_pages():
     text = "FN Clarivate Analytics Web of Science\nVR 1.0\nPT J\nTI A bird\nPS 134-141\nUT ZOOREC:ZOOR1\nER\nEF"
     assert read_text(text, "zoorec.txt").records[0].pages == "134-141"
+
+
+def test_exports_joined_into_one_file_keep_every_record_despite_ef_and_bom():
+    one = (FIXTURES / "wos.ciw").read_text(encoding="utf-8")
+    joined = one + "\n\ufeff" + one
+    assert len(read_text(joined, "joined.txt").records) == 4
