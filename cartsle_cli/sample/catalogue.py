@@ -11,6 +11,7 @@ records, plus second records of one work inside Embase, Scopus and CENTRAL.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from cartsle_cli.sample.draw import Draw
@@ -33,114 +34,134 @@ class Catalogue:
 
 
 def build(seed: int = SEED) -> Catalogue:
-    draw, numbers = Draw(seed), Numbers()
-    titles: set[str] = set()
-    works: list[Work] = []
-    copies: dict[str, list[Copy]] = {key: [] for key in (*FILE_SIZES, "acr")}
+    """Every work and copy, in a fixed order of draws (so the same seed gives the same files)."""
+    shelf = _Shelf(Draw(seed))
+    for spec in (*INCLUDED_REPORTS, *EXCLUDED_AT_FULL_TEXT, *ACR_EXCLUDED_AT_FULL_TEXT):
+        shelf.titles.add(spec.title.lower())
+        shelf.add(_special(spec, shelf.draw, shelf.numbers), spec.databases)
+    medline = _medline(shelf)
+    _outside_medline(shelf)
+    _conference_abstracts(shelf, [w for w in medline if w.kind == "article"])
+    _repeats(shelf)
+    _background_acr(shelf, ACR_SIZE - len(shelf.copies["acr"]))
+    _plant_variants(shelf.copies, shelf.draw)
+    _assign_ids(shelf.copies, shelf.numbers)
+    copies = {database: shelf.draw.shuffled(found) for database, found in shelf.copies.items()}
+    return Catalogue(shelf.works, copies)
 
-    def add(work: Work, databases: tuple[str, ...]) -> Work:
-        work.key = f"W{len(works) + 1:05d}"  # numbered when added: works made together get their own
-        works.append(work)
-        for database in databases:
-            copies[database].append(Copy(work, database))
+
+class _Shelf:
+    """The works made so far, their copies per file, and the titles already used."""
+
+    def __init__(self, draw: Draw) -> None:
+        self.draw, self.numbers = draw, Numbers()
+        self.titles: set[str] = set()
+        self.works: list[Work] = []
+        self.copies: dict[str, list[Copy]] = {key: [] for key in (*FILE_SIZES, "acr")}
+
+    def add(self, work: Work, databases: tuple[str, ...]) -> Work:
+        work.key = f"W{len(self.works) + 1:05d}"  # numbered when shelved: works made together get their own
+        self.works.append(work)
+        self.also_in(work, databases)
         return work
 
-    def unique(make) -> Work:  # type: ignore[no-untyped-def]
+    def also_in(self, work: Work, databases: tuple[str, ...]) -> None:
+        for database in databases:
+            self.copies[database].append(Copy(work, database))
+
+    def unique(self, make: Callable[[], Work]) -> Work:
+        """A newly made work whose title no other work has (look-alikes are made on purpose only)."""
         while True:
             work = make()
-            folded = work.title.lower()
-            if folded not in titles:
-                titles.add(folded)
+            if work.title.lower() not in self.titles:
+                self.titles.add(work.title.lower())
                 return work
 
-    for spec in (*INCLUDED_REPORTS, *EXCLUDED_AT_FULL_TEXT, *ACR_EXCLUDED_AT_FULL_TEXT):
-        titles.add(spec.title.lower())
-        add(_special(spec, f"W{len(works) + 1:05d}", draw, numbers), spec.databases)
 
-    def key() -> str:
-        return f"W{len(works) + 1:05d}"
-
-    # MEDLINE articles: fill PubMed; Embase and Scopus take most of them, CENTRAL some.
+def _medline(shelf: _Shelf) -> list[Work]:
+    """MEDLINE articles filling PubMed, with errata; Embase and Scopus take most, CENTRAL some."""
+    draw, numbers, copies = shelf.draw, shelf.numbers, shelf.copies
     medline = []
     while len(copies["pubmed"]) < FILE_SIZES["pubmed"] - ERRATA:
         kind = draw.weighted(("article", "review", "editorial", "letter"), (0.78, 0.12, 0.05, 0.05))
-        work = unique(lambda: topical_work(key(), draw, numbers, kind=kind))
+        work = shelf.unique(lambda: topical_work("", draw, numbers, kind=kind))
         work.pmid = numbers.pmid()
         if draw.chance(0.04):
             language, _ = draw.pick(LANGUAGES)
             work.language, work.original_title = language, draw.pick(ORIGINAL_TITLES[language])
-        medline.append(add(work, ("pubmed",)))
+        medline.append(shelf.add(work, ("pubmed",)))
     for target in draw.sample(medline, ERRATA):  # errata are separate works: never the article
-        erratum = add(_erratum(target, key(), draw, numbers), ("pubmed", "embase"))
-        titles.add(erratum.title.lower())
-    central_from_medline = FILE_SIZES["central"] - len(copies["central"]) - REGISTRY - CONFERENCE_IN_CENTRAL - REPEATS["central"]
-    scopus_from_medline = FILE_SIZES["scopus"] - len(copies["scopus"]) - EMBASE_AND_SCOPUS_ONLY - SCOPUS_ONLY - REPEATS["scopus"]
-    articles = [w for w in medline if w.kind == "article"]
-    for work in draw.sample(articles, central_from_medline):
-        copies["central"].append(Copy(work, "central"))
-    for work in draw.sample(medline, scopus_from_medline):
-        copies["scopus"].append(Copy(work, "scopus"))
+        erratum = shelf.add(_erratum(target, draw, numbers), ("pubmed", "embase"))
+        shelf.titles.add(erratum.title.lower())
+    central = FILE_SIZES["central"] - len(copies["central"]) - REGISTRY - CONFERENCE_IN_CENTRAL - REPEATS["central"]
+    scopus = FILE_SIZES["scopus"] - len(copies["scopus"]) - EMBASE_AND_SCOPUS_ONLY - SCOPUS_ONLY - REPEATS["scopus"]
+    for work in draw.sample([w for w in medline if w.kind == "article"], central):
+        shelf.also_in(work, ("central",))
+    for work in draw.sample(medline, scopus):
+        shelf.also_in(work, ("scopus",))
     for work in draw.sample(medline, int(len(medline) * 0.9)):
-        copies["embase"].append(Copy(work, "embase"))
+        shelf.also_in(work, ("embase",))
+    return medline
 
-    # Journals outside MEDLINE (Embase and Scopus), Scopus-only records, CENTRAL registry records.
+
+def _outside_medline(shelf: _Shelf) -> None:
+    """Journals outside MEDLINE (Embase and Scopus), Scopus-only records, CENTRAL registry records."""
+    draw, numbers = shelf.draw, shelf.numbers
     for _ in range(EMBASE_AND_SCOPUS_ONLY):
-        add(unique(lambda: topical_work(key(), draw, numbers)), ("embase", "scopus"))
+        shelf.add(shelf.unique(lambda: topical_work("", draw, numbers)), ("embase", "scopus"))
     for _ in range(SCOPUS_ONLY):
-        add(unique(lambda: topical_work(key(), draw, numbers, kind=draw.pick(("article", "review")))), ("scopus",))
+        shelf.add(shelf.unique(lambda: topical_work("", draw, numbers, kind=draw.pick(("article", "review")))), ("scopus",))
     for _ in range(REGISTRY):
-        add(unique(lambda: _registry(key(), draw, numbers)), ("central",))
+        shelf.add(shelf.unique(lambda: _registry(draw, numbers)), ("central",))
 
-    # Conference abstracts fill Embase: early abstracts of later articles, same title another
-    # year, a supplement DOI shared by several abstracts, and many plain ones.
+
+def _conference_abstracts(shelf: _Shelf, articles: list[Work]) -> None:
+    """Abstracts filling Embase: early abstracts of later articles, the same title another year,
+    a supplement DOI shared by several abstracts, and many plain ones (some also in CENTRAL)."""
+    draw, numbers = shelf.draw, shelf.numbers
     for article in draw.sample(articles, EARLY_ABSTRACTS):
-        early = conference_abstract(key(), draw, numbers, title=_early_title(article.title, draw), year=article.year - 1)
+        early = conference_abstract("", draw, numbers, title=_early_title(article.title, draw), year=article.year - 1)
         early.trap = f"conference abstract before the article {article.key}"
         early.doi = numbers.doi(early.journal, early.year)  # its own DOI, as supplement abstracts often have
-        titles.add(early.title.lower())
-        add(early, ("embase",))
+        shelf.titles.add(early.title.lower())
+        shelf.add(early, ("embase",))
     for _ in range(SAME_TITLE_PAIRS):
-        first = unique(lambda: conference_abstract(key(), draw, numbers, year=draw.between(2018, 2023)))
+        first = shelf.unique(lambda: conference_abstract("", draw, numbers, year=draw.between(2018, 2023)))
         first.doi, first.trap = numbers.doi(first.journal, first.year), "same title as next year's abstract"
-        add(first, ("embase",))
-        second = conference_abstract(key(), draw, numbers, title=first.title, year=first.year + 1)
+        shelf.add(first, ("embase",))
+        second = conference_abstract("", draw, numbers, title=first.title, year=first.year + 1)
         second.doi, second.trap = numbers.doi(second.journal, second.year), f"same title as {first.key}, another year"
-        add(second, ("embase",))
+        shelf.add(second, ("embase",))
     for _ in range(SHARED_DOI_GROUPS):
-        group = [unique(lambda: conference_abstract(key(), draw, numbers, year=2022)) for _ in range(draw.between(5, 9))]
+        group = [shelf.unique(lambda: conference_abstract("", draw, numbers, year=2022)) for _ in range(draw.between(5, 9))]
         supplement_doi = numbers.doi(group[0].journal, 2022)
         for work in group:
             work.doi, work.journal, work.trap = supplement_doi, group[0].journal, "shares its supplement's DOI"
-            add(work, ("embase",))
-    conference = []
-    space = FILE_SIZES["embase"] - len(copies["embase"]) - REPEATS["embase"]
-    for _ in range(space):
-        conference.append(add(unique(lambda: conference_abstract(key(), draw, numbers)), ("embase",)))
-    for work in draw.sample(conference, CONFERENCE_IN_CENTRAL):
-        copies["central"].append(Copy(work, "central"))
+            shelf.add(work, ("embase",))
+    space = FILE_SIZES["embase"] - len(shelf.copies["embase"]) - REPEATS["embase"]
+    plain = [shelf.add(shelf.unique(lambda: conference_abstract("", draw, numbers)), ("embase",)) for _ in range(space)]
+    for work in draw.sample(plain, CONFERENCE_IN_CENTRAL):
+        shelf.also_in(work, ("central",))
 
+
+def _repeats(shelf: _Shelf) -> None:
+    """Second records of one work inside Embase, Scopus and CENTRAL."""
     for database, count in REPEATS.items():
-        for original in draw.sample([c for c in copies[database] if c.work.kind in ("article", "conference")], count):
-            copies[database].append(Copy(original.work, database, frozenset({"repeat"}), repeat=1))
-
-    _background_acr(add, unique, key, draw, numbers, ACR_SIZE - len(copies["acr"]))
-    _plant_variants(copies, draw)
-    _assign_ids(copies, numbers)
-    for database in copies:
-        copies[database] = draw.shuffled(copies[database])
-    return Catalogue(works, copies)
+        originals = [c for c in shelf.copies[database] if c.work.kind in ("article", "conference")]
+        for original in shelf.draw.sample(originals, count):
+            shelf.copies[database].append(Copy(original.work, database, frozenset({"repeat"}), repeat=1))
 
 
-def _special(spec: ReportSpec, key: str, draw: Draw, numbers: Numbers) -> Work:
+def _special(spec: ReportSpec, draw: Draw, numbers: Numbers) -> Work:
     """A work from a hand-written spec: an included report or a full-text exclusion."""
     journal = next((j for j in JOURNALS if j.code == spec.journal), None)
     if spec.kind == "conference" or "acr" in spec.databases:
-        work = conference_abstract(key, draw, numbers, title=spec.title, year=spec.year)
+        work = conference_abstract("", draw, numbers, title=spec.title, year=spec.year)
         if "acr" in spec.databases:
             work.journal = next(j for j in JOURNALS if j.code == "art")
             work.conference = "ACR Convergence 2024"
     else:
-        work = topical_work(key, draw, numbers, kind=spec.kind, year=spec.year)
+        work = topical_work("", draw, numbers, kind=spec.kind, year=spec.year)
         work.title, work.abstract = spec.title, abstract_for(spec.title, draw)
         if journal:
             work.journal = journal
@@ -162,8 +183,8 @@ def _topic_abstract(spec: ReportSpec, abstract: str | None) -> str | None:
     return abstract
 
 
-def _erratum(target: Work, key: str, draw: Draw, numbers: Numbers) -> Work:
-    erratum = topical_work(key, draw, numbers, kind="letter", year=min(2025, target.year + draw.between(0, 1)))
+def _erratum(target: Work, draw: Draw, numbers: Numbers) -> Work:
+    erratum = topical_work("", draw, numbers, kind="letter", year=min(2025, target.year + draw.between(0, 1)))
     erratum.kind, erratum.abstract, erratum.authors = "erratum", None, target.authors[:1]
     erratum.title = draw.pick(("Correction to: ", "Erratum: ", "Corrigendum to \"")) + target.title
     if erratum.title.startswith("Corrigendum"):
@@ -180,7 +201,7 @@ def _early_title(title: str, draw: Draw) -> str:
     return title.split(":")[0] + ": " + draw.pick(("preliminary results", "interim analysis", "first results", "an update"))
 
 
-def _registry(key: str, draw: Draw, numbers: Numbers) -> Work:
+def _registry(draw: Draw, numbers: Numbers) -> Work:
     title = fill(draw.pick((
         "A Phase {phase} Study of {agent} in {disease}",
         "{agent} in Patients With {disease}: an Open-label Study",
@@ -190,25 +211,28 @@ def _registry(key: str, draw: Draw, numbers: Numbers) -> Work:
     )).replace("{disease}", draw.pick(("Systemic Lupus Erythematosus", "Lupus Nephritis", "Refractory B-cell Lymphoma",
                                        "Multiple Myeloma", "Systemic Sclerosis", "Myasthenia Gravis"))), draw)
     nct = f"NCT09{10_000 + 11 * numbers.next():06d}"
-    return Work(key=key, kind="registry", title=title, abstract=None, authors=[], year=draw.between(2019, 2025),
+    return Work(key="", kind="registry", title=title, abstract=None, authors=[], year=draw.between(2019, 2025),
                 month=draw.between(1, 12), journal=None, nct=nct, keywords=("clinical trial",))
 
 
-def _background_acr(add, unique, key, draw: Draw, numbers: Numbers, count: int) -> None:  # type: ignore[no-untyped-def]
+def _background_acr(shelf: _Shelf, count: int) -> None:
     """Other ACR Convergence 2024 abstracts the archive search returns (excluded on title)."""
+    draw, numbers = shelf.draw, shelf.numbers
     art = next(j for j in JOURNALS if j.code == "art")
+
+    def make() -> Work:
+        title = fill(draw.pick((
+            "{slefocus} in Systemic Lupus Erythematosus: Results from a Multicentre Cohort",
+            "{lnagent} in Lupus Nephritis: {design}",
+            "B-Cell Depletion with {bcdagent} in {autoimmune}",
+            "Predictors of Flare After Tapering Therapy in SLE",
+        )), draw)
+        work = conference_abstract("", draw, numbers, title=title.title().replace("Sle", "SLE"), year=2024)
+        work.journal, work.conference = art, "ACR Convergence 2024"
+        return work
+
     for _ in range(count):
-        def make() -> Work:
-            title = fill(draw.pick((
-                "{slefocus} in Systemic Lupus Erythematosus: Results from a Multicentre Cohort",
-                "{lnagent} in Lupus Nephritis: {design}",
-                "B-Cell Depletion with {bcdagent} in {autoimmune}",
-                "Predictors of Flare After Tapering Therapy in SLE",
-            )), draw)
-            work = conference_abstract(key(), draw, numbers, title=title.title().replace("Sle", "SLE"), year=2024)
-            work.journal, work.conference = art, "ACR Convergence 2024"
-            return work
-        add(unique(make), ("acr",))
+        shelf.add(shelf.unique(make), ("acr",))
 
 
 def _plant_variants(copies: dict[str, list[Copy]], draw: Draw) -> None:

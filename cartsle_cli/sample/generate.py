@@ -17,6 +17,7 @@ from cartsle_cli.sample.decisions import decisions_csv, identifiers, screening
 from cartsle_cli.sample.extraction_files import load_courses, patients_csv, studies_csv
 from cartsle_cli.sample.medline_writer import medline_file
 from cartsle_cli.sample.ris_writers import central_file, embase_file
+from cartsle_cli.sample.works import Copy
 
 SEARCH_FILES = {
     "pubmed": "pubmed.nbib", "embase": "embase.ris", "scopus": "scopus.csv", "central": "central.ris",
@@ -59,7 +60,8 @@ def record_id(database: str, position: int) -> str:
     return f"{SEARCH_FILES[database]}:{position}"
 
 
-def source_id(copy, database: str) -> str:  # type: ignore[no-untyped-def]
+def source_id(copy: Copy, database: str) -> str:
+    """The file's own id for the record: PMID, Embase id, Scopus EID, CENTRAL CN, ACR id."""
     work = copy.work
     if database == "pubmed":
         return work.pmid or ""
