@@ -16,7 +16,16 @@ from pathlib import Path
 from cartsle_cli.errors import CartsleError
 from cartsle_cli.formats.normalise import clean_doi, clean_pmid, pages_of, tidy, year_of
 from cartsle_cli.formats.record import ParsedFile, Record
-from cartsle_cli.formats.text import TagRules, collect_fields, every, first, lines, refuse_control_characters, without_cyclic_gc, without_stray_boms
+from cartsle_cli.formats.text import (
+    TagRules,
+    collect_fields,
+    every,
+    first,
+    lines,
+    refuse_control_characters,
+    without_cyclic_gc,
+    without_stray_boms,
+)
 
 NAME = "ovid"
 

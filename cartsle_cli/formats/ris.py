@@ -24,7 +24,16 @@ from rispy.config import LIST_TYPE_TAGS
 from cartsle_cli.errors import CartsleError
 from cartsle_cli.formats.normalise import clean_doi, clean_pmid, pages_of, tidy, year_of
 from cartsle_cli.formats.record import ParsedFile, Record
-from cartsle_cli.formats.text import TagRules, collect_fields, every, first, unify_line_breaks, refuse_control_characters, without_cyclic_gc, without_stray_boms
+from cartsle_cli.formats.text import (
+    TagRules,
+    collect_fields,
+    every,
+    first,
+    refuse_control_characters,
+    unify_line_breaks,
+    without_cyclic_gc,
+    without_stray_boms,
+)
 
 NAME = "ris"
 
@@ -81,12 +90,12 @@ def read(text: str, path: str | Path) -> ParsedFile:
     """All records of a RIS file, or a one-line error naming the file and line of a bad record."""
     text = without_stray_boms(text)
     refuse_control_characters(text, path)
-    cuts, wrappers = cut_records(unify_line_breaks(text), path)
+    cuts, wrappers = _cut_records(unify_line_breaks(text), path)
     dialect = recognise([cut.fields for cut in cuts[:50]], wrappers)
     return ParsedFile(format=NAME, records=[_record(cut, dialect) for cut in cuts], database=dialect.database)
 
 
-def cut_records(text: str, path: str | Path) -> tuple[list[_Cut], Wrappers]:
+def _cut_records(text: str, path: str | Path) -> tuple[list[_Cut], Wrappers]:
     """Records between ``TY`` and ``ER`` (checked: no record may be left open), and what the
     lines between records (Ovid counters and links, Cochrane headers) say about the file."""
     spans, wrappers = _spans(text, path)
@@ -109,6 +118,8 @@ def cut_records(text: str, path: str | Path) -> tuple[list[_Cut], Wrappers]:
 
 @dataclass(frozen=True)
 class _Span:
+    """Where one record lies in the text."""
+
     start: int  # offset of the TY line
     line: int
     end: int  # offset just past the ER line
@@ -130,7 +141,8 @@ def _spans(text: str, path: str | Path) -> tuple[list[_Span], Wrappers]:
         counted_to = start
         if tag == "TY":
             if open_at is not None:
-                raise CartsleError(f"this record has no ER: the next record starts at line {line_number}", file=path, line=open_at[1])
+                message = f"this record has no ER: the next record starts at line {line_number}"
+                raise CartsleError(message, file=path, line=open_at[1])
             counter = _between_records(text[gap_from:start], gap_line, wrappers, path)
             open_at = (start, line_number)
             continue
@@ -184,7 +196,8 @@ def _between_records(gap: str, first_line: int, wrappers: Wrappers, path: str | 
         elif line.startswith("Link to the Ovid Full Text"):
             wrappers.ovid_links += 1
         elif _TAG_LINE.match(line):
-            raise CartsleError(f"tag line outside a record (a missing TY?): {line.strip()[:60]!r}", file=path, line=first_line + offset)
+            message = f"tag line outside a record (a missing TY?): {line.strip()[:60]!r}"
+            raise CartsleError(message, file=path, line=first_line + offset)
     return counter
 
 
@@ -242,8 +255,9 @@ def _doi(fields: dict[str, list[str]]) -> str | None:
 
 
 def _publication_type(fields: dict[str, list[str]]) -> str | None:
-    types = [value for value in every(fields, "M3") if not _DOI_START.match(value)]  # EndNote may put a DOI in M3
-    # TY is unreliable (Scopus conference papers as JOUR, Ovid CENTRAL ELEC for everything)
+    # M3 is the document type, though EndNote may put a DOI there; TY is unreliable (Scopus
+    # conference papers as JOUR, Ovid CENTRAL ELEC for everything)
+    types = [value for value in every(fields, "M3") if not _DOI_START.match(value)]
     return "; ".join(types) if types else first(fields, "TY")
 
 
@@ -348,7 +362,8 @@ def recognise(sample: list[Fields], wrappers: Wrappers) -> Dialect:
     names = [value for fields in sample for value in fields.get("DB", ())]
     native_ovid = bool(wrappers.ovid_counters or wrappers.ovid_links)
     if native_ovid or seen("L2", lambda v: "ovid.com" in v) or any("ovid" in n.lower() for n in names):
-        code = next((_url_part(fields, _OVID_DATABASE, "L2", "UR") for fields in sample if _url_part(fields, _OVID_DATABASE, "L2", "UR")), None)
+        codes = (_url_part(fields, _OVID_DATABASE, "L2", "UR") for fields in sample)
+        code = next((code for code in codes if code), None)
         return _ovid(_ovid_database(code, names), native=native_ovid)
     if wrappers.cochrane_headers or seen("AN", lambda v: v.startswith("CN-")) or seen("UR", lambda v: "cochranelibrary.com" in v):
         return COCHRANE

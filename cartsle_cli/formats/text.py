@@ -157,7 +157,8 @@ def collect_fields(record_lines: Sequence[str], first_line: int, rules: TagRules
             continue
         more = rules.continuation(line)
         if more is None or values is None or tag in rules.closed_tags:
-            raise CartsleError(f"neither a tag line nor a continuation of one: {line.strip()[:60]!r}", file=path, line=first_line + offset)
+            message = f"neither a tag line nor a continuation of one: {line.strip()[:60]!r}"
+            raise CartsleError(message, file=path, line=first_line + offset)
         if not values[-1]:
             values[-1] = more
         elif tag in rules.list_tags:

@@ -17,7 +17,16 @@ from rispy.config import WOK_LIST_TYPE_TAGS
 from cartsle_cli.errors import CartsleError
 from cartsle_cli.formats.normalise import clean_doi, clean_pmid, pages_of, tidy, year_of
 from cartsle_cli.formats.record import ParsedFile, Record
-from cartsle_cli.formats.text import TagRules, collect_fields, every, first, lines, refuse_control_characters, without_cyclic_gc, without_stray_boms
+from cartsle_cli.formats.text import (
+    TagRules,
+    collect_fields,
+    every,
+    first,
+    lines,
+    refuse_control_characters,
+    without_cyclic_gc,
+    without_stray_boms,
+)
 
 NAME = "wos_tagged"
 DATABASE = "Web of Science"
