@@ -1,13 +1,13 @@
 """How fast `cartsle import` reads RIS, and how much memory it needs.
 
-Writes N realistic RIS records (about 1.5 KB each, in the layout Scopus exports: six authors,
-a 900-character abstract, keywords, affiliations, C2 PMID, DOI and EID in UR) to a temporary
-folder, split into files as databases split their exports, then imports them twice:
+Writes N realistic RIS records (about 1.6 KB each, in the layout Scopus exports: six authors,
+a 600-character abstract, eight keywords, an affiliation, C2 PMID, DOI and EID in UR) to a
+temporary folder, split into files as databases split their exports, then runs three times:
 
 1. in-process, reading only (``formats.read_file`` on every file, records kept as import does),
 2. in-process, through ``cartsle_cli.importing.import_files`` (read and store), each in a fresh
    process so the peak resident memory reported by ``getrusage`` is that run's alone, and
-3. through the real command line, ``cartsle import FILE... --db``.
+3. through the real command line, ``python -m cartsle_cli import FILE... --db``.
 The difference between 1 and 2 is the store (importing.py, store/searches.py).
 
 Run: python3 benchmarks/import_bench.py [--records 100000] [--files 10]
@@ -17,6 +17,7 @@ Aim (issue 3): 100,000 records in under 10 s and under 1 GB of peak memory.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import resource
 import shutil
@@ -36,7 +37,7 @@ SURNAMES = ("Smith", "Müller", "García", "Nakamura", "O'Connor", "Kowalski", "
 
 
 def record_text(number: int, rng: random.Random) -> str:
-    """One Scopus-style RIS record of about 1.5 KB."""
+    """One Scopus-style RIS record of about 1.6 KB."""
 
     def words(count: int) -> str:
         return " ".join(rng.choice(WORDS) for _ in range(count))
@@ -92,10 +93,15 @@ def in_process(paths: list[str], db: str | None) -> None:
     print(f"{count} {seconds:.3f} {cpu:.3f} {peak_mb:.0f}")
 
 
+REPOSITORY = Path(__file__).resolve().parent.parent
+
+
 def run(command: list[str]) -> tuple[str, float, float]:
     started = time.perf_counter()
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    result = subprocess.run(command, capture_output=True, text=True)
+    # measure this checkout's code, whatever `pip install -e` last pointed the package at
+    environment = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPOSITORY), os.environ.get("PYTHONPATH")]))}
+    result = subprocess.run(command, capture_output=True, text=True, env=environment)
     seconds = time.perf_counter() - started
     if result.returncode != 0:
         sys.exit(f"failed: {' '.join(command[:3])} ...\n{result.stderr}")
@@ -130,9 +136,7 @@ def main() -> None:
             count, seconds, cpu, peak_mb = stdout.split()
             report(label, int(count), float(seconds), float(peak_mb), float(cpu))
 
-        cartsle = shutil.which("cartsle")
-        command = [cartsle] if cartsle else [sys.executable, "-m", "cartsle_cli"]
-        _, seconds, peak_mb = run([*command, "import", *names, "--db", str(folder / "cli.db")])
+        _, seconds, peak_mb = run([sys.executable, "-m", "cartsle_cli", "import", *names, "--db", str(folder / "cli.db")])
         report("cartsle import (CLI, with start-up)", options.records, seconds, peak_mb)
     finally:
         if options.keep:
