@@ -51,7 +51,7 @@ def count_records(folder: Path) -> dict[str, int]:
 def figures(folder: Path) -> SampleFigures:
     records = count_records(folder)
     truth = _rows(folder / "truth" / "clusters.csv")
-    database_rows = [row for row in truth if row["file"] != "acr_convergence_2024.csv"]
+    database_rows = [row for row in truth if row["source_file"] != "acr_convergence_2024.csv"]
     clusters = {row["cluster"] for row in database_rows}
     patients = _rows(folder / "extraction" / "patients.csv")
     studies = {row["study_id"]: row for row in _rows(folder / "extraction" / "studies.csv")}

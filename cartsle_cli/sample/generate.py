@@ -56,10 +56,6 @@ def write_sample(folder: Path) -> SampleFiles:
     return SampleFiles(folder, written)
 
 
-def record_id(database: str, position: int) -> str:
-    return f"{SEARCH_FILES[database]}:{position}"
-
-
 def source_id(copy: Copy, database: str) -> str:
     """The file's own id for the record: PMID, Embase id, Scopus EID, CENTRAL CN, ACR id."""
     work = copy.work
@@ -70,19 +66,20 @@ def source_id(copy: Copy, database: str) -> str:
 
 
 def truth_files(catalogue: Catalogue) -> tuple[str, str]:
-    """``clusters.csv``: one row per record (file, position, the file's own id, true cluster, and
-    why a look-alike is not a duplicate); ``merged_ids.csv``: one line per duplicate cluster, ids
-    joined by ";", the layout of the shared labelled sets and of ``score_dedup.py``."""
+    """``clusters.csv``: one row per record: ``id`` (the file's own id: PMID, Embase id, Scopus
+    EID, CENTRAL CN, ACR id), ``source_file``, ``position``, true ``cluster``, the work's kind, and
+    why a look-alike is not a duplicate. ``merged_ids.csv``: one line per duplicate cluster, ids
+    written ``source_file:id`` and joined by ";" (the layout of the shared labelled sets and of
+    ``score_dedup.py``); ``cartsle dedup clusters`` names records the same way."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["id", "file", "position", "source_id", "cluster", "kind", "not_a_duplicate_of"])
+    writer.writerow(["id", "source_file", "position", "cluster", "kind", "not_a_duplicate_of"])
     members: dict[str, list[str]] = {}
     for database, copies in catalogue.copies.items():
         for position, copy in enumerate(copies, start=1):
-            identifier = record_id(database, position)
-            members.setdefault(copy.work.key, []).append(identifier)
-            writer.writerow([identifier, SEARCH_FILES[database], position, source_id(copy, database), copy.work.key,
-                             copy.work.kind, copy.work.trap or ""])
+            own_id = source_id(copy, database)
+            members.setdefault(copy.work.key, []).append(f"{SEARCH_FILES[database]}:{own_id}")
+            writer.writerow([own_id, SEARCH_FILES[database], position, copy.work.key, copy.work.kind, copy.work.trap or ""])
     merged = io.StringIO()
     merged_writer = csv.writer(merged, lineterminator="\n", quoting=csv.QUOTE_NONNUMERIC)
     merged.write("merged_ids\n")

@@ -73,7 +73,7 @@ def test_every_decision_row_names_exactly_one_true_cluster() -> None:
 
     sample = SCREENING.parent
     with (sample / "truth" / "clusters.csv").open(newline="", encoding="utf-8") as handle:
-        cluster_of = {(row["file"], int(row["position"])): row["cluster"] for row in csv.DictReader(handle)}
+        cluster_of = {(row["source_file"], int(row["position"])): row["cluster"] for row in csv.DictReader(handle)}
     index: dict[str, dict[str, set[str]]] = {"doi": {}, "pmid": {}, "title": {}}
     for path in sorted((sample / "searches").iterdir()):
         for position, record in enumerate(read_file(path).records, start=1):

@@ -45,9 +45,10 @@ def test_database_files_hold_the_abstracts_4943_records(generated: Path) -> None
 def test_truth_has_one_row_per_record_and_duplicates_across_and_within_files(generated: Path) -> None:
     rows = truth_rows(generated)
     assert len(rows) == 4943 + 48
+    assert len({(row["source_file"], row["id"]) for row in rows}) == len(rows)  # ids unique per file
     files_per_cluster = defaultdict(list)
     for row in rows:
-        files_per_cluster[row["cluster"]].append(row["file"])
+        files_per_cluster[row["cluster"]].append(row["source_file"])
     across = [c for c, files in files_per_cluster.items() if len(set(files)) >= 3]
     within = [c for c, files in files_per_cluster.items() if max(Counter(files).values()) > 1]
     assert len(across) > 500
