@@ -32,8 +32,10 @@ _ERRATUM_TITLE = re.compile(
 _RETRACTION_TITLE = re.compile(
     r"^\W*(retraction|notice of retraction|retraction notice|expression of concern)\b", re.IGNORECASE
 )
+# "Response to thrombolysis in ..." is an article: a response is a reply only when it answers someone.
 _REPLY_TITLE = re.compile(
-    r"^\W*(reply|in reply|response|authors?'? (reply|response)|the authors? reply)\b\s*([:.\-]|$|to\b|from\b)",
+    r"^\W*((in )?reply|authors?'? (reply|response)|the authors? reply)\b\s*([:.\-]|$|to\b|from\b)"
+    r"|^\W*response\s*([:.]|$|to (the )?(letter|comment|commentary|editor|correspondence|dr|drs|prof|mr|ms)\b)",
     re.IGNORECASE,
 )
 _COMMENT_TITLE = re.compile(
