@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from cartsle_cli.sample.draw import Draw
 from cartsle_cli.sample.included import ACR_EXCLUDED_AT_FULL_TEXT, EXCLUDED_AT_FULL_TEXT, INCLUDED_REPORTS, ReportSpec
+from cartsle_cli.sample.studies import study
 from cartsle_cli.sample.vocabulary import JOURNALS, LANGUAGES, ORIGINAL_TITLES
 from cartsle_cli.sample.works import Copy, Numbers, Work, abstract_for, conference_abstract, fill, topical_work
 
@@ -176,11 +177,22 @@ def _special(spec: ReportSpec, draw: Draw, numbers: Numbers) -> Work:
 
 
 def _topic_abstract(spec: ReportSpec, abstract: str | None) -> str | None:
-    """Reports on SLE and CAR T cells say so in their abstract, as real ones do."""
-    if spec.study:
-        lead = "BACKGROUND: Patients with refractory systemic lupus erythematosus (SLE) need new treatments. "
-        return lead + "We report patients with active SLE treated with CAR T cells after failure of at least two immunosuppressants. " + (abstract or "")
-    return abstract
+    """A report of an included study describes that study, with the counts of its extraction row
+    (the drawn template abstract is dropped); other reports keep theirs."""
+    if not spec.study:
+        return abstract
+    row = study(spec.study).row
+    country = f"the {row['country']}" if str(row["country"]).startswith("United") else row["country"]
+    parts = [
+        "BACKGROUND: Patients with refractory systemic lupus erythematosus (SLE) need new treatments.",
+        f"METHODS: In this {row['design']} from {country}, {row['n_treated']} patients with active SLE who had failed"
+        f" at least two immunosuppressants received {row['origin']} {row['target']}-directed CAR T cells ({row['product']})"
+        f" after lymphodepletion.",
+        f"RESULTS: Cytokine release syndrome occurred in {row['crs_any']} patients, mostly grade 1."
+        f" B cells were depleted within {row['bcell_depletion_weeks']} weeks. SLEDAI-2K fell in all patients with follow-up.",
+        "CONCLUSIONS: CAR T cells induced drug-free remission with acceptable toxicity.",
+    ]
+    return " ".join(parts)
 
 
 def _erratum(target: Work, draw: Draw, numbers: Numbers) -> Work:
