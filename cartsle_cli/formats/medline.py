@@ -21,7 +21,6 @@ from cartsle_cli.formats.text import (
     every,
     first,
     lines,
-    refuse_control_characters,
     without_cyclic_gc,
     without_stray_boms,
 )
@@ -56,7 +55,6 @@ def sniff(text: str) -> bool:
 def read(text: str, path: str | Path) -> ParsedFile:
     """All records of a MEDLINE file, or a one-line error naming the file and line."""
     text = without_stray_boms(text)
-    refuse_control_characters(text, path)
     records = [_record(block, start, path) for start, block in _blocks(lines(text), path)]
     return ParsedFile(format=NAME, records=records, database=DATABASE)
 

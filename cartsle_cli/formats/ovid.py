@@ -22,7 +22,6 @@ from cartsle_cli.formats.text import (
     every,
     first,
     lines,
-    refuse_control_characters,
     without_cyclic_gc,
     without_stray_boms,
 )
@@ -61,7 +60,6 @@ def sniff(text: str) -> bool:
 def read(text: str, path: str | Path) -> ParsedFile:
     """All records of an Ovid tagged-text file; the database comes from each file's DB lines."""
     text = without_stray_boms(text)
-    refuse_control_characters(text, path)
     file_lines = lines(text)
     starts = [(number, match.group(1)) for number, line in enumerate(file_lines, 1) if (match := _COUNTER.match(line))]
     records = []

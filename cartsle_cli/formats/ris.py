@@ -29,7 +29,6 @@ from cartsle_cli.formats.text import (
     collect_fields,
     every,
     first,
-    refuse_control_characters,
     unify_line_breaks,
     without_cyclic_gc,
     without_stray_boms,
@@ -89,7 +88,6 @@ def sniff(text: str) -> bool:
 def read(text: str, path: str | Path) -> ParsedFile:
     """All records of a RIS file, or a one-line error naming the file and line of a bad record."""
     text = without_stray_boms(text)
-    refuse_control_characters(text, path)
     cuts, wrappers = _cut_records(unify_line_breaks(text), path)
     dialect = recognise([cut.fields for cut in cuts[:50]], wrappers)
     return ParsedFile(format=NAME, records=[_record(cut, dialect) for cut in cuts], database=dialect.database)

@@ -91,19 +91,6 @@ _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 # --- tagged exports (RIS, MEDLINE, Ovid, Web of Science): lines into tag -> values ---
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x19\x1b-\x1f\x7f]")
-
-
-def refuse_control_characters(text: str, path: str | Path) -> None:
-    """Raise on the first control character (tab, line breaks, form feed and DOS's end-of-file
-    mark aside): no database writes them, so they mean a damaged file or binary garbage, which
-    a tagged format would otherwise take for the continuation of a value."""
-    match = _CONTROL.search(text)
-    if match is not None:
-        line = len(_LINE_BREAK.findall(text, 0, match.start())) + 1
-        raise CartsleError(f"control character U+{ord(match.group()):04X}: a damaged file or not an export", file=path, line=line)
-
-
 def without_stray_boms(text: str) -> str:
     """The text without byte-order marks inside it: files joined with ``cat`` keep each file's
     BOM at the start of a line, where it would hide a ``TY``/``PMID-``/``PT`` tag."""

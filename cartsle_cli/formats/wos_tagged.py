@@ -23,7 +23,6 @@ from cartsle_cli.formats.text import (
     every,
     first,
     lines,
-    refuse_control_characters,
     without_cyclic_gc,
     without_stray_boms,
 )
@@ -63,7 +62,6 @@ def sniff(text: str) -> bool:
 def read(text: str, path: str | Path) -> ParsedFile:
     """All records of a WoS file; a record without ``ER`` is refused with the line of its ``PT``."""
     text = without_stray_boms(text)
-    refuse_control_characters(text, path)
     records: list[Record] = []
     opened: int | None = None  # line number of the open record's PT
     file_lines = lines(text)

@@ -90,11 +90,3 @@ def test_windows_1252_accents_are_not_read_as_mac_roman_or_cp1250():
 def test_bytes_undefined_in_windows_1252_are_read_as_latin_1():
     assert decode(b"TY  - JOUR\nTI  - caf\xe9 \x81\nER  - \n", "x.ris") == "TY  - JOUR\nTI  - caf\u00e9 \x81\nER  - \n"
 
-
-def test_control_character_is_refused_with_its_line_counted_across_cr_lf_and_crlf():
-    from cartsle_cli.formats.text import refuse_control_characters
-
-    refuse_control_characters("TI  - tab\tand form feed\x0c are text\r\n", "x.ris")
-    with pytest.raises(CartsleError) as error:
-        refuse_control_characters("a\rb\r\nc\nd\x02", "x.ris")
-    assert error.value.line == 4 and "U+0002" in str(error.value)
