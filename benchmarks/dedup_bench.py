@@ -145,7 +145,8 @@ def _word(rng: random.Random) -> str:
 def generate(count: int, seed: int = 4) -> tuple[list[Record], list[int]]:
     """``count`` records, about a quarter of them copies of another with the differences exports
     show (case, punctuation, a typo, a truncated title, an abbreviated journal, missing pages or
-    DOI, initials written differently); returns the records and each one's true cluster."""
+    DOI, initials written differently), and a few traps that are not copies (an erratum, the same
+    title in a later year); returns the records and each one's true cluster."""
     rng = random.Random(seed)
     words = [_word(rng) for _ in range(20_000)]
     surnames = [_word(rng).capitalize() for _ in range(30_000)]
@@ -161,7 +162,23 @@ def generate(count: int, seed: int = 4) -> tuple[list[Record], list[int]]:
         for _ in range(copies):
             records.append(_copy(rng, original))
             truth.append(cluster)
+        if rng.random() < 0.04:  # a trap that is not a duplicate: its own cluster
+            records.append(_decoy(rng, original))
+            truth.append(len(records) - 1)
     return records[:count], truth[:count]
+
+
+def _decoy(rng: random.Random, original: Record) -> Record:
+    """The same title in a later year (an update), or an erratum about the article."""
+    erratum = rng.random() < 0.5
+    first = rng.randint(1, 2000)
+    return Record(
+        line=original.line, raw="", source_id=f"{original.source_id}-decoy",
+        title=f"Erratum: {original.title}" if erratum else original.title, authors=list(original.authors),
+        year=original.year + (0 if erratum else rng.randint(2, 6)), journal=original.journal,
+        volume=original.volume if erratum else str(int(original.volume) + 3), issue=None,
+        pages=f"{first}-{first + 1}", doi=None,
+    )
 
 
 def _original(rng: random.Random, words: list[str], surnames: list[str], journals: list[str], number: int) -> Record:
