@@ -1,33 +1,69 @@
-"""The `cartsle` command: wires each command group's module into one app."""
+"""The `cartsle` command: each command group's module, loaded only when its command runs.
+
+Importing every group up front costs seconds (pandas, SciPy, scikit-learn, matplotlib, Textual)
+on every call, so the top-level group knows each command by the module that defines it and
+imports that module only when the command is run or its help is shown.
+"""
 
 from __future__ import annotations
 
+import importlib
+from functools import cache
+from typing import Any
+
+import click
 import typer
 
 from cartsle_cli import __version__
-from cartsle_cli.cli import backup, dedup, demo, extract, import_cmd, pool, report, screen, searches, status
-from cartsle_cli.cli.common import group
+from cartsle_cli.cli.common import CartsleGroup
 
-app = group(
-    "cartsle: a systematic review from database exports to pooled results, kept in one SQLite file.",
+# name -> (module in cartsle_cli.cli, attribute, kind): "group" is a Typer app, "command" a
+# function, "entry" a function in the module's ``top_level_commands`` dict. Order is help order.
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "import": ("import_cmd", "import_command", "command"),
+    "searches": ("searches", "app", "group"),
+    "status": ("status", "status_command", "command"),
+    "dedup": ("dedup", "app", "group"),
+    "export": ("dedup", "export", "entry"),
+    "screen": ("screen", "app", "group"),
+    "prisma": ("screen", "prisma", "entry"),
+    "extract": ("extract", "app", "group"),
+    "pool": ("pool", "app", "group"),
+    "report": ("report", "report", "entry"),
+    "backup": ("backup", "backup_command", "command"),
+    "demo": ("demo", "demo", "entry"),
+}
+
+
+@cache
+def load_command(name: str) -> click.Command:
+    """Import the module behind ``name`` and turn its Typer app or function into a click command."""
+    module_name, attribute, kind = COMMANDS[name]
+    module = importlib.import_module(f"cartsle_cli.cli.{module_name}")
+    if kind == "group":
+        command = typer.main.get_command(getattr(module, attribute))
+        command.name = name
+        return command
+    function = module.top_level_commands[attribute] if kind == "entry" else getattr(module, attribute)
+    single = typer.Typer(add_completion=False)
+    single.command(name)(function)
+    return typer.main.get_command(single)
+
+
+class LazyCartsleGroup(CartsleGroup):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        return load_command(cmd_name) if cmd_name in COMMANDS else None
+
+
+app = typer.Typer(
+    cls=LazyCartsleGroup,
+    help="cartsle: a systematic review from database exports to pooled results, kept in one SQLite file.",
     no_args_is_help=True,
+    add_completion=False,
 )
-app.command("import")(import_cmd.import_command)
-app.add_typer(searches.app, name="searches")
-app.command("status")(status.status_command)
-app.add_typer(dedup.app, name="dedup")
-for name, command in dedup.top_level_commands.items():
-    app.command(name)(command)
-app.add_typer(screen.app, name="screen")
-for name, command in screen.top_level_commands.items():
-    app.command(name)(command)
-app.add_typer(extract.app, name="extract")
-app.add_typer(pool.app, name="pool")
-for name, command in report.top_level_commands.items():
-    app.command(name)(command)
-for name, command in demo.top_level_commands.items():
-    app.command(name)(command)
-app.command("backup")(backup.backup_command)
 
 
 def _version(value: bool) -> None:
@@ -43,5 +79,5 @@ def _main(
     """cartsle: a systematic review from database exports to pooled results, in one SQLite file."""
 
 
-def run() -> None:
+def run(*args: Any) -> None:
     app(prog_name="cartsle")
