@@ -46,6 +46,7 @@ _OVID_COUNTER = re.compile(r"^(\d+)\.\s*$")
 _COCHRANE_COUNTER = re.compile(r"^Record #(\d+) of \d+\s*$")
 _INITIALS_LIST = re.compile(r"^[^,]+ [A-Z]{1,4}(?:, [^,]+ [A-Z]{1,4})+$")
 _DOI_START = re.compile(r"^\s*10\.\d{4,9}/")
+_BATCH = 1000  # records whose tag lines are found in one pass
 
 
 def _split_tag(line: str) -> tuple[str, str] | None:
@@ -97,20 +98,22 @@ def _cut_records(text: str, path: str | Path) -> tuple[list[_Cut], Wrappers]:
     """Records between ``TY`` and ``ER`` (checked: no record may be left open), and what the
     lines between records (Ovid counters and links, Cochrane headers) say about the file."""
     spans, wrappers = _spans(text, path)
-    # One C-level pass finds every tag line; a record whose lines are all tag lines takes its
-    # fields straight from it, the others (continuation lines) are read line by line.
-    pairs = _PAIR.findall(text)
     cuts: list[_Cut] = []
-    index = 0
-    for span in spans:
-        fields, taken = _take_record(pairs, index)
-        raw = text[span.start:span.end]
-        if taken - index != span.end_line - span.line + 1:
-            fields = collect_fields(raw.split("\n"), span.line, RULES, path)
-        index = taken
-        if not fields["TY"][0]:
-            raise CartsleError("TY without a reference type", file=path, line=span.line)
-        cuts.append(_Cut(span.line, raw, fields, span.counter))
+    for batch in (spans[first:first + _BATCH] for first in range(0, len(spans), _BATCH)):
+        # One C-level pass finds the batch's tag lines; a record whose lines are all tag lines
+        # takes its fields straight from them, the others (continuation lines) are read line
+        # by line. Batches keep the (tag, value) tuples of a 100,000-record file out of memory.
+        pairs = _PAIR.findall(text, batch[0].start, batch[-1].end)
+        index = 0
+        for span in batch:
+            fields, taken = _take_record(pairs, index)
+            raw = text[span.start:span.end]
+            if taken - index != span.end_line - span.line + 1:
+                fields = collect_fields(raw.split("\n"), span.line, RULES, path)
+            index = taken
+            if not fields["TY"][0]:
+                raise CartsleError("TY without a reference type", file=path, line=span.line)
+            cuts.append(_Cut(span.line, raw, fields, span.counter))
     return cuts, wrappers
 
 

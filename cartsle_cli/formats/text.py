@@ -102,7 +102,8 @@ def unify_line_breaks(text: str) -> str:
     operations; ``lines`` and this agree on where every line ends."""
     if "\r" not in text:
         return text
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\r\n", "\n")
+    return text.replace("\r", "\n") if "\r" in text else text  # one copy, not two, for CRLF
 
 
 @dataclass(frozen=True)

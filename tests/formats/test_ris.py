@@ -247,3 +247,19 @@ def test_control_characters_in_a_value_are_kept_as_given():
     # the reliability tests import escape sequences and show them neutralised; the reader keeps them
     record = read_text("TY  - JOUR\nTI  - Escapes \x1b[31m and \x01 in a title\nER  - \n", "x.ris").records[0]
     assert record.title == "Escapes \x1b[31m and \x01 in a title"
+
+
+def test_records_read_in_batches_match_a_line_by_line_reading():
+    from cartsle_cli.formats.text import collect_fields
+
+    records = []
+    for number in range(2500):
+        note = "N1  - first note\nsecond note line\n" if number % 7 == 0 else ""
+        records.append(f"{number + 1}. \nTY  - JOUR\nTI  - Record {number}\nAU  - A, B\nAU  - C, D\n{note}ER  - \n\n")
+    text = "".join(records)
+    parsed = read_text(text, "many.ris").records
+    assert len(parsed) == 2500
+    for record in (parsed[0], parsed[999], parsed[1000], parsed[1001], parsed[2499]):
+        assert record.fields == collect_fields(record.raw.split("\n"), record.line, ris.RULES, "many.ris")
+    assert parsed[1001].fields["N1"] == ["first note", "second note line"]  # 1001 = 7 * 143
+    assert [r.source_id for r in parsed[998:1002]] == ["999", "1000", "1001", "1002"]
