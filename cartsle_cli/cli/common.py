@@ -35,8 +35,13 @@ ReviewerOption = Annotated[
 
 
 def stdout() -> Console:
-    """Tables and results. Rich turns colour off when piped and when NO_COLOR is set."""
-    return Console(no_color="NO_COLOR" in os.environ or None, soft_wrap=False)
+    """Tables and results. Rich turns colour off when piped and when NO_COLOR is set; piped
+    output is not squeezed to 80 columns, so a script reads whole cells."""
+    width = None if sys.stdout.isatty() else PIPED_WIDTH
+    return Console(no_color="NO_COLOR" in os.environ or None, soft_wrap=False, width=width)
+
+
+PIPED_WIDTH = 200
 
 
 def stderr() -> Console:
