@@ -18,7 +18,7 @@ from cartsle_cli.cli.screen_files import AllOption
 from cartsle_cli.cli.common import (
     DEFAULT_DB, DbOption, JsonOption, ReviewerOption, group, plain, print_json, print_table, review, stdout,
 )
-from cartsle_cli.cli.screen_ranking import simulate_command
+from cartsle_cli.cli.screen_ranking import MODEL_DESCRIPTION, simulate_command
 from cartsle_cli.errors import CartsleError
 from cartsle_cli.screening.agreement import agreement
 from cartsle_cli.screening.decisions import Decision, history, record_decision, undo_last
@@ -31,7 +31,9 @@ from cartsle_cli.store import transaction
 
 app = group(
     "Screen records, title/abstract (ta) then full text (ft). Plain `cartsle screen` opens the "
-    "interactive screen; the subcommands decide, resolve and report in bulk.",
+    "interactive screen; the subcommands decide, resolve and report in bulk.\n\n"
+    "Order at title/abstract: a seeded random order until the review has one include and one exclude, "
+    "then ranked by the model, retrained every 10 decisions. " + MODEL_DESCRIPTION + ".",
     invoke_without_command=True,
 )
 

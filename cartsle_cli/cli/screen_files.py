@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from cartsle_cli.cli.common import DEFAULT_DB, DbOption, JsonOption, ReviewerOption, plain, print_json, print_table, review, stdout
+from cartsle_cli.cli.common import DEFAULT_DB, DbOption, JsonOption, ReviewerOption, plain, print_json, print_table, review, stderr, stdout
 from cartsle_cli.errors import CartsleError
 from cartsle_cli.report.csv_safe import neutralise, write_csv
 from cartsle_cli.screening.bulk import EXPORT_COLUMNS, ImportSummary, export_decisions, import_decisions
@@ -160,10 +160,22 @@ def studies_command(db: DbOption = DEFAULT_DB, json_output: JsonOption = False) 
     ])
 
 
-def prisma_command(db: DbOption = DEFAULT_DB, json_output: JsonOption = False) -> None:
-    """PRISMA 2020 flow counts for databases and registers and for other methods. Example: cartsle prisma"""
+def prisma_command(
+    db: DbOption = DEFAULT_DB,
+    json_output: JsonOption = False,
+    diagram: Annotated[Path | None, typer.Option("--diagram", help="Also draw the PRISMA 2020 flow diagram (.svg or .png).")] = None,
+) -> None:
+    """PRISMA 2020 flow counts for databases and registers and for other methods.
+
+    Example: cartsle prisma --diagram prisma.svg
+    """
     with review(db) as conn:
         counts = prisma_counts(conn)
+    if diagram is not None:
+        from cartsle_cli.report.figures import prisma_flow  # matplotlib: only when drawing
+        from cartsle_cli.report.prisma_diagram import save_diagram
+
+        stderr().print(f"diagram written to {save_diagram(prisma_flow(counts.to_dict()), diagram)}", markup=False, highlight=False)
     if json_output:
         print_json(counts.to_dict())
         return

@@ -14,11 +14,12 @@ from cartsle_cli.screening.ranking import metrics as measures
 from cartsle_cli.screening.ranking import read_labelled, recall_chart, recall_curve, save_recall_plot, simulate
 from cartsle_cli.screening.ranking.simulation import SimulationResult
 
-MODEL_HELP = (
+MODEL_DESCRIPTION = (
     "Model (ASReview LAB 3's default, ELAS u4): TF-IDF of words and word pairs on title + abstract "
     "(sublinear tf, max_df 0.95), includes reweighted to 9.8x the excludes, linear SVM (squared "
-    "hinge, C=0.11), most likely relevant first; retrained after every record."
+    "hinge, C=0.11), most likely relevant first"
 )
+MODEL_HELP = MODEL_DESCRIPTION + "; retrained after every record."
 
 # metric attribute -> (name, definition)
 METRICS = {

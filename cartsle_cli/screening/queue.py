@@ -78,7 +78,7 @@ def _order(
     except ImportError:
         return fallback, f"random order (seed {seed})", None
     details = load_records(conn, units)
-    texts = [f"{details[unit].title} {details[unit].abstract}" for unit in units]
+    texts = [f"{details[unit].title or ''} {details[unit].abstract or ''}" for unit in units]
     result = rank_records(units, texts, labels, seed=seed)
     pending = set(todo)
     order = [unit for unit in result.order if unit in pending]

@@ -1,0 +1,20 @@
+import re
+
+from cartsle_cli.formats.record import Record
+from cartsle_cli.store import open_review, transaction
+from cartsle_cli.store.searches import add_search
+
+
+def test_prisma_diagram_option_draws_the_counts_it_prints(cli, tmp_path):
+    conn = open_review(cli.db)
+    with transaction(conn):
+        add_search(conn, database="PubMed", other_methods=False, format="test", file_name="p.nbib", sha256="p",
+                   records=[Record(line=i, raw=str(i), title=f"Record {i}") for i in range(1, 8)])
+    conn.close()
+    diagram = tmp_path / "prisma.svg"
+    printed = cli("prisma", "--diagram", diagram).stdout
+    assert "Records identified: PubMed" in printed
+    svg_text = " ".join(re.sub(r"<[^>]+>", " ", diagram.read_text()).split())
+    assert "PubMed (n = 7)" in svg_text and "Records screened (n = 7)" in svg_text
+    bad = cli("prisma", "--diagram", tmp_path / "prisma.pdf", ok=False)
+    assert bad.exit_code == 1 and "written as .svg or .png" in bad.output
