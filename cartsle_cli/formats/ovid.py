@@ -29,7 +29,7 @@ from cartsle_cli.formats.text import (
 NAME = "ovid"
 
 _COUNTER = re.compile(r"^<(\d+)\.?\s*>\s*$")
-_START = re.compile(r"^<\d+\.?\s*>[ \t]*\r?\n(?:[A-Z][A-Z0-9]  - )", re.MULTILINE)
+_START = re.compile(r"(?:\A|(?<=[\r\n]))<\d+\.?\s*>[ \t]*(?:\r\n|\r|\n)[A-Z][A-Z0-9]  - ")
 _TAG_LINE = re.compile(r"([A-Z][A-Z0-9])  -(?: |$)")
 # "Current Opinion in HIV & AIDS. 15(4):213-220, 2020" (MEDLINE), "ACSM's Journal 2010;14(1):56"
 _SOURCE_MEDLINE = re.compile(r"^(?P<journal>.+?)[.;]? *(?:\d{4};)?(?P<volume>\d+)(?:\((?P<issue>[^)]+)\))?:(?P<pages>[^,; ]+)")

@@ -39,6 +39,7 @@ NAME = "ris"
 # "TY  - JOUR", "TY  -  JOUR" (Cochrane), "ER  -" (nothing after the dash)
 _TAG_LINE = re.compile(r"([A-Z][A-Z0-9])  -(?: |$)")
 _BOUNDARY = re.compile(r"^(TY|ER)  -(?: [^\n]*)?$", re.MULTILINE)
+_CR_ONLY_BOUNDARY = re.compile(r"(?:\A|\r)(TY|ER)  -(?: |\r|\Z)")
 _NEXT_BOUNDARY = re.compile(r"\n(TY|ER)  -(?: [^\n]*)?(?=\n|\Z)")
 # the same lines as _TAG_LINE, with the value stripped of spaces by the pattern itself
 _PAIR = re.compile(r"^([A-Z][A-Z0-9])  -(?: +(.*[^ \n]))? *$", re.MULTILINE)
@@ -80,8 +81,10 @@ class _Cut:
 
 
 def sniff(text: str) -> bool:
-    """A RIS file has a ``TY  -`` line before any ``ER  -`` line."""
+    """A RIS file has a ``TY  -`` line before any ``ER  -`` line (lines may end in a bare CR)."""
     match = _BOUNDARY.match(text) or _NEXT_BOUNDARY.search(text)
+    if match is None and "\n" not in text:
+        match = _CR_ONLY_BOUNDARY.search(text)  # classic Mac line ends; slower, so only then
     return match is not None and match.group(1) == "TY"
 
 

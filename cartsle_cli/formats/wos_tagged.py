@@ -31,7 +31,7 @@ NAME = "wos_tagged"
 DATABASE = "Web of Science"
 
 _TAG_LINE = re.compile(r"([A-Z][A-Z0-9])(?: |$)")
-_START = re.compile(r"\A\s*(?:FN [^\n]*\s+VR |PT [A-Z]\s*\n[A-Z][A-Z0-9] )")
+_START = re.compile(r"\A\s*(?:FN [^\r\n]*[\r\n]+VR |PT [A-Z] *[\r\n]+[A-Z][A-Z0-9] )")
 
 
 def _split_tag(line: str) -> tuple[str, str] | None:

@@ -90,3 +90,17 @@ def test_windows_1252_accents_are_not_read_as_mac_roman_or_cp1250():
 def test_bytes_undefined_in_windows_1252_are_read_as_latin_1():
     assert decode(b"TY  - JOUR\nTI  - caf\xe9 \x81\nER  - \n", "x.ris") == "TY  - JOUR\nTI  - caf\u00e9 \x81\nER  - \n"
 
+
+
+@pytest.mark.parametrize("name", ["pubmed.nbib", "wos.ciw", "ovid_embase.cgi", "cochrane.ris", "scopus.ris"])
+def test_classic_mac_cr_only_copy_gives_the_same_records(tmp_path, name):
+    from pathlib import Path
+
+    from cartsle_cli.formats import read_file
+
+    fixture = Path(__file__).parent / "fixtures" / name
+    cr_only = tmp_path / name
+    cr_only.write_bytes(fixture.read_bytes().replace(b"\r\n", b"\n").replace(b"\n", b"\r"))
+    expected, got = read_file(fixture), read_file(cr_only)
+    assert got.format == expected.format
+    assert [(r.line, r.title, r.fields) for r in got.records] == [(r.line, r.title, r.fields) for r in expected.records]
