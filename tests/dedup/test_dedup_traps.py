@@ -207,3 +207,12 @@ def test_same_doi_and_title_merge_across_online_and_print_years(conn, add, rec, 
     add([rec(TITLE, year=2021, doi="10.1161/strokeaha.119.026400")], "PubMed")
     dedup(conn)
     assert clusters() == [{1, 2}]
+
+
+def test_one_authors_two_abstracts_in_a_supplement_sharing_its_doi_are_not_merged(conn, add, rec, clusters):
+    supplement = dict(doi="10.1177/2396987319845581", journal="European Stroke Journal", volume="4", issue="1 Suppl",
+                      authors=("Bernhardt, J",), publication_type="Conference Abstract")
+    add([rec("Very early mobilisation: dose and timing in the AVERT trial", pages="S12", **supplement),
+         rec("Sedentary behaviour in the first weeks after stroke", pages="S13", **supplement)], "Embase")
+    dedup(conn)
+    assert clusters() == []
