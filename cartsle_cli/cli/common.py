@@ -120,6 +120,27 @@ class CartsleGroup(TyperGroup):
             raise typer.Exit(1) from None
 
 
+def pass_down(ctx: typer.Context, names: tuple[str, ...] = ("db",)) -> None:
+    """Options given before a group's subcommand (`cartsle screen --db r.db conflicts`) become the
+    subcommand's defaults, through click's default_map, instead of being silently dropped.
+
+    Call it from a group's callback when ``ctx.invoked_subcommand`` is set.
+    """
+    # Compared by name: typer runs its own copy of click, whose enum is not click's.
+    given = {name: ctx.params[name] for name in names
+             if getattr(ctx.get_parameter_source(name), "name", None) == "COMMANDLINE"}
+    if given:
+        command = ctx.command.get_command(ctx, ctx.invoked_subcommand)
+        ctx.default_map = {ctx.invoked_subcommand: _defaults_for(command, given)}
+
+
+def _defaults_for(command: Any, given: dict) -> dict:
+    defaults = {name: value for name, value in given.items() if any(p.name == name for p in command.params)}
+    for name, sub in getattr(command, "commands", {}).items():  # a group: its subcommands too
+        defaults[name] = _defaults_for(sub, given)
+    return defaults
+
+
 def group(help_text: str, **kwargs: Any) -> typer.Typer:
     """A command group that reports errors the cartsle way."""
     kwargs.setdefault("no_args_is_help", False)

@@ -15,7 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from cartsle_cli.cli.common import (
-    DEFAULT_DB, DbOption, JsonOption, ReviewerOption, group, print_json, print_table, progress_bar, review, stdout,
+    DEFAULT_DB, DbOption, JsonOption, ReviewerOption, group, pass_down, print_json, print_table, progress_bar, review, stdout,
 )
 from cartsle_cli.dedup import merged_record, run_dedup
 from cartsle_cli.dedup.export import cluster_rows, unique_merged, write_clusters_csv, write_csv, write_ris
@@ -43,6 +43,7 @@ def dedup_command(ctx: typer.Context, db: DbOption = DEFAULT_DB, json_output: Js
     Example: cartsle dedup
     """
     if ctx.invoked_subcommand is not None:
+        pass_down(ctx, ("db", "json_output"))
         return
     with review(db) as conn, progress_bar("deduplicating", None) as bar:
         def progress(stage: str, done: int, total: int) -> None:

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from cartsle_cli.cli import pool_meta
-from cartsle_cli.cli.common import DEFAULT_DB, DbOption, JsonOption, group, print_json, print_table, review, stderr, stdout
+from cartsle_cli.cli.common import DEFAULT_DB, DbOption, JsonOption, group, pass_down, print_json, print_table, review, stderr, stdout
 from cartsle_cli.extraction.numbers import count_of, interval, number, percent_range, round_half_up, span
 from cartsle_cli.pooling import Overview, PoolOptions, PoolResult, pool_review
 from cartsle_cli.stats.descriptive import MedianIQR
@@ -36,6 +36,7 @@ def pool_command(
 ) -> None:
     """Efficacy and safety of the stored extraction, as tables. Example: cartsle pool --method reml --scale ft"""
     if ctx.invoked_subcommand is not None:
+        pass_down(ctx, ("db", "json_output"))
         return
     with review(db) as conn:
         result = pool_review(conn, PoolOptions(method, scale, quantile_method))

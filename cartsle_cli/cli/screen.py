@@ -16,7 +16,7 @@ import typer
 from cartsle_cli.cli import screen_files
 from cartsle_cli.cli.screen_files import AllOption
 from cartsle_cli.cli.common import (
-    DEFAULT_DB, DbOption, JsonOption, ReviewerOption, group, plain, print_json, print_table, review, stdout,
+    DEFAULT_DB, DbOption, JsonOption, ReviewerOption, group, pass_down, plain, print_json, print_table, review, stdout,
 )
 from cartsle_cli.cli.screen_ranking import MODEL_DESCRIPTION, simulate_command
 from cartsle_cli.errors import CartsleError
@@ -61,7 +61,7 @@ def screen_command(
 ) -> None:
     """Screen record by record in the terminal. Example: cartsle screen --reviewer kofi --stage ta"""
     if ctx.invoked_subcommand is not None:
-        _pass_down(ctx, ("db", "reviewer", "stage"))
+        pass_down(ctx, ("db", "reviewer", "stage"))
         return
     from cartsle_cli.cli.screen_tui import run_screen  # Textual loads only for the interactive screen
 
@@ -69,24 +69,6 @@ def screen_command(
     if not reviewer:
         raise CartsleError("who is screening? give --reviewer NAME or set CARTSLE_REVIEWER", field="reviewer")
     run_screen(db, stage=stage, reviewer=reviewer, seed=seed)
-
-
-def _pass_down(ctx: typer.Context, names: tuple[str, ...]) -> None:
-    """Options given before the subcommand (`cartsle screen --db r.db conflicts`) become its
-    defaults, through click's default_map, instead of being silently dropped."""
-    # Compared by name: typer runs its own copy of click, whose enum is not click's.
-    given = {name: ctx.params[name] for name in names
-             if getattr(ctx.get_parameter_source(name), "name", None) == "COMMANDLINE"}
-    if given:
-        command = ctx.command.get_command(ctx, ctx.invoked_subcommand)
-        ctx.default_map = {ctx.invoked_subcommand: _defaults_for(command, given)}
-
-
-def _defaults_for(command: Any, given: dict) -> dict:
-    defaults = {name: value for name, value in given.items() if any(p.name == name for p in command.params)}
-    for name, sub in getattr(command, "commands", {}).items():  # a group: its subcommands too
-        defaults[name] = _defaults_for(sub, given)
-    return defaults
 
 
 @app.command("decide")

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from cartsle_cli.cli.common import DEFAULT_DB, DbOption, JsonOption, group, print_json, print_table, review
+from cartsle_cli.cli.common import DEFAULT_DB, DbOption, JsonOption, group, pass_down, print_json, print_table, review
 from cartsle_cli.store import transaction
 from cartsle_cli.store.searches import list_searches, remove_search
 
@@ -22,6 +22,7 @@ def searches_command(
 ) -> None:
     """List the imported searches. Example: cartsle searches"""
     if ctx.invoked_subcommand is not None:
+        pass_down(ctx)
         return
     with review(db) as conn:
         found = list_searches(conn, include_removed=all_)
