@@ -28,14 +28,11 @@ def demo_command(
     db: Annotated[Path | None, typer.Option("--db", envvar="CARTSLE_DEMO_DB", help="Review file to build (default: cartsle.db inside the folder).")] = None,
     json_output: JsonOption = False,
 ) -> None:
-    """Generate the synthetic sample review and run import, dedup, screening, extraction, report
-    and pooling on it, printing each step's tables; ends with PRISMA counts, efficacy and safety.
+    """Generate the synthetic sample review and run import, dedup, screening, extraction, report and pooling on it, printing each step's tables; ends with PRISMA counts, efficacy and safety.
 
     Example: cartsle demo --out sample-review
 
-    With --json the steps run quietly and one JSON document follows: the folder, the review file,
-    the commands run, and the PRISMA counts and pooled results as `cartsle prisma --json` and
-    `cartsle pool --json` give them.
+    With --json the steps run quietly and one JSON document follows: the folder, the review file, the commands run, and the PRISMA counts and pooled results as `cartsle prisma --json` and `cartsle pool --json` give them. CARTSLE_DB is not read, so the demo never writes into your own review.
     """
     folder = (out or Path(tempfile.mkdtemp(prefix="cartsle-sample-"))).resolve()
     review_file = (db or folder / "cartsle.db").resolve()
