@@ -1,4 +1,4 @@
-"""`cartsle import` as a library call: read every file, then store all of them or none."""
+"""`cartsle import` and `cartsle searches remove` as library calls: all of an import or none."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from cartsle_cli.errors import CartsleError
 from cartsle_cli.formats import read_file
 from cartsle_cli.formats.record import ParsedFile
 from cartsle_cli.store import transaction
-from cartsle_cli.store.searches import add_search, find_by_sha256
+from cartsle_cli.dedup.run import rebuild_clusters
+from cartsle_cli.store.searches import Search, add_search, find_by_sha256, remove_search
 
 
 @dataclass(frozen=True)
@@ -41,41 +42,56 @@ def import_files(
 ) -> list[ImportedFile]:
     """Import export files as searches, all in one transaction.
 
-    Every file is read and checked before anything is written: a bad file, an unknown format or a
-    file imported before (unless ``force``) raises :class:`CartsleError` and nothing is stored.
+    Files are read and stored one at a time inside the transaction, so only one file's records are
+    in memory at once; a bad file, an unknown format or a file imported before (unless ``force``)
+    raises :class:`CartsleError`, the transaction rolls back, and nothing of any file is stored.
     """
-    parsed_files: list[tuple[Path, str, ParsedFile]] = []
     seen: dict[str, Path] = {}
-    for path in map(Path, paths):
-        data_hash = _sha256(path)
-        if not force:
-            _refuse_reimport(conn, path, data_hash, seen)
-        seen[data_hash] = path
-        parsed_files.append((path, data_hash, read_file(path)))
-        if on_file_read:
-            on_file_read(path)
-    if source is None:
-        for path, _, parsed in parsed_files:
-            if not parsed.database:
-                raise CartsleError("cannot tell which database wrote this file: name it with --source", file=path)
     results = []
     with transaction(conn):
-        for path, data_hash, parsed in parsed_files:
-            database = source or parsed.database or ""
-            records = parsed.records
-            search_id = add_search(
-                conn, database=database, other_methods=other_methods, format=parsed.format,
-                file_name=path.name, sha256=data_hash, records=records,
-                searched_on=searched_on, query=query,
-            )
-            results.append(ImportedFile(
-                search_id=search_id, path=path, format=parsed.format, database=database,
-                database_recognised=source is None, records=len(records),
-                with_doi=sum(1 for r in records if r.doi),
-                with_pmid=sum(1 for r in records if r.pmid),
-                with_abstract=sum(1 for r in records if r.abstract),
-            ))
+        for path in map(Path, paths):
+            data_hash = _sha256(path)
+            if not force:
+                _refuse_reimport(conn, path, data_hash, seen)
+            seen[data_hash] = path
+            parsed = read_file(path)
+            if source is None and not parsed.database:
+                raise CartsleError("cannot tell which database wrote this file: name it with --source", file=path)
+            results.append(_store(conn, path, data_hash, parsed, source=source, other_methods=other_methods,
+                                  searched_on=searched_on, query=query))
+            del parsed
+            if on_file_read:
+                on_file_read(path)
     return results
+
+
+def _store(conn: sqlite3.Connection, path: Path, data_hash: str, parsed: ParsedFile, *, source: str | None,
+           other_methods: bool, searched_on: str | None, query: str | None) -> ImportedFile:
+    database = source or parsed.database or ""
+    records = parsed.records
+    search_id = add_search(
+        conn, database=database, other_methods=other_methods, format=parsed.format, file_name=path.name,
+        sha256=data_hash, records=records, searched_on=searched_on, query=query,
+    )
+    return ImportedFile(
+        search_id=search_id, path=path, format=parsed.format, database=database,
+        database_recognised=source is None, records=len(records),
+        with_doi=sum(1 for r in records if r.doi),
+        with_pmid=sum(1 for r in records if r.pmid),
+        with_abstract=sum(1 for r in records if r.abstract),
+    )
+
+
+def remove_import(conn: sqlite3.Connection, search_id: int) -> Search:
+    """Take one import's records out of the review; the caller holds the transaction.
+
+    When the review has been deduplicated, its clusters are rebuilt without the removed records,
+    so no cluster keeps a removed record and its duplicates return to screening at once.
+    """
+    search = remove_search(conn, search_id)
+    if conn.execute("SELECT 1 FROM dedup_runs LIMIT 1").fetchone():
+        rebuild_clusters(conn)
+    return search
 
 
 def _refuse_reimport(conn: sqlite3.Connection, path: Path, data_hash: str, seen: dict[str, Path]) -> None:

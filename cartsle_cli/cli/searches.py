@@ -7,8 +7,9 @@ from typing import Annotated
 import typer
 
 from cartsle_cli.cli.common import DEFAULT_DB, DbOption, JsonOption, group, pass_down, print_json, print_table, review
+from cartsle_cli.importing import remove_import
 from cartsle_cli.store import transaction
-from cartsle_cli.store.searches import list_searches, remove_search
+from cartsle_cli.store.searches import list_searches
 
 app = group("List the imported searches; `cartsle searches remove ID` takes one out.", invoke_without_command=True)
 
@@ -47,5 +48,5 @@ def remove_command(
     Example: cartsle searches remove 3
     """
     with review(db) as conn, transaction(conn):
-        search = remove_search(conn, search_id)
+        search = remove_import(conn, search_id)
     typer.echo(f"removed search {search.id} ({search.file_name}, {search.record_count} records)")
