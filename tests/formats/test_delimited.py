@@ -168,7 +168,6 @@ def test_windows_1252_csv_reads_end_to_end():
     assert second.authors == ["Garc\u00eda, L"]
 
 
-@pytest.mark.xfail(reason="formats/text.py: charset-normalizer ties cp1250 with cp1252 on short files and picks cp1250 (è -> č)")
 def test_windows_1252_e_grave_survives_decoding():
     first = read_file(FIXTURES / "plain_cp1252.csv").records[0]
     assert first.authors == ["M\u00fcller, P", "Lef\u00e8vre, C"]
