@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 from decimal import ROUND_HALF_UP, Decimal
-from pathlib import Path
 
 import click
 import pytest

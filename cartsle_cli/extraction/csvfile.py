@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cartsle_cli.errors import CartsleError
-from cartsle_cli.formats.text import decode
+from cartsle_cli.formats.text import decode, read_bytes
 
 
 @dataclass(frozen=True)
@@ -58,10 +58,7 @@ class _Lines:
 def read_csv(path: str | Path) -> CsvTable:
     """Read ``path``: header (first non-comment line) and rows, each with its first file line."""
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise CartsleError(f"cannot read the file: {error.strerror}", file=path) from error
+    data = read_bytes(path)
     text = decode(data, path)
     lines = _Lines(text)
     reader = csv.reader(lines, delimiter=_delimiter(text))

@@ -13,7 +13,7 @@ from types import ModuleType
 from cartsle_cli.errors import CartsleError
 from cartsle_cli.formats import bibtex, delimited, medline, ovid, ris, wos_tagged
 from cartsle_cli.formats.record import ParsedFile, Record
-from cartsle_cli.formats.text import decode
+from cartsle_cli.formats.text import read_text_file
 
 READERS: tuple[ModuleType, ...] = (bibtex, medline, wos_tagged, ovid, ris, delimited)
 
@@ -37,9 +37,4 @@ def read_text(text: str, path: str | Path) -> ParsedFile:
 
 def read_file(path: str | Path) -> ParsedFile:
     """Read one export file into normalised records, or raise a one-line CartsleError."""
-    path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise CartsleError(f"cannot read: {error.strerror}", file=path) from error
-    return read_text(decode(data, path), path)
+    return read_text(read_text_file(path), path)

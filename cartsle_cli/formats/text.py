@@ -57,6 +57,19 @@ def decode(data: bytes, path: str | Path) -> str:
         return data.decode("latin-1")  # the five bytes cp1252 leaves undefined; latin-1 maps all
 
 
+def read_bytes(path: str | Path) -> bytes:
+    """A file's bytes, or a one-line CartsleError if it cannot be read."""
+    try:
+        return Path(path).read_bytes()
+    except OSError as error:
+        raise CartsleError(f"cannot read: {error.strerror}", file=path) from error
+
+
+def read_text_file(path: str | Path) -> str:
+    """A file's text as :func:`decode` reads it, or a one-line CartsleError if it cannot be read."""
+    return decode(read_bytes(path), path)
+
+
 def _utf16_without_bom(data: bytes) -> str | None:
     """UTF-16 written without a BOM shows NULs at every other byte of ASCII text."""
     if len(data) % 2:

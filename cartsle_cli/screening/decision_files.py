@@ -22,7 +22,7 @@ from pathlib import Path
 
 from cartsle_cli.errors import CartsleError
 from cartsle_cli.formats.record import Record
-from cartsle_cli.formats.text import decode
+from cartsle_cli.formats.text import read_text_file
 
 
 @dataclass(frozen=True)
@@ -58,11 +58,7 @@ _ASREVIEW_RIS = {"asreview_relevant": "include", "asreview_irrelevant": "exclude
 def read_decision_file(path: str | Path) -> DecisionFile:
     """Read a decision file of any supported kind, or raise a one-line CartsleError."""
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise CartsleError(f"cannot read: {error.strerror}", file=path) from error
-    text = decode(data, path)
+    text = read_text_file(path)
     header = text.lstrip().split("\n", 1)[0]
     try:
         if any(separator in header for separator in ",\t;") and not re.match(r"^[A-Z][A-Z0-9]\s{1,2}-", header):
