@@ -42,3 +42,36 @@ def test_failed_transaction_keeps_nothing(db):
 def test_missing_review_is_a_clear_error(tmp_path):
     with pytest.raises(CartsleError, match="no review here"):
         open_review(tmp_path / "absent.db", create=False)
+
+
+def test_review_written_by_an_older_cartsle_is_migrated_keeping_its_data(db, monkeypatch):
+    from cartsle_cli.store import migrations
+
+    conn = open_review(db)
+    with transaction(conn):
+        conn.execute(
+            "INSERT INTO searches (database, format, file_name, sha256, imported_at, record_count)"
+            " VALUES ('PubMed', 'medline', 'a.nbib', 'x', 'then', 0)"
+        )
+    conn.close()
+    # A later cartsle with one more migration opens the file written by this one.
+    newer = [*migrations.MIGRATIONS, lambda: "ALTER TABLE searches ADD COLUMN note TEXT;\nUPDATE searches SET note = 'migrated';"]
+    monkeypatch.setattr(migrations, "MIGRATIONS", newer)
+    monkeypatch.setattr(migrations, "SCHEMA_VERSION", len(newer))
+    conn = open_review(db)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION + 1
+    assert [tuple(row) for row in conn.execute("SELECT file_name, note FROM searches")] == [("a.nbib", "migrated")]
+
+
+def test_a_failing_migration_leaves_the_review_at_its_old_version(db, monkeypatch):
+    from cartsle_cli.store import migrations
+
+    open_review(db).close()
+    broken = [*migrations.MIGRATIONS, lambda: "ALTER TABLE searches ADD COLUMN note TEXT;\nTHIS IS NOT SQL;"]
+    monkeypatch.setattr(migrations, "MIGRATIONS", broken)
+    monkeypatch.setattr(migrations, "SCHEMA_VERSION", len(broken))
+    with pytest.raises(CartsleError):
+        open_review(db)
+    raw = sqlite3.connect(db)
+    assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert "note" not in [row[1] for row in raw.execute("PRAGMA table_info(searches)")]
