@@ -11,6 +11,7 @@ from typing import TextIO
 
 from cartsle_cli.dedup.kinds import Kind, kind_of
 from cartsle_cli.dedup.merge import MERGED_FIELDS, MergedRecord, merge_rows
+from cartsle_cli.formats.ris import CARTSLE_PROVIDER
 
 
 @dataclass(frozen=True)
@@ -49,8 +50,10 @@ def unique_merged(conn: sqlite3.Connection) -> Iterator[MergedRecord]:
         yield merge_rows([row])
 
 
+# The tags cartsle's RIS reader reads back into the same fields (formats.ris.CARTSLE).
 _RIS_TAGS = (("title", "TI"), ("year", "PY"), ("journal", "JO"), ("volume", "VL"), ("issue", "IS"),
-             ("doi", "DO"), ("pmid", "AN"), ("language", "LA"), ("abstract", "AB"))
+             ("doi", "DO"), ("pmid", "AN"), ("accession", "C1"), ("language", "LA"),
+             ("publication_type", "M3"), ("abstract", "AB"))
 _RIS_TYPES = {Kind.CONFERENCE: "ABST", Kind.PREPRINT: "UNPB"}
 
 
@@ -59,7 +62,7 @@ def write_ris(records: Iterator[MergedRecord], handle: TextIO) -> int:
     count = 0
     for record in records:
         kind = kind_of(record.title, record.publication_type, record.journal, record.doi)
-        lines = [f"TY  - {_RIS_TYPES.get(kind, 'JOUR')}", f"ID  - {record.cluster_id}"]
+        lines = [f"TY  - {_RIS_TYPES.get(kind, 'JOUR')}", f"ID  - {record.cluster_id}", f"DP  - {CARTSLE_PROVIDER}"]
         lines += [f"AU  - {author}" for author in record.authors]
         for name, tag in _RIS_TAGS:
             value = getattr(record, name)

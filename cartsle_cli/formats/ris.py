@@ -353,7 +353,13 @@ SCOPUS = Dialect("scopus", "Scopus", _in_tag("C2"), lambda fields: _url_part(fie
 WEB_OF_SCIENCE = Dialect("wos", "Web of Science", accession=lambda fields: first(fields, "AN"))
 ENDNOTE_PUBMED = Dialect("endnote-pubmed", "PubMed", _in_tag("AN"), _in_tag("AN"))
 PUBMED = Dialect("pubmed", "PubMed")
+# cartsle's own export (`cartsle export --format ris`): DP names it, AN is the PMID, C1 the
+# accession of the source database. It names no one database: a re-import takes --source.
+CARTSLE = Dialect("cartsle", None, _in_tag("AN"), lambda fields: first(fields, "C1"))
 UNKNOWN = Dialect("ris", None)
+
+
+CARTSLE_PROVIDER = "cartsle"
 
 
 def recognise(sample: list[Fields], wrappers: Wrappers) -> Dialect:
@@ -364,6 +370,8 @@ def recognise(sample: list[Fields], wrappers: Wrappers) -> Dialect:
         return any(test(value) for fields in sample for value in fields.get(tag, ()))
 
     names = [value for fields in sample for value in fields.get("DB", ())]
+    if seen("DP", lambda v: v == CARTSLE_PROVIDER):
+        return CARTSLE
     native_ovid = bool(wrappers.ovid_counters or wrappers.ovid_links)
     if native_ovid or seen("L2", lambda v: "ovid.com" in v) or any("ovid" in n.lower() for n in names):
         codes = (_url_part(fields, _OVID_DATABASE, "L2", "UR") for fields in sample)
