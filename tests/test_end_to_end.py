@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 from decimal import ROUND_HALF_UP, Decimal
 
-import click
 import pytest
 import typer
 
@@ -22,7 +21,7 @@ from cartsle_cli.sample.steps import STEPS
 def command_names() -> set[str]:
     """The top-level commands as click sees them (whether registered eagerly or loaded lazily)."""
     group = typer.main.get_command(app)
-    return set(group.list_commands(click.Context(group)))  # type: ignore[attr-defined]
+    return set(group.list_commands(typer.Context(group)))  # type: ignore[attr-defined]
 
 
 COMMANDS = command_names()

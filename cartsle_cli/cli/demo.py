@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from click.exceptions import Exit
 
 from cartsle_cli.cli.common import JsonOption, group, print_json, stderr, stdout
 from cartsle_cli.errors import CartsleError
@@ -72,7 +71,7 @@ def _run(step: Step, review_file: Path) -> None:
 
     try:
         cartsle([*step.args, "--db", str(review_file)], prog_name="cartsle", standalone_mode=False)
-    except Exit as done:
+    except typer.Exit as done:
         if done.exit_code:
             raise CartsleError(f"the demo stopped at `{step.command}`") from None
 

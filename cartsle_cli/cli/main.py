@@ -11,7 +11,6 @@ import importlib
 from functools import cache
 from typing import Any
 
-import click
 import typer
 
 from cartsle_cli import __version__
@@ -36,7 +35,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
 
 
 @cache
-def load_command(name: str) -> click.Command:
+def load_command(name: str) -> Any:
     """Import the module behind ``name`` and turn its Typer app or function into a click command."""
     module_name, attribute, kind = COMMANDS[name]
     module = importlib.import_module(f"cartsle_cli.cli.{module_name}")
@@ -51,10 +50,10 @@ def load_command(name: str) -> click.Command:
 
 
 class LazyCartsleGroup(CartsleGroup):
-    def list_commands(self, ctx: click.Context) -> list[str]:
+    def list_commands(self, ctx: typer.Context) -> list[str]:
         return list(COMMANDS)
 
-    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+    def get_command(self, ctx: typer.Context, cmd_name: str) -> Any:
         return load_command(cmd_name) if cmd_name in COMMANDS else None
 
 
