@@ -62,3 +62,11 @@ def test_removing_the_search_that_held_a_clusters_kept_record_returns_its_duplic
     assert _count(cli.db, "SELECT count(*) FROM record_clusters c JOIN records r ON r.id = c.cluster_id"
                           " JOIN searches s ON s.id = r.search_id WHERE s.removed_at IS NOT NULL") == 0
     assert _count(cli.db, "SELECT count(*) FROM records") == 3  # the rows stay, marked removed
+
+
+def test_a_failed_first_import_leaves_no_review_file(cli, tmp_path):
+    empty = tmp_path / "empty.ris"
+    empty.write_text("")
+    result = cli("import", empty, ok=False)
+    assert result.exit_code == 1 and "empty.ris" in result.output and "empty" in result.output
+    assert not cli.db.exists()

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from cartsle_cli.cli.common import DEFAULT_DB, DbOption, JsonOption, print_json, print_table, progress_bar, review, stderr
+from cartsle_cli.errors import CartsleError
 from cartsle_cli.importing import import_files
 
 
@@ -25,11 +26,18 @@ def import_command(
 
     Example: cartsle import pubmed.nbib embase.ris --searched 2025-03-01
     """
-    with review(db, create=True) as conn, progress_bar("reading", total=len(files)) as bar:
-        imported = import_files(
-            conn, files, source=source, other_methods=other, searched_on=searched, query=query,
-            force=force, on_file_read=lambda _: bar.advance(bar.task_ids[0]),
-        )
+    new_review = not db.exists()
+    try:
+        with review(db, create=True) as conn, progress_bar("reading", total=len(files)) as bar:
+            imported = import_files(
+                conn, files, source=source, other_methods=other, searched_on=searched, query=query,
+                force=force, on_file_read=lambda _: bar.advance(bar.task_ids[0]),
+            )
+    except CartsleError:
+        if new_review:  # a failed first import leaves no empty review file behind
+            for leftover in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
+                leftover.unlink(missing_ok=True)
+        raise
     if json_output:
         print_json([{**vars(item), "path": str(item.path)} for item in imported])
         return
