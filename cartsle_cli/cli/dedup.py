@@ -15,7 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from cartsle_cli.cli.common import (
-    DEFAULT_DB, DbOption, JsonOption, ReviewerOption, group, pass_down, print_json, print_table, progress_bar, review, stdout,
+    DEFAULT_DB, DbOption, JsonOption, ReviewerOption, group, pass_down, print_json, print_table, progress_bar, review, safe_text, stdout,
 )
 from cartsle_cli.dedup import merged_record, run_dedup
 from cartsle_cli.dedup.export import cluster_rows, unique_merged, write_clusters_csv, write_csv, write_ris
@@ -136,8 +136,8 @@ def _show_pair(pair: ReviewPair, number: int, total: int) -> None:
     for name in SHOWN_FIELDS:
         style = "bold yellow" if name in differing else ""
         marker = "*" if name in differing else ""
-        table.add_row(Text(f"{marker}{name}", style=style), Text(pair.record[name], style=style),
-                      Text(pair.other[name], style=style))
+        table.add_row(Text(f"{marker}{name}", style=style), safe_text(pair.record[name], style),
+                      safe_text(pair.other[name], style))
     stdout().print(table)
 
 
