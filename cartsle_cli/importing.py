@@ -8,11 +8,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from cartsle_cli.dedup.run import rebuild_clusters
 from cartsle_cli.errors import CartsleError
 from cartsle_cli.formats import read_file
 from cartsle_cli.formats.record import ParsedFile
 from cartsle_cli.store import transaction
-from cartsle_cli.dedup.run import rebuild_clusters
 from cartsle_cli.store.searches import Search, add_search, find_by_sha256, remove_search
 
 
