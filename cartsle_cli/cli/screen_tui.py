@@ -25,7 +25,7 @@ from cartsle_cli.screening.queue import Queue, ScreeningRecord, build_queue, loa
 from cartsle_cli.screening.settings import OTHER_REASON, keywords, reasons
 from cartsle_cli.store import open_review, transaction
 
-RERANK_EVERY = 10  # retraining the ranking model after every decision would make each key wait
+RERANK_EVERY = 10  # decisions between retrains; each retrain runs in a worker thread
 
 
 class ReasonScreen(ModalScreen[str | None]):
@@ -100,6 +100,7 @@ class ScreenApp(App):
         self.records: dict[int, ScreeningRecord] = {}
         self.note: str | None = None
         self.decided_here = 0
+        self.decided_while_ranking: list[tuple[int, str]] = []  # (record, decision) since the ranking began
 
     def compose(self) -> ComposeResult:
         yield Static(id="status")
@@ -178,15 +179,36 @@ class ScreenApp(App):
         self.order.pop(0)
         self.note = None
         self.decided_here += 1
+        self.decided_while_ranking.append((record_id, decision))
         self.queue.tally[decision] = self.queue.tally.get(decision, 0) + 1
         if self.stage == "ta" and self.decided_here % RERANK_EVERY == 0:
             self.rerank()
         self.show()
 
     def rerank(self) -> None:
-        self.queue = build_queue(self.conn, self.stage, self.reviewer, seed=self.seed)
-        self.order = list(self.queue.record_ids)
+        """Retrain and re-rank in a worker thread: the reviewer goes on screening meanwhile."""
         self.decided_here = 0
+        self.decided_while_ranking = []
+        self.run_worker(self._rank_in_thread, thread=True, exclusive=True, group="ranking")
+
+    def _rank_in_thread(self) -> None:
+        conn = open_review(self.db, create=False)  # a SQLite connection belongs to its thread
+        try:
+            queue = build_queue(conn, self.stage, self.reviewer, seed=self.seed)
+        finally:
+            conn.close()
+        self.call_from_thread(self._use_ranking, queue)
+
+    def _use_ranking(self, queue: Queue) -> None:
+        """Take the new order, less what was decided while it was computed; the record on screen stays."""
+        decided = {record_id for record_id, _ in self.decided_while_ranking}
+        for _, decision in self.decided_while_ranking:
+            queue.tally[decision] = queue.tally.get(decision, 0) + 1
+        current = self.current
+        rest = [record_id for record_id in queue.record_ids if record_id not in decided and record_id != current]
+        self.queue, self.order = queue, ([current] if current is not None else []) + rest
+        self.decided_while_ranking = []
+        self.show()
 
     def action_skip(self) -> None:
         if len(self.order) > 1:
@@ -201,6 +223,8 @@ class ScreenApp(App):
         except CartsleError as error:
             self.notify(str(error), severity="warning")
             return
+        if (undone.record_id, undone.decision) in self.decided_while_ranking:
+            self.decided_while_ranking.remove((undone.record_id, undone.decision))
         if undone.record_id in self.order:
             self.order.remove(undone.record_id)
         self.order.insert(0, undone.record_id)

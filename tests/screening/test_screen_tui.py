@@ -113,3 +113,37 @@ def test_keywords_of_the_review_reach_the_screen(db, conn):
         set_keywords(conn, include=["lupus"], exclude=["mouse"], remove=[])
     app = ScreenApp(db, stage="ta", reviewer="kofi")
     assert app.words.include == ["lupus"] and app.words.exclude == ["mouse"]
+
+
+def test_the_model_reranks_in_the_background_and_decided_records_never_come_back(db):
+    # 30 records: "lupus" titles are the relevant kind. After 10 decisions (includes for lupus,
+    # excludes otherwise) the model re-ranks in a worker thread; every record is shown once.
+    records = [make_record(i, title=("CAR T cells in lupus nephritis trial " if i % 3 == 0 else "Hip fracture surgery cohort ") + str(i),
+                           abstract="lupus CAR T" if i % 3 == 0 else "orthopaedic outcomes")
+               for i in range(30)]
+    add_records(db, records)
+    conn = open_review(db)
+    set_reviewers_required(conn, 1)
+    conn.close()
+    app = ScreenApp(db, stage="ta", reviewer="kofi")
+    seen: list[int] = []
+
+    async def drive() -> None:
+        async with app.run_test() as pilot:
+            for _ in range(30):
+                await pilot.pause()
+                await app.workers.wait_for_complete()
+                current = app.current
+                assert current not in seen, "a decided record came back"
+                seen.append(current)
+                title = app.record(current).title
+                await pilot.press("i" if "lupus" in title else "e")
+            await pilot.pause()
+
+    asyncio.run(drive())
+    assert app.queue.model is not None  # ranked by the model, not the random order
+    assert len(set(seen)) == 30 and app.current is None
+    lupus_after_rerank = [app.record(r).title.startswith("CAR T") for r in seen[10:20]]
+    remaining_lupus = sum("lupus" in app.record(r).title for r in seen[10:])
+    # Ranked: the lupus records left come first in the next ten.
+    assert sum(lupus_after_rerank) == min(10, remaining_lupus)
