@@ -181,9 +181,14 @@ class ScreenApp(App):
         self.decided_here += 1
         self.decided_while_ranking.append((record_id, decision))
         self.queue.tally[decision] = self.queue.tally.get(decision, 0) + 1
-        if self.stage == "ta" and self.decided_here % RERANK_EVERY == 0:
+        if self.stage == "ta" and (self.decided_here % RERANK_EVERY == 0 or self._model_can_start()):
             self.rerank()
         self.show()
+
+    def _model_can_start(self) -> bool:
+        """The first include and exclude are in while the order is still random: rank now."""
+        tally = self.queue.tally
+        return not self.queue.ranked and tally.get("exclude", 0) > 0 and tally.get("include", 0) + tally.get("maybe", 0) > 0
 
     def rerank(self) -> None:
         """Retrain and re-rank in a worker thread: the reviewer goes on screening meanwhile."""

@@ -52,6 +52,7 @@ class Queue:
     total: int  # records that reached this stage
     model: str | None  # what ordered them ("random order (seed 0)" without the model)
     estimated_relevant_remaining: float | None
+    ranked: bool = False  # True when the model ordered them, False for the random order
 
 
 def build_queue(conn: sqlite3.Connection, stage: str, reviewer: str, *, seed: int = 0) -> Queue:
@@ -62,28 +63,29 @@ def build_queue(conn: sqlite3.Connection, stage: str, reviewer: str, *, seed: in
     labels = {unit: int(effective(o.votes[reviewer].decision, stage) == "include")
               for unit, o in outcomes.items() if reviewer in o.votes}
     tally = dict(Counter(o.votes[reviewer].decision for o in outcomes.values() if reviewer in o.votes))
-    order, model, remaining = _order(conn, stage, list(outcomes), todo, labels, seed)
-    return Queue(stage, reviewer, order, done, tally, len(outcomes), model, remaining)
+    order, model, remaining, ranked = _order(conn, stage, list(outcomes), todo, labels, seed)
+    return Queue(stage, reviewer, order, done, tally, len(outcomes), model, remaining, ranked)
 
 
 def _order(
     conn: sqlite3.Connection, stage: str, units: list[int], todo: list[int], labels: dict[int, int], seed: int
-) -> tuple[list[int], str | None, float | None]:
+) -> tuple[list[int], str | None, float | None, bool]:
     fallback = sorted(todo)
     random.Random(seed).shuffle(fallback)
     if stage != "ta" or not todo:
-        return fallback, f"random order (seed {seed})", None
+        return fallback, f"random order (seed {seed})", None, False
     try:
         from cartsle_cli.screening.ranking import rank_records
     except ImportError:
-        return fallback, f"random order (seed {seed})", None
+        return fallback, f"random order (seed {seed})", None, False
     details = load_records(conn, units)
     texts = [f"{details[unit].title or ''} {details[unit].abstract or ''}" for unit in units]
     result = rank_records(units, texts, labels, seed=seed)
     pending = set(todo)
     order = [unit for unit in result.order if unit in pending]
     order += [unit for unit in fallback if unit not in set(order)]
-    return order, result.model or f"random order (seed {seed}) until an include and an exclude", result.estimated_relevant_remaining
+    model = result.model or f"random order (seed {seed}) until an include and an exclude"
+    return order, model, result.estimated_relevant_remaining, result.model is not None
 
 
 def load_records(conn: sqlite3.Connection, record_ids: list[int]) -> dict[int, ScreeningRecord]:

@@ -147,3 +147,23 @@ def test_the_model_reranks_in_the_background_and_decided_records_never_come_back
     remaining_lupus = sum("lupus" in app.record(r).title for r in seen[10:])
     # Ranked: the lupus records left come first in the next ten.
     assert sum(lupus_after_rerank) == min(10, remaining_lupus)
+
+
+def test_the_model_takes_over_as_soon_as_there_is_an_include_and_an_exclude(db):
+    add_records(db, [make_record(i) for i in range(12)])
+    app = ScreenApp(db, stage="ta", reviewer="kofi")
+    assert not app.queue.ranked
+
+    async def drive() -> None:
+        async with app.run_test() as pilot:
+            await pilot.press("i")
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+            assert not app.queue.ranked  # one include alone cannot train a model
+            await pilot.press("e")
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+
+    asyncio.run(drive())
+    assert app.queue.ranked and "linear SVM" in app.queue.model
