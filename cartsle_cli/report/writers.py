@@ -28,8 +28,9 @@ def write_report(report: ReviewReport, out: Path, fmt: str) -> list[Path]:
 
 
 def _csv(report: ReviewReport, out: Path) -> list[Path]:
-    written = [write_csv(out / f"{table.name}.csv", table.columns, table.rows) for table in report_tables(report.document)]
-    manifest_rows = [[path.name, table.title, len(table.rows)] for path, table in zip(written, report_tables(report.document))]
+    tables = report_tables(report.document)
+    written = [write_csv(out / f"{table.name}.csv", table.columns, table.rows) for table in tables]
+    manifest_rows = [[path.name, table.title, len(table.rows)] for path, table in zip(written, tables)]
     manifest_rows.append(["generated_at", report.document["generated_at"], None])
     written.append(write_csv(out / "manifest.csv", ["file", "table", "rows"], manifest_rows))
     return written
