@@ -52,8 +52,12 @@ def pairs_of(clusters: list[list[str]]) -> set[Pair]:
 
 def score(predicted: set[Pair], gold: set[Pair]) -> dict[str, float]:
     true = len(predicted & gold)
-    return {"precision": true / len(predicted) if predicted else 1.0, "recall": true / len(gold) if gold else 1.0,
-            "false_merges": len(predicted - gold), "missed": len(gold - predicted)}
+    return {
+        "precision": true / len(predicted) if predicted else 1.0,
+        "recall": true / len(gold) if gold else 1.0,
+        "false_merges": len(predicted - gold),
+        "missed": len(gold - predicted),
+    }
 
 
 def read_gold(path: Path) -> list[list[str]]:
@@ -86,11 +90,21 @@ def cartsle_on_files(files: list[Path], *, keyed_by_file: bool) -> dict:
         groups: dict[int, list[str]] = {}
         for row in rows:
             groups.setdefault(row.cluster, []).append(key[row.record_id])
-        review_pairs = {tuple(sorted((key[a], key[b]))) for a, b in conn.execute(
-            "SELECT record_id, other_record_id FROM dedup_pairs WHERE verdict = 'review'")}
+        review_pairs = {
+            tuple(sorted((key[a], key[b])))
+            for a, b in conn.execute(
+                "SELECT record_id, other_record_id FROM dedup_pairs WHERE verdict = 'review'"
+            )
+        }
         conn.close()
-    return {"clusters": [g for g in groups.values() if len(g) > 1], "seconds": seconds, "cpu": cpu, "run": run,
-            "review_pairs": review_pairs, "records": len(rows)}
+    return {
+        "clusters": [g for g in groups.values() if len(g) > 1],
+        "seconds": seconds,
+        "cpu": cpu,
+        "run": run,
+        "review_pairs": review_pairs,
+        "records": len(rows),
+    }
 
 
 _BIB_DEDUPE = """
@@ -113,7 +127,9 @@ def bib_dedupe_on(path: Path, python: str) -> dict | None:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def accuracy(name: str, files: list[Path], gold: list[list[str]], *, bib_dedupe: str | None, keyed_by_file: bool) -> None:
+def accuracy(
+    name: str, files: list[Path], gold: list[list[str]], *, bib_dedupe: str | None, keyed_by_file: bool
+) -> None:
     gold_pairs = pairs_of(gold)
     ours = cartsle_on_files(files, keyed_by_file=keyed_by_file)
     predicted = pairs_of(ours["clusters"])
@@ -121,22 +137,29 @@ def accuracy(name: str, files: list[Path], gold: list[list[str]], *, bib_dedupe:
     decided = predicted | (ours["review_pairs"] & gold_pairs)
     after = score(decided, gold_pairs)
     print(f"{name}: {ours['records']} records, {len(gold_pairs)} gold duplicate pairs")
-    print(f"  cartsle     precision {auto['precision']:.4f}  recall {auto['recall']:.4f}  false merges "
-          f"{auto['false_merges']}  missed {auto['missed']}  dedup {ours['seconds']:.2f} s (CPU {ours['cpu']:.2f} s)  "
-          f"comparisons {ours['run'].comparisons}")
+    print(
+        f"  cartsle     precision {auto['precision']:.4f}  recall {auto['recall']:.4f}  false merges "
+        f"{auto['false_merges']}  missed {auto['missed']}  dedup {ours['seconds']:.2f} s (CPU {ours['cpu']:.2f} s)  "
+        f"comparisons {ours['run'].comparisons}"
+    )
     share = len(ours["review_pairs"]) / ours["records"]
-    print(f"  cartsle     {len(ours['review_pairs'])} pairs for a person ({share:.1%} of records); once decided: "
-          f"recall {after['recall']:.4f}, precision {after['precision']:.4f}")
+    print(
+        f"  cartsle     {len(ours['review_pairs'])} pairs for a person ({share:.1%} of records); once decided: "
+        f"recall {after['recall']:.4f}, precision {after['precision']:.4f}"
+    )
     if bib_dedupe and not keyed_by_file and len(files) == 1:
         theirs = bib_dedupe_on(files[0], bib_dedupe)
         if theirs:
             other = score(pairs_of(theirs["clusters"]), gold_pairs)
-            print(f"  bib-dedupe  precision {other['precision']:.4f}  recall {other['recall']:.4f}  false merges "
-                  f"{other['false_merges']}  missed {other['missed']}  prep+block+match+cluster {theirs['seconds']:.2f} s "
-                  f"(CPU of its main process {theirs['cpu']:.2f} s; it also runs worker processes)")
+            print(
+                f"  bib-dedupe  precision {other['precision']:.4f}  recall {other['recall']:.4f}  false merges "
+                f"{other['false_merges']}  missed {other['missed']}  prep+block+match+cluster {theirs['seconds']:.2f} s "
+                f"(CPU of its main process {theirs['cpu']:.2f} s; it also runs worker processes)"
+            )
 
 
 # --- generated records with planted duplicates ---------------------------------------------------
+
 
 def _word(rng: random.Random) -> str:
     return "".join(rng.choice("bcdfghklmnprstvz") + rng.choice("aeiou") for _ in range(rng.randint(2, 4)))
@@ -150,7 +173,9 @@ def generate(count: int, seed: int = 4) -> tuple[list[Record], list[int]]:
     rng = random.Random(seed)
     words = [_word(rng) for _ in range(20_000)]
     surnames = [_word(rng).capitalize() for _ in range(30_000)]
-    journals = [" ".join(rng.choice(words).capitalize() for _ in range(rng.randint(2, 4))) for _ in range(3_000)]
+    journals = [
+        " ".join(rng.choice(words).capitalize() for _ in range(rng.randint(2, 4))) for _ in range(3_000)
+    ]
     records: list[Record] = []
     truth: list[int] = []
     while len(records) < count:
@@ -173,23 +198,38 @@ def _decoy(rng: random.Random, original: Record) -> Record:
     erratum = rng.random() < 0.5
     first = rng.randint(1, 2000)
     return Record(
-        line=original.line, raw="", source_id=f"{original.source_id}-decoy",
-        title=f"Erratum: {original.title}" if erratum else original.title, authors=list(original.authors),
-        year=original.year + (0 if erratum else rng.randint(2, 6)), journal=original.journal,
-        volume=original.volume if erratum else str(int(original.volume) + 3), issue=None,
-        pages=f"{first}-{first + 1}", doi=None,
+        line=original.line,
+        raw="",
+        source_id=f"{original.source_id}-decoy",
+        title=f"Erratum: {original.title}" if erratum else original.title,
+        authors=list(original.authors),
+        year=original.year + (0 if erratum else rng.randint(2, 6)),
+        journal=original.journal,
+        volume=original.volume if erratum else str(int(original.volume) + 3),
+        issue=None,
+        pages=f"{first}-{first + 1}",
+        doi=None,
     )
 
 
-def _original(rng: random.Random, words: list[str], surnames: list[str], journals: list[str], number: int) -> Record:
+def _original(
+    rng: random.Random, words: list[str], surnames: list[str], journals: list[str], number: int
+) -> Record:
     first = rng.randint(1, 2000)
     return Record(
-        line=number + 1, raw="", source_id=f"r{number}",
+        line=number + 1,
+        raw="",
+        source_id=f"r{number}",
         title=" ".join(rng.choice(words) for _ in range(rng.randint(6, 16))).capitalize(),
-        authors=[f"{rng.choice(surnames)}, {rng.choice(string.ascii_uppercase)} {rng.choice(string.ascii_uppercase)}"
-                 for _ in range(rng.randint(1, 8))],
-        year=rng.randint(1990, 2024), journal=rng.choice(journals), volume=str(rng.randint(1, 300)),
-        issue=str(rng.randint(1, 12)), pages=f"{first}-{first + rng.randint(1, 20)}",
+        authors=[
+            f"{rng.choice(surnames)}, {rng.choice(string.ascii_uppercase)} {rng.choice(string.ascii_uppercase)}"
+            for _ in range(rng.randint(1, 8))
+        ],
+        year=rng.randint(1990, 2024),
+        journal=rng.choice(journals),
+        volume=str(rng.randint(1, 300)),
+        issue=str(rng.randint(1, 12)),
+        pages=f"{first}-{first + rng.randint(1, 20)}",
         doi=f"10.{rng.randint(1000, 9999)}/{rng.randint(0, 10**9)}" if rng.random() < 0.6 else None,
     )
 
@@ -201,7 +241,7 @@ def _copy(rng: random.Random, original: Record) -> Record:
         title = title.upper()
     elif change < 0.45:
         position = rng.randrange(len(title))
-        title = title[:position] + rng.choice(string.ascii_lowercase) + title[position + 1:]
+        title = title[:position] + rng.choice(string.ascii_lowercase) + title[position + 1 :]
     elif change < 0.55 and len(title) > 60:
         title = title[:55]
     elif change < 0.7:
@@ -210,9 +250,16 @@ def _copy(rng: random.Random, original: Record) -> Record:
     if rng.random() < 0.3:
         journal = " ".join(word[:4] for word in journal.split())
     return Record(
-        line=original.line, raw="", source_id=f"{original.source_id}-{rng.randint(0, 10**6)}", title=title,
-        authors=[author.replace(" ", ". ") + "." if rng.random() < 0.5 else author for author in original.authors],
-        year=original.year, journal=journal, volume=original.volume,
+        line=original.line,
+        raw="",
+        source_id=f"{original.source_id}-{rng.randint(0, 10**6)}",
+        title=title,
+        authors=[
+            author.replace(" ", ". ") + "." if rng.random() < 0.5 else author for author in original.authors
+        ],
+        year=original.year,
+        journal=journal,
+        volume=original.volume,
         issue=original.issue if rng.random() < 0.8 else None,
         pages=original.pages if rng.random() < 0.85 else None,
         doi=original.doi if rng.random() < 0.7 else None,
@@ -223,8 +270,15 @@ def speed_store(count: int, path: Path) -> None:
     records, truth = generate(count)
     conn = open_review(path)
     with transaction(conn):
-        add_search(conn, database="generated", other_methods=False, format="generated", file_name="generated",
-                   sha256=str(count), records=records)
+        add_search(
+            conn,
+            database="generated",
+            other_methods=False,
+            format="generated",
+            file_name="generated",
+            sha256=str(count),
+            records=records,
+        )
     conn.close()
     path.with_suffix(".truth.json").write_text(json.dumps(truth))
 
@@ -245,8 +299,19 @@ def speed_run(path: Path) -> None:
     for record_id, cluster_id in conn.execute("SELECT record_id, cluster_id FROM record_clusters"):
         predicted.setdefault(cluster_id, []).append(str(record_id))
     result = score(pairs_of(list(predicted.values())), pairs_of([g for g in gold.values() if len(g) > 1]))
-    print(json.dumps({"records": run.records, "seconds": round(seconds, 2), "cpu": round(cpu, 2), "peak_mb": round(peak_mb),
-                      "comparisons": run.comparisons, "review_pairs": run.review_pairs, **result}))
+    print(
+        json.dumps(
+            {
+                "records": run.records,
+                "seconds": round(seconds, 2),
+                "cpu": round(cpu, 2),
+                "peak_mb": round(peak_mb),
+                "comparisons": run.comparisons,
+                "review_pairs": run.review_pairs,
+                **result,
+            }
+        )
+    )
 
 
 def speed(sizes: list[int]) -> None:
@@ -255,19 +320,30 @@ def speed(sizes: list[int]) -> None:
         for count in sizes:
             path = Path(folder) / f"generated-{count}.db"
             subprocess.run([sys.executable, __file__, "--store", str(count), str(path)], check=True)
-            output = subprocess.run([sys.executable, __file__, "--run", str(path)], check=True, capture_output=True, text=True)
+            output = subprocess.run(
+                [sys.executable, __file__, "--run", str(path)], check=True, capture_output=True, text=True
+            )
             figures = json.loads(output.stdout)
-            print(f"  {count:>9,} records: {figures['seconds']:8.2f} s (CPU {figures['cpu']:.2f} s)  peak {figures['peak_mb']:6,} MB  "
-                  f"comparisons {figures['comparisons']:,} ({figures['comparisons'] / count:.2f} per record)  "
-                  f"precision {figures['precision']:.4f}  recall {figures['recall']:.4f}  "
-                  f"for a person {figures['review_pairs']:,}")
+            print(
+                f"  {count:>9,} records: {figures['seconds']:8.2f} s (CPU {figures['cpu']:.2f} s)  peak {figures['peak_mb']:6,} MB  "
+                f"comparisons {figures['comparisons']:,} ({figures['comparisons'] / count:.2f} per record)  "
+                f"precision {figures['precision']:.4f}  recall {figures['recall']:.4f}  "
+                f"for a person {figures['review_pairs']:,}"
+            )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--labelled", type=Path, default=SHARED / "labelled-dedup", help="folder of the labelled sets")
-    parser.add_argument("--sample", type=Path, nargs="+", metavar="FILE",
-                        help="the sample review's export files followed by its ground-truth CSV (last)")
+    parser.add_argument(
+        "--labelled", type=Path, default=SHARED / "labelled-dedup", help="folder of the labelled sets"
+    )
+    parser.add_argument(
+        "--sample",
+        type=Path,
+        nargs="+",
+        metavar="FILE",
+        help="the sample review's export files followed by its ground-truth CSV (last)",
+    )
     parser.add_argument("--bib-dedupe", metavar="PYTHON", help="a Python with bib-dedupe 0.11 installed")
     parser.add_argument("--sizes", type=int, nargs="*", default=[10_000, 100_000])
     parser.add_argument("--store", nargs=2, help=argparse.SUPPRESS)

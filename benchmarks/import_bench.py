@@ -33,7 +33,18 @@ WORDS = (
     "significant reduction baseline months participants quality life pain adverse events "
     "observed primary secondary endpoint dose weeks response compared group associated"
 ).split()
-SURNAMES = ("Smith", "Müller", "García", "Nakamura", "O'Connor", "Kowalski", "Dubois", "Rossi", "Li", "Andersen")
+SURNAMES = (
+    "Smith",
+    "Müller",
+    "García",
+    "Nakamura",
+    "O'Connor",
+    "Kowalski",
+    "Dubois",
+    "Rossi",
+    "Li",
+    "Andersen",
+)
 
 
 def record_text(number: int, rng: random.Random) -> str:
@@ -100,7 +111,10 @@ def run(command: list[str]) -> tuple[str, float, float]:
     started = time.perf_counter()
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     # measure this checkout's code, whatever `pip install -e` last pointed the package at
-    environment = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPOSITORY), os.environ.get("PYTHONPATH")]))}
+    environment = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(REPOSITORY), os.environ.get("PYTHONPATH")])),
+    }
     result = subprocess.run(command, capture_output=True, text=True, env=environment)
     seconds = time.perf_counter() - started
     if result.returncode != 0:
@@ -127,16 +141,23 @@ def main() -> None:
         started = time.perf_counter()
         paths = write_exports(folder, options.records, options.files)
         size_mb = sum(path.stat().st_size for path in paths) / 1e6
-        print(f"wrote {options.records:,} RIS records in {len(paths)} files, {size_mb:.0f} MB "
-              f"({size_mb * 1e6 / options.records:.0f} bytes a record) in {time.perf_counter() - started:.1f} s")
+        print(
+            f"wrote {options.records:,} RIS records in {len(paths)} files, {size_mb:.0f} MB "
+            f"({size_mb * 1e6 / options.records:.0f} bytes a record) in {time.perf_counter() - started:.1f} s"
+        )
         names = [str(path) for path in paths]
 
-        for label, db in (("read_file only (the readers)", []), ("import_files (read + store)", ["--db", str(folder / "library.db")])):
+        for label, db in (
+            ("read_file only (the readers)", []),
+            ("import_files (read + store)", ["--db", str(folder / "library.db")]),
+        ):
             stdout, _, _ = run([sys.executable, __file__, "--in-process", *names, *db])
             count, seconds, cpu, peak_mb = stdout.split()
             report(label, int(count), float(seconds), float(peak_mb), float(cpu))
 
-        _, seconds, peak_mb = run([sys.executable, "-m", "cartsle_cli", "import", *names, "--db", str(folder / "cli.db")])
+        _, seconds, peak_mb = run(
+            [sys.executable, "-m", "cartsle_cli", "import", *names, "--db", str(folder / "cli.db")]
+        )
         report("cartsle import (CLI, with start-up)", options.records, seconds, peak_mb)
     finally:
         if options.keep:
@@ -148,8 +169,10 @@ def main() -> None:
 def report(label: str, records: int, seconds: float, peak_mb: float, cpu: float | None = None) -> None:
     verdict = "ok" if seconds < 10 * records / 100_000 and peak_mb < 1024 else "OVER the aim"
     cpu_text = f"(CPU {cpu:6.2f} s)" if cpu is not None else " " * 15
-    print(f"{label:36s} {records:>8,} records {seconds:6.2f} s {cpu_text} {records / seconds:>8,.0f} records/s"
-          f"  peak {peak_mb:5.0f} MB  {verdict}")
+    print(
+        f"{label:36s} {records:>8,} records {seconds:6.2f} s {cpu_text} {records / seconds:>8,.0f} records/s"
+        f"  peak {peak_mb:5.0f} MB  {verdict}"
+    )
 
 
 if __name__ == "__main__":

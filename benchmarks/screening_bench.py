@@ -20,8 +20,8 @@ import json
 import os
 import statistics
 import subprocess
-import tempfile
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -59,8 +59,12 @@ with db:
 
 
 def asreview_metrics(python: str, path: Path, labels: list[int], priors: list[int], seed: int):
-    done = subprocess.run([python, "-c", ASREVIEW_SCRIPT, str(path), json.dumps(priors), str(seed)],
-                          capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        [python, "-c", ASREVIEW_SCRIPT, str(path), json.dumps(priors), str(seed)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     order = json.loads(done.stdout.strip().splitlines()[-1])
     unread = [i for i in range(len(labels)) if i not in set(order) | set(priors)]
     return screening_metrics([labels[i] for i in order + unread])
@@ -79,23 +83,41 @@ def bench_file(path: Path, runs: int, asreview: str | None) -> None:
     elapsed = time.perf_counter() - started
     retrains = [s for run in result.runs for s in run.retrain_seconds]
     name = path.stem.replace("srd__Cohen_2006_local_", "")
-    print(f"\n{name}: {result.records} records, {result.includes} includes ({labelled.label_column}), {runs} runs, priors 1+1 per seed")
-    print(f"  {'model':<22} {'WSS@95 insights':<24} {'WSS@95 Cohen':<24} {'WSS@100 insights':<24} {'RRF@10':<24} screened to all")
+    print(
+        f"\n{name}: {result.records} records, {result.includes} includes ({labelled.label_column}), {runs} runs, priors 1+1 per seed"
+    )
+    print(
+        f"  {'model':<22} {'WSS@95 insights':<24} {'WSS@95 Cohen':<24} {'WSS@100 insights':<24} {'RRF@10':<24} screened to all"
+    )
     rows = [("cartsle", [run.metrics for run in result.runs])]
     if asreview:
-        rows.append(("ASReview 3.0.8 ELAS u4", [asreview_metrics(asreview, path, labelled.labels, run.priors, run.seed) for run in result.runs]))
+        rows.append(
+            (
+                "ASReview 3.0.8 ELAS u4",
+                [
+                    asreview_metrics(asreview, path, labelled.labels, run.priors, run.seed)
+                    for run in result.runs
+                ],
+            )
+        )
     for model, measured in rows:
-        print(f"  {model:<22} {mean([m.wss95_insights for m in measured]):<24} {mean([m.wss95_cohen for m in measured]):<24} "
-              f"{mean([m.wss100_insights for m in measured]):<24} {mean([m.rrf10 for m in measured]):<24} "
-              f"{mean([float(m.screened_to_find_all) for m in measured])}")
+        print(
+            f"  {model:<22} {mean([m.wss95_insights for m in measured]):<24} {mean([m.wss95_cohen for m in measured]):<24} "
+            f"{mean([m.wss100_insights for m in measured]):<24} {mean([m.rrf10 for m in measured]):<24} "
+            f"{mean([float(m.screened_to_find_all) for m in measured])}"
+        )
     if name in REFERENCE_WSS95:
         print(f"  reference (PROVENANCE.md, ASReview ELAS u4, insights WSS@95): {REFERENCE_WSS95[name]:.2f}")
     for index, run in enumerate(result.runs, start=1):
         point = stopping_point(run)
         where = f"after {point[0]} records, recall {point[1]:.3f}" if point else "never"
         print(f"  stopping heuristic (50 exclusions in a row, >= 10% screened), run {index}: met {where}")
-    print(f"  estimated includes unseen, run 1: {estimate_check(labelled.texts, labelled.labels, result.runs[0])}")
-    print(f"  cartsle: {len(retrains)} retrains, mean {1000 * statistics.fmean(retrains):.1f} ms, max {1000 * max(retrains):.1f} ms; simulation {elapsed:.1f} s")
+    print(
+        f"  estimated includes unseen, run 1: {estimate_check(labelled.texts, labelled.labels, result.runs[0])}"
+    )
+    print(
+        f"  cartsle: {len(retrains)} retrains, mean {1000 * statistics.fmean(retrains):.1f} ms, max {1000 * max(retrains):.1f} ms; simulation {elapsed:.1f} s"
+    )
 
 
 def sample_review_csv(folder: Path) -> Path | None:
@@ -107,8 +129,15 @@ def sample_review_csv(folder: Path) -> Path | None:
     except ImportError:
         return None
     path = folder / "sample_review_title_abstract.csv"
-    rows = [{"record_id": work.key, "title": work.title, "abstract": work.abstract or "",
-             "label_included": int(bool(work.study or work.title in FT_REASONS))} for work in build().works]
+    rows = [
+        {
+            "record_id": work.key,
+            "title": work.title,
+            "abstract": work.abstract or "",
+            "label_included": int(bool(work.study or work.title in FT_REASONS)),
+        }
+        for work in build().works
+    ]
     pd.DataFrame(rows).to_csv(path, index=False)
     return path
 
@@ -135,7 +164,9 @@ def estimate_check(texts: list[str], labels: list[int], run: SimulationRun) -> s
         screened = np.asarray(sequence[:screened_count])
         ranking = ranker.rank(screened, values[screened])
         estimate = estimate_relevant_remaining(ranker, ranking, screened, values[screened])
-        notes.append(f"{share:.0%} found: estimate {estimate:.1f}, truth {total - int(found[screened_count - 1])}")
+        notes.append(
+            f"{share:.0%} found: estimate {estimate:.1f}, truth {total - int(found[screened_count - 1])}"
+        )
     return "; ".join(notes)
 
 
@@ -155,12 +186,16 @@ def synthetic_texts(count: int, seed: int = 0) -> tuple[list[str], np.ndarray]:
 
 def bench_timing(count: int) -> None:
     """Wall and CPU seconds: on a shared machine the wall clock also counts other processes' turns."""
-    print(f"\nTiming at {count:,} synthetic records (180 words each); load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    print(
+        f"\nTiming at {count:,} synthetic records (180 words each); load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+    )
     texts, labels = synthetic_texts(count)
     started, cpu = time.perf_counter(), time.process_time()
     ranker = Ranker(texts)
-    print(f"  TF-IDF (once per review): wall {time.perf_counter() - started:.1f} s, CPU {time.process_time() - cpu:.1f} s, "
-          f"{ranker.features.shape[1]:,} features")
+    print(
+        f"  TF-IDF (once per review): wall {time.perf_counter() - started:.1f} s, CPU {time.process_time() - cpu:.1f} s, "
+        f"{ranker.features.shape[1]:,} features"
+    )
     rng = np.random.default_rng(1)
     for screened_count in (100, 1_000, 5_000, 20_000):
         screened = rng.choice(count, size=screened_count, replace=False)
@@ -168,7 +203,12 @@ def bench_timing(count: int) -> None:
         screened_labels[:2] = [1, 0]
         for what, step in (
             ("retrain + rank", lambda: ranker.rank(screened, screened_labels)),
-            ("+ estimate unseen", lambda: estimate_relevant_remaining(ranker, ranker.rank(screened, screened_labels), screened, screened_labels)),
+            (
+                "+ estimate unseen",
+                lambda: estimate_relevant_remaining(
+                    ranker, ranker.rank(screened, screened_labels), screened, screened_labels
+                ),
+            ),
         ):
             walls, cpus = [], []
             for _ in range(3):
@@ -176,12 +216,16 @@ def bench_timing(count: int) -> None:
                 step()
                 walls.append(time.perf_counter() - started)
                 cpus.append(time.process_time() - cpu)
-            print(f"  {what:<17} with {screened_count:>6,} screened: median wall {statistics.median(walls):.2f} s, "
-                  f"CPU {statistics.median(cpus):.2f} s (of 3)")
+            print(
+                f"  {what:<17} with {screened_count:>6,} screened: median wall {statistics.median(walls):.2f} s, "
+                f"CPU {statistics.median(cpus):.2f} s (of 3)"
+            )
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("files", nargs="*", type=Path)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--asreview", help="a Python interpreter with asreview==3.0.8 installed")

@@ -56,26 +56,58 @@ def import_files(
             seen[data_hash] = path
             parsed = read_file(path)
             if source is None and not parsed.database:
-                raise CartsleError("cannot tell which database wrote this file: name it with --source", file=path)
-            results.append(_store(conn, path, data_hash, parsed, source=source, other_methods=other_methods,
-                                  searched_on=searched_on, query=query))
+                raise CartsleError(
+                    "cannot tell which database wrote this file: name it with --source", file=path
+                )
+            results.append(
+                _store(
+                    conn,
+                    path,
+                    data_hash,
+                    parsed,
+                    source=source,
+                    other_methods=other_methods,
+                    searched_on=searched_on,
+                    query=query,
+                )
+            )
             del parsed
             if on_file_read:
                 on_file_read(path)
     return results
 
 
-def _store(conn: sqlite3.Connection, path: Path, data_hash: str, parsed: ParsedFile, *, source: str | None,
-           other_methods: bool, searched_on: str | None, query: str | None) -> ImportedFile:
+def _store(
+    conn: sqlite3.Connection,
+    path: Path,
+    data_hash: str,
+    parsed: ParsedFile,
+    *,
+    source: str | None,
+    other_methods: bool,
+    searched_on: str | None,
+    query: str | None,
+) -> ImportedFile:
     database = source or parsed.database or ""
     records = parsed.records
     search_id = add_search(
-        conn, database=database, other_methods=other_methods, format=parsed.format, file_name=path.name,
-        sha256=data_hash, records=records, searched_on=searched_on, query=query,
+        conn,
+        database=database,
+        other_methods=other_methods,
+        format=parsed.format,
+        file_name=path.name,
+        sha256=data_hash,
+        records=records,
+        searched_on=searched_on,
+        query=query,
     )
     return ImportedFile(
-        search_id=search_id, path=path, format=parsed.format, database=database,
-        database_recognised=source is None, records=len(records),
+        search_id=search_id,
+        path=path,
+        format=parsed.format,
+        database=database,
+        database_recognised=source is None,
+        records=len(records),
         with_doi=sum(1 for r in records if r.doi),
         with_pmid=sum(1 for r in records if r.pmid),
         with_abstract=sum(1 for r in records if r.abstract),
@@ -103,7 +135,9 @@ def _refuse_reimport(conn: sqlite3.Connection, path: Path, data_hash: str, seen:
             file=path,
         )
     if data_hash in seen:
-        raise CartsleError(f"same content as {seen[data_hash]} given in this call; use --force to import both", file=path)
+        raise CartsleError(
+            f"same content as {seen[data_hash]} given in this call; use --force to import both", file=path
+        )
 
 
 def _sha256(path: Path) -> str:

@@ -34,11 +34,16 @@ class PoolOptions:
 
     def check(self) -> None:
         if self.method not in METHODS:
-            raise CartsleError(f"unknown method {self.method!r}; use one of {', '.join(METHODS)}", field="method")
+            raise CartsleError(
+                f"unknown method {self.method!r}; use one of {', '.join(METHODS)}", field="method"
+            )
         if self.scale not in SCALES:
             raise CartsleError(f"unknown scale {self.scale!r}; use one of {', '.join(SCALES)}", field="scale")
         if self.method == "glmm" and self.scale != "logit":
-            raise CartsleError(f"the GLMM works on the logit scale; for --scale {self.scale} use --method dl or reml", field="scale")
+            raise CartsleError(
+                f"the GLMM works on the logit scale; for --scale {self.scale} use --method dl or reml",
+                field="scale",
+            )
 
 
 @dataclass(frozen=True)
@@ -74,7 +79,9 @@ class Overview:
     sources: list[Share]  # PRISMA column of each study: databases or other methods
 
     def to_dict(self) -> dict:
-        shares_of = {name: [s.to_dict() for s in getattr(self, name)] for name in ("targets", "origins", "sources")}
+        shares_of = {
+            name: [s.to_dict() for s in getattr(self, name)] for name in ("targets", "origins", "sources")
+        }
         return {**asdict(self), **shares_of}
 
 
@@ -98,7 +105,10 @@ def shares(values: pd.Series) -> list[Share]:
     """Each distinct value with its count out of all values, most frequent first."""
     counts = Counter(str(value) for value in values)
     total = sum(counts.values())
-    return [Share(label, count, total) for label, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))]
+    return [
+        Share(label, count, total)
+        for label, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    ]
 
 
 def overview(conn: sqlite3.Connection, studies: pd.DataFrame) -> Overview:
@@ -107,10 +117,17 @@ def overview(conn: sqlite3.Connection, studies: pd.DataFrame) -> Overview:
     if load is None:
         raise CartsleError("no extraction loaded yet: `cartsle extract load` first")
     source_of = {study.study_id: study.source for study in included_studies(conn)}
-    sources = pd.Series([source_of.get(study_id, "not an included study") for study_id in studies["study_id"]], dtype="string")
+    sources = pd.Series(
+        [source_of.get(study_id, "not an included study") for study_id in studies["study_id"]], dtype="string"
+    )
     return Overview(
-        load.id, load.loaded_at, len(studies), int(studies["n_treated"].sum()),
-        shares(studies["target"]), shares(studies["origin"]), shares(sources),
+        load.id,
+        load.loaded_at,
+        len(studies),
+        int(studies["n_treated"].sum()),
+        shares(studies["target"]),
+        shares(studies["origin"]),
+        shares(sources),
     )
 
 

@@ -60,9 +60,18 @@ def source_status(conn: sqlite3.Connection) -> list[SourceStatus]:
         else:
             tally[fate(title_abstract.get(row["record_id"]), full_text.get(row["record_id"]))] += 1
     return [
-        SourceStatus(search_id, database, other, tally["records"], tally["duplicates"],
-                     tally["records"] - tally["duplicates"], tally["excluded_title_abstract"],
-                     tally["excluded_full_text"], tally["included"], tally["awaiting"])
+        SourceStatus(
+            search_id,
+            database,
+            other,
+            tally["records"],
+            tally["duplicates"],
+            tally["records"] - tally["duplicates"],
+            tally["excluded_title_abstract"],
+            tally["excluded_full_text"],
+            tally["included"],
+            tally["awaiting"],
+        )
         for search_id, (database, other) in searches.items()
         for tally in [counts[search_id]]
     ]

@@ -35,7 +35,9 @@ class Cli:
     def __call__(self, *args: str, ok: bool = True, input: str | None = None):
         result = self.runner.invoke(app, [*map(str, args), "--db", str(self.db)], input=input)
         if ok and result.exit_code != 0:
-            raise AssertionError(f"cartsle {' '.join(map(str, args))} failed ({result.exit_code}):\n{result.output}\n{result.exception!r}")
+            raise AssertionError(
+                f"cartsle {' '.join(map(str, args))} failed ({result.exit_code}):\n{result.output}\n{result.exception!r}"
+            )
         return result
 
 

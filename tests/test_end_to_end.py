@@ -50,10 +50,15 @@ def review(tmp_path_factory: pytest.TempPathFactory):
         patch.chdir(folder)
         for step in STEPS:
             outputs[step.args] = cli(*step.args).output
-        results = {name: json.loads(cli(*args, "--json").output) for name, args in (
-            ("pool", ("pool",)), ("prisma", ("prisma",)), ("agreement", ("screen", "agreement")),
-            ("studies", ("screen", "studies")),
-        )}
+        results = {
+            name: json.loads(cli(*args, "--json").output)
+            for name, args in (
+                ("pool", ("pool",)),
+                ("prisma", ("prisma",)),
+                ("agreement", ("screen", "agreement")),
+                ("studies", ("screen", "studies")),
+            )
+        }
     results["printed_pool"] = outputs[("pool",)]
     return results
 
@@ -62,7 +67,11 @@ def test_4943_records_from_four_databases_and_the_acr_archive_as_other_methods(r
     databases = review["prisma"]["databases"]
     assert databases["identified_total"] == 4943
     assert {row["source"]: row["records"] for row in databases["identified"]} == {
-        "PubMed": 1251, "Embase": 2286, "Scopus": 1103, "CENTRAL": 303}
+        "PubMed": 1251,
+        "Embase": 2286,
+        "Scopus": 1103,
+        "CENTRAL": 303,
+    }
     # the true surplus is 2,433 (sample_data/truth); dedup may leave a few for manual review
     assert abs(databases["duplicates_removed"] - 2433) <= 25
 
@@ -157,20 +166,30 @@ def test_severe_and_prolonged_haematological_toxicity_in_17_and_8(review) -> Non
 
 def test_biomarkers_in_40_patients(review) -> None:
     found = outcomes(review)
-    crude = {name: (found[name]["crude"]["events"], found[name]["crude"]["total"])
-             for name in ("dsdna_decreased", "dsdna_normalised", "complement_normalised")}
-    assert crude == {"dsdna_decreased": (36, 40), "dsdna_normalised": (29, 40), "complement_normalised": (37, 40)}
+    crude = {
+        name: (found[name]["crude"]["events"], found[name]["crude"]["total"])
+        for name in ("dsdna_decreased", "dsdna_normalised", "complement_normalised")
+    }
+    assert crude == {
+        "dsdna_decreased": (36, 40),
+        "dsdna_normalised": (29, 40),
+        "complement_normalised": (37, 40),
+    }
     # abstract: 90%, 73% (72.5 half up), 93% (92.5 half up)
     assert [percent(*crude[name]) for name in crude] == [90, 73, 93]
     for text in ("36/40 (90%)", "29/40 (73%)", "37/40 (93%)"):
         assert text in review["printed_pool"]
 
 
-def test_b_cells_depleted_in_1_to_3_weeks_everywhere_and_reconstituted_at_2_to_3_months_mostly(review) -> None:
+def test_b_cells_depleted_in_1_to_3_weeks_everywhere_and_reconstituted_at_2_to_3_months_mostly(
+    review,
+) -> None:
     safety = review["pool"]["safety"]
     depletion, reconstitution = safety["bcell_depletion"], safety["bcell_reconstitution"]
     assert (depletion["studies"], depletion["minimum"], depletion["maximum"]) == (14, 1.0, 3.0)
     assert 2 <= reconstitution["median"] <= 3
     phenotypes = safety["bcell_phenotype"]
     assert len(phenotypes) == 5
-    assert all("naive" in p["finding"] and "up" in p["finding"] and "memory" in p["finding"] for p in phenotypes)
+    assert all(
+        "naive" in p["finding"] and "up" in p["finding"] and "memory" in p["finding"] for p in phenotypes
+    )

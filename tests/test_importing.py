@@ -10,8 +10,19 @@ from cartsle_cli.store import open_review
 def _ris(path, titles, *, doi_prefix="10.1000/x"):
     lines = []
     for n, title in enumerate(titles):
-        lines += ["TY  - JOUR", f"TI  - {title}", "AU  - Mackensen, Andreas", "PY  - 2022", "JO  - Nature Medicine",
-                  "VL  - 28", f"SP  - {100 + 10 * n}", f"EP  - {105 + 10 * n}", f"DO  - {doi_prefix}{n}", "ER  - ", ""]
+        lines += [
+            "TY  - JOUR",
+            f"TI  - {title}",
+            "AU  - Mackensen, Andreas",
+            "PY  - 2022",
+            "JO  - Nature Medicine",
+            "VL  - 28",
+            f"SP  - {100 + 10 * n}",
+            f"EP  - {105 + 10 * n}",
+            f"DO  - {doi_prefix}{n}",
+            "ER  - ",
+            "",
+        ]
     path.write_text("\n".join(lines), encoding="utf-8")
     return path
 
@@ -47,20 +58,31 @@ def test_reimport_of_same_content_is_refused_naming_the_earlier_import(cli, tmp_
     assert _count(cli.db, "SELECT count(*) FROM searches") == 2
 
 
-def test_removing_the_search_that_held_a_clusters_kept_record_returns_its_duplicate_to_screening(cli, tmp_path):
+def test_removing_the_search_that_held_a_clusters_kept_record_returns_its_duplicate_to_screening(
+    cli, tmp_path
+):
     titles = ["Anti-CD19 CAR T cells in refractory systemic lupus erythematosus"]
     cli("import", _ris(tmp_path / "pubmed.ris", titles), "--source", "PubMed")
     cli("import", _ris(tmp_path / "embase.ris", titles + ["Another study"]), "--source", "Embase")
     cli("dedup")
     assert _count(cli.db, "SELECT count(*) FROM unique_records") == 2
     searches = {s["database"]: s["id"] for s in json.loads(cli("searches", "--json").stdout)}
-    kept_search = _count(cli.db, "SELECT search_id FROM records WHERE id = (SELECT cluster_id FROM record_clusters"
-                                 " WHERE record_id != cluster_id)")
+    kept_search = _count(
+        cli.db,
+        "SELECT search_id FROM records WHERE id = (SELECT cluster_id FROM record_clusters"
+        " WHERE record_id != cluster_id)",
+    )
     cli("searches", "remove", str(kept_search))
     remaining = "Embase" if kept_search == searches["PubMed"] else "PubMed"
     assert _count(cli.db, "SELECT count(*) FROM unique_records") == (2 if remaining == "Embase" else 1)
-    assert _count(cli.db, "SELECT count(*) FROM record_clusters c JOIN records r ON r.id = c.cluster_id"
-                          " JOIN searches s ON s.id = r.search_id WHERE s.removed_at IS NOT NULL") == 0
+    assert (
+        _count(
+            cli.db,
+            "SELECT count(*) FROM record_clusters c JOIN records r ON r.id = c.cluster_id"
+            " JOIN searches s ON s.id = r.search_id WHERE s.removed_at IS NOT NULL",
+        )
+        == 0
+    )
     assert _count(cli.db, "SELECT count(*) FROM records") == 3  # the rows stay, marked removed
 
 

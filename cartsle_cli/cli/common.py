@@ -80,7 +80,10 @@ def print_json(value: Any) -> None:
 def print_table(title: str | None, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
     """A rich table on stdout; numbers right-aligned, None shown as blank."""
     table = Table(title=title, title_justify="left")
-    numeric = [bool(rows) and all(isinstance(row[i], (int, float)) or row[i] is None for row in rows) for i in range(len(columns))]
+    numeric = [
+        bool(rows) and all(isinstance(row[i], (int, float)) or row[i] is None for row in rows)
+        for i in range(len(columns))
+    ]
     for column, is_number in zip(columns, numeric):
         table.add_column(column, justify="right" if is_number else "left")
     for row in rows:
@@ -127,8 +130,11 @@ def pass_down(ctx: typer.Context, names: tuple[str, ...] = ("db",)) -> None:
     Call it from a group's callback when ``ctx.invoked_subcommand`` is set.
     """
     # Compared by name: typer runs its own copy of click, whose enum is not click's.
-    given = {name: ctx.params[name] for name in names
-             if getattr(ctx.get_parameter_source(name), "name", None) == "COMMANDLINE"}
+    given = {
+        name: ctx.params[name]
+        for name in names
+        if getattr(ctx.get_parameter_source(name), "name", None) == "COMMANDLINE"
+    }
     if given:
         command = ctx.command.get_command(ctx, ctx.invoked_subcommand)
         ctx.default_map = {ctx.invoked_subcommand: _defaults_for(command, given)}

@@ -15,14 +15,31 @@ from rich.table import Table
 from rich.text import Text
 
 from cartsle_cli.cli.common import (
-    DEFAULT_DB, DbOption, JsonOption, ReviewerOption, group, pass_down, print_json, print_table, progress_bar, review, safe_text, stdout,
+    DEFAULT_DB,
+    DbOption,
+    JsonOption,
+    ReviewerOption,
+    group,
+    pass_down,
+    print_json,
+    print_table,
+    progress_bar,
+    review,
+    safe_text,
+    stdout,
 )
 from cartsle_cli.dedup import merged_record, run_dedup
+from cartsle_cli.dedup.decisions import record_decision
 from cartsle_cli.dedup.export import cluster_rows, unique_merged, write_clusters_csv, write_csv, write_ris
 from cartsle_cli.dedup.review import (
-    SHOWN_FIELDS, ReviewPair, decide_from_csv, export_pairs, parse_answer, pending_pairs, undo,
+    SHOWN_FIELDS,
+    ReviewPair,
+    decide_from_csv,
+    export_pairs,
+    parse_answer,
+    pending_pairs,
+    undo,
 )
-from cartsle_cli.dedup.decisions import record_decision
 from cartsle_cli.dedup.run import rebuild_clusters
 from cartsle_cli.dedup.summary import DedupSummary, dedup_summary
 from cartsle_cli.errors import CartsleError
@@ -33,7 +50,9 @@ app = group(
     invoke_without_command=True,
 )
 
-OutputOption = Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")]
+OutputOption = Annotated[
+    Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
+]
 
 
 @app.callback()
@@ -46,6 +65,7 @@ def dedup_command(ctx: typer.Context, db: DbOption = DEFAULT_DB, json_output: Js
         pass_down(ctx, ("db", "json_output"))
         return
     with review(db) as conn, progress_bar("deduplicating", None) as bar:
+
         def progress(stage: str, done: int, total: int) -> None:
             bar.update(bar.task_ids[0], description=stage, completed=done, total=total or None)
 
@@ -55,10 +75,12 @@ def dedup_command(ctx: typer.Context, db: DbOption = DEFAULT_DB, json_output: Js
     if json_output:
         print_json({"run": asdict(run), **asdict(summary)})
         return
-    stdout().print(f"Compared {run.comparisons} candidate pairs among {run.records} records "
-                   f"({run.new_records} new): {run.merged_pairs} certain duplicate pairs, "
-                   f"{run.review_pairs} for review, {run.report_pairs} possible other reports of one study.",
-                   highlight=False)
+    stdout().print(
+        f"Compared {run.comparisons} candidate pairs among {run.records} records "
+        f"({run.new_records} new): {run.merged_pairs} certain duplicate pairs, "
+        f"{run.review_pairs} for review, {run.report_pairs} possible other reports of one study.",
+        highlight=False,
+    )
     _print_summary(summary)
 
 
@@ -71,17 +93,21 @@ def _print_summary(summary: DedupSummary) -> None:
     print_table(
         "PRISMA 2020",
         ["", "records"],
-        [["Records identified from databases and registers", summary.identified_databases],
-         ["Records identified through other methods", summary.identified_other],
-         ["Duplicate records removed", summary.duplicates_removed],
-         ["Records to screen", summary.unique],
-         ["Pairs left for manual review (cartsle dedup review)", summary.pending_review]],
+        [
+            ["Records identified from databases and registers", summary.identified_databases],
+            ["Records identified through other methods", summary.identified_other],
+            ["Duplicate records removed", summary.duplicates_removed],
+            ["Records to screen", summary.unique],
+            ["Pairs left for manual review (cartsle dedup review)", summary.pending_review],
+        ],
     )
 
 
 @app.command("review")
 def review_command(
-    export: Annotated[Path | None, typer.Option("--export", help="Write the pairs to this CSV file instead of asking.")] = None,
+    export: Annotated[
+        Path | None, typer.Option("--export", help="Write the pairs to this CSV file instead of asking.")
+    ] = None,
     reviewer: ReviewerOption = None,
     db: DbOption = DEFAULT_DB,
 ) -> None:
@@ -93,7 +119,9 @@ def review_command(
     with review(db) as conn:
         if export is not None:
             count = export_pairs(conn, export)
-            typer.echo(f"wrote {count} pairs to {export}; fill in the decision column, then `cartsle dedup decide {export}`")
+            typer.echo(
+                f"wrote {count} pairs to {export}; fill in the decision column, then `cartsle dedup decide {export}`"
+            )
             return
         pairs = pending_pairs(conn)
         if not pairs:
@@ -108,7 +136,14 @@ def review_command(
                     break
                 if answer:
                     with transaction(conn):
-                        record_decision(conn, pair.record_id, pair.other_record_id, answer, reviewer=reviewer, how="review")
+                        record_decision(
+                            conn,
+                            pair.record_id,
+                            pair.other_record_id,
+                            answer,
+                            reviewer=reviewer,
+                            how="review",
+                        )
                     decided += 1
         finally:
             with transaction(conn):
@@ -136,14 +171,20 @@ def _show_pair(pair: ReviewPair, number: int, total: int) -> None:
     for name in SHOWN_FIELDS:
         style = "bold yellow" if name in differing else ""
         marker = "*" if name in differing else ""
-        table.add_row(Text(f"{marker}{name}", style=style), safe_text(pair.record[name], style),
-                      safe_text(pair.other[name], style))
+        table.add_row(
+            Text(f"{marker}{name}", style=style),
+            safe_text(pair.record[name], style),
+            safe_text(pair.other[name], style),
+        )
     stdout().print(table)
 
 
 @app.command("decide")
 def decide_command(
-    pairs_file: Annotated[Path, typer.Argument(help="A CSV file from `cartsle dedup review --export`, decision column filled in.")],
+    pairs_file: Annotated[
+        Path,
+        typer.Argument(help="A CSV file from `cartsle dedup review --export`, decision column filled in."),
+    ],
     reviewer: ReviewerOption = None,
     db: DbOption = DEFAULT_DB,
     json_output: JsonOption = False,
@@ -162,7 +203,12 @@ def decide_command(
 
 @app.command("undo")
 def undo_command(
-    record_id: Annotated[int, typer.Argument(help="A cluster id (splits the whole cluster) or a member's record id (takes it out).")],
+    record_id: Annotated[
+        int,
+        typer.Argument(
+            help="A cluster id (splits the whole cluster) or a member's record id (takes it out)."
+        ),
+    ],
     reviewer: ReviewerOption = None,
     db: DbOption = DEFAULT_DB,
     json_output: JsonOption = False,
@@ -186,7 +232,9 @@ class ClusterFormat(str, Enum):
 
 @app.command("clusters")
 def clusters_command(
-    format: Annotated[ClusterFormat, typer.Option("--format", help="table, or csv with one row per imported record.")] = ClusterFormat.table,
+    format: Annotated[
+        ClusterFormat, typer.Option("--format", help="table, or csv with one row per imported record.")
+    ] = ClusterFormat.table,
     output: OutputOption = None,
     db: DbOption = DEFAULT_DB,
     json_output: JsonOption = False,
@@ -203,8 +251,11 @@ def clusters_command(
         with _output(output) as handle:
             write_clusters_csv(rows, handle)
     else:
-        print_table("Clusters", ["id", "source file", "cluster", "record"],
-                    [[row.id, row.source_file, row.cluster, row.record_id] for row in rows])
+        print_table(
+            "Clusters",
+            ["id", "source file", "cluster", "record"],
+            [[row.id, row.source_file, row.cluster, row.record_id] for row in rows],
+        )
 
 
 @app.command("show")
@@ -230,8 +281,11 @@ def show_command(
         donor = record.filled_from.get(name)
         rows.append([name, value, f"record {donor}" if donor else ""])
     print_table(f"Cluster {record.cluster_id}", ["field", "value", "filled in from"], rows)
-    print_table("Source records", ["record", "search", "database", "file", "source id"],
-                [[s.record_id, s.search_id, s.database, s.file_name, s.source_id] for s in record.sources])
+    print_table(
+        "Source records",
+        ["record", "search", "database", "file", "source id"],
+        [[s.record_id, s.search_id, s.database, s.file_name, s.source_id] for s in record.sources],
+    )
 
 
 class ExportFormat(str, Enum):
@@ -240,7 +294,10 @@ class ExportFormat(str, Enum):
 
 
 def export_command(
-    unique: Annotated[bool, typer.Option("--unique", help="The deduplicated records (required: the only set exported so far).")] = False,
+    unique: Annotated[
+        bool,
+        typer.Option("--unique", help="The deduplicated records (required: the only set exported so far)."),
+    ] = False,
     format: Annotated[ExportFormat, typer.Option("--format", help="ris or csv.")] = ExportFormat.ris,
     output: OutputOption = None,
     db: DbOption = DEFAULT_DB,

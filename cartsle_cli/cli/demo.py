@@ -23,8 +23,18 @@ app = group("The sample review, end to end.")
 
 
 def demo_command(
-    out: Annotated[Path | None, typer.Option("--out", help="Folder for the sample review (a new temporary folder if left out).")] = None,
-    db: Annotated[Path | None, typer.Option("--db", envvar="CARTSLE_DEMO_DB", help="Review file to build (default: cartsle.db inside the folder).")] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Folder for the sample review (a new temporary folder if left out)."),
+    ] = None,
+    db: Annotated[
+        Path | None,
+        typer.Option(
+            "--db",
+            envvar="CARTSLE_DEMO_DB",
+            help="Review file to build (default: cartsle.db inside the folder).",
+        ),
+    ] = None,
     json_output: JsonOption = False,
 ) -> None:
     """Generate the synthetic sample review and run import, dedup, screening, extraction, report and pooling on it, printing each step's tables; ends with PRISMA counts, efficacy and safety.
@@ -47,7 +57,10 @@ def demo_command(
             with contextlib.redirect_stdout(io.StringIO()):
                 for step in STEPS:
                     _run(step, review_file)
-            results = {name: json.loads(_captured(Step(name, (name, "--json")), review_file)) for name in ("prisma", "pool")}
+            results = {
+                name: json.loads(_captured(Step(name, (name, "--json")), review_file))
+                for name in ("prisma", "pool")
+            }
         else:
             for step in STEPS:
                 stdout().rule(step.title)
@@ -55,9 +68,15 @@ def demo_command(
                 _run(step, review_file)
     finally:
         os.chdir(here)
-    stderr().print(f"demo finished in {time.perf_counter() - started:.1f} s; review file {review_file}", markup=False, highlight=False)
+    stderr().print(
+        f"demo finished in {time.perf_counter() - started:.1f} s; review file {review_file}",
+        markup=False,
+        highlight=False,
+    )
     if json_output:
-        print_json({"folder": str(folder), "db": str(review_file), "commands": [s.command for s in STEPS], **results})
+        print_json(
+            {"folder": str(folder), "db": str(review_file), "commands": [s.command for s in STEPS], **results}
+        )
 
 
 def _captured(step: Step, review_file: Path) -> str:

@@ -7,16 +7,30 @@ from typing import Annotated
 
 import typer
 
-from cartsle_cli.cli.common import DEFAULT_DB, DbOption, JsonOption, group, print_json, print_table, review, stderr, warn
+from cartsle_cli.cli.common import (
+    DEFAULT_DB,
+    DbOption,
+    JsonOption,
+    group,
+    print_json,
+    print_table,
+    review,
+    stderr,
+    warn,
+)
 from cartsle_cli.extraction.store import extraction_loads, load_extraction
 from cartsle_cli.extraction.template import write_template
 
-app = group("Extraction files: `template` writes them, `load` validates and stores them, `loads` lists the loads.")
+app = group(
+    "Extraction files: `template` writes them, `load` validates and stores them, `loads` lists the loads."
+)
 
 
 @app.command("template")
 def template_command(
-    out: Annotated[Path, typer.Option("--out", help="Folder to write studies.csv and patients.csv into.")] = Path("."),
+    out: Annotated[
+        Path, typer.Option("--out", help="Folder to write studies.csv and patients.csv into.")
+    ] = Path("."),
     force: Annotated[bool, typer.Option("--force", help="Overwrite existing files.")] = False,
     db: DbOption = DEFAULT_DB,
     json_output: JsonOption = False,
@@ -29,7 +43,11 @@ def template_command(
         return
     if template.study_count == 0:
         warn("no included studies yet: studies.csv has its header only")
-    stderr().print(f"wrote {template.studies} ({template.study_count} studies) and {template.patients}", markup=False, highlight=False)
+    stderr().print(
+        f"wrote {template.studies} ({template.study_count} studies) and {template.patients}",
+        markup=False,
+        highlight=False,
+    )
 
 
 @app.command("load")
@@ -52,7 +70,11 @@ def load_command(
         warn(f"included study {study_id!r} has no row in {studies}")
     load = result.load
     replaced = f"; replaces load {result.replaced.id}" if result.replaced else ""
-    stderr().print(f"load {load.id}: {load.study_count} studies, {load.patient_rows} patient rows{replaced}", markup=False, highlight=False)
+    stderr().print(
+        f"load {load.id}: {load.study_count} studies, {load.patient_rows} patient rows{replaced}",
+        markup=False,
+        highlight=False,
+    )
 
 
 @app.command("loads")
@@ -66,5 +88,15 @@ def loads_command(db: DbOption = DEFAULT_DB, json_output: JsonOption = False) ->
     print_table(
         "Extraction loads (the first is current)",
         ["load", "loaded at", "studies file", "studies", "patients file", "patient rows"],
-        [[load.id, load.loaded_at, load.studies_file, load.study_count, load.patients_file, load.patient_rows] for load in loads],
+        [
+            [
+                load.id,
+                load.loaded_at,
+                load.studies_file,
+                load.study_count,
+                load.patients_file,
+                load.patient_rows,
+            ]
+            for load in loads
+        ],
     )

@@ -7,18 +7,44 @@ from typing import Annotated
 
 import typer
 
-from cartsle_cli.cli.common import DEFAULT_DB, DbOption, JsonOption, print_json, print_table, progress_bar, review, stderr
+from cartsle_cli.cli.common import (
+    DEFAULT_DB,
+    DbOption,
+    JsonOption,
+    print_json,
+    print_table,
+    progress_bar,
+    review,
+    stderr,
+)
 from cartsle_cli.errors import CartsleError
 from cartsle_cli.importing import import_files
 
 
 def import_command(
-    files: Annotated[list[Path], typer.Argument(help="Export files: RIS, MEDLINE/nbib, Ovid, WoS, CSV, BibTeX.", show_default=False)],
-    source: Annotated[str | None, typer.Option("--source", help="Database name; recognised from the file when left out.")] = None,
-    other: Annotated[bool, typer.Option("--other", help="An 'other methods' source (conference archive, citation search): PRISMA's second column.")] = False,
-    searched: Annotated[str | None, typer.Option("--searched", help="Date the search was run (YYYY-MM-DD).")] = None,
-    query: Annotated[str | None, typer.Option("--query", help="The search query, for the methods section.")] = None,
-    force: Annotated[bool, typer.Option("--force", help="Import a file even if its content was imported before.")] = False,
+    files: Annotated[
+        list[Path],
+        typer.Argument(help="Export files: RIS, MEDLINE/nbib, Ovid, WoS, CSV, BibTeX.", show_default=False),
+    ],
+    source: Annotated[
+        str | None, typer.Option("--source", help="Database name; recognised from the file when left out.")
+    ] = None,
+    other: Annotated[
+        bool,
+        typer.Option(
+            "--other",
+            help="An 'other methods' source (conference archive, citation search): PRISMA's second column.",
+        ),
+    ] = False,
+    searched: Annotated[
+        str | None, typer.Option("--searched", help="Date the search was run (YYYY-MM-DD).")
+    ] = None,
+    query: Annotated[
+        str | None, typer.Option("--query", help="The search query, for the methods section.")
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Import a file even if its content was imported before.")
+    ] = False,
     db: DbOption = DEFAULT_DB,
     json_output: JsonOption = False,
 ) -> None:
@@ -30,8 +56,14 @@ def import_command(
     try:
         with review(db, create=True) as conn, progress_bar("reading", total=len(files)) as bar:
             imported = import_files(
-                conn, files, source=source, other_methods=other, searched_on=searched, query=query,
-                force=force, on_file_read=lambda _: bar.advance(bar.task_ids[0]),
+                conn,
+                files,
+                source=source,
+                other_methods=other,
+                searched_on=searched,
+                query=query,
+                force=force,
+                on_file_read=lambda _: bar.advance(bar.task_ids[0]),
             )
     except CartsleError:
         if new_review:  # a failed first import leaves no empty review file behind
@@ -43,9 +75,25 @@ def import_command(
         return
     for item in imported:
         if item.database_recognised:
-            stderr().print(f"{item.path.name}: recognised as {item.database} ({item.format})", markup=False, highlight=False)
+            stderr().print(
+                f"{item.path.name}: recognised as {item.database} ({item.format})",
+                markup=False,
+                highlight=False,
+            )
     print_table(
         "Imported",
         ["search", "file", "format", "database", "records", "with DOI", "with PMID", "with abstract"],
-        [[i.search_id, i.path.name, i.format, i.database, i.records, i.with_doi, i.with_pmid, i.with_abstract] for i in imported],
+        [
+            [
+                i.search_id,
+                i.path.name,
+                i.format,
+                i.database,
+                i.records,
+                i.with_doi,
+                i.with_pmid,
+                i.with_abstract,
+            ]
+            for i in imported
+        ],
     )

@@ -9,7 +9,18 @@ from typing import Annotated
 import typer
 
 from cartsle_cli.cli import pool_meta
-from cartsle_cli.cli.common import DEFAULT_DB, DbOption, JsonOption, group, pass_down, print_json, print_table, review, stderr, stdout
+from cartsle_cli.cli.common import (
+    DEFAULT_DB,
+    DbOption,
+    JsonOption,
+    group,
+    pass_down,
+    print_json,
+    print_table,
+    review,
+    stderr,
+    stdout,
+)
 from cartsle_cli.extraction.numbers import count_of, interval, number, percent_range, round_half_up, span
 from cartsle_cli.pooling import Overview, PoolOptions, PoolResult, pool_review
 from cartsle_cli.stats.descriptive import MedianIQR
@@ -27,10 +38,27 @@ app.command("meta")(pool_meta.meta_command)
 @app.callback(invoke_without_command=True)
 def pool_command(
     ctx: typer.Context,
-    method: Annotated[str, typer.Option("--method", help="Meta-analysis: glmm (binomial-normal, default), dl (DerSimonian-Laird) or reml.")] = "glmm",
-    scale: Annotated[str, typer.Option("--scale", help="Scale of the dl/reml pool: logit, ft (Freeman-Tukey) or raw.")] = "logit",
-    quantile_method: Annotated[str, typer.Option("--quantile-method", help="numpy quantile method of medians and IQRs; linear is R's type 7.")] = "linear",
-    plots: Annotated[Path | None, typer.Option("--plots", help="Write a forest plot (PNG and SVG) per pooled outcome into this folder.")] = None,
+    method: Annotated[
+        str,
+        typer.Option(
+            "--method", help="Meta-analysis: glmm (binomial-normal, default), dl (DerSimonian-Laird) or reml."
+        ),
+    ] = "glmm",
+    scale: Annotated[
+        str, typer.Option("--scale", help="Scale of the dl/reml pool: logit, ft (Freeman-Tukey) or raw.")
+    ] = "logit",
+    quantile_method: Annotated[
+        str,
+        typer.Option(
+            "--quantile-method", help="numpy quantile method of medians and IQRs; linear is R's type 7."
+        ),
+    ] = "linear",
+    plots: Annotated[
+        Path | None,
+        typer.Option(
+            "--plots", help="Write a forest plot (PNG and SVG) per pooled outcome into this folder."
+        ),
+    ] = None,
     db: DbOption = DEFAULT_DB,
     json_output: JsonOption = False,
 ) -> None:
@@ -62,25 +90,43 @@ def _print_overview(overview: Overview, efficacy: EfficacyResult) -> None:
     rows += [[f"target {share.label}", f"{share.text} studies"] for share in overview.targets]
     rows += [[f"{share.label} product", f"{share.text} studies"] for share in overview.origins]
     rows += [["patients with SLEDAI-2K scores", f"{efficacy.patients} (from {efficacy.studies} studies)"]]
-    print_table(f"Included studies (extraction load {overview.load_id}, {overview.loaded_at})", ["", "value"], rows)
+    print_table(
+        f"Included studies (extraction load {overview.load_id}, {overview.loaded_at})", ["", "value"], rows
+    )
 
 
 def _print_efficacy(efficacy: EfficacyResult) -> None:
     print_table(
         f"SLEDAI-2K reduction from baseline (median and IQR; quantiles: {efficacy.quantile_method})",
         ["month", "patients", "median", "IQR"],
-        [[number(r.month), r.summary.n, number(r.summary.median), _range(r.summary.q1, r.summary.q3)] for r in efficacy.reductions],
+        [
+            [number(r.month), r.summary.n, number(r.summary.median), _range(r.summary.q1, r.summary.q3)]
+            for r in efficacy.reductions
+        ],
     )
     means = efficacy.means
     print_table(
         f"Mean SLEDAI-2K ({means[0].summary.method if means else 'Student t'}, 95% CI)",
         ["month", "patients", "mean", "SD", "95% CI"],
-        [[number(m.month), m.summary.n, round_half_up(m.summary.mean), round_half_up(m.summary.sd), interval(m.summary.lower, m.summary.upper)] for m in means],
+        [
+            [
+                number(m.month),
+                m.summary.n,
+                round_half_up(m.summary.mean),
+                round_half_up(m.summary.sd),
+                interval(m.summary.lower, m.summary.upper),
+            ]
+            for m in means
+        ],
     )
     print_table(
         f"Disease activity at last follow-up ({efficacy.last_followup_patients} patients with a score after baseline)",
         ["SLEDAI-2K", "patients", "Clopper-Pearson 95% CI", "Wilson 95% CI"],
-        [[label, *_proportion_cells(p)] for label, p in (("0", efficacy.sledai_zero), ("<= 4", efficacy.sledai_low)) if p is not None],
+        [
+            [label, *_proportion_cells(p)]
+            for label, p in (("0", efficacy.sledai_zero), ("<= 4", efficacy.sledai_low))
+            if p is not None
+        ],
     )
     _print_subgroups(efficacy.subgroups)
 
@@ -88,12 +134,23 @@ def _print_efficacy(efficacy: EfficacyResult) -> None:
 def _print_subgroups(subgroups: list[SubgroupComparison]) -> None:
     rows, tests = [], []
     for sub in subgroups:
-        groups = [f"{name}: {_median_iqr(summary)}" for name, summary in ((sub.group1, sub.group1_summary), (sub.group2, sub.group2_summary))]
+        groups = [
+            f"{name}: {_median_iqr(summary)}"
+            for name, summary in ((sub.group1, sub.group1_summary), (sub.group2, sub.group2_summary))
+        ]
         if sub.test is None:
             rows.append([sub.by, *groups, "", "", ""])
             tests.append(f"{sub.by}: not tested, {sub.not_tested}")
         else:
-            rows.append([sub.by, *groups, number(sub.test.w), _p(sub.test.p_value), round_half_up(sub.test.rank_biserial, 2)])
+            rows.append(
+                [
+                    sub.by,
+                    *groups,
+                    number(sub.test.w),
+                    _p(sub.test.p_value),
+                    round_half_up(sub.test.rank_biserial, 2),
+                ]
+            )
             tests.append(f"{sub.by}: {sub.test.method}; effect size {sub.test.effect_size}")
     print_table(
         "Subgroups: SLEDAI-2K reduction at last follow-up (n, median [IQR]; two-sided Mann-Whitney U)",
@@ -107,22 +164,34 @@ def _print_safety(safety: SafetyResult) -> None:
     print_table(
         "Safety and biomarkers: crude proportions (patients with the event over patients of the reporting studies)",
         ["outcome", "studies", "patients", "Clopper-Pearson 95% CI", "Wilson 95% CI"],
-        [[o.label, o.studies, *_proportion_cells(o.crude)] if o.crude else [o.label, 0, "not reported", "", ""] for o in safety.outcomes],
+        [
+            [o.label, o.studies, *_proportion_cells(o.crude)]
+            if o.crude
+            else [o.label, 0, "not reported", "", ""]
+            for o in safety.outcomes
+        ],
     )
     reported = [o for o in safety.outcomes if o.crude is not None]
     graded = [o for o in reported if o.grades and sum(g.patients for g in o.grades)]
     print_table(
         "Grades (ASTCT): patients by grade, of the patients with the event in studies that report grades",
         ["outcome", *(f"grade {g.grade}" for g in graded[0].grades)] if graded else ["outcome"],
-        [[o.label, *(count_of(g.patients, sum(h.patients for h in o.grades)) for g in o.grades)] for o in graded],
+        [
+            [o.label, *(count_of(g.patients, sum(h.patients for h in o.grades)) for g in o.grades)]
+            for o in graded
+        ],
     )
     _print_meta(reported, safety)
 
 
 def _proportion_cells(proportion: CrudeProportion) -> list[str]:
-    """"56/98 (57%)" and its Clopper-Pearson and Wilson intervals."""
+    """ "56/98 (57%)" and its Clopper-Pearson and Wilson intervals."""
     exact, score = proportion.clopper_pearson, proportion.wilson
-    return [count_of(proportion.events, proportion.total), percent_range(exact.lower, exact.upper), percent_range(score.lower, score.upper)]
+    return [
+        count_of(proportion.events, proportion.total),
+        percent_range(exact.lower, exact.upper),
+        percent_range(score.lower, score.upper),
+    ]
 
 
 def _print_meta(outcomes: list[OutcomeSummary], safety: SafetyResult) -> None:
@@ -130,9 +199,20 @@ def _print_meta(outcomes: list[OutcomeSummary], safety: SafetyResult) -> None:
     print_table(
         f"Random-effects meta-analysis of proportions (--method {safety.method}, --scale {safety.scale})",
         ["outcome", "k", "events", "pooled", "95% CI", "95% PI", "tau^2", "I^2", "heterogeneity test"],
-        [[o.label, o.meta.k, f"{o.meta.events}/{o.meta.total}", f"{round_half_up(100 * o.meta.estimate)}%", percent_range(o.meta.lower, o.meta.upper),
-          percent_range(o.meta.pi_lower, o.meta.pi_upper), f"{o.meta.tau2:.4g}", "" if o.meta.i2 is None else f"{round_half_up(o.meta.i2)}%",
-          _q(o.meta.q, o.meta.q_df, o.meta.q_p)] for o in pooled],
+        [
+            [
+                o.label,
+                o.meta.k,
+                f"{o.meta.events}/{o.meta.total}",
+                f"{round_half_up(100 * o.meta.estimate)}%",
+                percent_range(o.meta.lower, o.meta.upper),
+                percent_range(o.meta.pi_lower, o.meta.pi_upper),
+                f"{o.meta.tau2:.4g}",
+                "" if o.meta.i2 is None else f"{round_half_up(o.meta.i2)}%",
+                _q(o.meta.q, o.meta.q_df, o.meta.q_p),
+            ]
+            for o in pooled
+        ],
     )
     # The continuity correction differs by outcome and is told in that outcome's note; the FT
     # back-transformation's harmonic mean n differs too, so each line names its outcomes then.
@@ -142,7 +222,10 @@ def _print_meta(outcomes: list[OutcomeSummary], safety: SafetyResult) -> None:
     for line, labels in outcomes_of.items():
         _notes("method" if len(outcomes_of) == 1 else f"method ({', '.join(labels)})", [line])
     for o in outcomes:
-        _notes(f"note ({o.label})", o.meta.warnings if o.meta is not None else [f"not pooled: {o.meta_unavailable}"])
+        _notes(
+            f"note ({o.label})",
+            o.meta.warnings if o.meta is not None else [f"not pooled: {o.meta_unavailable}"],
+        )
 
 
 def _notes(kind: str, lines) -> None:
@@ -156,8 +239,15 @@ def _print_bcells(safety: SafetyResult) -> None:
     print_table(
         "B-cells (per-study timings, over the studies that report them)",
         ["finding", "studies", "median", "range"],
-        [[t.label, t.studies, f"{number(t.median)} {t.unit}" if t.studies else "", _range(t.minimum, t.maximum)]
-         for t in (safety.bcell_depletion, safety.bcell_reconstitution)],
+        [
+            [
+                t.label,
+                t.studies,
+                f"{number(t.median)} {t.unit}" if t.studies else "",
+                _range(t.minimum, t.maximum),
+            ]
+            for t in (safety.bcell_depletion, safety.bcell_reconstitution)
+        ],
     )
     print_table(
         f"B-cell phenotype at reconstitution (studies reporting it: {len(safety.bcell_phenotype)})",

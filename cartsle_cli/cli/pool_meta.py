@@ -19,7 +19,9 @@ def _counts(text: str, option: str) -> list[int]:
     try:
         return [int(value) for value in text.split(",") if value.strip()]
     except ValueError:
-        raise CartsleError(f"{option} takes whole numbers separated by commas, e.g. 3,0,1 (got {text!r})") from None
+        raise CartsleError(
+            f"{option} takes whole numbers separated by commas, e.g. 3,0,1 (got {text!r})"
+        ) from None
 
 
 def read_counts_csv(path: Path) -> tuple[list[str], list[int], list[int]]:
@@ -32,7 +34,9 @@ def read_counts_csv(path: Path) -> tuple[list[str], list[int], list[int]]:
         raise CartsleError(f"cannot read the CSV: {error.strerror}", file=path) from None
     missing = [column for column in CSV_COLUMNS if column not in header]
     if missing:
-        raise CartsleError(f"the CSV needs the columns {', '.join(CSV_COLUMNS)}; missing {', '.join(missing)}", file=path)
+        raise CartsleError(
+            f"the CSV needs the columns {', '.join(CSV_COLUMNS)}; missing {', '.join(missing)}", file=path
+        )
     labels, events, totals = [], [], []
     for line, row in enumerate(rows, start=2):
         labels.append(row["study"].strip())
@@ -40,7 +44,9 @@ def read_counts_csv(path: Path) -> tuple[list[str], list[int], list[int]]:
             try:
                 values.append(int(row[field]))
             except (TypeError, ValueError):
-                raise CartsleError(f"not a whole number: {row[field]!r}", file=path, line=line, field=field) from None
+                raise CartsleError(
+                    f"not a whole number: {row[field]!r}", file=path, line=line, field=field
+                ) from None
     return labels, events, totals
 
 
@@ -55,15 +61,32 @@ def _range(lower: float, upper: float) -> str:
 def print_meta(result: MetaProportionResult) -> None:
     """The per-study table, the pooled result, its method line and its warnings."""
     print_table(
-        "Studies (proportion with Clopper-Pearson 95% CI" + ("; the GLMM has no study weights)" if result.studies[0].weight is None else ")"),
+        "Studies (proportion with Clopper-Pearson 95% CI"
+        + ("; the GLMM has no study weights)" if result.studies[0].weight is None else ")"),
         ["study", "events", "total", "proportion", "95% CI", "weight"],
-        [[s.label, s.events, s.total, _percent(s.proportion), _range(s.lower, s.upper),
-          "" if s.weight is None else f"{s.weight:.1f}%"] for s in result.studies],
+        [
+            [
+                s.label,
+                s.events,
+                s.total,
+                _percent(s.proportion),
+                _range(s.lower, s.upper),
+                "" if s.weight is None else f"{s.weight:.1f}%",
+            ]
+            for s in result.studies
+        ],
     )
-    heterogeneity = "" if result.q is None else f"{result.q:.2f} on {result.q_df} df, p = {result.q_p:.4f} ({result.q_test})"
+    heterogeneity = (
+        ""
+        if result.q is None
+        else f"{result.q:.2f} on {result.q_df} df, p = {result.q_p:.4f} ({result.q_test})"
+    )
     rows = [
         ["studies", result.k],
-        ["events / participants", f"{result.events}/{result.total} (crude {_percent(result.crude_proportion)})"],
+        [
+            "events / participants",
+            f"{result.events}/{result.total} (crude {_percent(result.crude_proportion)})",
+        ],
         ["pooled proportion", f"{_percent(result.estimate)} (95% CI {_range(result.lower, result.upper)})"],
         ["95% prediction interval", _range(result.pi_lower, result.pi_upper)],
         ["tau^2", f"{result.tau2:.4f}"],
@@ -78,12 +101,32 @@ def print_meta(result: MetaProportionResult) -> None:
 
 
 def meta_command(
-    events: Annotated[str | None, typer.Option("--events", help="Events per study, comma-separated: 3,0,1.")] = None,
-    totals: Annotated[str | None, typer.Option("--totals", help="Participants per study, comma-separated: 15,12,10.")] = None,
-    csv_file: Annotated[Path | None, typer.Option("--csv", help="CSV with the columns study, events, total (instead of --events/--totals).")] = None,
-    method: Annotated[str, typer.Option("--method", help="glmm (binomial-normal, ML; default), dl (DerSimonian-Laird) or reml.")] = "glmm",
-    scale: Annotated[str, typer.Option("--scale", help="logit (default), ft (Freeman-Tukey double arcsine) or raw; the GLMM is logit only.")] = "logit",
-    plot: Annotated[Path | None, typer.Option("--plot", help="Also draw a forest plot to this .png or .svg file.")] = None,
+    events: Annotated[
+        str | None, typer.Option("--events", help="Events per study, comma-separated: 3,0,1.")
+    ] = None,
+    totals: Annotated[
+        str | None, typer.Option("--totals", help="Participants per study, comma-separated: 15,12,10.")
+    ] = None,
+    csv_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--csv", help="CSV with the columns study, events, total (instead of --events/--totals)."
+        ),
+    ] = None,
+    method: Annotated[
+        str,
+        typer.Option("--method", help="glmm (binomial-normal, ML; default), dl (DerSimonian-Laird) or reml."),
+    ] = "glmm",
+    scale: Annotated[
+        str,
+        typer.Option(
+            "--scale",
+            help="logit (default), ft (Freeman-Tukey double arcsine) or raw; the GLMM is logit only.",
+        ),
+    ] = "logit",
+    plot: Annotated[
+        Path | None, typer.Option("--plot", help="Also draw a forest plot to this .png or .svg file.")
+    ] = None,
     db: DbOption = DEFAULT_DB,
     json_output: JsonOption = False,
 ) -> None:

@@ -16,11 +16,15 @@ from cartsle_cli.report.writers import FORMATS, write_report
 
 
 def report_command(
-    format: Annotated[str, typer.Option("--format", help="csv (one tidy CSV per table + manifest), md, html or json.")] = "html",
+    format: Annotated[
+        str, typer.Option("--format", help="csv (one tidy CSV per table + manifest), md, html or json.")
+    ] = "html",
     out: Annotated[Path, typer.Option("--out", help="Folder to write into.")] = Path("report"),
     method: Annotated[str, typer.Option("--method", help="Meta-analysis: glmm, dl or reml.")] = "glmm",
     scale: Annotated[str, typer.Option("--scale", help="logit, ft or raw.")] = "logit",
-    quantile_method: Annotated[str, typer.Option("--quantile-method", help="numpy quantile method (default linear = R type 7).")] = "linear",
+    quantile_method: Annotated[
+        str, typer.Option("--quantile-method", help="numpy quantile method (default linear = R type 7).")
+    ] = "linear",
     db: DbOption = DEFAULT_DB,
 ) -> None:
     """Write the review's report: PRISMA counts and diagram, searches, included studies, efficacy, safety, meta-analyses, methods.

@@ -14,10 +14,20 @@ from typing import Annotated
 import typer
 
 from cartsle_cli.cli import screen_files
-from cartsle_cli.cli.screen_files import AllOption
 from cartsle_cli.cli.common import (
-    DEFAULT_DB, DbOption, JsonOption, ReviewerOption, group, pass_down, plain, print_json, print_table, review, stdout,
+    DEFAULT_DB,
+    DbOption,
+    JsonOption,
+    ReviewerOption,
+    group,
+    pass_down,
+    plain,
+    print_json,
+    print_table,
+    review,
+    stdout,
 )
+from cartsle_cli.cli.screen_files import AllOption
 from cartsle_cli.cli.screen_ranking import MODEL_DESCRIPTION, simulate_command
 from cartsle_cli.errors import CartsleError
 from cartsle_cli.screening.agreement import agreement
@@ -25,7 +35,12 @@ from cartsle_cli.screening.decisions import Decision, history, record_decision, 
 from cartsle_cli.screening.outcomes import STAGE_NAMES, STAGES, conflicts
 from cartsle_cli.screening.progress import screening_progress
 from cartsle_cli.screening.settings import (
-    add_reason, keywords, reasons, reviewers_required, set_keywords, set_reviewers_required,
+    add_reason,
+    keywords,
+    reasons,
+    reviewers_required,
+    set_keywords,
+    set_reviewers_required,
 )
 from cartsle_cli.store import transaction
 
@@ -39,7 +54,9 @@ app = group(
 
 StageOption = Annotated[str, typer.Option("--stage", help="ta (title/abstract) or ft (full text).")]
 AnyStageOption = Annotated[str | None, typer.Option("--stage", help="ta or ft; both when not given.")]
-ReasonOption = Annotated[str | None, typer.Option("--reason", help="Why excluded (required at full text; see `screen reasons`).")]
+ReasonOption = Annotated[
+    str | None, typer.Option("--reason", help="Why excluded (required at full text; see `screen reasons`).")
+]
 NoteOption = Annotated[str | None, typer.Option("--note", help="A note kept with the decision.")]
 
 
@@ -56,7 +73,9 @@ def screen_command(
     ctx: typer.Context,
     stage: StageOption = "ta",
     reviewer: ReviewerOption = None,
-    seed: Annotated[int, typer.Option("--seed", help="Seed of the random order (before the model can rank).")] = 0,
+    seed: Annotated[
+        int, typer.Option("--seed", help="Seed of the random order (before the model can rank).")
+    ] = 0,
     db: DbOption = DEFAULT_DB,
 ) -> None:
     """Screen record by record in the terminal. Example: cartsle screen --reviewer kofi --stage ta"""
@@ -83,9 +102,15 @@ def decide_command(
 ) -> None:
     """Record one decision. Example: cartsle screen decide 12 exclude --stage ft --reason "wrong population" """
     with review(db) as conn, transaction(conn):
-        stored = record_decision(conn, Decision(record_id, stage, reviewer or "", decision.lower(), reason, note))
-    typer.echo(plain(f"{stored.reviewer}: record {stored.record_id} {stored.decision} at {STAGE_NAMES[stored.stage]}"
-                     + (f" ({stored.reason})" if stored.reason else "")))
+        stored = record_decision(
+            conn, Decision(record_id, stage, reviewer or "", decision.lower(), reason, note)
+        )
+    typer.echo(
+        plain(
+            f"{stored.reviewer}: record {stored.record_id} {stored.decision} at {STAGE_NAMES[stored.stage]}"
+            + (f" ({stored.reason})" if stored.reason else "")
+        )
+    )
 
 
 @app.command("undo")
@@ -97,7 +122,11 @@ def undo_command(
     """Undo your latest decision (it stays in the history, marked undone). Example: cartsle screen undo --reviewer kofi"""
     with review(db) as conn, transaction(conn):
         undone = undo_last(conn, reviewer or "", stage=stages(stage)[0] if stage else None)
-    typer.echo(plain(f"undone: {undone.reviewer}'s {undone.decision} of record {undone.record_id} at {STAGE_NAMES[undone.stage]} ({undone.decided_at})"))
+    typer.echo(
+        plain(
+            f"undone: {undone.reviewer}'s {undone.decision} of record {undone.record_id} at {STAGE_NAMES[undone.stage]} ({undone.decided_at})"
+        )
+    )
 
 
 @app.command("history")
@@ -118,13 +147,43 @@ def history_command(
     if json_output:
         print_json([vars(entry) for entry in entries])
         return
-    print_table("Screening history", ["#", "record", "stage", "reviewer", "decision", "reason", "note", "resolution", "source", "decided", "undone"], [
-        [e.id, e.record_id, e.stage, e.reviewer, e.decision, e.reason, e.note, "yes" if e.resolution else "", e.source, e.decided_at, e.undone_at]
-        for e in entries
-    ])
+    print_table(
+        "Screening history",
+        [
+            "#",
+            "record",
+            "stage",
+            "reviewer",
+            "decision",
+            "reason",
+            "note",
+            "resolution",
+            "source",
+            "decided",
+            "undone",
+        ],
+        [
+            [
+                e.id,
+                e.record_id,
+                e.stage,
+                e.reviewer,
+                e.decision,
+                e.reason,
+                e.note,
+                "yes" if e.resolution else "",
+                e.source,
+                e.decided_at,
+                e.undone_at,
+            ]
+            for e in entries
+        ],
+    )
 
 
-reasons_app = group("The review's full-text exclusion reasons: list them, or `add` one.", invoke_without_command=True)
+reasons_app = group(
+    "The review's full-text exclusion reasons: list them, or `add` one.", invoke_without_command=True
+)
 app.add_typer(reasons_app, name="reasons")
 
 
@@ -143,7 +202,7 @@ def reasons_command(ctx: typer.Context, db: DbOption = DEFAULT_DB, json_output: 
 
 @reasons_app.command("add")
 def reasons_add_command(
-    label: Annotated[str, typer.Argument(help="The reason, e.g. \"wrong comparator\".")],
+    label: Annotated[str, typer.Argument(help='The reason, e.g. "wrong comparator".')],
     db: DbOption = DEFAULT_DB,
 ) -> None:
     """Add an exclusion reason. Example: cartsle screen reasons add "wrong comparator" """
@@ -154,8 +213,12 @@ def reasons_add_command(
 
 @app.command("keywords")
 def keywords_command(
-    include: Annotated[list[str] | None, typer.Option("--include", help="A word or phrase that suggests inclusion (green).")] = None,
-    exclude: Annotated[list[str] | None, typer.Option("--exclude", help="A word or phrase that suggests exclusion (red).")] = None,
+    include: Annotated[
+        list[str] | None, typer.Option("--include", help="A word or phrase that suggests inclusion (green).")
+    ] = None,
+    exclude: Annotated[
+        list[str] | None, typer.Option("--exclude", help="A word or phrase that suggests exclusion (red).")
+    ] = None,
     remove: Annotated[list[str] | None, typer.Option("--remove", help="Stop highlighting this word.")] = None,
     db: DbOption = DEFAULT_DB,
     json_output: JsonOption = False,
@@ -170,12 +233,18 @@ def keywords_command(
     if json_output:
         print_json(vars(found))
         return
-    print_table("Highlighted keywords", ["kind", "words"], [["include", ", ".join(found.include)], ["exclude", ", ".join(found.exclude)]])
+    print_table(
+        "Highlighted keywords",
+        ["kind", "words"],
+        [["include", ", ".join(found.include)], ["exclude", ", ".join(found.exclude)]],
+    )
 
 
 @app.command("settings")
 def settings_command(
-    reviewers: Annotated[int | None, typer.Option("--reviewers", help="Reviewers who must vote on each record (1 or more).")] = None,
+    reviewers: Annotated[
+        int | None, typer.Option("--reviewers", help="Reviewers who must vote on each record (1 or more).")
+    ] = None,
     db: DbOption = DEFAULT_DB,
     json_output: JsonOption = False,
 ) -> None:
@@ -192,22 +261,48 @@ def settings_command(
 
 
 @app.command("conflicts")
-def conflicts_command(stage: AnyStageOption = None, db: DbOption = DEFAULT_DB, json_output: JsonOption = False) -> None:
+def conflicts_command(
+    stage: AnyStageOption = None, db: DbOption = DEFAULT_DB, json_output: JsonOption = False
+) -> None:
     """Records whose reviewers disagree and that no one has resolved yet. Example: cartsle screen conflicts --stage ta"""
     with review(db) as conn:
         found = [outcome for name in stages(stage) for outcome in conflicts(conn, name)]
     if json_output:
-        print_json([{"record_id": o.unit_id, "stage": o.stage, "votes": {r: {"decision": v.decision, "reason": v.reason, "note": v.note}
-                                                                            for r, v in o.votes.items()}} for o in found])
+        print_json(
+            [
+                {
+                    "record_id": o.unit_id,
+                    "stage": o.stage,
+                    "votes": {
+                        r: {"decision": v.decision, "reason": v.reason, "note": v.note}
+                        for r, v in o.votes.items()
+                    },
+                }
+                for o in found
+            ]
+        )
         return
-    print_table(f"Conflicts ({len(found)})", ["record", "stage", "votes"], [
-        [o.unit_id, o.stage, "; ".join(f"{r}: {v.decision}" + (f" ({v.reason})" if v.reason else "") for r, v in sorted(o.votes.items()))]
-        for o in found
-    ])
+    print_table(
+        f"Conflicts ({len(found)})",
+        ["record", "stage", "votes"],
+        [
+            [
+                o.unit_id,
+                o.stage,
+                "; ".join(
+                    f"{r}: {v.decision}" + (f" ({v.reason})" if v.reason else "")
+                    for r, v in sorted(o.votes.items())
+                ),
+            ]
+            for o in found
+        ],
+    )
 
 
 @app.command("agreement")
-def agreement_command(stage: AnyStageOption = None, db: DbOption = DEFAULT_DB, json_output: JsonOption = False) -> None:
+def agreement_command(
+    stage: AnyStageOption = None, db: DbOption = DEFAULT_DB, json_output: JsonOption = False
+) -> None:
     """Percent agreement and Cohen's kappa with 95% CI per stage and pair of reviewers. Example: cartsle screen agreement
 
     Counted as Covidence does: latest votes; at title/abstract maybe counts as include;
@@ -218,19 +313,31 @@ def agreement_command(stage: AnyStageOption = None, db: DbOption = DEFAULT_DB, j
     if json_output:
         print_json([result.to_dict() for result in found])
         return
-    print_table("Agreement between reviewers", ["stage", "reviewers", "records", "agreement %", "kappa", "95% CI"], [
-        [r.stage, f"{r.reviewer_a} / {r.reviewer_b}", r.kappa.n, round(r.kappa.percent_agreement, 1),
-         None if r.kappa.kappa is None else round(r.kappa.kappa, 3),
-         None if r.kappa.ci_low is None else f"{r.kappa.ci_low:.3f} to {r.kappa.ci_high:.3f}"]
-        for r in found
-    ])
+    print_table(
+        "Agreement between reviewers",
+        ["stage", "reviewers", "records", "agreement %", "kappa", "95% CI"],
+        [
+            [
+                r.stage,
+                f"{r.reviewer_a} / {r.reviewer_b}",
+                r.kappa.n,
+                round(r.kappa.percent_agreement, 1),
+                None if r.kappa.kappa is None else round(r.kappa.kappa, 3),
+                None if r.kappa.ci_low is None else f"{r.kappa.ci_low:.3f} to {r.kappa.ci_high:.3f}",
+            ]
+            for r in found
+        ],
+    )
     if found:
         stdout().print(f"method: {found[0].kappa.method}", markup=False, highlight=False)
 
 
 @app.command("status")
 def status_command(
-    plot: Annotated[Path | None, typer.Option("--plot", help="Write each reviewer's title/abstract recall curve to this PNG.")] = None,
+    plot: Annotated[
+        Path | None,
+        typer.Option("--plot", help="Write each reviewer's title/abstract recall curve to this PNG."),
+    ] = None,
     db: DbOption = DEFAULT_DB,
     json_output: JsonOption = False,
 ) -> None:
@@ -240,12 +347,22 @@ def status_command(
     if json_output:
         print_json(progress.to_dict())
     else:
-        print_table("Screening progress", ["stage", "reached", "final", "included", "excluded", "conflicts", "awaiting"], [
-            [s.stage, s.reached, s.final, s.included, s.excluded, s.conflicts, s.pending] for s in progress.stages
-        ])
-        print_table("Per reviewer", ["stage", "reviewer", "voted", "include", "exclude", "maybe", "to do"], [
-            [r.stage, r.reviewer, r.voted, r.include, r.exclude, r.maybe, r.to_do] for r in progress.reviewers
-        ])
+        print_table(
+            "Screening progress",
+            ["stage", "reached", "final", "included", "excluded", "conflicts", "awaiting"],
+            [
+                [s.stage, s.reached, s.final, s.included, s.excluded, s.conflicts, s.pending]
+                for s in progress.stages
+            ],
+        )
+        print_table(
+            "Per reviewer",
+            ["stage", "reviewer", "voted", "include", "exclude", "maybe", "to do"],
+            [
+                [r.stage, r.reviewer, r.voted, r.include, r.exclude, r.maybe, r.to_do]
+                for r in progress.reviewers
+            ],
+        )
         _print_curves(progress.ta_decisions_in_order, progress.stages[0].reached)
     if plot is not None:
         _save_curves(progress.ta_decisions_in_order, progress.stages[0].reached, plot)
@@ -264,7 +381,9 @@ def _print_curves(decisions: dict[str, list[int]], total: int) -> None:
     from cartsle_cli.screening.ranking import recall_chart
 
     for reviewer, curve in (_curves(decisions, total) or {}).items():
-        stdout().print(f"{reviewer}, title/abstract:\n{recall_chart(curve, height=8)}", markup=False, highlight=False)
+        stdout().print(
+            f"{reviewer}, title/abstract:\n{recall_chart(curve, height=8)}", markup=False, highlight=False
+        )
 
 
 def _save_curves(decisions: dict[str, list[int]], total: int, path: Path) -> None:
@@ -273,7 +392,9 @@ def _save_curves(decisions: dict[str, list[int]], total: int, path: Path) -> Non
         raise CartsleError("no title/abstract decisions to plot yet (or no ranking package)", file=path)
     from cartsle_cli.screening.ranking import save_recall_plot
 
-    save_recall_plot(list(curves.values()), path, title="Includes found at title/abstract", labels=list(curves))
+    save_recall_plot(
+        list(curves.values()), path, title="Includes found at title/abstract", labels=list(curves)
+    )
     typer.echo(f"wrote {path}", err=True)
 
 

@@ -128,22 +128,33 @@ class ScreenApp(App):
         self.query_one("#status", Static).update(self.status_line())
         body = self.query_one("#record", Static)
         if self.current is None:
-            body.update(Text(f"Nothing left for {self.reviewer} at {STAGE_NAMES[self.stage]}. Press q to quit."))
+            body.update(
+                Text(f"Nothing left for {self.reviewer} at {STAGE_NAMES[self.stage]}. Press q to quit.")
+            )
             return
-        body.update(render_record(self.record(self.current), self.words.include, self.words.exclude, self.note))
+        body.update(
+            render_record(self.record(self.current), self.words.include, self.words.exclude, self.note)
+        )
 
     def status_line(self) -> Text:
         done = self.queue.done + self.decided_here
         line = Text(f"{safe_text(self.reviewer)} · {STAGE_NAMES[self.stage]} · ", style="bold")
-        line.append(f"record {done + 1 if self.order else done} of {self.queue.total} · {len(self.order)} to screen · {done} done")
+        line.append(
+            f"record {done + 1 if self.order else done} of {self.queue.total} · {len(self.order)} to screen · {done} done"
+        )
         tally = self.queue.tally
-        line.append(f" · include {tally.get('include', 0)} · exclude {tally.get('exclude', 0)} · maybe {tally.get('maybe', 0)}")
+        line.append(
+            f" · include {tally.get('include', 0)} · exclude {tally.get('exclude', 0)} · maybe {tally.get('maybe', 0)}"
+        )
         if self.current is not None:
             line.append(f" · id {self.current}")
         if self.queue.model:
             line.append(f"\norder: {self.queue.model}", style="dim")
         if self.queue.estimated_relevant_remaining is not None:
-            line.append(f" · about {self.queue.estimated_relevant_remaining:.0f} relevant left (model estimate)", style="dim")
+            line.append(
+                f" · about {self.queue.estimated_relevant_remaining:.0f} relevant left (model estimate)",
+                style="dim",
+            )
         return line
 
     def action_decide(self, decision: str) -> None:
@@ -172,7 +183,9 @@ class ScreenApp(App):
         record_id = self.current
         try:
             with transaction(self.conn):
-                record_decision(self.conn, Decision(record_id, self.stage, self.reviewer, decision, reason, self.note))
+                record_decision(
+                    self.conn, Decision(record_id, self.stage, self.reviewer, decision, reason, self.note)
+                )
         except CartsleError as error:
             self.notify(str(error), severity="error")
             return
@@ -188,7 +201,11 @@ class ScreenApp(App):
     def _model_can_start(self) -> bool:
         """The first include and exclude are in while the order is still random: rank now."""
         tally = self.queue.tally
-        return not self.queue.ranked and tally.get("exclude", 0) > 0 and tally.get("include", 0) + tally.get("maybe", 0) > 0
+        return (
+            not self.queue.ranked
+            and tally.get("exclude", 0) > 0
+            and tally.get("include", 0) + tally.get("maybe", 0) > 0
+        )
 
     def rerank(self) -> None:
         """Retrain and re-rank in a worker thread: the reviewer goes on screening meanwhile."""
@@ -210,7 +227,9 @@ class ScreenApp(App):
         for _, decision in self.decided_while_ranking:
             queue.tally[decision] = queue.tally.get(decision, 0) + 1
         current = self.current
-        rest = [record_id for record_id in queue.record_ids if record_id not in decided and record_id != current]
+        rest = [
+            record_id for record_id in queue.record_ids if record_id not in decided and record_id != current
+        ]
         self.queue, self.order = queue, ([current] if current is not None else []) + rest
         self.decided_while_ranking = []
         self.show()
@@ -249,15 +268,23 @@ class ScreenApp(App):
             self.show()
 
 
-def render_record(record: ScreeningRecord, include: list[str], exclude: list[str], note: str | None = None) -> Text:
+def render_record(
+    record: ScreeningRecord, include: list[str], exclude: list[str], note: str | None = None
+) -> Text:
     """The record as the reviewer reads it, inclusion keywords green and exclusion keywords red."""
     authors = ", ".join(record.authors[:6]) + (" et al." if len(record.authors) > 6 else "")
-    identifiers = f" · doi {record.doi or '-'} · pmid {record.pmid or '-'}" if record.doi or record.pmid else ""
+    identifiers = (
+        f" · doi {record.doi or '-'} · pmid {record.pmid or '-'}" if record.doi or record.pmid else ""
+    )
     parts = [
-        (record.title or "(no title)", "bold"), ("\n", ""),
-        (authors or "(no authors)", "italic"), ("\n", ""),
-        (" · ".join(part for part in (str(record.year or "n.d."), record.journal) if part), "dim"), ("\n", ""),
-        (f"sources: {', '.join(record.sources) or 'unknown'}{identifiers}", "dim"), ("\n\n", ""),
+        (record.title or "(no title)", "bold"),
+        ("\n", ""),
+        (authors or "(no authors)", "italic"),
+        ("\n", ""),
+        (" · ".join(part for part in (str(record.year or "n.d."), record.journal) if part), "dim"),
+        ("\n", ""),
+        (f"sources: {', '.join(record.sources) or 'unknown'}{identifiers}", "dim"),
+        ("\n\n", ""),
         (record.abstract or "(no abstract)", ""),
     ]
     if note:
@@ -275,5 +302,7 @@ def run_screen(db: Path, *, stage: str, reviewer: str, seed: int = 0) -> None:
     if not Path(db).exists():
         raise CartsleError("no review here: run `cartsle import` first or give --db", file=db)
     # Ranking thousands of records takes a few seconds before the first record can show.
-    stderr().print(f"preparing {STAGE_NAMES[stage]} screening for {plain(reviewer)} ...", markup=False, highlight=False)
+    stderr().print(
+        f"preparing {STAGE_NAMES[stage]} screening for {plain(reviewer)} ...", markup=False, highlight=False
+    )
     ScreenApp(db, stage=stage, reviewer=reviewer, seed=seed).run()

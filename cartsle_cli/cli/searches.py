@@ -6,12 +6,23 @@ from typing import Annotated
 
 import typer
 
-from cartsle_cli.cli.common import DEFAULT_DB, DbOption, JsonOption, group, pass_down, print_json, print_table, review
+from cartsle_cli.cli.common import (
+    DEFAULT_DB,
+    DbOption,
+    JsonOption,
+    group,
+    pass_down,
+    print_json,
+    print_table,
+    review,
+)
 from cartsle_cli.importing import remove_import
 from cartsle_cli.store import transaction
 from cartsle_cli.store.searches import list_searches
 
-app = group("List the imported searches; `cartsle searches remove ID` takes one out.", invoke_without_command=True)
+app = group(
+    "List the imported searches; `cartsle searches remove ID` takes one out.", invoke_without_command=True
+)
 
 
 @app.callback()
@@ -33,8 +44,20 @@ def searches_command(
     print_table(
         "Searches",
         ["id", "database", "other methods", "format", "file", "records", "searched", "imported", "removed"],
-        [[s.id, s.database, "yes" if s.other_methods else "", s.format, s.file_name, s.record_count,
-          s.searched_on, s.imported_at, s.removed_at] for s in found],
+        [
+            [
+                s.id,
+                s.database,
+                "yes" if s.other_methods else "",
+                s.format,
+                s.file_name,
+                s.record_count,
+                s.searched_on,
+                s.imported_at,
+                s.removed_at,
+            ]
+            for s in found
+        ],
     )
 
 

@@ -19,8 +19,31 @@ def status_command(db: DbOption = DEFAULT_DB, json_output: JsonOption = False) -
         return
     print_table(
         "Review status",
-        ["search", "database", "column", "records", "duplicates", "unique", "TA excluded", "FT excluded",
-         "included", "awaiting"],
-        [[r.search_id, r.database, "other methods" if r.other_methods else "databases", r.records, r.duplicates,
-          r.unique, r.excluded_title_abstract, r.excluded_full_text, r.included, r.awaiting] for r in rows],
+        [
+            "search",
+            "database",
+            "column",
+            "records",
+            "duplicates",
+            "unique",
+            "TA excluded",
+            "FT excluded",
+            "included",
+            "awaiting",
+        ],
+        [
+            [
+                r.search_id,
+                r.database,
+                "other methods" if r.other_methods else "databases",
+                r.records,
+                r.duplicates,
+                r.unique,
+                r.excluded_title_abstract,
+                r.excluded_full_text,
+                r.included,
+                r.awaiting,
+            ]
+            for r in rows
+        ],
     )

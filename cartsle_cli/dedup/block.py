@@ -81,10 +81,10 @@ def _blocks(records: Sequence[Prepared], key: KeyFunction, is_new: Sequence[bool
 def _pairs_in(block: list[int], records: Sequence[Prepared]) -> Iterator[tuple[int, int]]:
     if len(block) <= MAX_BLOCK:
         for n, i in enumerate(block):
-            for j in block[n + 1:]:
+            for j in block[n + 1 :]:
                 yield i, j
         return
     ordered = sorted(block, key=lambda position: records[position].title_key)
     for n, i in enumerate(ordered):
-        for j in ordered[n + 1:n + 1 + WINDOW]:
+        for j in ordered[n + 1 : n + 1 + WINDOW]:
             yield i, j

@@ -97,7 +97,9 @@ def _by_fields(a: Prepared, b: Prepared, title: float, truncated: bool) -> Verdi
     issue = _equal(a.issue, b.issue)
     support = sum(1 for agree in (journal, volume, page, issue) if agree)
     # Issue numbers are often wrong in exports: they count against only when nothing else agrees.
-    against = sum(1 for agree in (volume, page, journal) if agree is False) + (issue is False and not (volume and page))
+    against = sum(1 for agree in (volume, page, journal) if agree is False) + (
+        issue is False and not (volume and page)
+    )
     year_gap = abs(a.year - b.year) if a.year and b.year else None
     numbers_differ = a.numbers != b.numbers and not truncated
     score = round(0.6 * max(title, 0.95 if truncated else 0) + 0.1 * support + 0.1 * bool(first_author), 3)
@@ -108,7 +110,9 @@ def _by_fields(a: Prepared, b: Prepared, title: float, truncated: bool) -> Verdi
     certain = first_author is not False and against == 0 and year_gap in (0, None)
     if certain and min(len(a.title), len(b.title)) < MIN_SPECIFIC and not (volume and page):
         # "Editorial", "Introduction", "Letter to the editor": many in one journal and year.
-        return Verdict(REVIEW, score, "short title without volume and pages to tell") if title >= 0.95 else None
+        return (
+            Verdict(REVIEW, score, "short title without volume and pages to tell") if title >= 0.95 else None
+        )
     if certain and title >= 0.95 and (support >= 1 or (title >= 0.99 and first_author)):
         return Verdict(SAME, score, "same title, authors and source")
     if certain and first_author and title >= 0.85 and page and (volume or journal):
@@ -118,10 +122,14 @@ def _by_fields(a: Prepared, b: Prepared, title: float, truncated: bool) -> Verdi
     if certain and first_author and journal and volume and page and _subtitle_dropped(a.title, b.title):
         return Verdict(SAME, score, "title without its subtitle, same authors, journal, volume and pages")
     if year_gap == 1 and title >= 0.97 and first_author and volume and journal and page is not False:
-        return Verdict(SAME, score, "same title, authors, journal and volume, year off by one (online and print)")
+        return Verdict(
+            SAME, score, "same title, authors, journal and volume, year off by one (online and print)"
+        )
     if title >= 0.85 and first_author and journal is False and (volume is False or page is False):
         # Another journal, volume or pages: a co-publication or an abstract printed elsewhere.
-        return Verdict(REPORT, score, "close title and authors in another journal: possibly reports of one study")
+        return Verdict(
+            REPORT, score, "close title and authors in another journal: possibly reports of one study"
+        )
     if title >= 0.85 and (first_author or support >= 2):
         return Verdict(REVIEW, score, _review_reason(year_gap, against, truncated))
     if truncated and (first_author or support >= 2):
@@ -138,7 +146,9 @@ def _other_report(a: Prepared, b: Prepared, title: float) -> Verdict | None:
         return None
     if same_printing(a, b) and not hard_conflict(a, b):
         # One database did not mark the abstract as one: the same printing, not a later article.
-        return Verdict(SAME, round(title, 3), "same title, year, volume and pages; one not marked as an abstract")
+        return Verdict(
+            SAME, round(title, 3), "same title, year, volume and pages; one not marked as an abstract"
+        )
     names = " and ".join(sorted(kind.value for kind in (a.kind, b.kind)))
     return Verdict(REPORT, round(title, 3), f"{names}: possibly reports of one study")
 
@@ -173,7 +183,7 @@ def _truncated(a: str, b: str) -> bool:
     short, long = (a, b) if len(a) <= len(b) else (b, a)
     if len(short) < MIN_TRUNCATED or len(short) == len(long):
         return False
-    return long.startswith(short) or fuzz.ratio(short, long[:len(short)]) >= 95
+    return long.startswith(short) or fuzz.ratio(short, long[: len(short)]) >= 95
 
 
 def _first_author(a: Prepared, b: Prepared) -> bool | None:
@@ -245,5 +255,5 @@ def journals_agree(a: tuple[str, ...], b: tuple[str, ...]) -> bool | None:
 
 
 def _acronym(word: str, words: tuple[str, ...]) -> bool:
-    """"bmj" for "british medical journal", "bjog" for "british journal obstetrics gynaecology"."""
+    """ "bmj" for "british medical journal", "bjog" for "british journal obstetrics gynaecology"."""
     return 3 <= len(word) <= 6 and len(words) >= 3 and "".join(w[0] for w in words).startswith(word)

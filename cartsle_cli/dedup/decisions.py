@@ -11,11 +11,19 @@ DECISIONS = ("same", "different")
 
 
 def record_decision(
-    conn: sqlite3.Connection, record_id: int, other_record_id: int, decision: str, *, reviewer: str | None, how: str
+    conn: sqlite3.Connection,
+    record_id: int,
+    other_record_id: int,
+    decision: str,
+    *,
+    reviewer: str | None,
+    how: str,
 ) -> None:
     """Store one decision on a pair; the caller holds the transaction and rebuilds the clusters."""
     if decision not in DECISIONS:
-        raise CartsleError(f"decision must be one of {', '.join(DECISIONS)}, not {decision!r}", field="decision")
+        raise CartsleError(
+            f"decision must be one of {', '.join(DECISIONS)}, not {decision!r}", field="decision"
+        )
     if record_id == other_record_id:
         raise CartsleError(f"a record is always the same as itself (record {record_id})")
     a, b = sorted((record_id, other_record_id))

@@ -30,8 +30,16 @@ def cluster_rows(conn: sqlite3.Connection) -> list[ClusterRow]:
         " COALESCE(c.cluster_id, r.id) AS cluster FROM active_records r"
         " JOIN searches s ON s.id = r.search_id LEFT JOIN record_clusters c ON c.record_id = r.id ORDER BY r.id"
     )
-    return [ClusterRow(row["source_id"] or row["accession"] or str(row["position"]), row["file_name"],
-                       row["cluster"], row["id"], row["search_id"]) for row in rows]
+    return [
+        ClusterRow(
+            row["source_id"] or row["accession"] or str(row["position"]),
+            row["file_name"],
+            row["cluster"],
+            row["id"],
+            row["search_id"],
+        )
+        for row in rows
+    ]
 
 
 def write_clusters_csv(rows: list[ClusterRow], handle: TextIO) -> None:
@@ -51,9 +59,19 @@ def unique_merged(conn: sqlite3.Connection) -> Iterator[MergedRecord]:
 
 
 # The tags cartsle's RIS reader reads back into the same fields (formats.ris.CARTSLE).
-_RIS_TAGS = (("title", "TI"), ("year", "PY"), ("journal", "JO"), ("volume", "VL"), ("issue", "IS"),
-             ("doi", "DO"), ("pmid", "AN"), ("accession", "C1"), ("language", "LA"),
-             ("publication_type", "M3"), ("abstract", "AB"))
+_RIS_TAGS = (
+    ("title", "TI"),
+    ("year", "PY"),
+    ("journal", "JO"),
+    ("volume", "VL"),
+    ("issue", "IS"),
+    ("doi", "DO"),
+    ("pmid", "AN"),
+    ("accession", "C1"),
+    ("language", "LA"),
+    ("publication_type", "M3"),
+    ("abstract", "AB"),
+)
 _RIS_TYPES = {Kind.CONFERENCE: "ABST", Kind.PREPRINT: "UNPB"}
 
 
@@ -62,7 +80,11 @@ def write_ris(records: Iterator[MergedRecord], handle: TextIO) -> int:
     count = 0
     for record in records:
         kind = kind_of(record.title, record.publication_type, record.journal, record.doi)
-        lines = [f"TY  - {_RIS_TYPES.get(kind, 'JOUR')}", f"ID  - {record.cluster_id}", f"DP  - {CARTSLE_PROVIDER}"]
+        lines = [
+            f"TY  - {_RIS_TYPES.get(kind, 'JOUR')}",
+            f"ID  - {record.cluster_id}",
+            f"DP  - {CARTSLE_PROVIDER}",
+        ]
         lines += [f"AU  - {author}" for author in record.authors]
         for name, tag in _RIS_TAGS:
             value = getattr(record, name)
@@ -85,7 +107,10 @@ def write_csv(records: Iterator[MergedRecord], handle: TextIO) -> int:
     writer.writerow(["id", *MERGED_FIELDS])
     count = 0
     for record in records:
-        values = ["; ".join(record.authors) if name == "authors" else getattr(record, name) for name in MERGED_FIELDS]
+        values = [
+            "; ".join(record.authors) if name == "authors" else getattr(record, name)
+            for name in MERGED_FIELDS
+        ]
         writer.writerow([record.cluster_id, *values])
         count += 1
     return count

@@ -42,7 +42,9 @@ _COMMENT_TITLE = re.compile(
     r"^\W*(re|comment|comments|commentary)\b\s*(:|on\b|to\b|regarding\b)", re.IGNORECASE
 )
 # Words databases use, and the RIS types CONF, ABST and CPAPER when no other type is given.
-_CONFERENCE_TYPE = re.compile(r"conference|congress|meeting|proceedings|abstract|\b(conf|abst|cpaper)\b", re.IGNORECASE)
+_CONFERENCE_TYPE = re.compile(
+    r"conference|congress|meeting|proceedings|abstract|\b(conf|abst|cpaper)\b", re.IGNORECASE
+)
 # Not "abstracts": "Dissertation Abstracts International" prints theses.
 _CONFERENCE_JOURNAL = re.compile(r"\b(congress|conference|meeting|symposium)\b", re.IGNORECASE)
 _PREPRINT_JOURNAL = re.compile(
@@ -53,8 +55,21 @@ _PREPRINT_DOI = re.compile(
     r"^10\.(1101/(\d{4}\.\d{2}\.\d{2}\.)?\d{6,}|21203/rs\.|2139/ssrn\.|48550/arxiv\.|20944/preprints|31234/osf\.io|22541/au\.)"
 )
 _PART = re.compile(r"\bpart (\d+|[ivx]+|one|two|three|four|five|[a-d])\b")
-_PART_WORDS = {"one": "1", "two": "2", "three": "3", "four": "4", "five": "5",
-               "i": "1", "ii": "2", "iii": "3", "iv": "4", "v": "5", "vi": "6", "vii": "7", "viii": "8"}
+_PART_WORDS = {
+    "one": "1",
+    "two": "2",
+    "three": "3",
+    "four": "4",
+    "five": "5",
+    "i": "1",
+    "ii": "2",
+    "iii": "3",
+    "iv": "4",
+    "v": "5",
+    "vi": "6",
+    "vii": "7",
+    "viii": "8",
+}
 
 
 def kind_of(
@@ -70,13 +85,21 @@ def kind_of(
     types = (publication_type or "").lower()
     if "erratum" in types or "correction" in types or _ERRATUM_TITLE.search(title):
         return Kind.ERRATUM
-    if "retraction of publication" in types or "retraction notice" in types or _RETRACTION_TITLE.search(title):
+    if (
+        "retraction of publication" in types
+        or "retraction notice" in types
+        or _RETRACTION_TITLE.search(title)
+    ):
         return Kind.RETRACTION
     if _REPLY_TITLE.search(title):
         return Kind.REPLY
     if "comment" in types or _COMMENT_TITLE.search(title):
         return Kind.COMMENT
-    if "preprint" in types or _PREPRINT_JOURNAL.search(journal or "") or _PREPRINT_DOI.search((doi or "").lower()):
+    if (
+        "preprint" in types
+        or _PREPRINT_JOURNAL.search(journal or "")
+        or _PREPRINT_DOI.search((doi or "").lower())
+    ):
         return Kind.PREPRINT
     if _CONFERENCE_TYPE.search(types) or _CONFERENCE_JOURNAL.search(journal or ""):
         return Kind.CONFERENCE

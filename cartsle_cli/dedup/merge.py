@@ -16,8 +16,19 @@ from typing import Any
 from cartsle_cli.errors import CartsleError
 
 MERGED_FIELDS = (
-    "title", "abstract", "authors", "year", "journal", "volume", "issue", "pages", "doi", "pmid",
-    "accession", "language", "publication_type",
+    "title",
+    "abstract",
+    "authors",
+    "year",
+    "journal",
+    "volume",
+    "issue",
+    "pages",
+    "doi",
+    "pmid",
+    "accession",
+    "language",
+    "publication_type",
 )
 
 
@@ -65,7 +76,9 @@ def kept_record(rows: Sequence[Mapping[str, Any]]) -> Mapping[str, Any]:
 def merge_rows(rows: Sequence[Mapping[str, Any]]) -> MergedRecord:
     """The merged record of one cluster's ``active_records`` rows."""
     kept = kept_record(rows)
-    others = sorted((row for row in rows if row["id"] != kept["id"]), key=lambda row: (-completeness(row), row["id"]))
+    others = sorted(
+        (row for row in rows if row["id"] != kept["id"]), key=lambda row: (-completeness(row), row["id"])
+    )
     merged = MergedRecord(cluster_id=kept["id"])
     for name in MERGED_FIELDS:
         value, donor = kept[name], kept["id"]
@@ -98,9 +111,13 @@ def merged_record(conn: sqlite3.Connection, cluster_id: int) -> MergedRecord:
         (cluster_id,),
     ).fetchall()
     if not source_rows:
-        member = conn.execute("SELECT cluster_id FROM record_clusters WHERE record_id = ?", (cluster_id,)).fetchone()
+        member = conn.execute(
+            "SELECT cluster_id FROM record_clusters WHERE record_id = ?", (cluster_id,)
+        ).fetchone()
         if member:
-            raise CartsleError(f"record {cluster_id} is in cluster {member[0]}: `cartsle dedup show {member[0]}`")
+            raise CartsleError(
+                f"record {cluster_id} is in cluster {member[0]}: `cartsle dedup show {member[0]}`"
+            )
         raise CartsleError(f"no record {cluster_id} among the active records")
     if row is None:
         record = conn.execute("SELECT * FROM active_records WHERE id = ?", (cluster_id,)).fetchone()
@@ -110,13 +127,21 @@ def merged_record(conn: sqlite3.Connection, cluster_id: int) -> MergedRecord:
     else:
         values = {name: row[name] for name in MERGED_FIELDS}
         values["authors"] = json.loads(values["authors"])
-        merged = MergedRecord(cluster_id=cluster_id, filled_from={k: int(v) for k, v in json.loads(row["filled_from"]).items()}, **values)
-    merged.sources = [Source(r["id"], r["search_id"], r["database"], r["file_name"], r["source_id"]) for r in source_rows]
+        merged = MergedRecord(
+            cluster_id=cluster_id,
+            filled_from={k: int(v) for k, v in json.loads(row["filled_from"]).items()},
+            **values,
+        )
+    merged.sources = [
+        Source(r["id"], r["search_id"], r["database"], r["file_name"], r["source_id"]) for r in source_rows
+    ]
     return merged
 
 
 def merged_row(merged: MergedRecord) -> tuple:
     """The ``merged_records`` row of a merged record."""
-    values = [json.dumps(merged.authors, ensure_ascii=False) if name == "authors" else getattr(merged, name)
-              for name in MERGED_FIELDS]
+    values = [
+        json.dumps(merged.authors, ensure_ascii=False) if name == "authors" else getattr(merged, name)
+        for name in MERGED_FIELDS
+    ]
     return (merged.cluster_id, *values, json.dumps(merged.filled_from))

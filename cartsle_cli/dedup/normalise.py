@@ -28,15 +28,42 @@ _DIGITS = re.compile(r"\d+")
 # anyascii turns Greek letters into Latin ones ("a" for alpha); databases that spell them out
 # write "alpha", so spell them out first.
 _GREEK = {
-    "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "κ": "kappa",
-    "λ": "lambda", "μ": "mu", "τ": "tau", "ω": "omega", "Α": "alpha", "Β": "beta", "Γ": "gamma",
-    "Δ": "delta", "Κ": "kappa",
+    "α": "alpha",
+    "β": "beta",
+    "γ": "gamma",
+    "δ": "delta",
+    "ε": "epsilon",
+    "κ": "kappa",
+    "λ": "lambda",
+    "μ": "mu",
+    "τ": "tau",
+    "ω": "omega",
+    "Α": "alpha",
+    "Β": "beta",
+    "Γ": "gamma",
+    "Δ": "delta",
+    "Κ": "kappa",
 }
 _GREEK_PATTERN = re.compile("|".join(_GREEK))
 _TITLE_PREFIXES = re.compile(r"^(retracted( article)?|withdrawn)\s*[:.]\s*", re.IGNORECASE)
 _JOURNAL_STOPWORDS = {"the", "of", "and", "for", "in", "on", "de", "la", "und", "fur", "a"}
 MAX_AUTHORS = 12
-_NAME_PARTICLES = {"van", "der", "den", "de", "del", "della", "di", "da", "von", "le", "la", "du", "dos", "das"}
+_NAME_PARTICLES = {
+    "van",
+    "der",
+    "den",
+    "de",
+    "del",
+    "della",
+    "di",
+    "da",
+    "von",
+    "le",
+    "la",
+    "du",
+    "dos",
+    "das",
+}
 _PAGE = re.compile(r"[a-z]*\d+[a-z]*", re.IGNORECASE)
 _PAGE_RANGE = re.compile(r"^\s*(\d+)\s*(?:[-\u2013]\s*(\d+))?\s*$")
 
@@ -99,7 +126,11 @@ def family_name(author: str) -> str:
         family = author.split(",", 1)[0]
     else:
         words = author.split()
-        family = words[0] if len(words) > 1 and all(len(w.strip(".")) <= 2 for w in words[1:]) else (words[-1] if words else "")
+        family = (
+            words[0]
+            if len(words) > 1 and all(len(w.strip(".")) <= 2 for w in words[1:])
+            else (words[-1] if words else "")
+        )
     words = fold(family).split()
     # "van der Graaf" is "Graaf" in some databases and "Van Graaf" in others.
     core = [word for word in words if word not in _NAME_PARTICLES] or words

@@ -20,7 +20,15 @@ SHOWN_FIELDS = ("title", "authors", "year", "journal", "volume", "issue", "pages
 PAIR_COLUMNS = ("record_id", "other_record_id", "decision", "score", "reason") + tuple(
     f"{name}_{side}" for name in SHOWN_FIELDS for side in (1, 2)
 )
-_ANSWERS = {"same": "same", "s": "same", "different": "different", "d": "different", "skip": None, "": None, "k": None}
+_ANSWERS = {
+    "same": "same",
+    "s": "same",
+    "different": "different",
+    "d": "different",
+    "skip": None,
+    "": None,
+    "k": None,
+}
 
 
 @dataclass(frozen=True)
@@ -52,8 +60,10 @@ _PENDING = """
 
 def pending_pairs(conn: sqlite3.Connection) -> list[ReviewPair]:
     """Grey-band pairs no person has decided and no other evidence has already joined, best first."""
-    rows = conn.execute(f"SELECT p.record_id, p.other_record_id, p.score, p.reason {_PENDING}"
-                        " ORDER BY p.score DESC, p.record_id, p.other_record_id").fetchall()
+    rows = conn.execute(
+        f"SELECT p.record_id, p.other_record_id, p.score, p.reason {_PENDING}"
+        " ORDER BY p.score DESC, p.record_id, p.other_record_id"
+    ).fetchall()
     shown = _shown(conn, {row[0] for row in rows} | {row[1] for row in rows})
     return [ReviewPair(row[0], row[1], row[2], row[3], shown[row[0]], shown[row[1]]) for row in rows]
 
@@ -64,10 +74,14 @@ def count_pending(conn: sqlite3.Connection) -> int:
 
 def _shown(conn: sqlite3.Connection, ids: set[int]) -> dict[int, dict[str, str]]:
     shown = {}
-    for row in conn.execute(
-        f"SELECT r.*, s.database FROM records r JOIN searches s ON s.id = r.search_id"
-        f" WHERE r.id IN ({', '.join(map(str, sorted(ids)))})"
-    ) if ids else []:
+    for row in (
+        conn.execute(
+            f"SELECT r.*, s.database FROM records r JOIN searches s ON s.id = r.search_id"
+            f" WHERE r.id IN ({', '.join(map(str, sorted(ids)))})"
+        )
+        if ids
+        else []
+    ):
         values = {name: "" if row[name] is None else str(row[name]) for name in SHOWN_FIELDS}
         values["authors"] = "; ".join(json.loads(row["authors"]))
         shown[row["id"]] = values
@@ -75,7 +89,13 @@ def _shown(conn: sqlite3.Connection, ids: set[int]) -> dict[int, dict[str, str]]
 
 
 def decide(
-    conn: sqlite3.Connection, record_id: int, other_record_id: int, decision: str, *, reviewer: str | None, how: str
+    conn: sqlite3.Connection,
+    record_id: int,
+    other_record_id: int,
+    decision: str,
+    *,
+    reviewer: str | None,
+    how: str,
 ) -> None:
     """One person's decision, applied at once; the caller holds the transaction."""
     record_decision(conn, record_id, other_record_id, decision, reviewer=reviewer, how=how)
@@ -89,8 +109,10 @@ def export_pairs(conn: sqlite3.Connection, path: Path) -> int:
         writer = csv.writer(handle)
         writer.writerow(PAIR_COLUMNS)
         for pair in pairs:
-            writer.writerow([pair.record_id, pair.other_record_id, "", pair.score, pair.reason]
-                            + [side[name] for name in SHOWN_FIELDS for side in (pair.record, pair.other)])
+            writer.writerow(
+                [pair.record_id, pair.other_record_id, "", pair.score, pair.reason]
+                + [side[name] for name in SHOWN_FIELDS for side in (pair.record, pair.other)]
+            )
     return len(pairs)
 
 
@@ -130,11 +152,18 @@ def decide_from_csv(conn: sqlite3.Connection, path: Path, *, reviewer: str | Non
 def _parse_row(row: dict[str, str], path: Path, line: int) -> tuple[int, int, str | None]:
     answer = (row.get("decision") or "").strip().lower()
     if answer not in _ANSWERS:
-        raise CartsleError(f"decision must be same, different or skip, not {answer!r}", file=path, line=line, field="decision")
+        raise CartsleError(
+            f"decision must be same, different or skip, not {answer!r}",
+            file=path,
+            line=line,
+            field="decision",
+        )
     try:
         return int(row["record_id"]), int(row["other_record_id"]), _ANSWERS[answer]
     except (TypeError, ValueError):
-        raise CartsleError("record ids must be whole numbers", file=path, line=line, field="record_id") from None
+        raise CartsleError(
+            "record ids must be whole numbers", file=path, line=line, field="record_id"
+        ) from None
 
 
 def parse_answer(answer: str) -> str | None:
@@ -161,9 +190,14 @@ def undo(conn: sqlite3.Connection, record_id: int, *, reviewer: str | None) -> U
     if row is None:
         raise CartsleError(f"record {record_id} is not in a cluster: nothing to undo")
     cluster_id = row[0]
-    members = [r[0] for r in conn.execute("SELECT record_id FROM record_clusters WHERE cluster_id = ? ORDER BY record_id", (cluster_id,))]
+    members = [
+        r[0]
+        for r in conn.execute(
+            "SELECT record_id FROM record_clusters WHERE cluster_id = ? ORDER BY record_id", (cluster_id,)
+        )
+    ]
     if record_id == cluster_id:
-        pairs = [(a, b) for n, a in enumerate(members) for b in members[n + 1:]]
+        pairs = [(a, b) for n, a in enumerate(members) for b in members[n + 1 :]]
     else:
         pairs = [(record_id, other) for other in members if other != record_id]
     for a, b in pairs:

@@ -25,8 +25,20 @@ from cartsle_cli.store.searches import now_utc
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
-_MATCH_COLUMNS = ("id", "title", "authors", "year", "journal", "volume", "issue", "pages", "doi", "pmid",
-                  "publication_type", "abstract")
+_MATCH_COLUMNS = (
+    "id",
+    "title",
+    "authors",
+    "year",
+    "journal",
+    "volume",
+    "issue",
+    "pages",
+    "doi",
+    "pmid",
+    "publication_type",
+    "abstract",
+)
 
 
 @dataclass(frozen=True)
@@ -61,15 +73,23 @@ def run_dedup(conn: sqlite3.Connection, *, progress: Progress | None = None) -> 
         ((a, b, verdict, score, reason, run_id) for a, b, verdict, score, reason in found),
     )
     del found
-    conn.executemany("INSERT OR IGNORE INTO dedup_seen (record_id, run_id) VALUES (?, ?)",
-                     ((record.id, run_id) for record, new in zip(records, is_new) if new))
+    conn.executemany(
+        "INSERT OR IGNORE INTO dedup_seen (record_id, run_id) VALUES (?, ?)",
+        ((record.id, run_id) for record, new in zip(records, is_new) if new),
+    )
     if progress:
         progress("clustering", 0, 0)
     clusters, refused = rebuild_clusters(conn, {record.id: record for record in records})
     return DedupRun(
-        run_id=run_id, records=len(records), new_records=sum(is_new), comparisons=comparisons,
-        merged_pairs=counts[SAME], review_pairs=counts[REVIEW], report_pairs=counts[REPORT],
-        clusters=clusters, refused_joins=refused,
+        run_id=run_id,
+        records=len(records),
+        new_records=sum(is_new),
+        comparisons=comparisons,
+        merged_pairs=counts[SAME],
+        review_pairs=counts[REVIEW],
+        report_pairs=counts[REPORT],
+        clusters=clusters,
+        refused_joins=refused,
     )
 
 
@@ -77,14 +97,18 @@ def _prepare_all(conn: sqlite3.Connection, progress: Progress | None) -> list[Pr
     """Every active record's matching view, read row by row (the rows themselves are not kept)."""
     total = conn.execute("SELECT COUNT(*) FROM active_records").fetchone()[0]
     records = []
-    for n, row in enumerate(conn.execute(f"SELECT {', '.join(_MATCH_COLUMNS)} FROM active_records ORDER BY id"), 1):
+    for n, row in enumerate(
+        conn.execute(f"SELECT {', '.join(_MATCH_COLUMNS)} FROM active_records ORDER BY id"), 1
+    ):
         records.append(prepare(row))
         if progress and n % 5000 == 0:
             progress("normalising", n, total)
     return records
 
 
-def _compare_new(records: list[Prepared], is_new: list[bool], progress: Progress | None) -> tuple[list[tuple], int]:
+def _compare_new(
+    records: list[Prepared], is_new: list[bool], progress: Progress | None
+) -> tuple[list[tuple], int]:
     found = []
     comparisons = 0
     for i, j in candidate_pairs(records, is_new):
@@ -105,12 +129,18 @@ def rebuild_clusters(conn: sqlite3.Connection, by_id: dict[int, Prepared] | None
         by_id = {record.id: record for record in _prepare_all(conn, None)}
     decisions = latest_decisions(conn)
     active = by_id.keys()
-    person_same = [pair for pair, decision in decisions.items() if decision == "same" and pair[0] in active and pair[1] in active]
+    person_same = [
+        pair
+        for pair, decision in decisions.items()
+        if decision == "same" and pair[0] in active and pair[1] in active
+    ]
     person_different = {pair for pair, decision in decisions.items() if decision == "different"}
     algorithm_same = [
-        (row[0], row[1]) for row in conn.execute(
+        (row[0], row[1])
+        for row in conn.execute(
             "SELECT record_id, other_record_id FROM dedup_pairs WHERE verdict = 'same'"
-            " ORDER BY score DESC, record_id, other_record_id")
+            " ORDER BY score DESC, record_id, other_record_id"
+        )
         if row[0] in active and row[1] in active and (row[0], row[1]) not in decisions
     ]
 
@@ -128,13 +158,19 @@ def _store_clusters(conn: sqlite3.Connection, clusters: list[list[int]]) -> None
     review has hundreds of thousands of clusters: their rows are never all held at once)."""
     conn.execute("DELETE FROM record_clusters")
     conn.execute("DELETE FROM merged_records")
-    conn.execute("CREATE TEMP TABLE IF NOT EXISTS dedup_members (record_id INTEGER PRIMARY KEY, cluster INTEGER)")
+    conn.execute(
+        "CREATE TEMP TABLE IF NOT EXISTS dedup_members (record_id INTEGER PRIMARY KEY, cluster INTEGER)"
+    )
     conn.execute("DELETE FROM dedup_members")
-    conn.executemany("INSERT INTO dedup_members VALUES (?, ?)",
-                     ((record, n) for n, members in enumerate(clusters) for record in members))
+    conn.executemany(
+        "INSERT INTO dedup_members VALUES (?, ?)",
+        ((record, n) for n, members in enumerate(clusters) for record in members),
+    )
     columns = ", ".join(f"r.{name}" for name in ("id", *MERGED_FIELDS))
-    rows = conn.execute(f"SELECT m.cluster, {columns} FROM dedup_members m"
-                        " JOIN active_records r ON r.id = m.record_id ORDER BY m.cluster")
+    rows = conn.execute(
+        f"SELECT m.cluster, {columns} FROM dedup_members m"
+        " JOIN active_records r ON r.id = m.record_id ORDER BY m.cluster"
+    )
     members, merged = [], []
     for _, cluster_rows in groupby(rows, key=itemgetter("cluster")):
         cluster_rows = list(cluster_rows)

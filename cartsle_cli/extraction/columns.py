@@ -55,8 +55,18 @@ STUDY_COLUMNS: tuple[Column, ...] = (
     Column("heme_tox_g34", "int", False, "patients with grade 3-4 haematological toxicity"),
     Column("cytopenia_prolonged", "int", False, "patients with cytopenia lasting > 28 days"),
     Column("bcell_depletion_weeks", "float", False, "weeks to B-cell depletion (blank: not reported)"),
-    Column("bcell_reconstitution_months", "float", False, "months to B-cell reconstitution (blank: not seen or not reported)"),
-    Column("bcell_phenotype", "text", False, "B-cell phenotype finding at reconstitution, e.g. 'naive up, memory down'; blank: not analysed"),
+    Column(
+        "bcell_reconstitution_months",
+        "float",
+        False,
+        "months to B-cell reconstitution (blank: not seen or not reported)",
+    ),
+    Column(
+        "bcell_phenotype",
+        "text",
+        False,
+        "B-cell phenotype finding at reconstitution, e.g. 'naive up, memory down'; blank: not analysed",
+    ),
     Column("dsdna_measured", "int", False, "patients with anti-dsDNA measured before and after"),
     Column("dsdna_decreased", "int", False, "of those, patients whose anti-dsDNA decreased"),
     Column("dsdna_normalised", "int", False, "of those, patients whose anti-dsDNA normalised"),
@@ -91,5 +101,7 @@ SUBCOUNTS: dict[str, str] = {
 
 # Columns counting patients of the study: none may exceed n_treated.
 COUNT_COLUMNS: tuple[str, ...] = tuple(
-    column.name for column in STUDY_COLUMNS if column.type == "int" and column.name not in ("year", "n_treated")
+    column.name
+    for column in STUDY_COLUMNS
+    if column.type == "int" and column.name not in ("year", "n_treated")
 )

@@ -74,16 +74,20 @@ def read_csv(path: str | Path) -> CsvTable:
                 header_cells, header_line = _header(cells), line
                 continue
             # Spreadsheets pad rows with empty cells; only a filled cell beyond the header is lost data.
-            if any(cell.strip() for cell in cells[len(header_cells):]):
-                raise CartsleError(f"{len(cells)} cells but the header has {len(header_cells)} columns", file=path, line=line)
-            cells = cells[:len(header_cells)]
+            if any(cell.strip() for cell in cells[len(header_cells) :]):
+                raise CartsleError(
+                    f"{len(cells)} cells but the header has {len(header_cells)} columns", file=path, line=line
+                )
+            cells = cells[: len(header_cells)]
             padded = cells + [""] * (len(header_cells) - len(cells))
             rows.append(CsvRow(line, dict(zip(header_cells, padded))))
     except csv.Error as error:
         raise CartsleError(f"not a readable CSV: {error}", file=path, line=lines.row_start) from error
     if header_cells is None:
         raise CartsleError("no header row (every line is blank or a # comment)", file=path)
-    return CsvTable(path, text, hashlib.sha256(data).hexdigest(), header_line, tuple(header_cells), tuple(rows))
+    return CsvTable(
+        path, text, hashlib.sha256(data).hexdigest(), header_line, tuple(header_cells), tuple(rows)
+    )
 
 
 def _header(cells: list[str]) -> list[str]:
@@ -95,5 +99,7 @@ def _header(cells: list[str]) -> list[str]:
 
 
 def _delimiter(text: str) -> str:
-    header = next((line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")), "")
+    header = next(
+        (line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")), ""
+    )
     return ";" if ";" in header and "," not in header else ","

@@ -21,5 +21,8 @@ def to_frame(rows: Iterable[Mapping[str, Any]], columns: tuple[Column, ...]) -> 
     """A frame with exactly ``columns`` in their order; missing values become <NA> or NaN."""
     rows = list(rows)
     return pd.DataFrame(
-        {column.name: pd.Series([row.get(column.name) for row in rows], dtype=dtype(column)) for column in columns}
+        {
+            column.name: pd.Series([row.get(column.name) for row in rows], dtype=dtype(column))
+            for column in columns
+        }
     )

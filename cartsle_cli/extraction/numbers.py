@@ -36,7 +36,7 @@ def percent_half_up(count: int, total: int) -> int:
 
 
 def count_of(count: int, total: int) -> str:
-    """"56/98 (57%)"."""
+    """ "56/98 (57%)"."""
     return f"{count}/{total} ({percent_half_up(count, total)}%)"
 
 

@@ -35,8 +35,8 @@ class ExtractionLoad:
 @dataclass(frozen=True)
 class LoadResult:
     load: ExtractionLoad
-    replaced: ExtractionLoad | None           # the load that was current before
-    missing_study_ids: tuple[str, ...]        # included studies with no row in studies.csv
+    replaced: ExtractionLoad | None  # the load that was current before
+    missing_study_ids: tuple[str, ...]  # included studies with no row in studies.csv
 
     def to_dict(self) -> dict:
         return {
@@ -68,8 +68,17 @@ def load_extraction(
     with transaction(conn):
         replaced = latest_load(conn)
         load_id = _insert_load(conn, extraction)
-        _insert_rows(conn, "extraction_studies", load_id, STUDY_COLUMNS, extraction.studies, extraction.study_lines)
-        _insert_rows(conn, "extraction_patients", load_id, PATIENT_COLUMNS, extraction.patients, extraction.patient_lines)
+        _insert_rows(
+            conn, "extraction_studies", load_id, STUDY_COLUMNS, extraction.studies, extraction.study_lines
+        )
+        _insert_rows(
+            conn,
+            "extraction_patients",
+            load_id,
+            PATIENT_COLUMNS,
+            extraction.patients,
+            extraction.patient_lines,
+        )
         load = extraction_loads(conn, latest_only=True)[0]
     return LoadResult(load, replaced, extraction.missing_study_ids)
 
@@ -81,9 +90,14 @@ def _insert_load(conn: sqlite3.Connection, extraction: Extraction) -> int:
         " patients_sha256, patients_text, study_count, patient_rows) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            str(studies.path), studies.sha256, studies.text,
-            str(patients.path), patients.sha256, patients.text,
-            len(extraction.studies), len(extraction.patients),
+            str(studies.path),
+            studies.sha256,
+            studies.text,
+            str(patients.path),
+            patients.sha256,
+            patients.text,
+            len(extraction.studies),
+            len(extraction.patients),
         ),
     )
     return int(cursor.lastrowid)
@@ -101,7 +115,10 @@ def _insert_rows(
     placeholders = ", ".join("?" for _ in range(len(names) + 2))
     conn.executemany(
         f"INSERT INTO {table} (load_id, line, {', '.join(names)}) VALUES ({placeholders})",
-        ([load_id, line, *map(_sql_value, values)] for line, values in zip(lines, frame[names].itertuples(index=False))),
+        (
+            [load_id, line, *map(_sql_value, values)]
+            for line, values in zip(lines, frame[names].itertuples(index=False))
+        ),
     )
 
 
@@ -127,7 +144,9 @@ def extraction_loads(conn: sqlite3.Connection, *, latest_only: bool = False) -> 
     return [ExtractionLoad(*row) for row in rows]
 
 
-def stored_extraction(conn: sqlite3.Connection, load_id: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+def stored_extraction(
+    conn: sqlite3.Connection, load_id: int | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The studies and patients frames of the current load (or of ``load_id``).
 
     Columns exactly as in columns.py; text as pandas strings, whole numbers as nullable Int64,
@@ -136,7 +155,9 @@ def stored_extraction(conn: sqlite3.Connection, load_id: int | None = None) -> t
     if load_id is None:
         load = latest_load(conn)
         if load is None:
-            raise CartsleError("no extraction loaded yet: `cartsle extract template`, fill in, then `cartsle extract load`")
+            raise CartsleError(
+                "no extraction loaded yet: `cartsle extract template`, fill in, then `cartsle extract load`"
+            )
         load_id = load.id
     elif conn.execute("SELECT 1 FROM extraction_loads WHERE id = ?", (load_id,)).fetchone() is None:
         raise CartsleError(f"no extraction load {load_id}: `cartsle extract loads` lists them")

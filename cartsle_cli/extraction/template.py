@@ -43,7 +43,9 @@ def write_template(conn: sqlite3.Connection, out_dir: str | Path, *, overwrite: 
     return write_template_files(out_dir, included_studies(conn), overwrite=overwrite)
 
 
-def write_template_files(out_dir: str | Path, studies: Iterable[IncludedStudy], *, overwrite: bool = False) -> Template:
+def write_template_files(
+    out_dir: str | Path, studies: Iterable[IncludedStudy], *, overwrite: bool = False
+) -> Template:
     """Write studies.csv (study_id, first_author and year filled in) and patients.csv (header only).
 
     Existing files are kept unless ``overwrite``: they may hold a reviewer's extraction.
@@ -52,11 +54,18 @@ def write_template_files(out_dir: str | Path, studies: Iterable[IncludedStudy], 
     paths = out_dir / STUDIES_FILE, out_dir / PATIENTS_FILE
     for path in paths:
         if path.exists() and not overwrite:
-            raise CartsleError("already exists (it may hold extracted data): give --force to overwrite it", file=path)
+            raise CartsleError(
+                "already exists (it may hold extracted data): give --force to overwrite it", file=path
+            )
     out_dir.mkdir(parents=True, exist_ok=True)
     rows = [_study_row(study) for study in studies]
     _write(paths[0], _studies_notes(), STUDY_COLUMNS, rows)
-    _write(paths[1], ["One row per patient and month (long format); month 0 is the baseline."], PATIENT_COLUMNS, [])
+    _write(
+        paths[1],
+        ["One row per patient and month (long format); month 0 is the baseline."],
+        PATIENT_COLUMNS,
+        [],
+    )
     return Template(paths[0], paths[1], len(rows))
 
 
@@ -77,7 +86,9 @@ def _studies_notes() -> list[str]:
 
 def describe(column: Column) -> str:
     """The column as one comment line: name (type, required, limits): description."""
-    kind = _TYPE_WORDS.get(column.type) or "one of " + " / ".join(column.type.removeprefix("choice:").split("|"))
+    kind = _TYPE_WORDS.get(column.type) or "one of " + " / ".join(
+        column.type.removeprefix("choice:").split("|")
+    )
     facts = [kind, "required" if column.required else "optional"]
     if column.type in ("int", "float"):
         upper = f"{column.maximum:g}" if column.maximum is not None else ""
@@ -85,7 +96,9 @@ def describe(column: Column) -> str:
     return f"{column.name} ({', '.join(facts)}): {column.description}"
 
 
-def _write(path: Path, notes: Sequence[str], columns: tuple[Column, ...], rows: Sequence[dict[str, object]]) -> None:
+def _write(
+    path: Path, notes: Sequence[str], columns: tuple[Column, ...], rows: Sequence[dict[str, object]]
+) -> None:
     with path.open("w", newline="", encoding="utf-8") as handle:
         handle.write(f"# {path.name}. Lines starting with # are ignored by `cartsle extract load`.\n")
         for line in [*notes, *map(describe, columns)]:

@@ -82,9 +82,16 @@ def _study_rows(table: CsvTable, included: Collection[str] | None) -> list[tuple
         values = _parse_row(table, row, STUDY_COLUMNS)
         study_id = values["study_id"]
         if study_id in first_line:
-            raise _error(table, row, "study_id", f"study {study_id!r} already has a row on line {first_line[study_id]}")
+            raise _error(
+                table, row, "study_id", f"study {study_id!r} already has a row on line {first_line[study_id]}"
+            )
         if included is not None and study_id not in included:
-            raise _error(table, row, "study_id", f"{study_id!r} is not an included study (`cartsle extract template` lists them)")
+            raise _error(
+                table,
+                row,
+                "study_id",
+                f"{study_id!r} is not an included study (`cartsle extract template` lists them)",
+            )
         first_line[study_id] = row.line
         _check_counts(table, row, values)
         rows.append((row.line, values))
@@ -107,7 +114,12 @@ def _check_counts(table: CsvTable, row: CsvRow, values: Values) -> None:
             values[name] = values.get(name) or 0
         total = sum(values[name] for name in grade_names)
         if total != values[any_name]:
-            raise _error(table, row, any_name, f"{any_name} is {values[any_name]} but its grades add up to {total} ({' + '.join(str(values[name]) for name in grade_names)})")
+            raise _error(
+                table,
+                row,
+                any_name,
+                f"{any_name} is {values[any_name]} but its grades add up to {total} ({' + '.join(str(values[name]) for name in grade_names)})",
+            )
     for part, whole in SUBCOUNTS.items():
         if values.get(part) is None:
             continue
@@ -129,12 +141,22 @@ def _patient_rows(table: CsvTable, studies: dict[str, Values]) -> list[tuple[int
             raise _error(table, row, "study_id", f"study {study_id!r} has no row in the studies file")
         key = (study_id, patient_id, month)
         if key in first_line:
-            raise _error(table, row, "month", f"patient {patient_id!r} of {study_id!r} already has month {month:g} on line {first_line[key]}")
+            raise _error(
+                table,
+                row,
+                "month",
+                f"patient {patient_id!r} of {study_id!r} already has month {month:g} on line {first_line[key]}",
+            )
         first_line[key] = row.line
         patients_of[study_id].add(patient_id)
         n_treated = studies[study_id]["n_treated"]
         if len(patients_of[study_id]) > n_treated:
-            raise _error(table, row, "patient_id", f"{study_id!r} treated {n_treated} patients but this is its patient number {n_treated + 1}")
+            raise _error(
+                table,
+                row,
+                "patient_id",
+                f"{study_id!r} treated {n_treated} patients but this is its patient number {n_treated + 1}",
+            )
         rows.append((row.line, values))
     return rows
 
@@ -144,13 +166,25 @@ def _check_header(table: CsvTable, columns: tuple[Column, ...]) -> None:
     seen: set[str] = set()
     for name in table.header:
         if name in seen:
-            raise CartsleError(f"column {name!r} appears twice", file=table.path, line=table.header_line, field=name)
+            raise CartsleError(
+                f"column {name!r} appears twice", file=table.path, line=table.header_line, field=name
+            )
         seen.add(name)
         if name not in known:
-            raise CartsleError(f"unknown column {name!r}{_suggestion(name, known)}", file=table.path, line=table.header_line, field=name)
+            raise CartsleError(
+                f"unknown column {name!r}{_suggestion(name, known)}",
+                file=table.path,
+                line=table.header_line,
+                field=name,
+            )
     for column in columns:
         if column.required and column.name not in seen:
-            raise CartsleError(f"required column {column.name!r} is missing from the header", file=table.path, line=table.header_line, field=column.name)
+            raise CartsleError(
+                f"required column {column.name!r} is missing from the header",
+                file=table.path,
+                line=table.header_line,
+                field=column.name,
+            )
 
 
 def _suggestion(name: str, known: list[str]) -> str:

@@ -25,7 +25,11 @@ def detect(text: str, path: str | Path) -> ModuleType:
     for reader in READERS:
         if reader.sniff(text):
             return reader
-    raise CartsleError("not a search export cartsle can read (RIS, MEDLINE, Ovid, Web of Science, CSV, BibTeX)", file=path, line=1)
+    raise CartsleError(
+        "not a search export cartsle can read (RIS, MEDLINE, Ovid, Web of Science, CSV, BibTeX)",
+        file=path,
+        line=1,
+    )
 
 
 def read_text(text: str, path: str | Path) -> ParsedFile:

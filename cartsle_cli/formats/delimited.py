@@ -18,7 +18,15 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from cartsle_cli.errors import CartsleError
-from cartsle_cli.formats.delimited_layouts import EMBASE, PLAIN, SCOPUS, Layout, citation_parts, column_key, layout_for
+from cartsle_cli.formats.delimited_layouts import (
+    EMBASE,
+    PLAIN,
+    SCOPUS,
+    Layout,
+    citation_parts,
+    column_key,
+    layout_for,
+)
 from cartsle_cli.formats.normalise import clean_doi, clean_pmid, pages_of, squash, year_of
 from cartsle_cli.formats.record import ParsedFile, Record
 from cartsle_cli.formats.text import without_cyclic_gc
@@ -96,7 +104,8 @@ def _embase_fields_by_row(header: list[str], second_row: list[str]) -> bool:
     field_names = {key for keys in EMBASE.columns.values() for key in keys}
     return (
         header[0].strip() == "TITLE"
-        and bool(second_row) and second_row[0].strip().isupper()
+        and bool(second_row)
+        and second_row[0].strip().isupper()
         and column_key(second_row[0]) in field_names
     )
 
@@ -116,7 +125,9 @@ def _read_fields_by_row(rows: Iterable[tuple[int, list[str], str]], path: str | 
     for block in blocks:
         names = [row[0].strip() for _, row, _ in block]
         values = ["; ".join(value for value in row[1:] if value.strip()) for _, row, _ in block]
-        record = _Columns(EMBASE, names, path, block[0][0]).record(values, block[0][0], "\n".join(raw for _, _, raw in block))
+        record = _Columns(EMBASE, names, path, block[0][0]).record(
+            values, block[0][0], "\n".join(raw for _, _, raw in block)
+        )
         record.fields = {}
         for _, row, _ in block:
             record.fields.setdefault(row[0].strip(), []).extend(value for value in row[1:] if value.strip())
@@ -200,7 +211,8 @@ class _Columns:
         if self.index.get("title") is None:
             raise CartsleError(
                 f"no title column, so not a search export (columns: {', '.join(self.header[:12])})",
-                file=path, line=header_line,
+                file=path,
+                line=header_line,
             )
 
     def record(self, row: list[str], line: int, raw: str) -> Record:
@@ -238,7 +250,12 @@ class _Columns:
         if len(row) > width and not any(cell.strip() for cell in row[width:]):
             return row[:width]
         where = self.header[len(row)] if len(row) < width else f"{width + 1} (past the last header column)"
-        raise CartsleError(f"the row has {len(row)} fields but the header has {width}", file=self.path, line=line, field=where)
+        raise CartsleError(
+            f"the row has {len(row)} fields but the header has {width}",
+            file=self.path,
+            line=line,
+            field=where,
+        )
 
     def _values(self, row: list[str]) -> dict[str, str]:
         """The non-empty normalised fields of a row, white space squashed."""
@@ -272,5 +289,7 @@ class _Columns:
             cell = squash(row[index])
             if cell:
                 by_comma = self.layout.keywords_by_comma and ";" not in cell
-                keywords.extend(term for term in (_COMMA if by_comma else _KEYWORD_SEPARATOR).split(cell) if term)
+                keywords.extend(
+                    term for term in (_COMMA if by_comma else _KEYWORD_SEPARATOR).split(cell) if term
+                )
         return keywords

@@ -209,14 +209,29 @@ PLAIN = Layout(
     columns={
         "title": _keys("title", "article title", "document title", "primary title", "paper title", "ti"),
         "authors": _keys("authors", "author", "author(s)", "author names", "author list", "creators", "au"),
-        "year": _keys("year", "publication year", "pub year", "py", "year published", "date", "publication date"),
+        "year": _keys(
+            "year", "publication year", "pub year", "py", "year published", "date", "publication date"
+        ),
         "journal": _keys(
-            "journal", "journal title", "journal name", "source title", "journal/book", "publication title",
-            "secondary title", "source", "venue", "conference", "meeting", "so", "t2",
+            "journal",
+            "journal title",
+            "journal name",
+            "source title",
+            "journal/book",
+            "publication title",
+            "secondary title",
+            "source",
+            "venue",
+            "conference",
+            "meeting",
+            "so",
+            "t2",
         ),
         "volume": _keys("volume", "vol", "vl"),
         "issue": _keys("issue", "number", "no", "is"),
-        "first_page": _keys("pages", "page", "page range", "pp", "start page", "page start", "first page", "sp"),
+        "first_page": _keys(
+            "pages", "page", "page range", "pp", "start page", "page start", "first page", "sp"
+        ),
         "last_page": _keys("end page", "page end", "last page", "ep"),
         "doi": _keys("doi", "di"),
         "pmid": _keys("pmid", "pubmed id", "pubmedid", "pubmed"),
@@ -241,7 +256,9 @@ def layout_for(header: Sequence[str]) -> Layout:
     return PLAIN
 
 
-_CITATION = re.compile(r";\s*(?P<volume>[^:;()]*?)\s*(?:\((?P<issue>[^)]*)\))?\s*:\s*(?P<pages>[^\s;]+?)\.?(?:\s|$)")
+_CITATION = re.compile(
+    r";\s*(?P<volume>[^:;()]*?)\s*(?:\((?P<issue>[^)]*)\))?\s*:\s*(?P<pages>[^\s;]+?)\.?(?:\s|$)"
+)
 
 
 def citation_parts(citation: str | None) -> tuple[str | None, str | None, str | None]:

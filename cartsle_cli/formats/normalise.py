@@ -102,7 +102,11 @@ def _comma_list(text: str) -> list[str]:
     for piece in pieces:
         # "Thompson F.R., III" and "Smith, J, Jones, K": the piece finishes the name before it
         finishes = _SUFFIX.match(piece) or (
-            " " not in piece and _INITIALS.match(piece) and names and " " not in names[-1] and "," not in names[-1]
+            " " not in piece
+            and _INITIALS.match(piece)
+            and names
+            and " " not in names[-1]
+            and "," not in names[-1]
         )
         if names and finishes:
             names[-1] = f"{names[-1]}, {piece}"
@@ -120,6 +124,7 @@ def pages_of(first: str | None, last: str | None = None) -> str | None:
 
 
 # --- added for the tagged readers (RIS, MEDLINE, Ovid, WoS) ---
+
 
 def tidy(value: str | None) -> str | None:
     """:func:`squash`, but the very same string when nothing needs squashing (most values).

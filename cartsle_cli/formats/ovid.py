@@ -32,16 +32,20 @@ _COUNTER = re.compile(r"^<(\d+)\.?\s*>\s*$")
 _START = re.compile(r"(?:\A|(?<=[\r\n]))<\d+\.?\s*>[ \t]*(?:\r\n|\r|\n)[A-Z][A-Z0-9]  - ")
 _TAG_LINE = re.compile(r"([A-Z][A-Z0-9])  -(?: |$)")
 # "Current Opinion in HIV & AIDS. 15(4):213-220, 2020" (MEDLINE), "ACSM's Journal 2010;14(1):56"
-_SOURCE_MEDLINE = re.compile(r"^(?P<journal>.+?)[.;]? *(?:\d{4};)?(?P<volume>\d+)(?:\((?P<issue>[^)]+)\))?:(?P<pages>[^,; ]+)")
+_SOURCE_MEDLINE = re.compile(
+    r"^(?P<journal>.+?)[.;]? *(?:\d{4};)?(?P<volume>\d+)(?:\((?P<issue>[^)]+)\))?:(?P<pages>[^,; ]+)"
+)
 # "BMC Proceedings. 12 (Supplement 3) (no pagination), 2018" and "... 15 (4) (pp 213-220), 2020" (Embase)
-_SOURCE_EMBASE = re.compile(r"^(?P<journal>[^.]+)\..*?(?P<volume>\d+) \((?P<issue>[^)]+)\) \((?:pp )?(?P<pages>[^)]+)\)")
+_SOURCE_EMBASE = re.compile(
+    r"^(?P<journal>[^.]+)\..*?(?P<volume>\d+) \((?P<issue>[^)]+)\) \((?:pp )?(?P<pages>[^)]+)\)"
+)
 
 
 def _split_tag(line: str) -> tuple[str, str] | None:
     match = _TAG_LINE.match(line)
     if match is None:
         return None
-    return match.group(1), line[match.end():].strip()
+    return match.group(1), line[match.end() :].strip()
 
 
 def _continuation(line: str) -> str:
@@ -61,7 +65,11 @@ def read(text: str, path: str | Path) -> ParsedFile:
     """All records of an Ovid tagged-text file; the database comes from each file's DB lines."""
     text = without_stray_boms(text)
     file_lines = lines(text)
-    starts = [(number, match.group(1)) for number, line in enumerate(file_lines, 1) if (match := _COUNTER.match(line))]
+    starts = [
+        (number, match.group(1))
+        for number, line in enumerate(file_lines, 1)
+        if (match := _COUNTER.match(line))
+    ]
     records = []
     for index, (start, counter) in enumerate(starts):
         end = starts[index + 1][0] - 1 if index + 1 < len(starts) else len(file_lines)
@@ -71,7 +79,7 @@ def read(text: str, path: str | Path) -> ParsedFile:
         if not block:
             raise CartsleError(f"record <{counter}. > has no fields", file=path, line=start)
         fields = collect_fields(block, start + 1, RULES, path)
-        records.append(_record(fields, file_lines[start - 1:start + len(block)], start, counter))
+        records.append(_record(fields, file_lines[start - 1 : start + len(block)], start, counter))
     names = [value for record in records[:50] for value in record.fields.get("DB", ())]
     return ParsedFile(format=NAME, records=records, database=_database(names))
 
@@ -120,6 +128,10 @@ def _source(source: str) -> dict[str, str]:
     for pattern in (_SOURCE_EMBASE, _SOURCE_MEDLINE):
         if (match := pattern.match(source)) is not None:
             # "(no pagination)" is Embase's way of saying there are no pages
-            return {key: value.strip() for key, value in match.groupdict().items() if value and "pagination" not in value}
+            return {
+                key: value.strip()
+                for key, value in match.groupdict().items()
+                if value and "pagination" not in value
+            }
     journal = source.split(". ", 1)[0].strip()
     return {"journal": journal} if journal else {}

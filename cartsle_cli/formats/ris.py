@@ -54,7 +54,7 @@ def _split_tag(line: str) -> tuple[str, str] | None:
     match = _TAG_LINE.match(line)
     if match is None:
         return None
-    return match.group(1), line[match.end():].strip(" ")
+    return match.group(1), line[match.end() :].strip(" ")
 
 
 def _continuation(line: str) -> str:
@@ -102,7 +102,7 @@ def _cut_records(text: str, path: str | Path) -> tuple[list[_Cut], Wrappers]:
     lines between records (Ovid counters and links, Cochrane headers) say about the file."""
     spans, wrappers = _spans(text, path)
     cuts: list[_Cut] = []
-    for batch in (spans[first:first + _BATCH] for first in range(0, len(spans), _BATCH)):
+    for batch in (spans[start : start + _BATCH] for start in range(0, len(spans), _BATCH)):
         # One C-level pass finds the batch's tag lines; a record whose lines are all tag lines
         # takes its fields straight from them, the others (continuation lines) are read line
         # by line. Batches keep the (tag, value) tuples of a 100,000-record file out of memory.
@@ -110,7 +110,7 @@ def _cut_records(text: str, path: str | Path) -> tuple[list[_Cut], Wrappers]:
         index = 0
         for span in batch:
             fields, taken = _take_record(pairs, index)
-            raw = text[span.start:span.end]
+            raw = text[span.start : span.end]
             if taken - index != span.end_line - span.line + 1:
                 fields = collect_fields(raw.split("\n"), span.line, RULES, path)
             index = taken
@@ -155,7 +155,11 @@ def _spans(text: str, path: str | Path) -> tuple[list[_Span], Wrappers]:
         spans.append(_Span(open_at[0], open_at[1], end, line_number, counter))
         open_at, gap_from, gap_line = None, end, line_number
     if open_at is not None:
-        raise CartsleError("the file ends inside this record: TY with no ER (a cut-off download?)", file=path, line=open_at[1])
+        raise CartsleError(
+            "the file ends inside this record: TY with no ER (a cut-off download?)",
+            file=path,
+            line=open_at[1],
+        )
     _between_records(text[gap_from:], gap_line, wrappers, path)
     return spans, wrappers
 
@@ -339,7 +343,9 @@ def _ovid(database: str | None, *, native: bool) -> Dialect:
         if not medline(fields):
             return None
         ovid_id = first(fields, "ID")
-        return clean_pmid(ovid_id if ovid_id and ovid_id.isdigit() else _url_part(fields, _OVID_AN, "L2", "UR"))
+        return clean_pmid(
+            ovid_id if ovid_id and ovid_id.isdigit() else _url_part(fields, _OVID_AN, "L2", "UR")
+        )
 
     def accession(fields: Fields) -> str | None:
         return first(fields, "ID") or _url_part(fields, _OVID_AN, "L2", "UR")
@@ -377,13 +383,21 @@ def recognise(sample: list[Fields], wrappers: Wrappers) -> Dialect:
         codes = (_url_part(fields, _OVID_DATABASE, "L2", "UR") for fields in sample)
         code = next((code for code in codes if code), None)
         return _ovid(_ovid_database(code, names), native=native_ovid)
-    if wrappers.cochrane_headers or seen("AN", lambda v: v.startswith("CN-")) or seen("UR", lambda v: "cochranelibrary.com" in v):
+    if (
+        wrappers.cochrane_headers
+        or seen("AN", lambda v: v.startswith("CN-"))
+        or seen("UR", lambda v: "cochranelibrary.com" in v)
+    ):
         return COCHRANE
     if "Embase" in names or seen("UR", lambda v: "embase.com" in v):
         return EMBASE
     if "Scopus" in names or seen("UR", lambda v: "scopus.com" in v):
         return SCOPUS
-    if seen("AN", lambda v: v.startswith("WOS:")) or seen("WE", bool) or seen("N1", lambda v: "Web of Science" in v):
+    if (
+        seen("AN", lambda v: v.startswith("WOS:"))
+        or seen("WE", bool)
+        or seen("N1", lambda v: "Web of Science" in v)
+    ):
         return WEB_OF_SCIENCE
     if seen("DP", lambda v: v == "NLM"):
         return ENDNOTE_PUBMED  # EndNote's PubMed import: AN is the PMID, ID EndNote's number

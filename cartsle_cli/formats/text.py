@@ -9,9 +9,9 @@ import gc
 import re
 import sys
 from collections.abc import Callable, Sequence
-from typing import TypeVar
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from cartsle_cli.errors import CartsleError
 
@@ -38,11 +38,15 @@ def decode(data: bytes, path: str | Path) -> str:
             try:
                 return data.decode(encoding)
             except UnicodeDecodeError as error:
-                raise CartsleError(f"not valid {encoding} text: {error.reason}", file=path, line=_line_of(data, error.start)) from error
+                raise CartsleError(
+                    f"not valid {encoding} text: {error.reason}", file=path, line=_line_of(data, error.start)
+                ) from error
     if b"\x00" in data:
         text = _utf16_without_bom(data)
         if text is None:
-            raise CartsleError("a binary file, not a search export", file=path, line=_line_of(data, data.index(b"\x00")))
+            raise CartsleError(
+                "a binary file, not a search export", file=path, line=_line_of(data, data.index(b"\x00"))
+            )
         return text
     try:
         return data.decode("utf-8")
@@ -104,6 +108,7 @@ _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 # --- tagged exports (RIS, MEDLINE, Ovid, Web of Science): lines into tag -> values ---
 
+
 def without_stray_boms(text: str) -> str:
     """The text without byte-order marks inside it: files joined with ``cat`` keep each file's
     BOM at the start of a line, where it would hide a ``TY``/``PMID-``/``PT`` tag."""
@@ -136,7 +141,9 @@ class TagRules:
     closed_tags: frozenset[str] = frozenset()
 
 
-def collect_fields(record_lines: Sequence[str], first_line: int, rules: TagRules, path: str | Path) -> dict[str, list[str]]:
+def collect_fields(
+    record_lines: Sequence[str], first_line: int, rules: TagRules, path: str | Path
+) -> dict[str, list[str]]:
     """Every tag of one record with all its values in file order (unknown tags included).
 
     Blank lines are skipped; a line that is neither a tag nor a continuation raises a one-line

@@ -71,14 +71,18 @@ def read(text: str, path: str | Path) -> ParsedFile:
                 opened = number
             # EF ends one export; WoS hands out 500 records a file, and reviewers join the files
             elif line.strip() and not line.startswith(("FN ", "VR ")) and line.rstrip() != "EF":
-                raise CartsleError(f"expected PT to start a record, found {line.strip()[:60]!r}", file=path, line=number)
+                raise CartsleError(
+                    f"expected PT to start a record, found {line.strip()[:60]!r}", file=path, line=number
+                )
         elif line.rstrip() == "ER":
-            records.append(_record(file_lines[opened - 1:number], opened, path))
+            records.append(_record(file_lines[opened - 1 : number], opened, path))
             opened = None
         elif line.startswith("PT ") or line.rstrip() == "EF":
             raise CartsleError(f"this record has no ER before line {number}", file=path, line=opened)
     if opened is not None:
-        raise CartsleError("the file ends inside this record: PT with no ER (a cut-off download?)", file=path, line=opened)
+        raise CartsleError(
+            "the file ends inside this record: PT with no ER (a cut-off download?)", file=path, line=opened
+        )
     return ParsedFile(format=NAME, records=records, database=DATABASE)
 
 

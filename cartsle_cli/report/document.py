@@ -63,7 +63,8 @@ def _citation(conn: sqlite3.Connection, record_id: int) -> dict:
     """A report's citation in Vancouver style, from its cluster's merged fields when dedup made them."""
     row = conn.execute(
         "SELECT r.id, r.title, r.authors, r.year, r.journal, r.volume, r.issue, r.pages, r.doi, s.database"
-        " FROM records r JOIN searches s ON s.id = r.search_id WHERE r.id = ?", (record_id,),
+        " FROM records r JOIN searches s ON s.id = r.search_id WHERE r.id = ?",
+        (record_id,),
     ).fetchone()
     authors = json.loads(row["authors"] or "[]")
     names = ", ".join(authors[:6]) + (", et al" if len(authors) > 6 else "")
@@ -76,5 +77,9 @@ def _citation(conn: sqlite3.Connection, record_id: int) -> dict:
     parts.append(source + "." if source else "")
     if row["doi"]:
         parts.append(f"doi:{row['doi']}")
-    return {"record_id": record_id, "database": row["database"], "doi": row["doi"],
-            "citation": " ".join(part for part in parts if part)}
+    return {
+        "record_id": record_id,
+        "database": row["database"],
+        "doi": row["doi"],
+        "citation": " ".join(part for part in parts if part),
+    }

@@ -23,9 +23,12 @@ def prisma_flow(prisma: dict) -> PrismaFlow:
     def column(counts: dict) -> PrismaColumn:
         return PrismaColumn(
             identified=[(item["source"], item["records"]) for item in counts["identified"]],
-            duplicates_removed=counts["duplicates_removed"], screened=counts["screened"],
-            screened_excluded=counts["screened_excluded"], sought=counts["sought"],
-            not_retrieved=counts["not_retrieved"], assessed=counts["assessed"],
+            duplicates_removed=counts["duplicates_removed"],
+            screened=counts["screened"],
+            screened_excluded=counts["screened_excluded"],
+            sought=counts["sought"],
+            not_retrieved=counts["not_retrieved"],
+            assessed=counts["assessed"],
             excluded_reasons=[(item["reason"], item["reports"]) for item in counts["excluded_reasons"]],
         )
 
@@ -41,11 +44,18 @@ def prisma_flow(prisma: dict) -> PrismaFlow:
 def write_figures(report: ReviewReport, folder: Path, suffix: str) -> list[Figure]:
     """Write every figure as ``suffix`` (.svg or .png) into ``folder``."""
     folder.mkdir(parents=True, exist_ok=True)
-    figures = [Figure("prisma", "PRISMA 2020 flow diagram",
-                      save_diagram(prisma_flow(report.document["prisma"]), folder / f"prisma{suffix}"))]
+    figures = [
+        Figure(
+            "prisma",
+            "PRISMA 2020 flow diagram",
+            save_diagram(prisma_flow(report.document["prisma"]), folder / f"prisma{suffix}"),
+        )
+    ]
     if report.pool is not None:
         for outcome in report.pool.safety.outcomes:
             if outcome.meta is not None:
-                path = draw_forest(outcome.meta, folder / f"forest_{outcome.name}{suffix}", title=outcome.label)
+                path = draw_forest(
+                    outcome.meta, folder / f"forest_{outcome.name}{suffix}", title=outcome.label
+                )
                 figures.append(Figure(f"forest_{outcome.name}", f"Forest plot: {outcome.label}", path))
     return figures

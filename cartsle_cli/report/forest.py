@@ -47,8 +47,16 @@ def heterogeneity_line(result: MetaProportionResult) -> str:
 
 def _row(ax, text_at, y: float, cells: list[tuple[float, str, str]], bold: bool = False) -> None:
     for x, text, align in cells:
-        ax.text(x, y, text, transform=text_at, ha=align, va="center", fontsize=9,
-                fontweight="bold" if bold else "normal")
+        ax.text(
+            x,
+            y,
+            text,
+            transform=text_at,
+            ha=align,
+            va="center",
+            fontsize=9,
+            fontweight="bold" if bold else "normal",
+        )
 
 
 def _axis_limit(result: MetaProportionResult) -> float:
@@ -65,29 +73,54 @@ def _draw_studies(ax, text_at, result: MetaProportionResult, top: float) -> None
         ax.plot([study.lower, study.upper], [y, y], color="black", linewidth=0.8)
         ax.plot([study.proportion], [y], marker="s", markersize=size, color="grey", markeredgecolor="black")
         weight = "" if study.weight is None else f"{study.weight:.1f}%"
-        _row(ax, text_at, y, [
-            (0.02, study.label, "left"), (0.25, str(study.events), "right"), (0.32, str(study.total), "right"),
-            (0.80, _ci_text(study.proportion, study.lower, study.upper), "center"), (0.97, weight, "right"),
-        ])
+        _row(
+            ax,
+            text_at,
+            y,
+            [
+                (0.02, study.label, "left"),
+                (0.25, str(study.events), "right"),
+                (0.32, str(study.total), "right"),
+                (0.80, _ci_text(study.proportion, study.lower, study.upper), "center"),
+                (0.97, weight, "right"),
+            ],
+        )
 
 
 def _draw_pooled(ax, text_at, result: MetaProportionResult) -> None:
-    ax.add_patch(Polygon(
-        [(result.lower, 1), (result.estimate, 1.3), (result.upper, 1), (result.estimate, 0.7)],
-        closed=True, facecolor="black", edgecolor="black",
-    ))
+    ax.add_patch(
+        Polygon(
+            [(result.lower, 1), (result.estimate, 1.3), (result.upper, 1), (result.estimate, 0.7)],
+            closed=True,
+            facecolor="black",
+            edgecolor="black",
+        )
+    )
     ax.axvline(result.estimate, color="grey", linestyle="--", linewidth=0.7)
     pooled_weight = "" if result.studies[0].weight is None else "100.0%"
-    _row(ax, text_at, 1, [
-        (0.02, "Random effects model", "left"), (0.25, str(result.events), "right"),
-        (0.32, str(result.total), "right"),
-        (0.80, _ci_text(result.estimate, result.lower, result.upper), "center"), (0.97, pooled_weight, "right"),
-    ], bold=True)
+    _row(
+        ax,
+        text_at,
+        1,
+        [
+            (0.02, "Random effects model", "left"),
+            (0.25, str(result.events), "right"),
+            (0.32, str(result.total), "right"),
+            (0.80, _ci_text(result.estimate, result.lower, result.upper), "center"),
+            (0.97, pooled_weight, "right"),
+        ],
+        bold=True,
+    )
     ax.plot([max(result.pi_lower, 0.0), min(result.pi_upper, 1.0)], [0, 0], color="firebrick", linewidth=3)
-    _row(ax, text_at, 0, [
-        (0.02, "Prediction interval", "left"),
-        (0.80, f"[{result.pi_lower:.2f}; {result.pi_upper:.2f}]", "center"),
-    ])
+    _row(
+        ax,
+        text_at,
+        0,
+        [
+            (0.02, "Prediction interval", "left"),
+            (0.80, f"[{result.pi_lower:.2f}; {result.pi_upper:.2f}]", "center"),
+        ],
+    )
 
 
 def draw_forest(result: MetaProportionResult, path: Path, title: str | None = None) -> Path:
@@ -95,7 +128,9 @@ def draw_forest(result: MetaProportionResult, path: Path, title: str | None = No
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in FORMATS:
-        raise CartsleError(f"a forest plot is written as .png or .svg, not {suffix or 'no extension'!r}", file=path)
+        raise CartsleError(
+            f"a forest plot is written as .png or .svg, not {suffix or 'no extension'!r}", file=path
+        )
     k = len(result.studies)
     height = ROW_INCHES * (k + 8)
     figure = Figure(figsize=(11, height))
@@ -110,7 +145,13 @@ def draw_forest(result: MetaProportionResult, path: Path, title: str | None = No
     ax.tick_params(axis="x", labelsize=8)
     ax.set_xlabel("Proportion", fontsize=9)
     text_at = blended_transform_factory(figure.transFigure, ax.transData)
-    _row(ax, text_at, top_row + 1, [(x, name, align) for x, name, align in LEFT_COLUMNS + RIGHT_COLUMNS], bold=True)
+    _row(
+        ax,
+        text_at,
+        top_row + 1,
+        [(x, name, align) for x, name, align in LEFT_COLUMNS + RIGHT_COLUMNS],
+        bold=True,
+    )
     _draw_studies(ax, text_at, result, top_row)
     _draw_pooled(ax, text_at, result)
     figure.text(0.02, 1.5 * ROW_INCHES / height, heterogeneity_line(result), fontsize=8.5)

@@ -10,8 +10,12 @@ STAGE_NAMES = {"ta": "title and abstract", "ft": "full text"}
 
 
 def methods_paragraph(document: dict) -> str:
-    sentences = [_searches(document["searches"]), _deduplication(document["prisma"]),
-                 _screening(document["agreement"]), _statistics(document["pool"])]
+    sentences = [
+        _searches(document["searches"]),
+        _deduplication(document["prisma"]),
+        _screening(document["agreement"]),
+        _statistics(document["pool"]),
+    ]
     return " ".join(sentence for sentence in sentences if sentence)
 
 
@@ -33,9 +37,11 @@ def _searches(searches: list[dict]) -> str:
 def _deduplication(prisma: dict) -> str:
     removed = prisma["databases"]["duplicates_removed"] + prisma["other_methods"]["duplicates_removed"]
     identified = prisma["databases"]["identified_total"] + prisma["other_methods"]["identified_total"]
-    return (f"Of {identified} records identified, {removed} duplicates were removed with cartsle's staged "
-            "deduplication (shared identifiers, a normalised title key, then fuzzy comparison within blocks; "
-            "uncertain pairs decided by a reviewer).")
+    return (
+        f"Of {identified} records identified, {removed} duplicates were removed with cartsle's staged "
+        "deduplication (shared identifiers, a normalised title key, then fuzzy comparison within blocks; "
+        "uncertain pairs decided by a reviewer)."
+    )
 
 
 def _screening(agreements: list[dict]) -> str:
@@ -44,25 +50,39 @@ def _screening(agreements: list[dict]) -> str:
     parts = []
     for item in agreements:
         kappa = item.get("kappa")
-        figure = f"kappa {kappa:.2f} (95% CI {item['ci_low']:.2f} to {item['ci_high']:.2f})" if kappa is not None else "kappa not defined"
-        parts.append(f"at {STAGE_NAMES.get(item['stage'], item['stage'])} {item['reviewer_a']} and {item['reviewer_b']} "
-                     f"agreed on {item['percent_agreement']:.1f}% of {item['n']} records, {figure}")
-    return ("Two reviewers screened independently and resolved disagreements; " + "; ".join(parts) + ". "
-            "Agreement is Cohen's kappa with a Wald 95% CI (SE after Cohen 1960), counting maybe as include at title and abstract.")
+        figure = (
+            f"kappa {kappa:.2f} (95% CI {item['ci_low']:.2f} to {item['ci_high']:.2f})"
+            if kappa is not None
+            else "kappa not defined"
+        )
+        parts.append(
+            f"at {STAGE_NAMES.get(item['stage'], item['stage'])} {item['reviewer_a']} and {item['reviewer_b']} "
+            f"agreed on {item['percent_agreement']:.1f}% of {item['n']} records, {figure}"
+        )
+    return (
+        "Two reviewers screened independently and resolved disagreements; " + "; ".join(parts) + ". "
+        "Agreement is Cohen's kappa with a Wald 95% CI (SE after Cohen 1960), counting maybe as include at title and abstract."
+    )
 
 
 def _statistics(pool: dict | None) -> str:
     if pool is None:
         return ""
     efficacy, safety = pool["efficacy"], pool["safety"]
-    text = (f"SLEDAI-2K reductions from baseline are medians with interquartile ranges (quantiles: "
-            f"{efficacy['quantile_method']}); mean SLEDAI-2K is given with a Student t 95% CI; shares of patients with "
-            "SLEDAI-2K 0 and 4 or less at last follow-up with Clopper-Pearson and Wilson 95% CIs; subgroups were compared "
-            "with the two-sided Mann-Whitney U test (exact without ties, normal approximation with continuity correction "
-            "with ties).")
+    text = (
+        f"SLEDAI-2K reductions from baseline are medians with interquartile ranges (quantiles: "
+        f"{efficacy['quantile_method']}); mean SLEDAI-2K is given with a Student t 95% CI; shares of patients with "
+        "SLEDAI-2K 0 and 4 or less at last follow-up with Clopper-Pearson and Wilson 95% CIs; subgroups were compared "
+        "with the two-sided Mann-Whitney U test (exact without ties, normal approximation with continuity correction "
+        "with ties)."
+    )
     methods = {method_line(o["meta"]) for o in safety["outcomes"] if o.get("meta")}
     if methods:
-        text += " Safety proportions were pooled across studies by random-effects meta-analysis: " + "; ".join(sorted(methods)) + "."
+        text += (
+            " Safety proportions were pooled across studies by random-effects meta-analysis: "
+            + "; ".join(sorted(methods))
+            + "."
+        )
     return text
 
 

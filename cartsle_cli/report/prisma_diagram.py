@@ -73,15 +73,29 @@ def draw_diagram(flow: PrismaFlow) -> plt.Figure:
     _phase(axes, 9.0, 1.6, "Identification")
     _phase(axes, 3.1, 5.6, "Screening")
     _phase(axes, 0.3, 2.4, "Included")
-    axes.text(4.3, 10.7, "Identification of studies via databases and registers", ha="center", va="center",
-              fontsize=10, fontweight="bold")
+    axes.text(
+        4.3,
+        10.7,
+        "Identification of studies via databases and registers",
+        ha="center",
+        va="center",
+        fontsize=10,
+        fontweight="bold",
+    )
 
     column = flow.databases
     left, right = 1.0, 5.2
     _box(axes, left, 9.1, 3.6, 1.4, "Records identified from:\n" + _lines(column.identified))
     _arrow(axes, left + 3.6, 9.8, right, 9.8)
-    _box(axes, right, 9.1, 3.4, 1.4, "Records removed before screening:\n"
-         f"Duplicate records removed (n = {column.duplicates_removed or 0})")
+    _box(
+        axes,
+        right,
+        9.1,
+        3.4,
+        1.4,
+        "Records removed before screening:\n"
+        f"Duplicate records removed (n = {column.duplicates_removed or 0})",
+    )
     _arrow(axes, left + 1.8, 9.1, left + 1.8, 8.1)
     _box(axes, left, 7.3, 3.6, 0.8, f"Records screened\n(n = {column.screened or 0})")
     _arrow(axes, left + 3.6, 7.7, right, 7.7)
@@ -91,8 +105,15 @@ def draw_diagram(flow: PrismaFlow) -> plt.Figure:
     if has_other:
         other = flow.other_methods
         oleft, oright = 9.4, 12.2
-        axes.text(11.7, 10.7, "Identification of studies via other methods", ha="center", va="center",
-                  fontsize=10, fontweight="bold")
+        axes.text(
+            11.7,
+            10.7,
+            "Identification of studies via other methods",
+            ha="center",
+            va="center",
+            fontsize=10,
+            fontweight="bold",
+        )
         _box(axes, oleft, 9.1, 3.4, 1.4, "Records identified from:\n" + _lines(other.identified))
         if other.screened is not None:
             _arrow(axes, oleft + 1.7, 9.1, oleft + 1.7, 8.1)
@@ -104,16 +125,24 @@ def draw_diagram(flow: PrismaFlow) -> plt.Figure:
             start = 9.1
         _retrieval_boxes(axes, other, oleft, oright, arrow_from=start, box_width=2.6)
 
-    _box(axes, left, 0.5, 3.6, 1.2, f"Studies included in review\n(n = {flow.studies_included})\n"
-         f"Reports of included studies\n(n = {flow.reports_included})")
+    _box(
+        axes,
+        left,
+        0.5,
+        3.6,
+        1.2,
+        f"Studies included in review\n(n = {flow.studies_included})\n"
+        f"Reports of included studies\n(n = {flow.reports_included})",
+    )
     _arrow(axes, left + 1.8, 3.7, left + 1.8, 1.7)
     if has_other:
         _arrow(axes, 9.4 + 1.3, 3.7, left + 3.6, 1.1, elbow=True)
     return figure
 
 
-def _retrieval_boxes(axes, column: PrismaColumn, left: float, right: float, *, arrow_from: float,
-                     box_width: float = 3.6) -> None:
+def _retrieval_boxes(
+    axes, column: PrismaColumn, left: float, right: float, *, arrow_from: float, box_width: float = 3.6
+) -> None:
     side_width = 3.4 if box_width > 3 else 2.6
     _arrow(axes, left + box_width / 2, arrow_from, left + box_width / 2, 6.3)
     _box(axes, left, 5.5, box_width, 0.8, f"Reports sought for retrieval\n(n = {column.sought})")
@@ -148,5 +177,14 @@ def _phase(axes, y: float, h: float, label: str) -> None:
 def _arrow(axes, x0: float, y0: float, x1: float, y1: float, *, elbow: bool = False) -> None:
     # An elbow goes straight down, then straight across, as the template's arrows do.
     style = "angle,angleA=-90,angleB=180,rad=0" if elbow else "arc3"
-    axes.add_patch(FancyArrowPatch((x0, y0), (x1, y1), arrowstyle="-|>", mutation_scale=10,
-                                   linewidth=0.8, color="black", connectionstyle=style))
+    axes.add_patch(
+        FancyArrowPatch(
+            (x0, y0),
+            (x1, y1),
+            arrowstyle="-|>",
+            mutation_scale=10,
+            linewidth=0.8,
+            color="black",
+            connectionstyle=style,
+        )
+    )

@@ -15,10 +15,23 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from cartsle_cli.sample.draw import Draw
-from cartsle_cli.sample.included import ACR_EXCLUDED_AT_FULL_TEXT, EXCLUDED_AT_FULL_TEXT, INCLUDED_REPORTS, ReportSpec
+from cartsle_cli.sample.included import (
+    ACR_EXCLUDED_AT_FULL_TEXT,
+    EXCLUDED_AT_FULL_TEXT,
+    INCLUDED_REPORTS,
+    ReportSpec,
+)
 from cartsle_cli.sample.studies import study
 from cartsle_cli.sample.vocabulary import JOURNALS, LANGUAGES, ORIGINAL_TITLES
-from cartsle_cli.sample.works import Copy, Numbers, Work, abstract_for, conference_abstract, fill, topical_work
+from cartsle_cli.sample.works import (
+    Copy,
+    Numbers,
+    Work,
+    abstract_for,
+    conference_abstract,
+    fill,
+    topical_work,
+)
 
 SEED = 4943
 FILE_SIZES = {"pubmed": 1251, "embase": 2286, "scopus": 1103, "central": 303}
@@ -85,7 +98,7 @@ def _medline(shelf: _Shelf) -> list[Work]:
     medline = []
     while len(copies["pubmed"]) < FILE_SIZES["pubmed"] - ERRATA:
         kind = draw.weighted(("article", "review", "editorial", "letter"), (0.78, 0.12, 0.05, 0.05))
-        work = shelf.unique(lambda: topical_work("", draw, numbers, kind=kind))
+        work = shelf.unique(lambda: topical_work("", draw, numbers, kind=kind))  # noqa: B023 (called at once)
         work.pmid = numbers.pmid()
         if draw.chance(0.04):
             language, _ = draw.pick(LANGUAGES)
@@ -94,8 +107,16 @@ def _medline(shelf: _Shelf) -> list[Work]:
     for target in draw.sample(medline, ERRATA):  # errata are separate works: never the article
         erratum = shelf.add(_erratum(target, draw, numbers), ("pubmed", "embase"))
         shelf.titles.add(erratum.title.lower())
-    central = FILE_SIZES["central"] - len(copies["central"]) - REGISTRY - CONFERENCE_IN_CENTRAL - REPEATS["central"]
-    scopus = FILE_SIZES["scopus"] - len(copies["scopus"]) - EMBASE_AND_SCOPUS_ONLY - SCOPUS_ONLY - REPEATS["scopus"]
+    central = (
+        FILE_SIZES["central"] - len(copies["central"]) - REGISTRY - CONFERENCE_IN_CENTRAL - REPEATS["central"]
+    )
+    scopus = (
+        FILE_SIZES["scopus"]
+        - len(copies["scopus"])
+        - EMBASE_AND_SCOPUS_ONLY
+        - SCOPUS_ONLY
+        - REPEATS["scopus"]
+    )
     for work in draw.sample([w for w in medline if w.kind == "article"], central):
         shelf.also_in(work, ("central",))
     for work in draw.sample(medline, scopus):
@@ -111,7 +132,10 @@ def _outside_medline(shelf: _Shelf) -> None:
     for _ in range(EMBASE_AND_SCOPUS_ONLY):
         shelf.add(shelf.unique(lambda: topical_work("", draw, numbers)), ("embase", "scopus"))
     for _ in range(SCOPUS_ONLY):
-        shelf.add(shelf.unique(lambda: topical_work("", draw, numbers, kind=draw.pick(("article", "review")))), ("scopus",))
+        shelf.add(
+            shelf.unique(lambda: topical_work("", draw, numbers, kind=draw.pick(("article", "review")))),
+            ("scopus",),
+        )
     for _ in range(REGISTRY):
         shelf.add(shelf.unique(lambda: _registry(draw, numbers)), ("central",))
 
@@ -121,7 +145,9 @@ def _conference_abstracts(shelf: _Shelf, articles: list[Work]) -> None:
     a supplement DOI shared by several abstracts, and many plain ones (some also in CENTRAL)."""
     draw, numbers = shelf.draw, shelf.numbers
     for article in draw.sample(articles, EARLY_ABSTRACTS):
-        early = conference_abstract("", draw, numbers, title=_early_title(article.title, draw), year=article.year - 1)
+        early = conference_abstract(
+            "", draw, numbers, title=_early_title(article.title, draw), year=article.year - 1
+        )
         early.trap = f"conference abstract before the article {article.key}"
         early.doi = numbers.doi(early.journal, early.year)  # its own DOI, as supplement abstracts often have
         shelf.titles.add(early.title.lower())
@@ -131,16 +157,29 @@ def _conference_abstracts(shelf: _Shelf, articles: list[Work]) -> None:
         first.doi, first.trap = numbers.doi(first.journal, first.year), "same title as next year's abstract"
         shelf.add(first, ("embase",))
         second = conference_abstract("", draw, numbers, title=first.title, year=first.year + 1)
-        second.doi, second.trap = numbers.doi(second.journal, second.year), f"same title as {first.key}, another year"
+        second.doi, second.trap = (
+            numbers.doi(second.journal, second.year),
+            f"same title as {first.key}, another year",
+        )
         shelf.add(second, ("embase",))
     for _ in range(SHARED_DOI_GROUPS):
-        group = [shelf.unique(lambda: conference_abstract("", draw, numbers, year=2022)) for _ in range(draw.between(5, 9))]
+        group = [
+            shelf.unique(lambda: conference_abstract("", draw, numbers, year=2022))
+            for _ in range(draw.between(5, 9))
+        ]
         supplement_doi = numbers.doi(group[0].journal, 2022)
         for work in group:
-            work.doi, work.journal, work.trap = supplement_doi, group[0].journal, "shares its supplement's DOI"
+            work.doi, work.journal, work.trap = (
+                supplement_doi,
+                group[0].journal,
+                "shares its supplement's DOI",
+            )
             shelf.add(work, ("embase",))
     space = FILE_SIZES["embase"] - len(shelf.copies["embase"]) - REPEATS["embase"]
-    plain = [shelf.add(shelf.unique(lambda: conference_abstract("", draw, numbers)), ("embase",)) for _ in range(space)]
+    plain = [
+        shelf.add(shelf.unique(lambda: conference_abstract("", draw, numbers)), ("embase",))
+        for _ in range(space)
+    ]
     for work in draw.sample(plain, CONFERENCE_IN_CENTRAL):
         shelf.also_in(work, ("central",))
 
@@ -198,9 +237,9 @@ def _topic_abstract(spec: ReportSpec, abstract: str | None) -> str | None:
 def _erratum(target: Work, draw: Draw, numbers: Numbers) -> Work:
     erratum = topical_work("", draw, numbers, kind="letter", year=min(2025, target.year + draw.between(0, 1)))
     erratum.kind, erratum.abstract, erratum.authors = "erratum", None, target.authors[:1]
-    erratum.title = draw.pick(("Correction to: ", "Erratum: ", "Corrigendum to \"")) + target.title
+    erratum.title = draw.pick(("Correction to: ", "Erratum: ", 'Corrigendum to "')) + target.title
     if erratum.title.startswith("Corrigendum"):
-        erratum.title += "\""
+        erratum.title += '"'
     erratum.journal, erratum.pmid = target.journal, numbers.pmid()
     erratum.trap = f"erratum of {target.key}"
     return erratum
@@ -210,21 +249,65 @@ def _early_title(title: str, draw: Draw) -> str:
     """The abstract's title: the article's, or a preliminary form of it."""
     if draw.chance(0.5):
         return title
-    return title.split(":")[0] + ": " + draw.pick(("preliminary results", "interim analysis", "first results", "an update"))
+    return (
+        title.split(":")[0]
+        + ": "
+        + draw.pick(("preliminary results", "interim analysis", "first results", "an update"))
+    )
 
 
 def _registry(draw: Draw, numbers: Numbers) -> Work:
-    title = fill(draw.pick((
-        "A Phase {phase} Study of {agent} in {disease}",
-        "{agent} in Patients With {disease}: an Open-label Study",
-        "Safety and Efficacy of {agent} for {disease}",
-    )).replace("{phase}", draw.pick(("1", "1/2", "2", "3"))).replace("{agent}", draw.pick(
-        ("CD19 CAR T Cells", "BCMA CAR T Cells", "Rituximab", "Obinutuzumab", "Anifrolumab", "Belimumab", "CD19/BCMA CAR T Cells"),
-    )).replace("{disease}", draw.pick(("Systemic Lupus Erythematosus", "Lupus Nephritis", "Refractory B-cell Lymphoma",
-                                       "Multiple Myeloma", "Systemic Sclerosis", "Myasthenia Gravis"))), draw)
+    title = fill(
+        draw.pick(
+            (
+                "A Phase {phase} Study of {agent} in {disease}",
+                "{agent} in Patients With {disease}: an Open-label Study",
+                "Safety and Efficacy of {agent} for {disease}",
+            )
+        )
+        .replace("{phase}", draw.pick(("1", "1/2", "2", "3")))
+        .replace(
+            "{agent}",
+            draw.pick(
+                (
+                    "CD19 CAR T Cells",
+                    "BCMA CAR T Cells",
+                    "Rituximab",
+                    "Obinutuzumab",
+                    "Anifrolumab",
+                    "Belimumab",
+                    "CD19/BCMA CAR T Cells",
+                ),
+            ),
+        )
+        .replace(
+            "{disease}",
+            draw.pick(
+                (
+                    "Systemic Lupus Erythematosus",
+                    "Lupus Nephritis",
+                    "Refractory B-cell Lymphoma",
+                    "Multiple Myeloma",
+                    "Systemic Sclerosis",
+                    "Myasthenia Gravis",
+                )
+            ),
+        ),
+        draw,
+    )
     nct = f"NCT09{10_000 + 11 * numbers.next():06d}"
-    return Work(key="", kind="registry", title=title, abstract=None, authors=[], year=draw.between(2019, 2025),
-                month=draw.between(1, 12), journal=None, nct=nct, keywords=("clinical trial",))
+    return Work(
+        key="",
+        kind="registry",
+        title=title,
+        abstract=None,
+        authors=[],
+        year=draw.between(2019, 2025),
+        month=draw.between(1, 12),
+        journal=None,
+        nct=nct,
+        keywords=("clinical trial",),
+    )
 
 
 def _background_acr(shelf: _Shelf, count: int) -> None:
@@ -233,12 +316,17 @@ def _background_acr(shelf: _Shelf, count: int) -> None:
     art = next(j for j in JOURNALS if j.code == "art")
 
     def make() -> Work:
-        title = fill(draw.pick((
-            "{slefocus} in Systemic Lupus Erythematosus: Results from a Multicentre Cohort",
-            "{lnagent} in Lupus Nephritis: {design}",
-            "B-Cell Depletion with {bcdagent} in {autoimmune}",
-            "Predictors of Flare After Tapering Therapy in SLE",
-        )), draw)
+        title = fill(
+            draw.pick(
+                (
+                    "{slefocus} in Systemic Lupus Erythematosus: Results from a Multicentre Cohort",
+                    "{lnagent} in Lupus Nephritis: {design}",
+                    "B-Cell Depletion with {bcdagent} in {autoimmune}",
+                    "Predictors of Flare After Tapering Therapy in SLE",
+                )
+            ),
+            draw,
+        )
         work = conference_abstract("", draw, numbers, title=title.title().replace("Sle", "SLE"), year=2024)
         work.journal, work.conference = art, "ACR Convergence 2024"
         return work
@@ -276,9 +364,11 @@ def _assign_ids(copies: dict[str, list[Copy]], numbers: Numbers) -> None:
         copy.work.ids["acr"] = f"ACR24-{1000 + 7 * numbers.next()}"
     for copy in (c for database in ("embase", "scopus", "central") for c in copies[database]):
         number = numbers.next()
-        own = {"embase": f"L99{1_000_000 + 13 * number:07d}", "scopus": f"2-s2.0-990{10_000_000 + 17 * number:08d}",
-               "central": f"CN-09{100_000 + 3 * number:06d}"}[copy.database]
+        own = {
+            "embase": f"L99{1_000_000 + 13 * number:07d}",
+            "scopus": f"2-s2.0-990{10_000_000 + 17 * number:08d}",
+            "central": f"CN-09{100_000 + 3 * number:06d}",
+        }[copy.database]
         copy.work.ids.setdefault(copy.database, own)
         if copy.repeat:
             copy.work.ids[f"{copy.database}#2"] = own
-

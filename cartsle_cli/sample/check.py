@@ -37,8 +37,10 @@ def _rows(path: Path) -> list[dict[str, str]]:
 
 def count_records(folder: Path) -> dict[str, int]:
     searches = folder / "searches"
-    text = {name: (searches / name).read_text(encoding="utf-8-sig") for name in
-            ("pubmed.nbib", "embase.ris", "central.ris")}
+    text = {
+        name: (searches / name).read_text(encoding="utf-8-sig")
+        for name in ("pubmed.nbib", "embase.ris", "central.ris")
+    }
     return {
         "pubmed.nbib": sum(1 for line in text["pubmed.nbib"].splitlines() if line.startswith("PMID- ")),
         "embase.ris": sum(1 for line in text["embase.ris"].splitlines() if line.startswith("TY  - ")),
@@ -69,23 +71,49 @@ def figures(folder: Path) -> SampleFigures:
     for month in (0, 3, 6):
         values = np.array([s[month] for s in scores.values() if month in s], dtype=float)
         half = stats.t.ppf(0.975, len(values) - 1) * values.std(ddof=1) / np.sqrt(len(values))
-        means[month] = (float(values.mean()), float(values.mean() - half), float(values.mean() + half), len(values))
+        means[month] = (
+            float(values.mean()),
+            float(values.mean() - half),
+            float(values.mean() + half),
+            len(values),
+        )
     reduction_last = {p: baseline[p] - last[p] for p in last if p in baseline}
     subgroup_p = {}
     for column, value in (("origin", "allogeneic"), ("target", "CD19-BCMA")):
         inside = [r for (study, _), r in reduction_last.items() if studies[study][column] == value]
         outside = [r for (study, _), r in reduction_last.items() if studies[study][column] != value]
-        subgroup_p[f"{column}: {value}"] = float(stats.mannwhitneyu(inside, outside, alternative="two-sided").pvalue)
+        subgroup_p[f"{column}: {value}"] = float(
+            stats.mannwhitneyu(inside, outside, alternative="two-sided").pvalue
+        )
     totals = {
         column: sum(int(row[column] or 0) for row in studies.values())
-        for column in ("n_treated", "crs_any", "crs_g1", "crs_g2", "crs_g3", "icans_any", "infections",
-                       "infections_severe", "heme_tox_g34", "cytopenia_prolonged", "dsdna_measured",
-                       "dsdna_decreased", "dsdna_normalised", "complement_normalised")
+        for column in (
+            "n_treated",
+            "crs_any",
+            "crs_g1",
+            "crs_g2",
+            "crs_g3",
+            "icans_any",
+            "infections",
+            "infections_severe",
+            "heme_tox_g34",
+            "cytopenia_prolonged",
+            "dsdna_measured",
+            "dsdna_decreased",
+            "dsdna_normalised",
+            "complement_normalised",
+        )
     }
     return SampleFigures(
-        records=records, duplicate_records=len(database_rows) - len(clusters), true_clusters=len(clusters),
-        patients_with_baseline=len(baseline), patients_with_last_score=len(last),
-        reduction_quartiles=quartiles, mean_ci=means,
-        last_zero=sum(1 for s in last.values() if s == 0), last_low=sum(1 for s in last.values() if s <= 4),
-        subgroup_p=subgroup_p, study_totals=totals,
+        records=records,
+        duplicate_records=len(database_rows) - len(clusters),
+        true_clusters=len(clusters),
+        patients_with_baseline=len(baseline),
+        patients_with_last_score=len(last),
+        reduction_quartiles=quartiles,
+        mean_ci=means,
+        last_zero=sum(1 for s in last.values() if s == 0),
+        last_low=sum(1 for s in last.values() if s <= 4),
+        subgroup_p=subgroup_p,
+        study_totals=totals,
     )

@@ -17,7 +17,13 @@ from collections import Counter
 from dataclasses import dataclass
 
 from cartsle_cli.sample.draw import Draw
-from cartsle_cli.sample.included import ACR_EXCLUDED_AT_FULL_TEXT, EXCLUDED_AT_FULL_TEXT, OTHER, WRONG_DESIGN, WRONG_POPULATION
+from cartsle_cli.sample.included import (
+    ACR_EXCLUDED_AT_FULL_TEXT,
+    EXCLUDED_AT_FULL_TEXT,
+    OTHER,
+    WRONG_DESIGN,
+    WRONG_POPULATION,
+)
 from cartsle_cli.sample.works import Work
 
 SEED = 202410
@@ -96,7 +102,11 @@ def _full_text(works: list[Work], draw: Draw) -> tuple[list[Vote], list[Vote]]:
                 vote = Vote(work, reviewer, "ft", "exclude", WRONG_DESIGN)
             votes.append(vote)
         if work in (missed, other_reason, *extras):
-            resolved.append(Vote(work, RESOLVER, "ft", final.decision, final.reason, final.study, "resolved by discussion"))
+            resolved.append(
+                Vote(
+                    work, RESOLVER, "ft", final.decision, final.reason, final.study, "resolved by discussion"
+                )
+            )
     return votes, resolved
 
 
@@ -104,7 +114,14 @@ def _ft_vote(work: Work, reviewer: str) -> Vote:
     if work.study:
         return Vote(work, reviewer, "ft", "include", study=work.study)
     reason = FT_REASONS[work.title]
-    return Vote(work, reviewer, "ft", "exclude", reason, note="withdrawn before enrolment" if reason == OTHER else None)
+    return Vote(
+        work,
+        reviewer,
+        "ft",
+        "exclude",
+        reason,
+        note="withdrawn before enrolment" if reason == OTHER else None,
+    )
 
 
 def identifiers(works: list[Work]) -> dict[str, tuple[str, str, str]]:
@@ -126,7 +143,19 @@ def decisions_csv(votes: list[Vote], ids: dict[str, tuple[str, str, str]]) -> st
     writer.writerow(COLUMNS)
     for vote in votes:
         doi, pmid, title = ids[vote.work.key]
-        writer.writerow([doi, pmid, title, vote.reviewer, vote.stage, vote.decision, vote.reason or "", vote.note or "", vote.study or ""])
+        writer.writerow(
+            [
+                doi,
+                pmid,
+                title,
+                vote.reviewer,
+                vote.stage,
+                vote.decision,
+                vote.reason or "",
+                vote.note or "",
+                vote.study or "",
+            ]
+        )
     return buffer.getvalue()
 
 

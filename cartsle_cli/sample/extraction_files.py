@@ -43,15 +43,21 @@ def studies_csv() -> str:
 def load_courses(path: Path = COURSES_FILE) -> list[Course]:
     with path.open(newline="", encoding="utf-8") as handle:
         return [
-            Course(row["study"], row["patient"], tuple(int(m) for m in row["months"].split()), [int(s) for s in row["scores"].split()])
+            Course(
+                row["study"],
+                row["patient"],
+                tuple(int(m) for m in row["months"].split()),
+                [int(s) for s in row["scores"].split()],
+            )
             for row in csv.DictReader(handle)
         ]
 
 
 def courses_csv(courses: list[Course]) -> str:
-    return _table(["study", "patient", "months", "scores"], [
-        [c.study, c.patient, " ".join(map(str, c.months)), " ".join(map(str, c.scores))] for c in courses
-    ])
+    return _table(
+        ["study", "patient", "months", "scores"],
+        [[c.study, c.patient, " ".join(map(str, c.months)), " ".join(map(str, c.scores))] for c in courses],
+    )
 
 
 def patients_csv(courses: list[Course]) -> str:
@@ -61,7 +67,12 @@ def patients_csv(courses: list[Course]) -> str:
     rows = []
     for course in courses:
         for month, score in zip(course.months, course.scores):
-            values = {"study_id": course.study, "patient_id": course.patient, "month": month, "sledai": score,
-                      "prednisone_mg": prednisone(course, month)}
+            values = {
+                "study_id": course.study,
+                "patient_id": course.patient,
+                "month": month,
+                "sledai": score,
+                "prednisone_mg": prednisone(course, month),
+            }
             rows.append([values.get(name) for name in names])
     return _table(names, rows)

@@ -20,10 +20,19 @@ from cartsle_cli.sample.ris_writers import central_file, embase_file
 from cartsle_cli.sample.works import Copy
 
 SEARCH_FILES = {
-    "pubmed": "pubmed.nbib", "embase": "embase.ris", "scopus": "scopus.csv", "central": "central.ris",
+    "pubmed": "pubmed.nbib",
+    "embase": "embase.ris",
+    "scopus": "scopus.csv",
+    "central": "central.ris",
     "acr": "acr_convergence_2024.csv",
 }
-WRITERS = {"pubmed": medline_file, "embase": embase_file, "scopus": scopus_file, "central": central_file, "acr": acr_file}
+WRITERS = {
+    "pubmed": medline_file,
+    "embase": embase_file,
+    "scopus": scopus_file,
+    "central": central_file,
+    "acr": acr_file,
+}
 
 
 @dataclass(frozen=True)
@@ -79,7 +88,16 @@ def truth_files(catalogue: Catalogue) -> tuple[str, str]:
         for position, copy in enumerate(copies, start=1):
             own_id = source_id(copy, database)
             members.setdefault(copy.work.key, []).append(f"{SEARCH_FILES[database]}:{own_id}")
-            writer.writerow([own_id, SEARCH_FILES[database], position, copy.work.key, copy.work.kind, copy.work.trap or ""])
+            writer.writerow(
+                [
+                    own_id,
+                    SEARCH_FILES[database],
+                    position,
+                    copy.work.key,
+                    copy.work.kind,
+                    copy.work.trap or "",
+                ]
+            )
     merged = io.StringIO()
     merged_writer = csv.writer(merged, lineterminator="\n", quoting=csv.QUOTE_NONNUMERIC)
     merged.write("merged_ids\n")

@@ -7,8 +7,11 @@ from cartsle_cli.sample.works import Copy
 
 MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
 PUBLICATION_TYPES = {
-    "article": ("Journal Article",), "review": ("Journal Article", "Review"), "editorial": ("Editorial",),
-    "letter": ("Letter",), "erratum": ("Published Erratum",),
+    "article": ("Journal Article",),
+    "review": ("Journal Article", "Review"),
+    "editorial": ("Editorial",),
+    "letter": ("Letter",),
+    "erratum": ("Published Erratum",),
 }
 LANGUAGE_CODES = {"English": "eng", "German": "ger", "Chinese": "chi", "French": "fre", "Spanish": "spa"}
 
@@ -25,9 +28,16 @@ def medline_record(copy: Copy) -> str:
     doi = doi_of(copy)
     title = title_of(copy)
     title = f"[{title}]." if work.original_title else title.rstrip(".") + "."
-    lines = [f"PMID- {work.pmid}", "OWN - NLM", "STAT- MEDLINE" if work.kind != "erratum" else "STAT- PubMed-not-MEDLINE",
-             f"IS  - {journal.issn} (Electronic)", f"VI  - {work.volume}", f"IP  - {work.issue}",
-             f"DP  - {work.year} {MONTHS[work.month - 1]}", *wrap("TI", title)]
+    lines = [
+        f"PMID- {work.pmid}",
+        "OWN - NLM",
+        "STAT- MEDLINE" if work.kind != "erratum" else "STAT- PubMed-not-MEDLINE",
+        f"IS  - {journal.issn} (Electronic)",
+        f"VI  - {work.volume}",
+        f"IP  - {work.issue}",
+        f"DP  - {work.year} {MONTHS[work.month - 1]}",
+        *wrap("TI", title),
+    ]
     pages = nlm_pages(work.first_page, work.last_page) if work.first_page and work.last_page else None
     if pages:
         lines.append(f"PG  - {pages}")
@@ -49,7 +59,11 @@ def medline_record(copy: Copy) -> str:
     lines += [f"EDAT- {work.year}/{work.month:02d}/15 06:00", f"CRDT- {work.year}/{work.month:02d}/14 23:41"]
     if doi:
         lines.append(f"AID - {doi} [doi]")
-    source = f"{journal.nlm}. {work.year} {MONTHS[work.month - 1]};{work.volume}({work.issue})" + (f":{pages}" if pages else "") + "."
+    source = (
+        f"{journal.nlm}. {work.year} {MONTHS[work.month - 1]};{work.volume}({work.issue})"
+        + (f":{pages}" if pages else "")
+        + "."
+    )
     if doi:
         source += f" doi: {doi}."
     lines += ["PST - ppublish", *wrap("SO", source)]

@@ -113,7 +113,9 @@ def _distance(courses: list[Course]) -> float:
 def _loss(courses: list[Course]) -> float:
     """Distance from the targets, plus how far each subgroup comparison is from |z| <= 1.2 (a
     two-sided p of about 0.23, by the normal approximation with tie correction)."""
-    reductions = [(c.study, c.scores[0] - c.scores[-1]) for c in courses if c.has_baseline and len(c.scores) > 1]
+    reductions = [
+        (c.study, c.scores[0] - c.scores[-1]) for c in courses if c.has_baseline and len(c.scores) > 1
+    ]
     z_excess = 0.0
     for members in (ALLOGENEIC, CD19_BCMA):
         inside = [value for study, value in reductions if study in members]
@@ -153,8 +155,7 @@ def _start(draw: Draw) -> list[Course]:
     ]
     with_baseline = [c for c in courses if c.has_baseline]
     baselines = sorted(
-        max(6, min(26, round(12.8 + 4.2 * (sum(draw.unit() for _ in range(12)) - 6))))
-        for _ in with_baseline
+        max(6, min(26, round(12.8 + 4.2 * (sum(draw.unit() for _ in range(12)) - 6)))) for _ in with_baseline
     )
     short = [c for c in with_baseline if c.months[-1] <= 2]
     for course in short:

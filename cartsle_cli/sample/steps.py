@@ -20,18 +20,47 @@ class Step:
 
 
 STEPS: tuple[Step, ...] = (
-    Step("Import the four database searches",
-         ("import", "searches/pubmed.nbib", "searches/embase.ris", "searches/scopus.csv", "searches/central.ris", "--searched", "2024-11-01")),
-    Step("Import the ACR Convergence 2024 archive (other methods)",
-         ("import", "searches/acr_convergence_2024.csv", "--other", "--source", "ACR Convergence 2024", "--searched", "2024-11-01")),
+    Step(
+        "Import the four database searches",
+        (
+            "import",
+            "searches/pubmed.nbib",
+            "searches/embase.ris",
+            "searches/scopus.csv",
+            "searches/central.ris",
+            "--searched",
+            "2024-11-01",
+        ),
+    ),
+    Step(
+        "Import the ACR Convergence 2024 archive (other methods)",
+        (
+            "import",
+            "searches/acr_convergence_2024.csv",
+            "--other",
+            "--source",
+            "ACR Convergence 2024",
+            "--searched",
+            "2024-11-01",
+        ),
+    ),
     Step("Find duplicates", ("dedup",)),
-    Step("Title and abstract decisions of both reviewers", ("screen", "import", "screening/title_abstract.csv")),
-    Step("Resolve title and abstract conflicts", ("screen", "resolve", "--file", "screening/title_abstract_resolutions.csv")),
+    Step(
+        "Title and abstract decisions of both reviewers", ("screen", "import", "screening/title_abstract.csv")
+    ),
+    Step(
+        "Resolve title and abstract conflicts",
+        ("screen", "resolve", "--file", "screening/title_abstract_resolutions.csv"),
+    ),
     Step("Full-text decisions of both reviewers", ("screen", "import", "screening/full_text.csv")),
-    Step("Resolve full-text conflicts", ("screen", "resolve", "--file", "screening/full_text_resolutions.csv")),
+    Step(
+        "Resolve full-text conflicts", ("screen", "resolve", "--file", "screening/full_text_resolutions.csv")
+    ),
     Step("Agreement between the reviewers", ("screen", "agreement")),
     Step("Included studies", ("screen", "studies")),
-    Step("Load the extraction files", ("extract", "load", "extraction/studies.csv", "extraction/patients.csv")),
+    Step(
+        "Load the extraction files", ("extract", "load", "extraction/studies.csv", "extraction/patients.csv")
+    ),
     Step("Write the report", ("report", "--format", "md", "--out", "report")),
     Step("PRISMA 2020 flow counts", ("prisma",)),
     Step("Efficacy and safety", ("pool",)),

@@ -79,14 +79,23 @@ def wrap(tag: str, value: str, *, width: int = 88, indent: int = 6) -> list[str]
 def title_case(text: str) -> str:
     """Journal names as embase.com and Scopus print them ("Annals of the Rheumatic Diseases")."""
     small = {"of", "the", "and", "for", "in", "on", "&"}
-    words = text.replace(" (Hoboken, N.J.)", "").replace(" (London, England)", "").replace(" (Oxford, England)", "").split(" ")
+    words = (
+        text.replace(" (Hoboken, N.J.)", "")
+        .replace(" (London, England)", "")
+        .replace(" (Oxford, England)", "")
+        .split(" ")
+    )
     out = [w if (i and w.lower() in small) else w[:1].upper() + w[1:] for i, w in enumerate(words)]
     return " ".join(out).replace(" : JASN", "")
 
 
 def document_type(work: Work, *, scopus: bool = False) -> str:
     names = {
-        "article": "Article", "review": "Review", "editorial": "Editorial", "letter": "Letter",
-        "erratum": "Erratum", "conference": "Conference Paper" if scopus else "Conference Abstract",
+        "article": "Article",
+        "review": "Review",
+        "editorial": "Editorial",
+        "letter": "Letter",
+        "erratum": "Erratum",
+        "conference": "Conference Paper" if scopus else "Conference Abstract",
     }
     return names.get(work.kind, "Article")

@@ -11,7 +11,16 @@ from dataclasses import dataclass, field
 
 from cartsle_cli.sample.draw import Draw
 from cartsle_cli.sample.vocabulary import (
-    BACKGROUND, CONCLUSIONS, FAMILY_NAMES, GIVEN_NAMES, JOURNALS, METHODS, RESULTS, SLOTS, TOPICS, Journal,
+    BACKGROUND,
+    CONCLUSIONS,
+    FAMILY_NAMES,
+    GIVEN_NAMES,
+    JOURNALS,
+    METHODS,
+    RESULTS,
+    SLOTS,
+    TOPICS,
+    Journal,
 )
 
 DATABASES = ("pubmed", "embase", "scopus", "central")
@@ -73,8 +82,12 @@ def abstract_for(title: str, draw: Draw, *, sentences: int = 5) -> str:
     """A short structured abstract assembled from sentence templates, numbers drawn at random."""
     topic = title.split(":")[0].lower()
     numbers = {
-        "topic": topic, "n": draw.between(12, 480), "centres": draw.between(2, 24),
-        "months": draw.between(3, 36), "pct": draw.between(8, 92), "pct2": draw.between(5, 60),
+        "topic": topic,
+        "n": draw.between(12, 480),
+        "centres": draw.between(2, 24),
+        "months": draw.between(3, 36),
+        "pct": draw.between(8, 92),
+        "pct2": draw.between(5, 60),
         "p": f"0.0{draw.between(1, 4)}",
     }
     parts = [
@@ -110,7 +123,9 @@ class Numbers:
         return f"10.5555/{code}.{year}.{10_000 + 7 * self.next()}"
 
 
-def topical_work(key: str, draw: Draw, numbers: Numbers, *, kind: str = "article", year: int | None = None) -> Work:
+def topical_work(
+    key: str, draw: Draw, numbers: Numbers, *, kind: str = "article", year: int | None = None
+) -> Work:
     """A background work on one of the review's neighbouring topics."""
     families = list(TOPICS)
     name = draw.weighted(families, [TOPICS[f][0] for f in families])
@@ -119,35 +134,63 @@ def topical_work(key: str, draw: Draw, numbers: Numbers, *, kind: str = "article
         kind = "review"
     title = fill(draw.pick(templates), draw)
     if kind == "editorial":
-        title = title.split(":")[0] + ": " + draw.pick(("time for a change?", "a new era", "where do we stand?", "hope and hype"))
+        title = (
+            title.split(":")[0]
+            + ": "
+            + draw.pick(("time for a change?", "a new era", "where do we stand?", "hope and hype"))
+        )
     journal = journal_for(field_name, draw)
     year = year or draw.between(2015, 2025)
     first = draw.between(1, 2400)
     work = Work(
-        key=key, kind=kind, title=title,
+        key=key,
+        kind=kind,
+        title=title,
         abstract=None if kind in ("editorial", "letter") or draw.chance(0.05) else abstract_for(title, draw),
         authors=people(draw, 1, 3) if kind in ("editorial", "letter") else people(draw),
-        year=year, month=draw.between(1, 12), journal=journal,
-        volume=str(year - 1940 + draw.between(0, 30)), issue=str(draw.between(1, 12)),
-        first_page=first, last_page=first + (draw.between(1, 3) if kind in ("editorial", "letter") else draw.between(5, 14)),
+        year=year,
+        month=draw.between(1, 12),
+        journal=journal,
+        volume=str(year - 1940 + draw.between(0, 30)),
+        issue=str(draw.between(1, 12)),
+        first_page=first,
+        last_page=first + (draw.between(1, 3) if kind in ("editorial", "letter") else draw.between(5, 14)),
         keywords=keywords,
     )
     work.doi = numbers.doi(journal, year) if draw.chance(0.95) else None
     return work
 
 
-def conference_abstract(key: str, draw: Draw, numbers: Numbers, *, title: str | None = None, year: int | None = None) -> Work:
+def conference_abstract(
+    key: str, draw: Draw, numbers: Numbers, *, title: str | None = None, year: int | None = None
+) -> Work:
     """An abstract printed in a journal supplement: no PMID, no pages, often no DOI of its own."""
     year = year or draw.between(2016, 2025)
-    journal = draw.pick([j for j in JOURNALS if j.code in ("ard", "art", "blood", "lsm", "jco", "tct", "haema")])
+    journal = draw.pick(
+        [j for j in JOURNALS if j.code in ("ard", "art", "blood", "lsm", "jco", "tct", "haema")]
+    )
     meeting = {
-        "ard": "EULAR European Congress of Rheumatology", "art": "ACR Convergence", "lsm": "LUPUS & KCR Congress",
-        "blood": "ASH Annual Meeting", "jco": "ASCO Annual Meeting", "tct": "Tandem Meetings", "haema": "EHA Congress",
+        "ard": "EULAR European Congress of Rheumatology",
+        "art": "ACR Convergence",
+        "lsm": "LUPUS & KCR Congress",
+        "blood": "ASH Annual Meeting",
+        "jco": "ASCO Annual Meeting",
+        "tct": "Tandem Meetings",
+        "haema": "EHA Congress",
     }[journal.code]
     title = title or fill(draw.pick(TOPICS[draw.pick(list(TOPICS))][2]), draw)
     return Work(
-        key=key, kind="conference", title=title, abstract=abstract_for(title, draw, sentences=4),
-        authors=people(draw, 3, 12), year=year, month=draw.between(5, 11), journal=journal,
-        volume=str(year - 1940), issue="Supplement " + str(draw.between(1, 2)), first_page=draw.between(100, 2400),
-        conference=f"{meeting} {year}", keywords=("conference abstract",),
+        key=key,
+        kind="conference",
+        title=title,
+        abstract=abstract_for(title, draw, sentences=4),
+        authors=people(draw, 3, 12),
+        year=year,
+        month=draw.between(5, 11),
+        journal=journal,
+        volume=str(year - 1940),
+        issue="Supplement " + str(draw.between(1, 2)),
+        first_page=draw.between(100, 2400),
+        conference=f"{meeting} {year}",
+        keywords=("conference abstract",),
     )

@@ -10,6 +10,16 @@ from cartsle_cli.screening.prisma import PrismaColumn, PrismaCounts, prisma_coun
 from cartsle_cli.screening.studies import IncludedStudy, included_studies
 
 __all__ = [
-    "STAGES", "Decision", "DecisionChecker", "IncludedStudy", "Outcome", "PrismaColumn", "PrismaCounts",
-    "included_studies", "prisma_counts", "record_decision", "stage_outcomes", "undo_last",
+    "STAGES",
+    "Decision",
+    "DecisionChecker",
+    "IncludedStudy",
+    "Outcome",
+    "PrismaColumn",
+    "PrismaCounts",
+    "included_studies",
+    "prisma_counts",
+    "record_decision",
+    "stage_outcomes",
+    "undo_last",
 ]

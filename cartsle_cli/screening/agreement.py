@@ -61,8 +61,13 @@ class StageAgreement:
     kappa: Kappa
 
     def to_dict(self) -> dict:
-        return {"stage": self.stage, "reviewer_a": self.reviewer_a, "reviewer_b": self.reviewer_b,
-                "counts": self.counts, **vars(self.kappa)}
+        return {
+            "stage": self.stage,
+            "reviewer_a": self.reviewer_a,
+            "reviewer_b": self.reviewer_b,
+            "counts": self.counts,
+            **vars(self.kappa),
+        }
 
 
 def agreement(conn: sqlite3.Connection, stage: str) -> list[StageAgreement]:
@@ -73,7 +78,8 @@ def agreement(conn: sqlite3.Connection, stage: str) -> list[StageAgreement]:
     for a, b in combinations(reviewers, 2):
         pairs = [
             (effective(o.votes[a].decision, stage), effective(o.votes[b].decision, stage))
-            for o in outcomes.values() if a in o.votes and b in o.votes
+            for o in outcomes.values()
+            if a in o.votes and b in o.votes
         ]
         if not pairs:
             continue

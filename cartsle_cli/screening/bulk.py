@@ -64,14 +64,22 @@ class RecordIndex:
             " LEFT JOIN record_clusters c ON c.record_id = r.id"
         )
         for unit, doi, pmid, title in rows:
-            for kind, key in (("doi", _cleaned(clean_doi, doi)), ("pmid", _cleaned(clean_pmid, pmid)), ("title", title_key(title))):
+            for kind, key in (
+                ("doi", _cleaned(clean_doi, doi)),
+                ("pmid", _cleaned(clean_pmid, pmid)),
+                ("title", title_key(title)),
+            ):
                 if key:
                     self.by[kind].setdefault(key, set()).add(unit)
 
     def match(self, row: DecisionRow, checker: DecisionChecker) -> int:
         if row.record_id is not None:
             return checker.unit(row.record_id, where=row.where)
-        keys = (("doi", _cleaned(clean_doi, row.doi)), ("pmid", _cleaned(clean_pmid, row.pmid)), ("title", title_key(row.title)))
+        keys = (
+            ("doi", _cleaned(clean_doi, row.doi)),
+            ("pmid", _cleaned(clean_pmid, row.pmid)),
+            ("title", title_key(row.title)),
+        )
         if not any(key for _, key in keys):
             raise CartsleError("the row names no record: give record_id, doi, pmid or title", line=row.where)
         for kind, key in keys:
@@ -79,15 +87,23 @@ class RecordIndex:
             if len(units) > 1:
                 raise CartsleError(
                     f"its {kind} matches several records ({', '.join(map(str, sorted(units)))}); give record_id instead",
-                    line=row.where, field=kind,
+                    line=row.where,
+                    field=kind,
                 )
             if units:
                 return next(iter(units))
-        raise CartsleError("no record in this review matches its record_id, doi, pmid or title", line=row.where)
+        raise CartsleError(
+            "no record in this review matches its record_id, doi, pmid or title", line=row.where
+        )
 
 
 def import_decisions(
-    conn: sqlite3.Connection, rows: list[DecisionRow], *, source: str, dry_run: bool = False, resolutions: bool = False
+    conn: sqlite3.Connection,
+    rows: list[DecisionRow],
+    *,
+    source: str,
+    dry_run: bool = False,
+    resolutions: bool = False,
 ) -> ImportSummary:
     """Check every row, then store the decisions (``resolutions``: as final decisions) in one transaction."""
     summary = ImportSummary(rows=len(rows), dry_run=dry_run)
@@ -101,12 +117,24 @@ def import_decisions(
     return summary
 
 
-def _import(conn: sqlite3.Connection, rows: list[DecisionRow], source: str, resolutions: bool, summary: ImportSummary) -> None:
+def _import(
+    conn: sqlite3.Connection, rows: list[DecisionRow], source: str, resolutions: bool, summary: ImportSummary
+) -> None:
     checker = DecisionChecker(conn)
     index = RecordIndex(conn)
     wanted = [
-        (row, Decision(index.match(row, checker), row.stage or "ta", row.reviewer or "", row.decision,
-                       row.reason, row.note, resolutions or row.resolution))
+        (
+            row,
+            Decision(
+                index.match(row, checker),
+                row.stage or "ta",
+                row.reviewer or "",
+                row.decision,
+                row.reason,
+                row.note,
+                resolutions or row.resolution,
+            ),
+        )
         for row in rows
     ]
     for row, decision in wanted:
@@ -131,18 +159,27 @@ def _import(conn: sqlite3.Connection, rows: list[DecisionRow], source: str, reso
 def _current(conn: sqlite3.Connection) -> dict[tuple, tuple]:
     """Each live current vote and resolution: (unit, stage, reviewer or None, resolution) -> content."""
     current = {}
-    for row in conn.execute("SELECT unit_id, stage, reviewer, resolution, decision, reason, note FROM screening_current"):
+    for row in conn.execute(
+        "SELECT unit_id, stage, reviewer, resolution, decision, reason, note FROM screening_current"
+    ):
         resolution = bool(row[3])
         current[(row[0], row[1], None if resolution else row[2], resolution)] = (row[4], row[5], row[6])
     return current
 
 
-def _changes(checked: list[tuple[DecisionRow, Decision]], current: dict[tuple, tuple], summary: ImportSummary) -> list[Decision]:
+def _changes(
+    checked: list[tuple[DecisionRow, Decision]], current: dict[tuple, tuple], summary: ImportSummary
+) -> list[Decision]:
     """The decisions that change something, counting new, changed and unchanged rows."""
     changes = []
     counts: Counter = Counter(summary.by_stage_decision)
     for _, decision in checked:
-        key = (decision.record_id, decision.stage, None if decision.resolution else decision.reviewer, decision.resolution)
+        key = (
+            decision.record_id,
+            decision.stage,
+            None if decision.resolution else decision.reviewer,
+            decision.resolution,
+        )
         content = (decision.decision, decision.reason, decision.note)
         before = current.get(key)
         if before == content:
@@ -159,7 +196,20 @@ def _changes(checked: list[tuple[DecisionRow, Decision]], current: dict[tuple, t
     return changes
 
 
-EXPORT_COLUMNS = ("record_id", "doi", "pmid", "title", "reviewer", "stage", "decision", "reason", "note", "study", "resolution", "decided_at")
+EXPORT_COLUMNS = (
+    "record_id",
+    "doi",
+    "pmid",
+    "title",
+    "reviewer",
+    "stage",
+    "decision",
+    "reason",
+    "note",
+    "study",
+    "resolution",
+    "decided_at",
+)
 
 
 def export_decisions(conn: sqlite3.Connection, *, reviewer: str | None = None) -> list[dict]:
@@ -180,18 +230,32 @@ def export_decisions(conn: sqlite3.Connection, *, reviewer: str | None = None) -
 
 
 def _export_row(vote: Vote) -> dict:
-    return {"record_id": vote.unit_id, "reviewer": vote.reviewer, "stage": vote.stage, "decision": vote.decision,
-            "reason": vote.reason, "note": vote.note, "resolution": "yes" if vote.resolution else "", "decided_at": vote.decided_at}
+    return {
+        "record_id": vote.unit_id,
+        "reviewer": vote.reviewer,
+        "stage": vote.stage,
+        "decision": vote.decision,
+        "reason": vote.reason,
+        "note": vote.note,
+        "resolution": "yes" if vote.resolution else "",
+        "decided_at": vote.decided_at,
+    }
 
 
 def _with_details(conn: sqlite3.Connection, rows: list[dict]) -> list[dict]:
     details = {
-        row[0]: row[1:] for row in conn.execute(
+        row[0]: row[1:]
+        for row in conn.execute(
             "SELECT u.id, u.doi, u.pmid, u.title, s.label FROM unique_records u"
             " LEFT JOIN study_reports r ON r.record_id = u.id LEFT JOIN studies s ON s.id = r.study_id"
         )
     }
     for row in rows:
         doi, pmid, title, study = details.get(row["record_id"], (None,) * 4)
-        row.update(doi=doi, pmid=pmid, title=title, study=study if row["stage"] == "ft" and row["decision"] == "include" else None)
+        row.update(
+            doi=doi,
+            pmid=pmid,
+            title=title,
+            study=study if row["stage"] == "ft" and row["decision"] == "include" else None,
+        )
     return [{column: row[column] for column in EXPORT_COLUMNS} for row in rows]

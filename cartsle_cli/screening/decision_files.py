@@ -61,7 +61,9 @@ def read_decision_file(path: str | Path) -> DecisionFile:
     text = read_text_file(path)
     header = text.lstrip().split("\n", 1)[0]
     try:
-        if any(separator in header for separator in ",\t;") and not re.match(r"^[A-Z][A-Z0-9]\s{1,2}-", header):
+        if any(separator in header for separator in ",\t;") and not re.match(
+            r"^[A-Z][A-Z0-9]\s{1,2}-", header
+        ):
             return _read_csv(text, path)
         return _read_ris(text, path)
     except CartsleError as error:
@@ -81,17 +83,27 @@ def _read_csv(text: str, path: Path) -> DecisionFile:
     reader = csv.DictReader(io.StringIO(text), dialect=dialect)
     columns = {(name or "").strip().lower(): name for name in reader.fieldnames or []}
     # Rows are numbered from 2 (the header is row 1), as a spreadsheet shows them.
-    table = [(f"row {number}", {key: row.get(name) for key, name in columns.items()}) for number, row in enumerate(reader, 2)]
+    table = [
+        (f"row {number}", {key: row.get(name) for key, name in columns.items()})
+        for number, row in enumerate(reader, 2)
+    ]
     if "asreview_label" in columns:
-        return DecisionFile("asreview-csv", [row for where, values in table if (row := _asreview_row(values, where))])
+        return DecisionFile(
+            "asreview-csv", [row for where, values in table if (row := _asreview_row(values, where))]
+        )
     if "notes" in columns and any("RAYYAN-INCLUSION" in (values.get("notes") or "") for _, values in table):
-        rows = [row for where, values in table for row in _rayyan_rows(values.get("notes"), _identity(values), where)]
+        rows = [
+            row
+            for where, values in table
+            for row in _rayyan_rows(values.get("notes"), _identity(values), where)
+        ]
         return DecisionFile("rayyan-csv", rows)
     if "decision" in columns:
         return DecisionFile("cartsle-csv", [_cartsle_row(values, where, path) for where, values in table])
     raise CartsleError(
         "not a decisions file: expected a decision column (cartsle), asreview_label (ASReview LAB) or Rayyan notes",
-        file=path, line=1,
+        file=path,
+        line=1,
     )
 
 
@@ -106,13 +118,21 @@ def _identity(values: dict) -> dict:
 def _cartsle_row(values: dict, where: str, path: Path) -> DecisionRow:
     record_id = _clean(values.get("record_id"))
     if record_id is not None and not record_id.isdigit():
-        raise CartsleError(f"record_id must be a number, not {record_id!r}", file=path, line=where, field="record_id")
+        raise CartsleError(
+            f"record_id must be a number, not {record_id!r}", file=path, line=where, field="record_id"
+        )
     decision = (_clean(values.get("decision")) or "").lower()
     stage = (_clean(values.get("stage")) or "").lower() or None
     return DecisionRow(
-        where=where, reviewer=_clean(values.get("reviewer")), stage=stage, decision=decision,
-        record_id=int(record_id) if record_id else None, **_identity(values),
-        reason=_clean(values.get("reason")), note=_clean(values.get("note")), study=_clean(values.get("study")),
+        where=where,
+        reviewer=_clean(values.get("reviewer")),
+        stage=stage,
+        decision=decision,
+        record_id=int(record_id) if record_id else None,
+        **_identity(values),
+        reason=_clean(values.get("reason")),
+        note=_clean(values.get("note")),
+        study=_clean(values.get("study")),
         resolution=(_clean(values.get("resolution")) or "").lower() in ("yes", "true", "1"),
     )
 
@@ -122,10 +142,16 @@ def _asreview_row(values: dict, where: str) -> DecisionRow | None:
     if label is None:
         return None  # not seen in ASReview
     if label not in _ASREVIEW_LABELS:
-        raise CartsleError(f"asreview_label must be 1, 0 or empty, not {label!r}", line=where, field="asreview_label")
+        raise CartsleError(
+            f"asreview_label must be 1, 0 or empty, not {label!r}", line=where, field="asreview_label"
+        )
     return DecisionRow(
-        where=where, reviewer=_clean(values.get("asreview_user_name")), stage="ta", decision=_ASREVIEW_LABELS[label],
-        **_identity(values), note=_clean(values.get("asreview_note")),
+        where=where,
+        reviewer=_clean(values.get("asreview_user_name")),
+        stage="ta",
+        decision=_ASREVIEW_LABELS[label],
+        **_identity(values),
+        note=_clean(values.get("asreview_note")),
     )
 
 
@@ -141,11 +167,19 @@ def _rayyan_rows(notes: str | None, identity: dict, where: str) -> list[Decision
         if decision is None:
             raise CartsleError(f"unknown Rayyan decision {verdict!r}", line=where, field="notes")
         excluded = decision == "exclude" and reason_list
-        rows.append(DecisionRow(
-            where=where, reviewer=reviewer.strip(), stage=None, decision=decision, **identity,
-            reason=reason_list[0] if excluded else None,
-            note=f"Rayyan reasons: {', '.join(reason_list)}" if excluded and len(reason_list) > 1 else None,
-        ))
+        rows.append(
+            DecisionRow(
+                where=where,
+                reviewer=reviewer.strip(),
+                stage=None,
+                decision=decision,
+                **identity,
+                reason=reason_list[0] if excluded else None,
+                note=f"Rayyan reasons: {', '.join(reason_list)}"
+                if excluded and len(reason_list) > 1
+                else None,
+            )
+        )
     return rows
 
 
@@ -155,12 +189,23 @@ def _read_ris(text: str, path: Path) -> DecisionFile:
     try:
         records = read_text(text, path).records
     except NotImplementedError as error:
-        raise CartsleError("RIS decision files need the RIS reader, which this cartsle lacks", file=path) from error
-    asreview = [row for number, record in enumerate(records, 1) if (row := _asreview_ris_row(record, f"record {number}"))]
+        raise CartsleError(
+            "RIS decision files need the RIS reader, which this cartsle lacks", file=path
+        ) from error
+    asreview = [
+        row
+        for number, record in enumerate(records, 1)
+        if (row := _asreview_ris_row(record, f"record {number}"))
+    ]
     if asreview or any(_notes(record, "asreview_not_seen") for record in records):
         return DecisionFile("asreview-ris", asreview)
-    rayyan = [row for number, record in enumerate(records, 1)
-              for row in _rayyan_rows(_notes(record, "RAYYAN-INCLUSION"), _record_identity(record), f"record {number}")]
+    rayyan = [
+        row
+        for number, record in enumerate(records, 1)
+        for row in _rayyan_rows(
+            _notes(record, "RAYYAN-INCLUSION"), _record_identity(record), f"record {number}"
+        )
+    ]
     if rayyan:
         return DecisionFile("rayyan-ris", rayyan)
     raise CartsleError("no decisions in this file: no ASReview labels or Rayyan notes", file=path)
@@ -182,7 +227,9 @@ def _record_identity(record: Record) -> dict:
 def _asreview_ris_row(record: Record, where: str) -> DecisionRow | None:
     for marker, decision in _ASREVIEW_RIS.items():
         if _notes(record, marker):
-            return DecisionRow(where=where, reviewer=None, stage="ta", decision=decision, **_record_identity(record))
+            return DecisionRow(
+                where=where, reviewer=None, stage="ta", decision=decision, **_record_identity(record)
+            )
     return None
 
 

@@ -60,30 +60,51 @@ class DecisionChecker:
     def unit(self, record_id: int, *, where: str | None = None) -> int:
         """The kept record of ``record_id``'s cluster, or an error for an unknown record."""
         if record_id not in self.unit_of:
-            raise CartsleError(f"no record {record_id} in this review (removed searches do not count)", line=where, field="record_id")
+            raise CartsleError(
+                f"no record {record_id} in this review (removed searches do not count)",
+                line=where,
+                field="record_id",
+            )
         return self.unit_of[record_id]
 
     def check(self, decision: Decision, *, where: str | None = None) -> Decision:
         """The decision made ready to store (kept record id, listed reason), or an error."""
         if not decision.reviewer or not decision.reviewer.strip():
-            raise CartsleError("who is deciding? give --reviewer NAME or set CARTSLE_REVIEWER", line=where, field="reviewer")
+            raise CartsleError(
+                "who is deciding? give --reviewer NAME or set CARTSLE_REVIEWER", line=where, field="reviewer"
+            )
         if decision.stage not in STAGES:
             raise CartsleError(f"stage must be ta or ft, not {decision.stage!r}", line=where, field="stage")
         if decision.decision not in DECISIONS:
-            raise CartsleError(f"decision must be include, exclude or maybe, not {decision.decision!r}", line=where, field="decision")
+            raise CartsleError(
+                f"decision must be include, exclude or maybe, not {decision.decision!r}",
+                line=where,
+                field="decision",
+            )
         if decision.resolution and decision.decision == "maybe":
-            raise CartsleError("a resolution must include or exclude, not maybe", line=where, field="decision")
+            raise CartsleError(
+                "a resolution must include or exclude, not maybe", line=where, field="decision"
+            )
         unit = self.unit(decision.record_id, where=where)
         if decision.stage == "ft" and unit not in self.reached_ft:
             raise CartsleError(
                 f"record {decision.record_id} has not reached full text: it needs a final include or maybe at title/abstract",
-                line=where, field="stage",
+                line=where,
+                field="stage",
             )
         reason = self._reason(decision, where)
         note = (decision.note or "").strip() or None
         if decision.stage == "ft" and reason == OTHER_REASON and not note:
             raise CartsleError("the reason 'other' needs a note saying what it is", line=where, field="note")
-        return Decision(unit, decision.stage, decision.reviewer.strip(), decision.decision, reason, note, decision.resolution)
+        return Decision(
+            unit,
+            decision.stage,
+            decision.reviewer.strip(),
+            decision.decision,
+            reason,
+            note,
+            decision.resolution,
+        )
 
     def _reason(self, decision: Decision, where: str | None) -> str | None:
         reason = " ".join((decision.reason or "").split()) or None
@@ -93,11 +114,15 @@ class DecisionChecker:
             return reason  # optional at title/abstract, free text (Rayyan's own reasons pass through)
         if reason is None:
             raise CartsleError(
-                f"an exclusion at full text needs a reason: one of {', '.join(self.reasons.values())}", line=where, field="reason"
+                f"an exclusion at full text needs a reason: one of {', '.join(self.reasons.values())}",
+                line=where,
+                field="reason",
             )
         if reason.casefold() not in self.reasons:
             raise CartsleError(
-                f"{reason!r} is not one of this review's reasons; add it with `cartsle screen reasons add`", line=where, field="reason"
+                f"{reason!r} is not one of this review's reasons; add it with `cartsle screen reasons add`",
+                line=where,
+                field="reason",
             )
         return self.reasons[reason.casefold()]
 
@@ -108,7 +133,10 @@ def store_decisions(conn: sqlite3.Connection, decisions: list[Decision], *, sour
     conn.executemany(
         "INSERT INTO screening_decisions (record_id, stage, reviewer, decision, reason, note, resolution, source, decided_at)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [(d.record_id, d.stage, d.reviewer, d.decision, d.reason, d.note, int(d.resolution), source, now) for d in decisions],
+        [
+            (d.record_id, d.stage, d.reviewer, d.decision, d.reason, d.note, int(d.resolution), source, now)
+            for d in decisions
+        ],
     )
 
 
@@ -149,7 +177,11 @@ def _entry(row: sqlite3.Row) -> HistoryEntry:
 
 
 def history(
-    conn: sqlite3.Connection, *, record_id: int | None = None, reviewer: str | None = None, blind_for: str | None = None
+    conn: sqlite3.Connection,
+    *,
+    record_id: int | None = None,
+    reviewer: str | None = None,
+    blind_for: str | None = None,
 ) -> list[HistoryEntry]:
     """Every decision, oldest first; for one record its whole cluster's, for one reviewer only theirs.
 
@@ -160,7 +192,9 @@ def history(
     checker = DecisionChecker(conn) if record_id is not None or blind_for else None
     if record_id is not None:
         unit = checker.unit(record_id)
-        where.append("COALESCE((SELECT cluster_id FROM record_clusters c WHERE c.record_id = d.record_id), d.record_id) = ?")
+        where.append(
+            "COALESCE((SELECT cluster_id FROM record_clusters c WHERE c.record_id = d.record_id), d.record_id) = ?"
+        )
         params.append(unit)
     if reviewer is not None:
         where.append("d.reviewer = ?")
@@ -169,7 +203,11 @@ def history(
     entries = [_entry(row) for row in conn.execute(f"{_HISTORY_SELECT}{clause} ORDER BY d.id", params)]
     if blind_for:
         seen = unblinded(conn, blind_for)
-        entries = [e for e in entries if e.reviewer == blind_for or (checker.unit_of.get(e.record_id, e.record_id), e.stage) in seen]
+        entries = [
+            e
+            for e in entries
+            if e.reviewer == blind_for or (checker.unit_of.get(e.record_id, e.record_id), e.stage) in seen
+        ]
     return entries
 
 
@@ -180,7 +218,8 @@ def undo_last(conn: sqlite3.Connection, reviewer: str, *, stage: str | None = No
     clause = " AND d.stage = ?" if stage else ""
     params = [reviewer, stage] if stage else [reviewer]
     row = conn.execute(
-        f"{_HISTORY_SELECT} WHERE d.reviewer = ? AND d.undone_at IS NULL{clause} ORDER BY d.id DESC LIMIT 1", params
+        f"{_HISTORY_SELECT} WHERE d.reviewer = ? AND d.undone_at IS NULL{clause} ORDER BY d.id DESC LIMIT 1",
+        params,
     ).fetchone()
     if row is None:
         where = f" at {STAGE_NAMES[stage]}" if stage else ""

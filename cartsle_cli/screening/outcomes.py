@@ -109,7 +109,11 @@ def _decide(outcome: Outcome, required: int) -> None:
         return
     decisions = {effective(vote.decision, outcome.stage) for vote in votes}
     reasons = {vote.reason for vote in votes}
-    if len(decisions) > 1 or decisions == {"maybe"} or (decisions == {"exclude"} and outcome.stage == "ft" and len(reasons) > 1):
+    if (
+        len(decisions) > 1
+        or decisions == {"maybe"}
+        or (decisions == {"exclude"} and outcome.stage == "ft" and len(reasons) > 1)
+    ):
         outcome.status = CONFLICT
         return
     outcome.status = FINAL

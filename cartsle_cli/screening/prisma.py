@@ -50,7 +50,10 @@ class PrismaColumn:
             "identified": self.identified_total - self.duplicates_removed - self.screened,
             "screened": self.screened - self.screened_excluded - self.awaiting_screening - self.sought,
             "sought": self.sought - self.not_retrieved - self.assessed,
-            "assessed": self.assessed - sum(n for _, n in self.excluded_reasons) - self.awaiting_assessment - self.reports_included,
+            "assessed": self.assessed
+            - sum(n for _, n in self.excluded_reasons)
+            - self.awaiting_assessment
+            - self.reports_included,
         }
 
 
@@ -60,14 +63,18 @@ class PrismaCounts:
     other_methods: PrismaColumn
     studies_included: int
     reports_included: int
-    method: str = "PRISMA 2020 (Page et al. 2021); clusters spanning both columns count in databases and registers"
+    method: str = (
+        "PRISMA 2020 (Page et al. 2021); clusters spanning both columns count in databases and registers"
+    )
 
     def to_dict(self) -> dict:
         result = asdict(self)
         for column in ("databases", "other_methods"):
             values = result[column]
             values["identified"] = [{"source": source, "records": n} for source, n in values["identified"]]
-            values["excluded_reasons"] = [{"reason": reason, "reports": n} for reason, n in values["excluded_reasons"]]
+            values["excluded_reasons"] = [
+                {"reason": reason, "reports": n} for reason, n in values["excluded_reasons"]
+            ]
             values["identified_total"] = getattr(self, column).identified_total
         return result
 

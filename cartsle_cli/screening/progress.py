@@ -48,19 +48,36 @@ def screening_progress(conn: sqlite3.Connection) -> ScreeningProgress:
     for stage in STAGES:
         outcomes = stage_outcomes(conn, stage).values()
         statuses = [o.status for o in outcomes]
-        stages.append(StageProgress(
-            stage, len(statuses), statuses.count(FINAL),
-            sum(1 for o in outcomes if o.status == FINAL and o.decision == "include"),
-            sum(1 for o in outcomes if o.status == FINAL and o.decision == "exclude"),
-            statuses.count(CONFLICT), statuses.count(PENDING),
-        ))
+        stages.append(
+            StageProgress(
+                stage,
+                len(statuses),
+                statuses.count(FINAL),
+                sum(1 for o in outcomes if o.status == FINAL and o.decision == "include"),
+                sum(1 for o in outcomes if o.status == FINAL and o.decision == "exclude"),
+                statuses.count(CONFLICT),
+                statuses.count(PENDING),
+            )
+        )
         names = sorted({name for o in outcomes for name in o.votes})
         for name in names:
             votes = [o.votes[name] for o in outcomes if name in o.votes]
             decisions = [vote.decision for vote in votes]
             to_do = sum(1 for o in outcomes if awaits(o, name, required))
-            reviewers.append(ReviewerProgress(stage, name, len(votes), decisions.count("include"),
-                                              decisions.count("exclude"), decisions.count("maybe"), to_do))
+            reviewers.append(
+                ReviewerProgress(
+                    stage,
+                    name,
+                    len(votes),
+                    decisions.count("include"),
+                    decisions.count("exclude"),
+                    decisions.count("maybe"),
+                    to_do,
+                )
+            )
             if stage == "ta":
-                orders[name] = [int(effective(vote.decision, stage) == "include") for vote in sorted(votes, key=lambda vote: vote.id)]
+                orders[name] = [
+                    int(effective(vote.decision, stage) == "include")
+                    for vote in sorted(votes, key=lambda vote: vote.id)
+                ]
     return ScreeningProgress(stages, reviewers, orders)

@@ -21,7 +21,9 @@ from cartsle_cli.screening.studies import table_exists
 
 # Whole CSI and OSC escape sequences first, then any other C0 or C1 control character (tab and
 # newline stay).
-_CONTROL = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_CONTROL = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|[\x00-\x08\x0b-\x1f\x7f-\x9f]"
+)
 
 
 def safe_text(text: str | None) -> str:
@@ -60,8 +62,11 @@ def build_queue(conn: sqlite3.Connection, stage: str, reviewer: str, *, seed: in
     required = reviewers_required(conn)
     todo = [unit for unit, o in outcomes.items() if awaits(o, reviewer, required)]
     done = sum(1 for o in outcomes.values() if reviewer in o.votes)
-    labels = {unit: int(effective(o.votes[reviewer].decision, stage) == "include")
-              for unit, o in outcomes.items() if reviewer in o.votes}
+    labels = {
+        unit: int(effective(o.votes[reviewer].decision, stage) == "include")
+        for unit, o in outcomes.items()
+        if reviewer in o.votes
+    }
     tally = dict(Counter(o.votes[reviewer].decision for o in outcomes.values() if reviewer in o.votes))
     order, model, remaining, ranked = _order(conn, stage, list(outcomes), todo, labels, seed)
     return Queue(stage, reviewer, order, done, tally, len(outcomes), model, remaining, ranked)
@@ -93,8 +98,12 @@ def load_records(conn: sqlite3.Connection, record_ids: list[int]) -> dict[int, S
     merged = table_exists(conn, "merged_records")
     columns = ("title", "abstract", "authors", "year", "journal", "doi", "pmid")
     if merged:
-        picks = ", ".join(f"COALESCE(NULLIF(m.{c}, ''), r.{c})" if c != "authors" else "COALESCE(NULLIF(m.authors, '[]'), r.authors)"
-                          for c in columns)
+        picks = ", ".join(
+            f"COALESCE(NULLIF(m.{c}, ''), r.{c})"
+            if c != "authors"
+            else "COALESCE(NULLIF(m.authors, '[]'), r.authors)"
+            for c in columns
+        )
         join = " LEFT JOIN merged_records m ON m.cluster_id = r.id"
     else:
         picks, join = ", ".join(f"r.{c}" for c in columns), ""
@@ -105,9 +114,15 @@ def load_records(conn: sqlite3.Connection, record_ids: list[int]) -> dict[int, S
         if row[0] not in wanted:
             continue
         found[row[0]] = ScreeningRecord(
-            record_id=row[0], title=safe_text(row[1]), abstract=safe_text(row[2]),
-            authors=[safe_text(name) for name in json.loads(row[3] or "[]")], year=row[4],
-            journal=safe_text(row[5]), sources=sources.get(row[0], []), doi=row[6], pmid=row[7],
+            record_id=row[0],
+            title=safe_text(row[1]),
+            abstract=safe_text(row[2]),
+            authors=[safe_text(name) for name in json.loads(row[3] or "[]")],
+            year=row[4],
+            journal=safe_text(row[5]),
+            sources=sources.get(row[0], []),
+            doi=row[6],
+            pmid=row[7],
         )
     return found
 

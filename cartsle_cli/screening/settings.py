@@ -36,7 +36,9 @@ def add_reason(conn: sqlite3.Connection, label: str) -> str:
 
 def canonical_reason(conn: sqlite3.Connection, label: str) -> str | None:
     """The listed spelling of ``label`` (matched ignoring case and spacing), or None."""
-    row = conn.execute("SELECT label FROM screening_reasons WHERE label = ?", (" ".join(label.split()),)).fetchone()
+    row = conn.execute(
+        "SELECT label FROM screening_reasons WHERE label = ?", (" ".join(label.split()),)
+    ).fetchone()
     return row[0] if row else None
 
 
@@ -48,7 +50,9 @@ def keywords(conn: sqlite3.Connection) -> Keywords:
     )
 
 
-def set_keywords(conn: sqlite3.Connection, *, include: list[str], exclude: list[str], remove: list[str]) -> Keywords:
+def set_keywords(
+    conn: sqlite3.Connection, *, include: list[str], exclude: list[str], remove: list[str]
+) -> Keywords:
     """Add inclusion and exclusion keywords and remove others; the caller holds the transaction."""
     for word in remove:
         conn.execute("DELETE FROM screening_keywords WHERE word = ?", (word.strip(),))

@@ -37,14 +37,21 @@ class IncludedStudy:
 
 
 # A report's current kept record: a later dedup run may have merged it into another cluster.
-_REPORT_UNIT = "COALESCE((SELECT c.cluster_id FROM record_clusters c WHERE c.record_id = r.record_id), r.record_id)"
+_REPORT_UNIT = (
+    "COALESCE((SELECT c.cluster_id FROM record_clusters c WHERE c.record_id = r.record_id), r.record_id)"
+)
 
 
 def table_exists(conn: sqlite3.Connection, name: str) -> bool:
-    return conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)).fetchone() is not None
+    return (
+        conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)).fetchone()
+        is not None
+    )
 
 
-def report_details(conn: sqlite3.Connection, record_ids: list[int]) -> dict[int, tuple[str | None, int | None]]:
+def report_details(
+    conn: sqlite3.Connection, record_ids: list[int]
+) -> dict[int, tuple[str | None, int | None]]:
     """First author's family name and year of each record, preferring dedup's merged fields."""
     merged = table_exists(conn, "merged_records")
     join = " LEFT JOIN merged_records m ON m.cluster_id = r.id" if merged else ""
@@ -53,7 +60,8 @@ def report_details(conn: sqlite3.Connection, record_ids: list[int]) -> dict[int,
     details = {}
     for chunk in _chunks(record_ids):
         rows = conn.execute(
-            f"SELECT r.id, {authors}, {year} FROM records r{join} WHERE r.id IN ({','.join('?' * len(chunk))})", chunk
+            f"SELECT r.id, {authors}, {year} FROM records r{join} WHERE r.id IN ({','.join('?' * len(chunk))})",
+            chunk,
         ).fetchall()
         for row in rows:
             names = json.loads(row[1] or "[]")
@@ -63,12 +71,17 @@ def report_details(conn: sqlite3.Connection, record_ids: list[int]) -> dict[int,
 
 
 def _chunks(ids: list[int], size: int = 500) -> list[list[int]]:
-    return [ids[start:start + size] for start in range(0, len(ids), size)] or [[]]
+    return [ids[start : start + size] for start in range(0, len(ids), size)] or [[]]
 
 
 def _new_label(conn: sqlite3.Connection, family: str | None, year: int | None, record_id: int) -> str:
     base = f"{family or f'Record {record_id}'} {year or 'n.d.'}"
-    taken = {row[0] for row in conn.execute("SELECT label FROM studies WHERE label = ? OR label GLOB ?", (base, base + "?"))}
+    taken = {
+        row[0]
+        for row in conn.execute(
+            "SELECT label FROM studies WHERE label = ? OR label GLOB ?", (base, base + "?")
+        )
+    }
     for suffix in ["", *string.ascii_lowercase[1:]]:
         if base + suffix not in taken:
             return base + suffix
@@ -108,7 +121,9 @@ def ensure_studies(conn: sqlite3.Connection) -> int:
         study = _linked_study(conn, record_id, included)
         if study is None:
             family, year = details.get(record_id, (None, None))
-            study = conn.execute("INSERT INTO studies (label) VALUES (?)", (_new_label(conn, family, year, record_id),)).lastrowid
+            study = conn.execute(
+                "INSERT INTO studies (label) VALUES (?)", (_new_label(conn, family, year, record_id),)
+            ).lastrowid
         conn.execute("INSERT INTO study_reports (record_id, study_id) VALUES (?, ?)", (record_id, study))
     return len(missing)
 
@@ -120,9 +135,13 @@ def link_report(conn: sqlite3.Connection, record_id: int, study: str, *, create:
     label = " ".join(study.split())
     if not label:
         raise CartsleError("name the study by its label, e.g. --study 'Mackensen 2022'", field="study")
-    row = conn.execute("SELECT id, label FROM studies WHERE label = ? OR (? GLOB '[0-9]*' AND id = ?)", (label, label, label)).fetchone()
+    row = conn.execute(
+        "SELECT id, label FROM studies WHERE label = ? OR (? GLOB '[0-9]*' AND id = ?)", (label, label, label)
+    ).fetchone()
     if row is None and not create:
-        raise CartsleError(f"no study {label!r}: `cartsle screen studies` lists them; --new makes a new one", field="study")
+        raise CartsleError(
+            f"no study {label!r}: `cartsle screen studies` lists them; --new makes a new one", field="study"
+        )
     study_id = row[0] if row else conn.execute("INSERT INTO studies (label) VALUES (?)", (label,)).lastrowid
     conn.execute(
         "INSERT INTO study_reports (record_id, study_id) VALUES (?, ?)"

@@ -19,9 +19,15 @@ from scipy import stats
 from cartsle_cli.errors import CartsleError
 
 QUANTILE_TYPES = {
-    "inverted_cdf": 1, "averaged_inverted_cdf": 2, "closest_observation": 3,
-    "interpolated_inverted_cdf": 4, "hazen": 5, "weibull": 6, "linear": 7,
-    "median_unbiased": 8, "normal_unbiased": 9,
+    "inverted_cdf": 1,
+    "averaged_inverted_cdf": 2,
+    "closest_observation": 3,
+    "interpolated_inverted_cdf": 4,
+    "hazen": 5,
+    "weibull": 6,
+    "linear": 7,
+    "median_unbiased": 8,
+    "normal_unbiased": 9,
 }
 EXACT_LIMIT = 50  # R's wilcox.test uses the exact distribution below 50 per group
 

@@ -89,7 +89,9 @@ def last_followup(scores: pd.DataFrame) -> pd.DataFrame:
     return after
 
 
-def _compare(last: pd.DataFrame, studies: pd.DataFrame, by: str, first: str, second: str, method: str) -> SubgroupComparison:
+def _compare(
+    last: pd.DataFrame, studies: pd.DataFrame, by: str, first: str, second: str, method: str
+) -> SubgroupComparison:
     group_of = studies.set_index(studies["study_id"].astype(str))[by].astype(str).str.strip()
     groups = last["study_id"].astype(str).map(group_of).str.casefold()
     reductions = last["reduction"]
@@ -101,17 +103,26 @@ def _compare(last: pd.DataFrame, studies: pd.DataFrame, by: str, first: str, sec
     else:
         why = f"no patients with a reduction at last follow-up in {first if not len(values1) else second}"
     return SubgroupComparison(
-        by, first, second, "SLEDAI reduction from baseline at last follow-up",
-        median_iqr(values1, method), median_iqr(values2, method), test, why,
+        by,
+        first,
+        second,
+        "SLEDAI reduction from baseline at last follow-up",
+        median_iqr(values1, method),
+        median_iqr(values2, method),
+        test,
+        why,
     )
 
 
-def summarise_efficacy(studies: pd.DataFrame, patients: pd.DataFrame, quantile_method: str = "linear") -> EfficacyResult:
+def summarise_efficacy(
+    studies: pd.DataFrame, patients: pd.DataFrame, quantile_method: str = "linear"
+) -> EfficacyResult:
     """All efficacy figures of the review from the two extraction tables."""
     scores = _scores(patients)
     baseline = _at_month(scores, 0)
     reductions = [
-        Reduction(m, median_iqr((baseline - _at_month(scores, m)).dropna(), quantile_method)) for m in REDUCTION_MONTHS
+        Reduction(m, median_iqr((baseline - _at_month(scores, m)).dropna(), quantile_method))
+        for m in REDUCTION_MONTHS
     ]
     means = [MeanAtMonth(m, mean_ci(_at_month(scores, m))) for m in MEAN_MONTHS]
     last = last_followup(scores)
@@ -120,9 +131,17 @@ def summarise_efficacy(studies: pd.DataFrame, patients: pd.DataFrame, quantile_m
     low = crude_proportion(int((last["sledai"] <= LOW_ACTIVITY).sum()), followed) if followed else None
     subgroups = [
         _compare(last, studies, by, first, second, quantile_method)
-        for by, first, second in SUBGROUPS if by in studies.columns
+        for by, first, second in SUBGROUPS
+        if by in studies.columns
     ]
     return EfficacyResult(
-        scores["patient"].nunique(), scores["study_id"].nunique(), median_iqr([], quantile_method).quantile_method,
-        reductions, means, followed, zero, low, subgroups,
+        scores["patient"].nunique(),
+        scores["study_id"].nunique(),
+        median_iqr([], quantile_method).quantile_method,
+        reductions,
+        means,
+        followed,
+        zero,
+        low,
+        subgroups,
     )

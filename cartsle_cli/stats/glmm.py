@@ -48,9 +48,13 @@ class GlmmFit:
 def check_fittable(events: np.ndarray, totals: np.ndarray) -> None:
     """Refuse the data on which the GLMM has no finite interior maximum (R's rma.glmm fails too)."""
     if len(events) < 2:
-        raise CartsleError(f"the GLMM needs at least 2 studies to estimate tau^2 (got {len(events)}); {ALTERNATIVE}")
+        raise CartsleError(
+            f"the GLMM needs at least 2 studies to estimate tau^2 (got {len(events)}); {ALTERNATIVE}"
+        )
     if np.all(events == 0):
-        raise CartsleError(f"all studies have 0 events, so the GLMM logit goes to minus infinity; {ALTERNATIVE}")
+        raise CartsleError(
+            f"all studies have 0 events, so the GLMM logit goes to minus infinity; {ALTERNATIVE}"
+        )
     if np.all(events == totals):
         raise CartsleError(f"all studies have all events, so the GLMM logit goes to infinity; {ALTERNATIVE}")
     if np.all((events == 0) | (events == totals)):
@@ -156,7 +160,9 @@ def _numeric_derivatives(quad: _Quadrature, point: np.ndarray) -> tuple[np.ndarr
         for i in range(2):
             for j in range(i, 2):
                 a, b = unit[i], unit[j]
-                hessian[i, j] = hessian[j, i] = (f(a + b) - f(a - b) - f(b - a) + f(-a - b)) / (4 * step * step)
+                hessian[i, j] = hessian[j, i] = (f(a + b) - f(a - b) - f(b - a) + f(-a - b)) / (
+                    4 * step * step
+                )
         return gradient, hessian
 
     coarse, fine = at(DIFFERENCE_STEP), at(DIFFERENCE_STEP / 2)
@@ -171,11 +177,15 @@ def fit_glmm(events: np.ndarray, totals: np.ndarray, nodes: int = DEFAULT_NODES)
     start = float(logit(x.sum() / n.sum()))
     profile = minimize_scalar(
         lambda tau: -quad.log_likelihood(_profile_mu(quad, tau, start), tau),
-        bounds=(0.0, MAX_TAU), method="bounded", options={"xatol": 1e-9},
+        bounds=(0.0, MAX_TAU),
+        method="bounded",
+        options={"xatol": 1e-9},
     )
     tau = float(profile.x)
     if tau > 0.99 * MAX_TAU:
-        raise CartsleError(f"the likelihood keeps rising with tau^2 (beyond {MAX_TAU**2:g} on the logit scale); {ALTERNATIVE}")
+        raise CartsleError(
+            f"the likelihood keeps rising with tau^2 (beyond {MAX_TAU**2:g} on the logit scale); {ALTERNATIVE}"
+        )
     mu = _profile_mu(quad, tau, start)
     if tau < 1e-6:
         # boundary: the common-effect logistic estimate is exact, and so is the information

@@ -37,9 +37,13 @@ class Method:
     continuity_correction: str | None
 
     def line(self) -> str:
-        parts = [self.estimator, f"transformation: {self.transformation}",
-                 f"back-transformation: {self.back_transformation}", f"CI: {self.ci}",
-                 f"prediction interval: {self.prediction_interval}"]
+        parts = [
+            self.estimator,
+            f"transformation: {self.transformation}",
+            f"back-transformation: {self.back_transformation}",
+            f"CI: {self.ci}",
+            f"prediction interval: {self.prediction_interval}",
+        ]
         if self.continuity_correction:
             parts.append(self.continuity_correction)
         return "; ".join(parts)
@@ -100,7 +104,9 @@ def _check_input(events: np.ndarray, totals: np.ndarray, labels: list[str], meth
     if method == "glmm" and scale != "logit":
         raise CartsleError(f"the GLMM works on the logit scale; for --scale {scale} use --method dl or reml")
     if len(events) == 0 or len(events) != len(totals) or len(labels) != len(events):
-        raise CartsleError(f"need one total per event count and at least one study (got {len(events)} events, {len(totals)} totals)")
+        raise CartsleError(
+            f"need one total per event count and at least one study (got {len(events)} events, {len(totals)} totals)"
+        )
     for label, x, n in zip(labels, events, totals):
         if n <= 0 or x < 0 or x > n:
             raise CartsleError(f"study {label}: events {x} must lie between 0 and a positive total ({n})")
@@ -119,16 +125,23 @@ def _inverse_variance(events, totals, method, scale, level):
     sizes = transforms.effect_sizes(events, totals, scale)
     pooled = random_effects.pool(sizes.yi, sizes.vi, method, level)
     corrected = int(sizes.corrected.sum())
-    correction = (f"0.5 added to the cells of {corrected} of {len(events)} studies with 0 or all events"
-                  if corrected else None)
+    correction = (
+        f"0.5 added to the cells of {corrected} of {len(events)} studies with 0 or all events"
+        if corrected
+        else None
+    )
     if scale == "ft":
         back = f"Miller (1978) with harmonic mean n = {transforms.harmonic_mean(totals):.2f}"
     else:
         back = "inverse logit" if scale == "logit" else "none"
     described = Method(
         f"inverse-variance random effects, tau^2 by {random_effects.ESTIMATORS[method]}",
-        transforms.SCALE_NAMES[scale], back, "Wald z", "z (metafor default)",
-        "Clopper-Pearson (exact)", correction,
+        transforms.SCALE_NAMES[scale],
+        back,
+        "Wald z",
+        "z (metafor default)",
+        "Clopper-Pearson (exact)",
+        correction,
     )
     return pooled, described
 
@@ -140,24 +153,42 @@ def _glmm(events, totals, level, nodes):
     i2, h2 = random_effects.i2_h2(fit.tau2, logit_sizes.vi)
     lrt = glmm.heterogeneity_lrt(events, totals)
     heterogeneity = random_effects.Heterogeneity(
-        fit.tau2, i2, h2, lrt, len(events) - 1, float(stats.chi2.sf(lrt, len(events) - 1)),
+        fit.tau2,
+        i2,
+        h2,
+        lrt,
+        len(events) - 1,
+        float(stats.chi2.sf(lrt, len(events) - 1)),
         "likelihood-ratio test against one common proportion",
     )
     pooled = random_effects.interval_summary(fit.mu, fit.se, heterogeneity, None, level)
     described = Method(
         f"binomial-normal GLMM, ML by adaptive Gauss-Hermite quadrature ({fit.nodes} nodes)",
-        "logit", "inverse logit", "Wald z", "z (metafor default)", "Clopper-Pearson (exact)", None,
+        "logit",
+        "inverse logit",
+        "Wald z",
+        "z (metafor default)",
+        "Clopper-Pearson (exact)",
+        None,
     )
     return pooled, described
 
 
 def meta_proportions(
-    events, totals, *, method: str = "glmm", scale: str = "logit",
-    labels: list[str] | None = None, level: float = 0.95, nodes: int = glmm.DEFAULT_NODES,
+    events,
+    totals,
+    *,
+    method: str = "glmm",
+    scale: str = "logit",
+    labels: list[str] | None = None,
+    level: float = 0.95,
+    nodes: int = glmm.DEFAULT_NODES,
 ) -> MetaProportionResult:
     """Pool single proportions across studies; see the module docstring for the methods."""
     x, n = np.asarray(events, dtype=float), np.asarray(totals, dtype=float)
-    labels = [str(label) for label in labels] if labels is not None else [f"study {i + 1}" for i in range(len(x))]
+    labels = (
+        [str(label) for label in labels] if labels is not None else [f"study {i + 1}" for i in range(len(x))]
+    )
     _check_input(x, n, labels, method, scale)
     if method == "glmm":
         pooled, described = _glmm(x, n, level, nodes)
@@ -168,21 +199,41 @@ def meta_proportions(
     het = pooled.heterogeneity
     crude = float(x.sum() / n.sum())
     result = MetaProportionResult(
-        described, _study_rows(x, n, labels, pooled.weights, level), len(x), int(x.sum()), int(n.sum()), crude,
-        *map(float, back), scale, float(pooled.estimate), float(pooled.se),
-        float(het.tau2), het.i2, het.h2, het.q, het.q_df, het.q_p, het.q_test, level,
+        described,
+        _study_rows(x, n, labels, pooled.weights, level),
+        len(x),
+        int(x.sum()),
+        int(n.sum()),
+        crude,
+        *map(float, back),
+        scale,
+        float(pooled.estimate),
+        float(pooled.se),
+        float(het.tau2),
+        het.i2,
+        het.h2,
+        het.q,
+        het.q_df,
+        het.q_p,
+        het.q_test,
+        level,
     )
     result.warnings.extend(trap_warnings(result, x, n, clamped))
     return result
 
 
-def trap_warnings(result: MetaProportionResult, events: np.ndarray, totals: np.ndarray, clamped: np.ndarray) -> list[str]:
+def trap_warnings(
+    result: MetaProportionResult, events: np.ndarray, totals: np.ndarray, clamped: np.ndarray
+) -> list[str]:
     """The known traps of each method, said where they bite (the numbers are in the message)."""
     found = []
     pooled, crude = _percent(result.estimate), _percent(result.crude_proportion)
     if result.method.continuity_correction and result.scale == "logit":
-        remedy = ("the GLMM (--method glmm) needs no correction" if 0 < result.events < result.total
-                  else f"with no variation in events, report the crude {result.events}/{result.total} with its Clopper-Pearson interval")
+        remedy = (
+            "the GLMM (--method glmm) needs no correction"
+            if 0 < result.events < result.total
+            else f"with no variation in events, report the crude {result.events}/{result.total} with its Clopper-Pearson interval"
+        )
         found.append(
             f"{result.method.continuity_correction}: on sparse data this pulls the logit pool towards 50% "
             f"(pooled {pooled} against crude {crude}); {remedy}"
@@ -198,9 +249,17 @@ def trap_warnings(result: MetaProportionResult, events: np.ndarray, totals: np.n
             f"studies (Schwarzer et al. 2019): pooled {pooled} against crude {crude}; prefer --method glmm"
         )
     if result.scale == "ft" and clamped.any():
-        which = [name for name, hit in zip(("estimate", "CI lower", "CI upper", "PI lower", "PI upper"), clamped) if hit]
-        found.append(f"the Freeman-Tukey back-transformation has no inverse there and clamped to 0 or 1: {', '.join(which)}")
+        which = [
+            name
+            for name, hit in zip(("estimate", "CI lower", "CI upper", "PI lower", "PI upper"), clamped)
+            if hit
+        ]
+        found.append(
+            f"the Freeman-Tukey back-transformation has no inverse there and clamped to 0 or 1: {', '.join(which)}"
+        )
     outside = min(result.lower, result.pi_lower) < 0 or max(result.upper, result.pi_upper) > 1
     if result.scale == "raw" and outside:
-        found.append("a raw-proportion interval leaves [0, 1] (shown as computed); use --scale logit or --method glmm")
+        found.append(
+            "a raw-proportion interval leaves [0, 1] (shown as computed); use --scale logit or --method glmm"
+        )
     return found

@@ -70,5 +70,9 @@ def crude_proportion(events: int, total: int, level: float = 0.95) -> CrudePropo
     """Events over participants with Clopper-Pearson and Wilson intervals."""
     _check_counts(events, total)
     return CrudeProportion(
-        int(events), int(total), events / total, clopper_pearson(events, total, level), wilson(events, total, level)
+        int(events),
+        int(total),
+        events / total,
+        clopper_pearson(events, total, level),
+        wilson(events, total, level),
     )

@@ -121,6 +121,12 @@ def interval_summary(
     z = float(stats.norm.ppf(1 - (1 - level) / 2))
     half_pi = z * np.sqrt(se**2 + heterogeneity.tau2)
     return PooledEffect(
-        estimate, se, estimate - z * se, estimate + z * se,
-        float(estimate - half_pi), float(estimate + half_pi), heterogeneity, weights,
+        estimate,
+        se,
+        estimate - z * se,
+        estimate + z * se,
+        float(estimate - half_pi),
+        float(estimate + half_pi),
+        heterogeneity,
+        weights,
     )

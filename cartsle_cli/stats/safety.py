@@ -35,7 +35,12 @@ OUTCOMES: tuple[Outcome, ...] = (
     Outcome("icans", "ICANS", "icans_any", "n_treated"),
     Outcome("infections", "Infections", "infections", "n_treated"),
     Outcome("infections_severe", "Severe infections", "infections_severe", "n_treated"),
-    Outcome("infections_severe_of_infected", "Severe infections among the infected", "infections_severe", "infections"),
+    Outcome(
+        "infections_severe_of_infected",
+        "Severe infections among the infected",
+        "infections_severe",
+        "infections",
+    ),
     Outcome("heme_tox_g34", "Grade 3-4 haematological toxicity", "heme_tox_g34", "n_treated"),
     Outcome("cytopenia_prolonged", "Prolonged (> 28 days) cytopenia", "cytopenia_prolonged", "n_treated"),
     Outcome("dsdna_decreased", "Anti-dsDNA decreased", "dsdna_decreased", "dsdna_measured"),
@@ -130,14 +135,24 @@ def summarise_outcome(studies: pd.DataFrame, outcome: Outcome, method: str, scal
         return OutcomeSummary(outcome.name, outcome.label, 0, None, None, None, "no study reports it")
     meta, unavailable = None, None
     try:
-        meta = meta_proportions(x.to_numpy(), n.to_numpy(), method=method, scale=scale,
-                                labels=list(study_labels(studies)[reporting]))
+        meta = meta_proportions(
+            x.to_numpy(),
+            n.to_numpy(),
+            method=method,
+            scale=scale,
+            labels=list(study_labels(studies)[reporting]),
+        )
     except CartsleError as error:
         unavailable = str(error)
     grades = _grades(studies, GRADED[outcome.name], reporting) if outcome.name in GRADED else None
     return OutcomeSummary(
-        outcome.name, outcome.label, int(reporting.sum()), crude_proportion(int(x.sum()), int(n.sum())),
-        grades, meta, unavailable,
+        outcome.name,
+        outcome.label,
+        int(reporting.sum()),
+        crude_proportion(int(x.sum()), int(n.sum())),
+        grades,
+        meta,
+        unavailable,
     )
 
 
@@ -145,7 +160,9 @@ def _timing(studies: pd.DataFrame, column: str, label: str, unit: str) -> Timing
     values = _numbers(studies, column).dropna()
     if values.empty:
         return TimingSummary(label, unit, 0, None, None, None)
-    return TimingSummary(label, unit, len(values), float(values.median()), float(values.min()), float(values.max()))
+    return TimingSummary(
+        label, unit, len(values), float(values.median()), float(values.min()), float(values.max())
+    )
 
 
 def _phenotypes(studies: pd.DataFrame) -> list[PhenotypeFinding]:
@@ -162,7 +179,8 @@ def summarise_safety(studies: pd.DataFrame, method: str = "glmm", scale: str = "
         raise CartsleError("the studies table lacks the column study_id")
     studies = studies.reset_index(drop=True)
     return SafetyResult(
-        method, scale,
+        method,
+        scale,
         [summarise_outcome(studies, outcome, method, scale) for outcome in OUTCOMES],
         _timing(studies, "bcell_depletion_weeks", "B-cell depletion", "weeks"),
         _timing(studies, "bcell_reconstitution_months", "B-cell reconstitution", "months"),

@@ -11,9 +11,26 @@ from cartsle_cli.errors import CartsleError
 from cartsle_cli.formats.record import Record
 
 RECORD_COLUMNS = (
-    "search_id", "position", "line", "source_id", "title", "abstract", "authors", "year", "journal",
-    "volume", "issue", "pages", "doi", "pmid", "accession", "language", "publication_type",
-    "keywords", "fields", "raw",
+    "search_id",
+    "position",
+    "line",
+    "source_id",
+    "title",
+    "abstract",
+    "authors",
+    "year",
+    "journal",
+    "volume",
+    "issue",
+    "pages",
+    "doi",
+    "pmid",
+    "accession",
+    "language",
+    "publication_type",
+    "keywords",
+    "fields",
+    "raw",
 )
 
 
@@ -56,7 +73,17 @@ def add_search(
     cursor = conn.execute(
         "INSERT INTO searches (database, other_methods, format, file_name, sha256, imported_at,"
         " record_count, searched_on, query) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (database, int(other_methods), format, file_name, sha256, now_utc(), len(records), searched_on, query),
+        (
+            database,
+            int(other_methods),
+            format,
+            file_name,
+            sha256,
+            now_utc(),
+            len(records),
+            searched_on,
+            query,
+        ),
     )
     search_id = cursor.lastrowid
     placeholders = ", ".join("?" for _ in RECORD_COLUMNS)
@@ -69,10 +96,26 @@ def add_search(
 
 def _record_row(search_id: int, position: int, record: Record) -> tuple:
     return (
-        search_id, position, record.line, record.source_id, record.title, record.abstract,
-        _to_json(record.authors), record.year, record.journal, record.volume,
-        record.issue, record.pages, record.doi, record.pmid, record.accession, record.language,
-        record.publication_type, _to_json(record.keywords), _to_json(record.fields), record.raw,
+        search_id,
+        position,
+        record.line,
+        record.source_id,
+        record.title,
+        record.abstract,
+        _to_json(record.authors),
+        record.year,
+        record.journal,
+        record.volume,
+        record.issue,
+        record.pages,
+        record.doi,
+        record.pmid,
+        record.accession,
+        record.language,
+        record.publication_type,
+        _to_json(record.keywords),
+        _to_json(record.fields),
+        record.raw,
     )
 
 
@@ -104,7 +147,9 @@ def remove_search(conn: sqlite3.Connection, search_id: int) -> Search:
     """
     search = get_search(conn, search_id)
     if search.removed_at:
-        raise CartsleError(f"search {search_id} ({search.file_name}) was already removed on {search.removed_at}")
+        raise CartsleError(
+            f"search {search_id} ({search.file_name}) was already removed on {search.removed_at}"
+        )
     conn.execute("UPDATE searches SET removed_at = ? WHERE id = ?", (now_utc(), search_id))
     return get_search(conn, search_id)
 

@@ -23,7 +23,10 @@ def test_db_given_before_a_subcommand_is_used_by_it(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)  # a default cartsle.db here would be the wrong review
     review = tmp_path / "elsewhere.db"
     open_review(review).close()
-    for args in (["searches", "--db", str(review), "remove", "1"], ["dedup", "--db", str(review), "clusters", "--format", "csv"]):
+    for args in (
+        ["searches", "--db", str(review), "remove", "1"],
+        ["dedup", "--db", str(review), "clusters", "--format", "csv"],
+    ):
         result = CliRunner().invoke(app, args)
         assert not (tmp_path / "cartsle.db").exists(), args
         if args[0] == "searches":

@@ -13,24 +13,37 @@ from tests.extraction.conftest import include_studies
 @pytest.fixture
 def included(db: Path) -> Path:
     """Two studies included at full text by screening: 'Mackensen 2022' and 'Wang 2024'."""
-    assert include_studies(db, [("Mackensen", 2022, False), ("Wang", 2024, False)]) == ["Mackensen 2022", "Wang 2024"]
+    assert include_studies(db, [("Mackensen", 2022, False), ("Wang", 2024, False)]) == [
+        "Mackensen 2022",
+        "Wang 2024",
+    ]
     return db
 
 
 def _fill(folder: Path, *, wang_origin: str = "allogeneic") -> tuple[Path, Path]:
     studies, patients = folder / "studies.csv", folder / "patients.csv"
     text = studies.read_text()
-    text = text.replace("Mackensen 2022,Mackensen,2022" + "," * 7, "Mackensen 2022,Mackensen,2022,case series,Germany,5,MB-CART19.1,CD19,autologous,")
-    text = text.replace("Wang 2024,Wang,2024" + "," * 7, f"Wang 2024,Wang,2024,phase 1,China,2,,CD19-BCMA,{wang_origin},")
+    text = text.replace(
+        "Mackensen 2022,Mackensen,2022" + "," * 7,
+        "Mackensen 2022,Mackensen,2022,case series,Germany,5,MB-CART19.1,CD19,autologous,",
+    )
+    text = text.replace(
+        "Wang 2024,Wang,2024" + "," * 7, f"Wang 2024,Wang,2024,phase 1,China,2,,CD19-BCMA,{wang_origin},"
+    )
     studies.write_text(text)
-    patients.write_text(patients.read_text() + "Mackensen 2022,P1,0,16,,,,\nMackensen 2022,P1,3,2,,,,\nWang 2024,W1,0,9,,,,\n")
+    patients.write_text(
+        patients.read_text() + "Mackensen 2022,P1,0,16,,,,\nMackensen 2022,P1,3,2,,,,\nWang 2024,W1,0,9,,,,\n"
+    )
     return studies, patients
 
 
 def test_template_lists_the_included_studies_and_loads_once_filled_in(cli, included, tmp_path):
     cli("extract", "template", "--out", tmp_path)
     rows = [line for line in (tmp_path / "studies.csv").read_text().splitlines() if not line.startswith("#")]
-    assert [row.split(",")[:3] for row in rows[1:]] == [["Mackensen 2022", "Mackensen", "2022"], ["Wang 2024", "Wang", "2024"]]
+    assert [row.split(",")[:3] for row in rows[1:]] == [
+        ["Mackensen 2022", "Mackensen", "2022"],
+        ["Wang 2024", "Wang", "2024"],
+    ]
     assert "load 1: 2 studies, 3 patient rows" in cli("extract", "load", *_fill(tmp_path)).stderr
     loads = json.loads(cli("extract", "loads", "--json").stdout)
     assert [(load["id"], load["study_count"], load["patient_rows"]) for load in loads] == [(1, 2, 3)]
@@ -42,7 +55,10 @@ def test_bad_file_gives_one_line_naming_file_line_and_column_and_stores_nothing(
     result = cli("extract", "load", studies, patients, ok=False)
     assert result.exit_code == 1
     # 39 comment lines, the header on line 40, Mackensen on 41, Wang on 42.
-    assert result.stderr == f"error: {studies}, line 42, field origin: expected one of autologous, allogeneic, got 'donor'\n"
+    assert (
+        result.stderr
+        == f"error: {studies}, line 42, field origin: expected one of autologous, allogeneic, got 'donor'\n"
+    )
     assert json.loads(cli("extract", "loads", "--json").stdout) == []
 
 
@@ -59,8 +75,14 @@ def test_template_keeps_existing_files_unless_forced(cli, included, tmp_path):
 def test_included_study_left_out_of_studies_csv_is_warned_about(cli, included, tmp_path):
     cli("extract", "template", "--out", tmp_path)
     studies, patients = _fill(tmp_path)
-    studies.write_text("".join(line for line in studies.read_text().splitlines(keepends=True) if not line.startswith("Wang")))
-    patients.write_text("".join(line for line in patients.read_text().splitlines(keepends=True) if not line.startswith("Wang")))
+    studies.write_text(
+        "".join(line for line in studies.read_text().splitlines(keepends=True) if not line.startswith("Wang"))
+    )
+    patients.write_text(
+        "".join(
+            line for line in patients.read_text().splitlines(keepends=True) if not line.startswith("Wang")
+        )
+    )
     result = cli("extract", "load", studies, patients)
     assert "warning: included study 'Wang 2024' has no row in" in result.stderr
 

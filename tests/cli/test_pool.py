@@ -110,34 +110,70 @@ def test_pool_json_has_the_hand_calculated_efficacy(cli, loaded):
     pooled = json.loads(cli("pool", "--json").stdout)
     overview = pooled["overview"]
     assert (overview["studies"], overview["participants"]) == (3, 10)
-    assert [(s["label"], s["text"]) for s in overview["targets"]] == [("CD19", "2/3 (67%)"), ("CD19-BCMA", "1/3 (33%)")]
-    assert [(s["label"], s["text"]) for s in overview["sources"]] == [("databases", "2/3 (67%)"), ("other methods", "1/3 (33%)")]
-    efficacy = pooled["efficacy"]
-    assert [(r["month"], r["summary"]["n"], r["summary"]["median"], r["summary"]["q1"], r["summary"]["q3"]) for r in efficacy["reductions"]] == [
-        (1, 4, 5, 3.5, 6.5), (3, 5, 8, 8, 12), (6, 5, 12, 8, 12),
+    assert [(s["label"], s["text"]) for s in overview["targets"]] == [
+        ("CD19", "2/3 (67%)"),
+        ("CD19-BCMA", "1/3 (33%)"),
     ]
-    means = [(m["summary"]["n"], m["summary"]["mean"], m["summary"]["sd"], m["summary"]["lower"]) for m in efficacy["means"]]
-    for (n, mean, sd, lower), expected in zip(means, [(6, 12, 2.828427, 9.031748), (5, 3.6, 2.966479, -0.083371), (5, 1.2, 1.788854, -1.021156)]):
+    assert [(s["label"], s["text"]) for s in overview["sources"]] == [
+        ("databases", "2/3 (67%)"),
+        ("other methods", "1/3 (33%)"),
+    ]
+    efficacy = pooled["efficacy"]
+    assert [
+        (r["month"], r["summary"]["n"], r["summary"]["median"], r["summary"]["q1"], r["summary"]["q3"])
+        for r in efficacy["reductions"]
+    ] == [
+        (1, 4, 5, 3.5, 6.5),
+        (3, 5, 8, 8, 12),
+        (6, 5, 12, 8, 12),
+    ]
+    means = [
+        (m["summary"]["n"], m["summary"]["mean"], m["summary"]["sd"], m["summary"]["lower"])
+        for m in efficacy["means"]
+    ]
+    for (n, mean, sd, lower), expected in zip(
+        means, [(6, 12, 2.828427, 9.031748), (5, 3.6, 2.966479, -0.083371), (5, 1.2, 1.788854, -1.021156)]
+    ):
         # Hand figures carry 7 significant digits, t quantiles 7 too.
-        assert (n, mean) == pytest.approx(expected[:2]) and (sd, lower) == pytest.approx(expected[2:], abs=2e-6)
+        assert (n, mean) == pytest.approx(expected[:2]) and (sd, lower) == pytest.approx(
+            expected[2:], abs=2e-6
+        )
     assert (efficacy["sledai_zero"]["events"], efficacy["sledai_zero"]["total"]) == (3, 6)
     assert (efficacy["sledai_low"]["events"], efficacy["sledai_low"]["total"]) == (5, 6)
     origin, target = efficacy["subgroups"]
-    assert (origin["test"]["w"], origin["test"]["p_value"], origin["test"]["rank_biserial"]) == (4, pytest.approx(1), pytest.approx(0))
-    assert (target["test"]["w"], target["test"]["p_value"], target["test"]["rank_biserial"]) == (1.5, pytest.approx(0.763025, abs=1e-5), pytest.approx(-0.4))
+    assert (origin["test"]["w"], origin["test"]["p_value"], origin["test"]["rank_biserial"]) == (
+        4,
+        pytest.approx(1),
+        pytest.approx(0),
+    )
+    assert (target["test"]["w"], target["test"]["p_value"], target["test"]["rank_biserial"]) == (
+        1.5,
+        pytest.approx(0.763025, abs=1e-5),
+        pytest.approx(-0.4),
+    )
 
 
 def test_pool_json_has_the_hand_counted_safety(cli, loaded):
     pooled = json.loads(cli("pool", "--json").stdout)
     counts = {o["name"]: (o["crude"]["events"], o["crude"]["total"]) for o in pooled["safety"]["outcomes"]}
     assert counts == {
-        "crs": (6, 10), "icans": (1, 10), "infections": (3, 10), "infections_severe": (1, 10),
-        "infections_severe_of_infected": (1, 3), "heme_tox_g34": (3, 10), "cytopenia_prolonged": (2, 10),
-        "dsdna_decreased": (3, 4), "dsdna_normalised": (2, 4), "complement_normalised": (4, 4),
+        "crs": (6, 10),
+        "icans": (1, 10),
+        "infections": (3, 10),
+        "infections_severe": (1, 10),
+        "infections_severe_of_infected": (1, 3),
+        "heme_tox_g34": (3, 10),
+        "cytopenia_prolonged": (2, 10),
+        "dsdna_decreased": (3, 4),
+        "dsdna_normalised": (2, 4),
+        "complement_normalised": (4, 4),
     }
     crs = _outcome(pooled, "crs")
     assert [g["patients"] for g in crs["grades"]] == [5, 1, 0, 0]
-    assert (crs["crude"]["wilson"]["lower"], crs["crude"]["wilson"]["upper"]) == (pytest.approx(0.312669, abs=1e-5), pytest.approx(0.831817, abs=1e-5))
+    assert (crs["crude"]["wilson"]["lower"], crs["crude"]["wilson"]["upper"]) == (
+        pytest.approx(0.312669, abs=1e-5),
+        pytest.approx(0.831817, abs=1e-5),
+    )
     assert crs["meta"]["k"] == 3 and crs["meta"]["method"]["estimator"].startswith("binomial-normal GLMM")
     bcells = pooled["safety"]
     assert (bcells["bcell_depletion"]["studies"], bcells["bcell_depletion"]["median"]) == (3, 2)
@@ -148,21 +184,28 @@ def test_pool_tables_print_counts_with_half_up_percentages_and_the_method(cli, l
     out = cli("pool").stdout
     assert _cells(out, "3.5-6.5") == ["1", "4", "5", "3.5-6.5"]  # month 1 reduction: n, median, IQR
     for text in [
-        "2/3 (67%) studies",          # CD19 target, autologous, databases
-        "6 (from 3 studies)",         # patients with SLEDAI-2K scores
-        "9.0-15.0", "-0.1 to 7.3", "-1.0 to 3.4",  # mean SLEDAI CIs
-        "3/6 (50%)", "5/6 (83%)",     # SLEDAI 0 and <= 4 at last follow-up
-        "6/10 (60%)", "31.3-83.2%",   # CRS with its Wilson interval
-        "5/6 (83%)", "1/6 (17%)",     # CRS grades 1 and 2
-        "1/3 (33%)",                  # severe infections among the infected
-        "0.763",                      # CD19 vs CD19-BCMA Mann-Whitney p
+        "2/3 (67%) studies",  # CD19 target, autologous, databases
+        "6 (from 3 studies)",  # patients with SLEDAI-2K scores
+        "9.0-15.0",
+        "-0.1 to 7.3",
+        "-1.0 to 3.4",  # mean SLEDAI CIs
+        "3/6 (50%)",
+        "5/6 (83%)",  # SLEDAI 0 and <= 4 at last follow-up
+        "6/10 (60%)",
+        "31.3-83.2%",  # CRS with its Wilson interval
+        "5/6 (83%)",
+        "1/6 (17%)",  # CRS grades 1 and 2
+        "1/3 (33%)",  # severe infections among the infected
+        "0.763",  # CD19 vs CD19-BCMA Mann-Whitney p
         "method: binomial-normal GLMM",
     ]:
         assert text in out, text
 
 
 def test_pool_options_reach_the_statistics(cli, loaded):
-    pooled = json.loads(cli("pool", "--json", "--method", "reml", "--scale", "ft", "--quantile-method", "hazen").stdout)
+    pooled = json.loads(
+        cli("pool", "--json", "--method", "reml", "--scale", "ft", "--quantile-method", "hazen").stdout
+    )
     assert pooled["options"] == {"method": "reml", "scale": "ft", "quantile_method": "hazen"}
     assert "REML" in _outcome(pooled, "crs")["meta"]["method"]["estimator"]
     # Hazen (R type 5): the p-quantile sits at n p + 1/2; month 1, n 4: Q1 at 1.5 = 3, Q3 at 3.5 = 7.

@@ -13,8 +13,19 @@ def test_counts_on_the_command_line_give_tables_and_method_line(cli):
 
 
 def test_json_output_carries_method_and_metafor_figures(cli):
-    result = cli("pool", "meta", "--events", "2,10,0,15,4,1", "--totals", "20,25,12,30,40,9",
-                 "--method", "reml", "--scale", "ft", "--json")
+    result = cli(
+        "pool",
+        "meta",
+        "--events",
+        "2,10,0,15,4,1",
+        "--totals",
+        "20,25,12,30,40,9",
+        "--method",
+        "reml",
+        "--scale",
+        "ft",
+        "--json",
+    )
     data = json.loads(result.output)
     # rma(measure="PFT", ..., method="REML", control=list(threshold=1e-12))$tau2
     assert data["tau2"] == pytest.approx(0.0470820482, abs=1e-6)
@@ -31,8 +42,18 @@ def test_csv_input_and_forest_plot(cli, tmp_path):
 
 
 def test_sparse_ft_pool_warns_in_output(cli):
-    result = cli("pool", "meta", "--events", "1,0,0,0,1,0,0,0,0,1,0,0,0,0",
-                 "--totals", "15,12,10,8,7,6,6,5,5,5,5,5,5,4", "--method", "dl", "--scale", "ft")
+    result = cli(
+        "pool",
+        "meta",
+        "--events",
+        "1,0,0,0,1,0,0,0,0,1,0,0,0,0",
+        "--totals",
+        "15,12,10,8,7,6,6,5,5,5,5,5,5,4",
+        "--method",
+        "dl",
+        "--scale",
+        "ft",
+    )
     assert "warning: the Freeman-Tukey back-transformation" in result.output
 
 

@@ -8,8 +8,15 @@ from cartsle_cli.store.searches import add_search
 def test_prisma_diagram_option_draws_the_counts_it_prints(cli, tmp_path):
     conn = open_review(cli.db)
     with transaction(conn):
-        add_search(conn, database="PubMed", other_methods=False, format="test", file_name="p.nbib", sha256="p",
-                   records=[Record(line=i, raw=str(i), title=f"Record {i}") for i in range(1, 8)])
+        add_search(
+            conn,
+            database="PubMed",
+            other_methods=False,
+            format="test",
+            file_name="p.nbib",
+            sha256="p",
+            records=[Record(line=i, raw=str(i), title=f"Record {i}") for i in range(1, 8)],
+        )
     conn.close()
     diagram = tmp_path / "prisma.svg"
     printed = cli("prisma", "--diagram", diagram).stdout

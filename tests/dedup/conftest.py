@@ -13,11 +13,29 @@ from cartsle_cli.store import open_review, transaction
 from cartsle_cli.store.searches import add_search
 
 
-def record(title: str, *, authors: tuple[str, ...] = ("Smith, J", "Jones, K"), year: int | None = 2020,
-           journal: str | None = "Journal of Testing", volume: str | None = "12", issue: str | None = "3",
-           pages: str | None = "100-110", **fields) -> Record:
-    return Record(line=1, raw=title, title=title, authors=list(authors), year=year, journal=journal,
-                  volume=volume, issue=issue, pages=pages, **fields)
+def record(
+    title: str,
+    *,
+    authors: tuple[str, ...] = ("Smith, J", "Jones, K"),
+    year: int | None = 2020,
+    journal: str | None = "Journal of Testing",
+    volume: str | None = "12",
+    issue: str | None = "3",
+    pages: str | None = "100-110",
+    **fields,
+) -> Record:
+    return Record(
+        line=1,
+        raw=title,
+        title=title,
+        authors=list(authors),
+        year=year,
+        journal=journal,
+        volume=volume,
+        issue=issue,
+        pages=pages,
+        **fields,
+    )
 
 
 AddSearch = Callable[..., int]
@@ -44,8 +62,15 @@ def add(conn: sqlite3.Connection) -> AddSearch:
     def add_records(records: list[Record], database: str = "PubMed") -> int:
         calls.append(database)
         with transaction(conn):
-            return add_search(conn, database=database, other_methods=False, format="test",
-                              file_name=f"{database.lower()}-{len(calls)}.ris", sha256=str(len(calls)), records=records)
+            return add_search(
+                conn,
+                database=database,
+                other_methods=False,
+                format="test",
+                file_name=f"{database.lower()}-{len(calls)}.ris",
+                sha256=str(len(calls)),
+                records=records,
+            )
 
     return add_records
 

@@ -20,8 +20,18 @@ def dedup(conn):
 
 def test_cluster_keeps_the_most_complete_record_and_fills_in_the_rest(conn, add, rec):
     add([rec(TITLE, pages=None, doi="10.1002/14651858.cd008449")], "CENTRAL")
-    add([rec(TITLE, abstract="Background: mirror therapy ...", pmid="29356880", doi="10.1002/14651858.cd008449",
-             issue=None)], "PubMed")
+    add(
+        [
+            rec(
+                TITLE,
+                abstract="Background: mirror therapy ...",
+                pmid="29356880",
+                doi="10.1002/14651858.cd008449",
+                issue=None,
+            )
+        ],
+        "PubMed",
+    )
     dedup(conn)
     rows = conn.execute("SELECT record_id, cluster_id FROM record_clusters ORDER BY record_id")
     assert [tuple(row) for row in rows] == [(1, 2), (2, 2)]

@@ -31,8 +31,19 @@ def test_html_entities_translation_brackets_and_accents_are_folded(conn, add, re
 
 
 def test_conference_abstract_and_later_article_are_linked_not_merged(conn, add, rec, clusters):
-    add([rec(TITLE, year=2019, journal="European Stroke Journal", volume="4", pages="S12",
-             publication_type="Conference Abstract")], "Embase")
+    add(
+        [
+            rec(
+                TITLE,
+                year=2019,
+                journal="European Stroke Journal",
+                volume="4",
+                pages="S12",
+                publication_type="Conference Abstract",
+            )
+        ],
+        "Embase",
+    )
     add([rec(TITLE, year=2020, journal="Lancet Neurology", volume="19", pages="500-510")], "PubMed")
     dedup(conn)
     assert clusters() == []
@@ -43,28 +54,46 @@ def test_conference_abstract_and_later_article_are_linked_not_merged(conn, add, 
 
 def test_abstract_not_marked_as_one_in_another_database_is_the_same_printing(conn, add, rec, clusters):
     journal = "Journal of Head Trauma Rehabilitation"
-    add([rec(TITLE, journal=f"{journal}. Conference: 8th Annual Conference on Brain Injury", pages="394")], "Embase")
+    add(
+        [rec(TITLE, journal=f"{journal}. Conference: 8th Annual Conference on Brain Injury", pages="394")],
+        "Embase",
+    )
     add([rec(TITLE, journal=journal, pages="394")], "PsycINFO")
     dedup(conn)
     assert clusters() == [{1, 2}]
 
 
 def test_preprint_and_published_version_are_linked_not_merged(conn, add, rec, clusters):
-    add([rec(TITLE, journal="medRxiv", volume=None, issue=None, pages=None, doi="10.1101/2020.03.01.20029710")], "medRxiv")
+    add(
+        [
+            rec(
+                TITLE,
+                journal="medRxiv",
+                volume=None,
+                issue=None,
+                pages=None,
+                doi="10.1101/2020.03.01.20029710",
+            )
+        ],
+        "medRxiv",
+    )
     add([rec(TITLE, journal="BMJ", doi="10.1136/bmj.m1234")], "PubMed")
     dedup(conn)
     assert clusters() == []
     assert conn.execute("SELECT COUNT(*) FROM report_links").fetchone()[0] == 1
 
 
-@pytest.mark.parametrize("notice", [
-    f"Erratum: {TITLE}",
-    f"Corrigendum to \"{TITLE}\"",
-    f"Correction to: {TITLE}",
-    f"Retraction notice to: {TITLE}",
-    f"Reply to: {TITLE}",
-    f"Comment on: {TITLE}",
-])
+@pytest.mark.parametrize(
+    "notice",
+    [
+        f"Erratum: {TITLE}",
+        f'Corrigendum to "{TITLE}"',
+        f"Correction to: {TITLE}",
+        f"Retraction notice to: {TITLE}",
+        f"Reply to: {TITLE}",
+        f"Comment on: {TITLE}",
+    ],
+)
 def test_notice_about_an_article_is_not_the_article(conn, add, rec, clusters, notice):
     add([rec(TITLE)], "PubMed")
     add([rec(notice)], "Embase")
@@ -96,19 +125,59 @@ def test_part_1_and_part_2_are_different(conn, add, rec, clusters):
 
 def test_same_title_in_other_years_is_not_merged(conn, add, rec, clusters):
     title = "Interventions for improving upper limb function after stroke"
-    add([rec(title, year=2014, journal="Cochrane Database of Systematic Reviews", volume=None, issue="11",
-             pages="CD010820")], "CENTRAL")
-    add([rec(title, year=2019, journal="Cochrane Database of Systematic Reviews", volume=None, issue="5",
-             pages="CD010820")], "CENTRAL 2")
+    add(
+        [
+            rec(
+                title,
+                year=2014,
+                journal="Cochrane Database of Systematic Reviews",
+                volume=None,
+                issue="11",
+                pages="CD010820",
+            )
+        ],
+        "CENTRAL",
+    )
+    add(
+        [
+            rec(
+                title,
+                year=2019,
+                journal="Cochrane Database of Systematic Reviews",
+                volume=None,
+                issue="5",
+                pages="CD010820",
+            )
+        ],
+        "CENTRAL 2",
+    )
     dedup(conn)
     assert clusters() == []
 
 
 def test_annual_report_of_next_year_is_not_merged(conn, add, rec, clusters):
-    add([rec("Heart disease and stroke statistics 2019 update: a report from the American Heart Association",
-             year=2019, volume="139", pages="e56-e528")], "PubMed")
-    add([rec("Heart disease and stroke statistics 2020 update: a report from the American Heart Association",
-             year=2020, volume="141", pages="e139-e596")], "Embase")
+    add(
+        [
+            rec(
+                "Heart disease and stroke statistics 2019 update: a report from the American Heart Association",
+                year=2019,
+                volume="139",
+                pages="e56-e528",
+            )
+        ],
+        "PubMed",
+    )
+    add(
+        [
+            rec(
+                "Heart disease and stroke statistics 2020 update: a report from the American Heart Association",
+                year=2020,
+                volume="141",
+                pages="e139-e596",
+            )
+        ],
+        "Embase",
+    )
     dedup(conn)
     assert clusters() == []
 
@@ -129,10 +198,22 @@ def test_truncated_title_without_page_support_goes_to_a_person(conn, add, rec, c
 
 
 def test_abstracts_sharing_a_supplement_doi_are_not_merged(conn, add, rec, clusters):
-    supplement = dict(doi="10.1177/2396987319845581", journal="European Stroke Journal", volume="4", issue="1 Suppl")
-    titles = ["Thrombectomy beyond 24 hours in a regional network", "Dysphagia screening by nurses after stroke",
-              "Blood pressure targets after thrombolysis: a registry", "Caregiver burden six months after stroke"]
-    add([rec(title, authors=(f"Author{n}, A",), pages=f"S{n}", **supplement) for n, title in enumerate(titles)], "Embase")
+    supplement = dict(
+        doi="10.1177/2396987319845581", journal="European Stroke Journal", volume="4", issue="1 Suppl"
+    )
+    titles = [
+        "Thrombectomy beyond 24 hours in a regional network",
+        "Dysphagia screening by nurses after stroke",
+        "Blood pressure targets after thrombolysis: a registry",
+        "Caregiver burden six months after stroke",
+    ]
+    add(
+        [
+            rec(title, authors=(f"Author{n}, A",), pages=f"S{n}", **supplement)
+            for n, title in enumerate(titles)
+        ],
+        "Embase",
+    )
     dedup(conn)
     assert clusters() == []
     assert conn.execute("SELECT COUNT(*) FROM dedup_pairs").fetchone()[0] == 0
@@ -165,7 +246,10 @@ def test_a_chain_of_matches_never_joins_records_with_different_dois(conn, add, r
 
 def test_same_title_and_authors_in_another_journal_is_linked_not_merged_nor_queued(conn, add, rec, clusters):
     # A guideline co-published in two journals, or an abstract printed in another journal's supplement.
-    add([rec(TITLE, journal="American Journal of Clinical Pathology", volume="137", pages="516-542")], "PubMed")
+    add(
+        [rec(TITLE, journal="American Journal of Clinical Pathology", volume="137", pages="516-542")],
+        "PubMed",
+    )
     add([rec(TITLE, journal="CA: a Cancer Journal for Clinicians", volume="62", pages="147-172")], "Embase")
     dedup(conn)
     assert clusters() == []
@@ -174,8 +258,19 @@ def test_same_title_and_authors_in_another_journal_is_linked_not_merged_nor_queu
 
 
 def test_same_doi_authors_volume_and_pages_merge_a_translated_title(conn, add, rec, clusters):
-    add([rec("Efficacy of acupuncture for dysphagia after stroke", doi="10.13703/j.0255-2930.2019.01.001")], "PubMed")
-    add([rec("Zhen ci zhi liao zhong feng hou tun yan zhang ai de liao xiao", doi="10.13703/j.0255-2930.2019.01.001")], "CNKI")
+    add(
+        [rec("Efficacy of acupuncture for dysphagia after stroke", doi="10.13703/j.0255-2930.2019.01.001")],
+        "PubMed",
+    )
+    add(
+        [
+            rec(
+                "Zhen ci zhi liao zhong feng hou tun yan zhang ai de liao xiao",
+                doi="10.13703/j.0255-2930.2019.01.001",
+            )
+        ],
+        "CNKI",
+    )
     dedup(conn)
     assert clusters() == [{1, 2}]
 
@@ -203,16 +298,30 @@ def test_records_without_titles_match_only_by_identifiers(conn, add, rec, cluste
 
 
 def test_same_doi_and_title_merge_across_online_and_print_years(conn, add, rec, clusters):
-    add([rec(TITLE, year=2019, doi="10.1161/strokeaha.119.026400", volume=None, issue=None, pages=None)], "Embase")
+    add(
+        [rec(TITLE, year=2019, doi="10.1161/strokeaha.119.026400", volume=None, issue=None, pages=None)],
+        "Embase",
+    )
     add([rec(TITLE, year=2021, doi="10.1161/strokeaha.119.026400")], "PubMed")
     dedup(conn)
     assert clusters() == [{1, 2}]
 
 
 def test_one_authors_two_abstracts_in_a_supplement_sharing_its_doi_are_not_merged(conn, add, rec, clusters):
-    supplement = dict(doi="10.1177/2396987319845581", journal="European Stroke Journal", volume="4", issue="1 Suppl",
-                      authors=("Bernhardt, J",), publication_type="Conference Abstract")
-    add([rec("Very early mobilisation: dose and timing in the AVERT trial", pages="S12", **supplement),
-         rec("Sedentary behaviour in the first weeks after stroke", pages="S13", **supplement)], "Embase")
+    supplement = dict(
+        doi="10.1177/2396987319845581",
+        journal="European Stroke Journal",
+        volume="4",
+        issue="1 Suppl",
+        authors=("Bernhardt, J",),
+        publication_type="Conference Abstract",
+    )
+    add(
+        [
+            rec("Very early mobilisation: dose and timing in the AVERT trial", pages="S12", **supplement),
+            rec("Sedentary behaviour in the first weeks after stroke", pages="S13", **supplement),
+        ],
+        "Embase",
+    )
     dedup(conn)
     assert clusters() == []

@@ -48,7 +48,9 @@ def include_studies(db: Path, studies: list[tuple[str, int, bool]]) -> list[str]
     record_ids = []
     for number, (family, year, other_methods) in enumerate(studies, 1):
         source = "ACR Convergence 2024" if other_methods else "PubMed"
-        record = make_record(number, authors=[f"{family}, A"], year=year, doi=f"10.1000/{family.lower()}.{year}")
+        record = make_record(
+            number, authors=[f"{family}, A"], year=year, doi=f"10.1000/{family.lower()}.{year}"
+        )
         record_ids += add_records(db, [record], database=f"{source} {number}", other_methods=other_methods)
     conn = open_review(db)
     try:

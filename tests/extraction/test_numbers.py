@@ -1,4 +1,11 @@
-from cartsle_cli.extraction.numbers import count_of, interval, number, percent_half_up, percent_range, round_half_up
+from cartsle_cli.extraction.numbers import (
+    count_of,
+    interval,
+    number,
+    percent_half_up,
+    percent_range,
+    round_half_up,
+)
 
 
 def test_percentages_round_half_up_as_the_abstract_does():
@@ -12,7 +19,7 @@ def test_percentages_round_half_up_as_the_abstract_does():
 
 
 def test_decimals_round_half_up_on_the_number_the_reader_sees():
-    assert round_half_up(9.25) == "9.3"      # binary 9.25 is exact; half-even would give 9.2
+    assert round_half_up(9.25) == "9.3"  # binary 9.25 is exact; half-even would give 9.2
     assert round_half_up(2.675, 2) == "2.68"  # binary 2.675 is 2.67499..., the reader sees 2.675
     assert round_half_up(-0.04) == "0.0"
     assert number(6.0) == "6" and number(12.75) == "12.8" and number(None) == ""

@@ -2,8 +2,8 @@ import pandas as pd
 import pytest
 
 from cartsle_cli.errors import CartsleError
-from cartsle_cli.pooling import PoolOptions, Share, pool_review, shares
 from cartsle_cli.extraction.store import load_extraction
+from cartsle_cli.pooling import PoolOptions, Share, pool_review, shares
 from cartsle_cli.store import open_review
 from tests.extraction.conftest import include_studies
 
@@ -15,11 +15,14 @@ def test_shares_count_each_value_most_frequent_first_with_half_up_percent():
     assert [share.text for share in found] == ["12/14 (86%)", "2/14 (14%)"]
 
 
-@pytest.mark.parametrize(("options", "message"), [
-    (PoolOptions(method="fixed"), "unknown method 'fixed'"),
-    (PoolOptions(scale="arcsine"), "unknown scale 'arcsine'"),
-    (PoolOptions(method="glmm", scale="raw"), "the GLMM works on the logit scale"),
-])
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (PoolOptions(method="fixed"), "unknown method 'fixed'"),
+        (PoolOptions(scale="arcsine"), "unknown scale 'arcsine'"),
+        (PoolOptions(method="glmm", scale="raw"), "the GLMM works on the logit scale"),
+    ],
+)
 def test_impossible_options_are_refused_before_any_work(options, message):
     with pytest.raises(CartsleError, match=message):
         options.check()

@@ -28,13 +28,17 @@ def test_good_pair_round_trips_through_the_review(db, pair):
 def test_new_load_replaces_the_current_one_and_keeps_the_earlier_on_record(db, tmp_path, pair):
     conn = open_review(db)
     first = load_extraction(conn, *pair, known_study_ids=INCLUDED)
-    fewer = write_pair(tmp_path / "v2", patients=PATIENTS.splitlines(keepends=True)[0] + "Beta 2024,B1,0,8,\n")
+    fewer = write_pair(
+        tmp_path / "v2", patients=PATIENTS.splitlines(keepends=True)[0] + "Beta 2024,B1,0,8,\n"
+    )
     second = load_extraction(conn, *fewer, known_study_ids=INCLUDED)
     assert second.replaced == first.load and second.load.id == first.load.id + 1
     assert [load.id for load in extraction_loads(conn)] == [second.load.id, first.load.id]
     assert len(stored_extraction(conn)[1]) == 1
     assert len(stored_extraction(conn, first.load.id)[1]) == 5
-    kept_text = conn.execute("SELECT patients_text FROM extraction_loads WHERE id = ?", (first.load.id,)).fetchone()[0]
+    kept_text = conn.execute(
+        "SELECT patients_text FROM extraction_loads WHERE id = ?", (first.load.id,)
+    ).fetchone()[0]
     assert kept_text == PATIENTS
 
 
@@ -65,5 +69,9 @@ def test_schema_columns_match_the_column_contract():
     sql = SCHEMA.read_text()
     for table, columns in (("extraction_studies", STUDY_COLUMNS), ("extraction_patients", PATIENT_COLUMNS)):
         body = re.search(rf"CREATE TABLE {table} \((.*?)\n\);", sql, re.S).group(1)
-        names = [line.split()[0] for line in body.splitlines() if line.strip() and not line.strip().startswith(("PRIMARY", "FOREIGN", "--"))]
+        names = [
+            line.split()[0]
+            for line in body.splitlines()
+            if line.strip() and not line.strip().startswith(("PRIMARY", "FOREIGN", "--"))
+        ]
         assert names == ["load_id", "line", *(column.name for column in columns)]

@@ -24,7 +24,9 @@ def test_template_has_a_row_per_included_study_and_documents_every_column(tmp_pa
     template = write_template_files(tmp_path, STUDIES)
     studies = read_csv(template.studies)
     assert studies.header == tuple(column.name for column in STUDY_COLUMNS)
-    assert [(row.cells["study_id"], row.cells["first_author"], row.cells["year"]) for row in studies.rows] == [
+    assert [
+        (row.cells["study_id"], row.cells["first_author"], row.cells["year"]) for row in studies.rows
+    ] == [
         ("Mackensen 2022", "Mackensen", "2022"),
         ("Wang 2024", "Wang", ""),
     ]
@@ -33,13 +35,21 @@ def test_template_has_a_row_per_included_study_and_documents_every_column(tmp_pa
         assert f"# {describe(column)}\n" in text
     patients = read_csv(template.patients)
     assert patients.header == tuple(column.name for column in PATIENT_COLUMNS) and patients.rows == ()
-    assert "# sledai (whole number, required, 0-105): SLEDAI-2K score, 0-105\n" in template.patients.read_text()
+    assert (
+        "# sledai (whole number, required, 0-105): SLEDAI-2K score, 0-105\n" in template.patients.read_text()
+    )
 
 
 def test_column_description_names_type_requirement_and_limits():
     by_name = {column.name: column for column in STUDY_COLUMNS}
-    assert describe(by_name["origin"]) == "origin (one of autologous / allogeneic, required): source of the CAR T cells"
-    assert describe(by_name["n_treated"]) == "n_treated (whole number, required, >= 1): patients who received CAR T cells"
+    assert (
+        describe(by_name["origin"])
+        == "origin (one of autologous / allogeneic, required): source of the CAR T cells"
+    )
+    assert (
+        describe(by_name["n_treated"])
+        == "n_treated (whole number, required, >= 1): patients who received CAR T cells"
+    )
 
 
 def test_filled_in_template_loads(tmp_path: Path):

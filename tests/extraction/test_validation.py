@@ -24,45 +24,197 @@ def _patients_with(old: str, new: str) -> str:
 
 STUDY_PROBLEMS = [
     # (what is wrong, studies.csv text, line, column, words of the message)
-    ("year not a number", _studies_with("Alpha,2022,3", "Alpha,twenty,3"), 3, "year", "expected a whole number, got 'twenty'"),
-    ("fractional count", _studies_with("12.5,2,1,1", "12.5,2.5,1,1"), 3, "crs_any", "expected a whole number"),
-    ("negative count", _studies_with("0,,,,,0,,,,", "0,,,,,-1,,,,"), 4, "infections", "below the minimum of 0"),
-    ("origin not a choice", _studies_with("Allogeneic", "donor"), 4, "origin", "expected one of autologous, allogeneic"),
-    ("required cell blank", _studies_with("CD19,autologous", ",autologous"), 3, "target", "required, but blank"),
+    (
+        "year not a number",
+        _studies_with("Alpha,2022,3", "Alpha,twenty,3"),
+        3,
+        "year",
+        "expected a whole number, got 'twenty'",
+    ),
+    (
+        "fractional count",
+        _studies_with("12.5,2,1,1", "12.5,2.5,1,1"),
+        3,
+        "crs_any",
+        "expected a whole number",
+    ),
+    (
+        "negative count",
+        _studies_with("0,,,,,0,,,,", "0,,,,,-1,,,,"),
+        4,
+        "infections",
+        "below the minimum of 0",
+    ),
+    (
+        "origin not a choice",
+        _studies_with("Allogeneic", "donor"),
+        4,
+        "origin",
+        "expected one of autologous, allogeneic",
+    ),
+    (
+        "required cell blank",
+        _studies_with("CD19,autologous", ",autologous"),
+        3,
+        "target",
+        "required, but blank",
+    ),
     ("n_treated zero", _studies_with("2024,2,", "2024,0,"), 4, "n_treated", "below the minimum of 1"),
-    ("n_treated beyond any count", _studies_with("2024,2,", "2024,1e300,"), 4, "n_treated", "'1e300' is too large to be a count"),
-    ("count above n_treated", _studies_with("12.5,2,1,1,,,1,0,3,2", "12.5,2,1,1,,,1,0,4,2"), 3, "dsdna_measured", "dsdna_measured is 4 but n_treated is 3"),
-    ("grades do not add up", _studies_with("2,1,1,,,1", "2,1,0,,,1"), 3, "crs_any", "crs_any is 2 but its grades add up to 1 (1 + 0 + 0 + 0)"),
-    ("grade without any count", _studies_with("12.5,2,1,1", "12.5,,1,1"), 3, "crs_g1", "grades are given but crs_any is blank"),
-    ("severe infections above infections", _studies_with(",,1,0,3,2", ",,1,2,3,2"), 3, "infections_severe", "infections_severe is 2 but infections is only 1"),
-    ("decreased above measured", _studies_with("1,0,3,2,", "1,0,1,2,"), 3, "dsdna_decreased", "dsdna_decreased is 2 but dsdna_measured is only 1"),
-    ("sub-count without its parent", _studies_with("1,0,3,2,", "1,0,,2,"), 3, "dsdna_decreased", "dsdna_measured, the count it is part of, is blank"),
-    ("study not included", _studies_with("Beta 2024,Beta", "Delta 2021,Beta"), 4, "study_id", "'Delta 2021' is not an included study"),
-    ("study row twice", STUDIES + BETA + "\n", 5, "study_id", "study 'Beta 2024' already has a row on line 4"),
-    ("required column missing", STUDIES.replace(",origin,", ",").replace(",autologous,", ",").replace(",Allogeneic,", ","), 2, "origin", "required column 'origin' is missing"),
-    ("unknown column", STUDIES.replace(",bcell_phenotype", ",bcell_phenotyp"), 2, "bcell_phenotyp", "unknown column 'bcell_phenotyp' (did you mean 'bcell_phenotype'?)"),
+    (
+        "n_treated beyond any count",
+        _studies_with("2024,2,", "2024,1e300,"),
+        4,
+        "n_treated",
+        "'1e300' is too large to be a count",
+    ),
+    (
+        "count above n_treated",
+        _studies_with("12.5,2,1,1,,,1,0,3,2", "12.5,2,1,1,,,1,0,4,2"),
+        3,
+        "dsdna_measured",
+        "dsdna_measured is 4 but n_treated is 3",
+    ),
+    (
+        "grades do not add up",
+        _studies_with("2,1,1,,,1", "2,1,0,,,1"),
+        3,
+        "crs_any",
+        "crs_any is 2 but its grades add up to 1 (1 + 0 + 0 + 0)",
+    ),
+    (
+        "grade without any count",
+        _studies_with("12.5,2,1,1", "12.5,,1,1"),
+        3,
+        "crs_g1",
+        "grades are given but crs_any is blank",
+    ),
+    (
+        "severe infections above infections",
+        _studies_with(",,1,0,3,2", ",,1,2,3,2"),
+        3,
+        "infections_severe",
+        "infections_severe is 2 but infections is only 1",
+    ),
+    (
+        "decreased above measured",
+        _studies_with("1,0,3,2,", "1,0,1,2,"),
+        3,
+        "dsdna_decreased",
+        "dsdna_decreased is 2 but dsdna_measured is only 1",
+    ),
+    (
+        "sub-count without its parent",
+        _studies_with("1,0,3,2,", "1,0,,2,"),
+        3,
+        "dsdna_decreased",
+        "dsdna_measured, the count it is part of, is blank",
+    ),
+    (
+        "study not included",
+        _studies_with("Beta 2024,Beta", "Delta 2021,Beta"),
+        4,
+        "study_id",
+        "'Delta 2021' is not an included study",
+    ),
+    (
+        "study row twice",
+        STUDIES + BETA + "\n",
+        5,
+        "study_id",
+        "study 'Beta 2024' already has a row on line 4",
+    ),
+    (
+        "required column missing",
+        STUDIES.replace(",origin,", ",").replace(",autologous,", ",").replace(",Allogeneic,", ","),
+        2,
+        "origin",
+        "required column 'origin' is missing",
+    ),
+    (
+        "unknown column",
+        STUDIES.replace(",bcell_phenotype", ",bcell_phenotyp"),
+        2,
+        "bcell_phenotyp",
+        "unknown column 'bcell_phenotyp' (did you mean 'bcell_phenotype'?)",
+    ),
     ("column twice", STUDIES.replace(",bcell_phenotype", ",year"), 2, "year", "column 'year' appears twice"),
-    ("more cells than columns", STUDIES.replace("naive up", "naive up,extra"), 3, None, "18 cells but the header has 17 columns"),
+    (
+        "more cells than columns",
+        STUDIES.replace("naive up", "naive up,extra"),
+        3,
+        None,
+        "18 cells but the header has 17 columns",
+    ),
 ]
 
 
 PATIENT_PROBLEMS = [
-    ("sledai above 105", _patients_with("P1,3,4,", "P1,3,106,"), 3, "sledai", "106 is above the maximum of 105"),
-    ("sledai not a number", _patients_with("P1,3,4,", "P1,3,high,"), 3, "sledai", "expected a whole number, got 'high'"),
+    (
+        "sledai above 105",
+        _patients_with("P1,3,4,", "P1,3,106,"),
+        3,
+        "sledai",
+        "106 is above the maximum of 105",
+    ),
+    (
+        "sledai not a number",
+        _patients_with("P1,3,4,", "P1,3,high,"),
+        3,
+        "sledai",
+        "expected a whole number, got 'high'",
+    ),
     ("negative month", _patients_with("P1,3,4,", "P1,-1,4,"), 3, "month", "below the minimum of 0"),
-    ("lab value not a number", _patients_with("16,120.5", "16,nan"), 2, "anti_dsdna", "expected a finite number, got 'nan'"),
-    ("study not in studies.csv", _patients_with("Beta 2024,B1,6", "Gamma 2023,B1,6"), 6, "study_id", "study 'Gamma 2023' has no row in the studies file"),
-    ("patient-month twice", PATIENTS + "Alpha 2022,P1,3.0,2,\n", 7, "month", "patient 'P1' of 'Alpha 2022' already has month 3 on line 3"),
-    ("more patients than treated", PATIENTS + "Beta 2024,B2,0,7,\nBeta 2024,B3,0,9,\n", 8, "patient_id", "'Beta 2024' treated 2 patients but this is its patient number 3"),
-    ("required column missing", "study_id,patient_id,month\nAlpha 2022,P1,0\n", 1, "sledai", "required column 'sledai' is missing"),
+    (
+        "lab value not a number",
+        _patients_with("16,120.5", "16,nan"),
+        2,
+        "anti_dsdna",
+        "expected a finite number, got 'nan'",
+    ),
+    (
+        "study not in studies.csv",
+        _patients_with("Beta 2024,B1,6", "Gamma 2023,B1,6"),
+        6,
+        "study_id",
+        "study 'Gamma 2023' has no row in the studies file",
+    ),
+    (
+        "patient-month twice",
+        PATIENTS + "Alpha 2022,P1,3.0,2,\n",
+        7,
+        "month",
+        "patient 'P1' of 'Alpha 2022' already has month 3 on line 3",
+    ),
+    (
+        "more patients than treated",
+        PATIENTS + "Beta 2024,B2,0,7,\nBeta 2024,B3,0,9,\n",
+        8,
+        "patient_id",
+        "'Beta 2024' treated 2 patients but this is its patient number 3",
+    ),
+    (
+        "required column missing",
+        "study_id,patient_id,month\nAlpha 2022,P1,0\n",
+        1,
+        "sledai",
+        "required column 'sledai' is missing",
+    ),
 ]
 
 
-PROBLEMS = [("studies", *problem) for problem in STUDY_PROBLEMS] + [("patients", *problem) for problem in PATIENT_PROBLEMS]
+PROBLEMS = [("studies", *problem) for problem in STUDY_PROBLEMS] + [
+    ("patients", *problem) for problem in PATIENT_PROBLEMS
+]
 
 
-@pytest.mark.parametrize(("wrong", "problem", "text", "line", "column", "message"), PROBLEMS, ids=[f"{p[0]}: {p[1]}" for p in PROBLEMS])
-def test_problem_is_named_by_file_line_and_column(tmp_path: Path, wrong, problem, text, line, column, message):
+@pytest.mark.parametrize(
+    ("wrong", "problem", "text", "line", "column", "message"),
+    PROBLEMS,
+    ids=[f"{p[0]}: {p[1]}" for p in PROBLEMS],
+)
+def test_problem_is_named_by_file_line_and_column(
+    tmp_path: Path, wrong, problem, text, line, column, message
+):
     paths = write_pair(tmp_path, **{wrong: text})
     with pytest.raises(CartsleError) as raised:
         validate_extraction(*paths, INCLUDED)
@@ -121,6 +273,8 @@ def test_windows_1252_file_is_read(tmp_path: Path):
 
 
 def test_empty_cells_a_spreadsheet_adds_after_the_last_column_are_ignored(tmp_path: Path):
-    studies = STUDIES.replace(",bcell_phenotype\n", ",bcell_phenotype,,\n").replace("naive up\n", "naive up,,\n")
+    studies = STUDIES.replace(",bcell_phenotype\n", ",bcell_phenotype,,\n").replace(
+        "naive up\n", "naive up,,\n"
+    )
     extraction = validate_extraction(*write_pair(tmp_path, studies=studies), INCLUDED)
     assert list(extraction.studies["bcell_phenotype"].fillna("")) == ["naive up", ""]

@@ -20,11 +20,23 @@ def read(text: str):
 def test_scopus_bibtex_with_leading_empty_line_and_no_final_newline(shared):
     parsed = read_file(shared / "real-exports" / "scopus" / "synthesisr__Scopus_bib_example.bib")
     assert (parsed.format, parsed.database) == ("bibtex", "Scopus")
-    assert [(r.source_id, r.line) for r in parsed.records] == [("Li2020", 2), ("Cao2020", 28), ("Tang2020", 53)]
+    assert [(r.source_id, r.line) for r in parsed.records] == [
+        ("Li2020", 2),
+        ("Cao2020", 28),
+        ("Tang2020", 53),
+    ]
     first = parsed.records[0]
-    assert first.title == "Soil fauna diversity at different stages of reed restoration in a lakeshore wetland at Lake Taihu, China"
+    assert (
+        first.title
+        == "Soil fauna diversity at different stages of reed restoration in a lakeshore wetland at Lake Taihu, China"
+    )
     assert first.authors[:3] == ["Li, W.", "Dou, Z.", "Cui, L."] and len(first.authors) == 10
-    assert (first.year, first.journal, first.volume, first.issue) == (2020, "Ecosystem Health and Sustainability", "6", "1")
+    assert (first.year, first.journal, first.volume, first.issue) == (
+        2020,
+        "Ecosystem Health and Sustainability",
+        "6",
+        "1",
+    )
     assert first.pages == "1722034"  # art_number: the record has no page range
     assert first.doi == "10.1080/20964129.2020.1722034"
     assert first.accession == "2-s2.0-85079532227"  # the eid inside the url
@@ -42,7 +54,9 @@ def test_a_field_written_twice_keeps_the_entry_and_both_values(shared):
 
 
 def test_two_entries_with_the_same_key_are_two_records():
-    parsed = read("@article{Li2020, title={Gout}, year={2020}}\n@article{Li2020, title={Lupus}, year={2020}}\n")
+    parsed = read(
+        "@article{Li2020, title={Gout}, year={2020}}\n@article{Li2020, title={Lupus}, year={2020}}\n"
+    )
     assert [(r.source_id, r.title) for r in parsed.records] == [("Li2020", "Gout"), ("Li2020", "Lupus")]
 
 

@@ -34,13 +34,23 @@ def test_scopus_csv_with_bom_reads_every_field_and_keeps_a_multiline_abstract():
     assert (parsed.format, parsed.database) == ("scopus-csv", "Scopus")
     first = parsed.records[0]
     assert first.authors == ["Tanaka, K.", "Müller-Schmidt, A.B.", "O'Neil, P."]
-    assert first.title == 'Ultrasound-guided synovial biopsy in early rheumatoid arthritis: a "real-world" cohort'
-    assert (first.year, first.journal, first.volume, first.issue) == (2023, "Arthritis Research and Therapy", "25", "1")
+    assert (
+        first.title
+        == 'Ultrasound-guided synovial biopsy in early rheumatoid arthritis: a "real-world" cohort'
+    )
+    assert (first.year, first.journal, first.volume, first.issue) == (
+        2023,
+        "Arthritis Research and Therapy",
+        "25",
+        "1",
+    )
     assert first.pages == "112"  # no page range: the article number stands in
     assert first.doi == "10.1186/s13075-023-03090-1"
     assert first.pmid == "37300001"
     assert first.accession == first.source_id == "2-s2.0-85163000001"
-    assert first.abstract.startswith("Background: Synovial biopsy is rarely done outside trials. Methods: We followed")
+    assert first.abstract.startswith(
+        "Background: Synovial biopsy is rarely done outside trials. Methods: We followed"
+    )
     assert first.keywords == ["Rheumatoid arthritis", "Synovium", "Ultrasound", "adult", "biopsy", "human"]
     assert (first.language, first.publication_type) == ("English", "Article")
 
@@ -105,7 +115,15 @@ def test_embase_csv_skips_the_search_query_preamble_and_uses_the_pui():
     assert first.line == 5  # query line, dashes, empty line, header
     assert first.authors == ["Liu, R.", "Adler, D.G.", "Thompson F.R., III"]
     assert (first.pmid, first.accession, first.pages) == ("38760001", "L2029880245", "4063")
-    assert first.keywords == ["JAK inhibitor", "rheumatoid arthritis", "adalimumab", "upadacitinib", "adult", "clinical trial", "rheumatoid arthritis"]
+    assert first.keywords == [
+        "JAK inhibitor",
+        "rheumatoid arthritis",
+        "adalimumab",
+        "upadacitinib",
+        "adult",
+        "clinical trial",
+        "rheumatoid arthritis",
+    ]
     assert second.doi == "10.1016/j.ophtha.2016.01.058"
     assert second.pages == "1386-1394"
 
@@ -114,10 +132,16 @@ def test_wos_tab_delimited_in_utf16_with_a_trailing_tab_on_every_row():
     parsed = read_file(FIXTURES / "wos_tab_utf16.txt")
     assert (parsed.format, parsed.database) == ("wos-tab", "Web of Science")
     first, second = parsed.records
-    assert first.title == 'Methotrexate "anchor" therapy in psoriatic arthritis'  # quotes are text, not quoting
+    assert (
+        first.title == 'Methotrexate "anchor" therapy in psoriatic arthritis'
+    )  # quotes are text, not quoting
     assert first.authors == ["Parkes-Loach, PS", "Toh, ML"]
     assert (first.year, first.volume, first.issue, first.pages) == (2020, "79", "6", "745-752")
-    assert (first.doi, first.pmid, first.accession) == ("10.1136/annrheumdis-2019-216458", "32213496", "WOS:000535431800012")
+    assert (first.doi, first.pmid, first.accession) == (
+        "10.1136/annrheumdis-2019-216458",
+        "32213496",
+        "WOS:000535431800012",
+    )
     assert first.keywords == ["psoriatic arthritis", "methotrexate", "DISEASE-ACTIVITY", "OUTCOMES"]
     assert second.pages == "keab101"
     assert second.publication_type == "Article; Early Access"
@@ -133,13 +157,17 @@ def test_biosis_tab_delimited_with_classic_mac_line_ends():
 
 def test_a_scopus_export_with_few_columns_is_known_by_its_source_column():
     # the 2019 layout writes comma-separated authors; "Source" is "Scopus" on every row
-    parsed = read('Authors,Title,Year,Source title,DOI,Source\n"Craig C., Mazerolle M.J.",Birds,2019,Ecology,10.1/x,Scopus\n')
+    parsed = read(
+        'Authors,Title,Year,Source title,DOI,Source\n"Craig C., Mazerolle M.J.",Birds,2019,Ecology,10.1/x,Scopus\n'
+    )
     assert (parsed.format, parsed.database) == ("scopus-csv", "Scopus")
     assert parsed.records[0].authors == ["Craig, C.", "Mazerolle, M.J."]
 
 
 def test_embase_preamble_without_an_empty_line_before_the_header():
-    parsed = read('"SEARCH QUERY","gout"\n"-----"\n"Title","Author Names","Embase Accession ID"\n"Gout","Liu R.",""\n')
+    parsed = read(
+        '"SEARCH QUERY","gout"\n"-----"\n"Title","Author Names","Embase Accession ID"\n"Gout","Liu R.",""\n'
+    )
     assert (parsed.format, parsed.records[0].line) == ("embase-csv", 4)
 
 
@@ -162,7 +190,10 @@ def test_semicolon_csv_of_conference_abstracts_reads_as_plain_csv():
 def test_windows_1252_csv_reads_end_to_end():
     parsed = read_file(FIXTURES / "plain_cp1252.csv")
     first, second = parsed.records
-    assert first.title == "\u201cTreat-to-target\u201d in rheumatoid arthritis: a r\u00e9sum\u00e9 of the Z\u00fcrich cohort"
+    assert (
+        first.title
+        == "\u201cTreat-to-target\u201d in rheumatoid arthritis: a r\u00e9sum\u00e9 of the Z\u00fcrich cohort"
+    )
     assert first.abstract.startswith("Patients \u2013 all adults \u2013 were followed")
     assert second.title == "Fran\u00e7ois\u2019 sign revisited"
     assert second.authors == ["Garc\u00eda, L"]
@@ -174,7 +205,9 @@ def test_windows_1252_e_grave_survives_decoding():
 
 
 def test_plain_csv_matches_column_names_case_insensitively_and_keeps_unknown_columns():
-    parsed = read("ID,TITLE,Author,Publication Year,Source Title,Poster board\nA-1,Gout,\"Smith, J and Lee, K\",2024,ACR,P12\n")
+    parsed = read(
+        'ID,TITLE,Author,Publication Year,Source Title,Poster board\nA-1,Gout,"Smith, J and Lee, K",2024,ACR,P12\n'
+    )
     (record,) = parsed.records
     assert (record.source_id, record.title, record.year, record.journal) == ("A-1", "Gout", 2024, "ACR")
     assert record.authors == ["Smith, J", "Lee, K"]
@@ -193,26 +226,41 @@ def test_blank_lines_and_rows_of_empty_cells_are_not_records():
 
 def test_crlf_and_no_final_newline():
     parsed = read("Title,Year\r\nGout,2024\r\nLupus,2023")
-    assert [(r.title, r.year, r.line, r.raw) for r in parsed.records] == [("Gout", 2024, 2, "Gout,2024"), ("Lupus", 2023, 3, "Lupus,2023")]
+    assert [(r.title, r.year, r.line, r.raw) for r in parsed.records] == [
+        ("Gout", 2024, 2, "Gout,2024"),
+        ("Lupus", 2023, 3, "Lupus,2023"),
+    ]
 
 
 def test_labelled_dedup_sets_import_with_their_ids_as_source_id(shared):
     folder = shared / "labelled-dedup"
     # counts from labelled-dedup/PROVENANCE.md
-    for name, count in (("bibdedupe__cytology_screening_records_pre_merged.csv", 1856), ("bibdedupe__stroke_records_pre_merged.csv", 1292)):
+    for name, count in (
+        ("bibdedupe__cytology_screening_records_pre_merged.csv", 1856),
+        ("bibdedupe__stroke_records_pre_merged.csv", 1292),
+    ):
         parsed = read_file(folder / name)
         assert (parsed.format, len(parsed.records)) == ("csv", count)
         assert parsed.records[0].source_id == "id_0000001"
         assert parsed.records[-1].source_id == f"id_{count:07d}"
     first = read_file(folder / "bibdedupe__cytology_screening_records_pre_merged.csv").records[0]
     assert first.authors == ["Zuna, R E", "Wang, S S", "Schiffman, M", "Solomon, D"]
-    assert (first.year, first.pages, first.volume, first.journal, first.publication_type) == (2006, "288-297", "108", "Cancer", "article")
+    assert (first.year, first.pages, first.volume, first.journal, first.publication_type) == (
+        2006,
+        "288-297",
+        "108",
+        "Cancer",
+        "article",
+    )
 
 
 def test_labelled_screening_sets_read_as_plain_csv(shared):
     folder = shared / "labelled-screening"
     # counts and empty abstracts from labelled-screening/PROVENANCE.md
-    for name, count, empty_abstracts in (("srd__Cohen_2006_local_ADHD.csv", 851, 48), ("srd__Cohen_2006_local_UrinaryIncontinence.csv", 327, 43)):
+    for name, count, empty_abstracts in (
+        ("srd__Cohen_2006_local_ADHD.csv", 851, 48),
+        ("srd__Cohen_2006_local_UrinaryIncontinence.csv", 327, 43),
+    ):
         parsed = read_file(folder / name)
         assert (parsed.format, len(parsed.records)) == ("csv", count)
         assert sum(1 for r in parsed.records if not r.abstract) == empty_abstracts
@@ -276,7 +324,7 @@ def test_an_unterminated_quote_names_the_line_where_it_opens():
 
 def test_a_year_that_is_not_a_year_names_line_and_column():
     with pytest.raises(CartsleError, match="'in press' is not a year") as caught:
-        read("Title,Abstract,Pub Year\nGout,\"two\nlines\",2024\nLupus,x,in press\n")
+        read('Title,Abstract,Pub Year\nGout,"two\nlines",2024\nLupus,x,in press\n')
     assert (caught.value.line, caught.value.field) == (4, "Pub Year")
 
 
@@ -294,11 +342,18 @@ def test_import_of_a_scopus_csv_stores_its_records(cli, db):
     result = cli("import", FIXTURES / "scopus_bom_multiline.csv")
     assert "scopus-csv" in result.output
     with sqlite3.connect(db) as conn:
-        rows = conn.execute("SELECT line, title, doi, pmid, accession, source_id, raw FROM records ORDER BY position").fetchall()
+        rows = conn.execute(
+            "SELECT line, title, doi, pmid, accession, source_id, raw FROM records ORDER BY position"
+        ).fetchall()
         database = conn.execute("SELECT database, format FROM searches").fetchone()
     assert database == ("Scopus", "scopus-csv")
     assert [row[0] for row in rows] == [2, 5]
-    assert rows[0][2:6] == ("10.1186/s13075-023-03090-1", "37300001", "2-s2.0-85163000001", "2-s2.0-85163000001")
+    assert rows[0][2:6] == (
+        "10.1186/s13075-023-03090-1",
+        "37300001",
+        "2-s2.0-85163000001",
+        "2-s2.0-85163000001",
+    )
     assert "\r\nResults:" in rows[0][6]
 
 
@@ -316,7 +371,10 @@ def test_import_of_a_bad_csv_fails_with_one_line_and_stores_nothing(cli, db, tmp
 
 def test_a_100000_row_csv_reads_in_a_few_seconds():
     # the brief's aim: 100,000 rows "in a few seconds"; CPU time, so a busy machine does not fail it
-    rows = "".join(f'id_{i},"Title {i}: tofacitinib in RA","Smith, J and Lee, K",{2000 + i % 25},Ann Rheum Dis,10.1/{i}\n' for i in range(100_000))
+    rows = "".join(
+        f'id_{i},"Title {i}: tofacitinib in RA","Smith, J and Lee, K",{2000 + i % 25},Ann Rheum Dis,10.1/{i}\n'
+        for i in range(100_000)
+    )
     started = time.process_time()
     parsed = read("ID,Title,Authors,Year,Journal,DOI\n" + rows)
     assert len(parsed.records) == 100_000
@@ -332,13 +390,18 @@ def test_embase_fields_by_row_csv_gives_one_record_per_title_block():
     )
     assert (parsed.format, parsed.database) == ("embase-csv", "Embase")
     first, second = parsed.records
-    assert (first.title, first.authors, first.year, first.pmid) == ("Upadacitinib in RA", ["Liu, R.", "Adler, D.G."], 2024, "38760001")
+    assert (first.title, first.authors, first.year, first.pmid) == (
+        "Upadacitinib in RA",
+        ["Liu, R.", "Adler, D.G."],
+        2024,
+        "38760001",
+    )
     assert first.fields["AUTHOR NAMES"] == ["Liu R.", "Adler D.G."]
     assert (second.title, second.line) == ("Retinopathy, screened", 7)
 
 
 def test_a_plain_csv_with_an_upper_case_title_column_is_still_a_table():
-    parsed = read("TITLE,AUTHORS,YEAR\nGout,\"Smith, J\",2024\n")
+    parsed = read('TITLE,AUTHORS,YEAR\nGout,"Smith, J",2024\n')
     assert [(r.title, r.authors, r.year) for r in parsed.records] == [("Gout", ["Smith, J"], 2024)]
 
 
@@ -358,7 +421,10 @@ def test_the_sample_reviews_scopus_and_conference_csvs_read(tmp_path):
 
     write_sample(tmp_path)
     searches = tmp_path / "searches"
-    for name, expected_format, database in (("scopus.csv", "scopus-csv", "Scopus"), ("acr_convergence_2024.csv", "csv", None)):
+    for name, expected_format, database in (
+        ("scopus.csv", "scopus-csv", "Scopus"),
+        ("acr_convergence_2024.csv", "csv", None),
+    ):
         with (searches / name).open(encoding="utf-8-sig", newline="") as handle:
             rows = sum(1 for _ in csv.reader(handle)) - 1  # an independent count: csv rows minus the header
         parsed = read_file(searches / name)
@@ -373,7 +439,12 @@ def test_wos_excel_export_saved_as_csv_is_web_of_science():
     )
     assert (parsed.format, parsed.database) == ("wos-csv", "Web of Science")
     (record,) = parsed.records
-    assert (record.authors, record.pages, record.pmid, record.accession) == (["Toh, ML", "Kim, JS"], "10-19", "31851837", "WOS:000535431800012")
+    assert (record.authors, record.pages, record.pmid, record.accession) == (
+        ["Toh, ML", "Kim, JS"],
+        "10-19",
+        "31851837",
+        "WOS:000535431800012",
+    )
 
 
 def test_a_merged_csv_whose_first_row_came_from_scopus_stays_a_plain_csv():

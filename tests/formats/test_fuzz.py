@@ -16,9 +16,15 @@ from cartsle_cli.errors import CartsleError
 from cartsle_cli.formats import read_file
 
 REAL_EXPORTS = Path(__file__).resolve().parents[2].parent / "shared" / "real-exports"
-SMALL_EXPORTS = sorted(
-    path for path in REAL_EXPORTS.rglob("*") if path.is_file() and path.suffix != ".md" and path.stat().st_size < 60_000
-) if REAL_EXPORTS.is_dir() else []
+SMALL_EXPORTS = (
+    sorted(
+        path
+        for path in REAL_EXPORTS.rglob("*")
+        if path.is_file() and path.suffix != ".md" and path.stat().st_size < 60_000
+    )
+    if REAL_EXPORTS.is_dir()
+    else []
+)
 
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
@@ -44,7 +50,15 @@ def test_arbitrary_bytes_give_records_or_one_line_error(tmp_path, data):
 
 
 @FUZZ
-@given(data=st.lists(st.sampled_from(list("TYERAUTIDOPMIDAB -\n\r\t12345.:;,\"") + ["  - ", "ER  - \n", "TY  - JOUR\n", "PMID- ", "\ufeff", "PT J\n", "FN ", "<1. >\n"]), max_size=600).map("".join))
+@given(
+    data=st.lists(
+        st.sampled_from(
+            list('TYERAUTIDOPMIDAB -\n\r\t12345.:;,"')
+            + ["  - ", "ER  - \n", "TY  - JOUR\n", "PMID- ", "\ufeff", "PT J\n", "FN ", "<1. >\n"]
+        ),
+        max_size=600,
+    ).map("".join)
+)
 def test_tag_shaped_text_gives_records_or_one_line_error(tmp_path, data):
     path = tmp_path / "export.txt"
     path.write_text(data, encoding="utf-8")

@@ -41,7 +41,12 @@ def test_embase_ui_is_the_accession_not_a_pmid():
     first = read_file(FIXTURES / "ovid_embase.cgi").records[0]
     assert (first.accession, first.pmid) == ("621381829", None)
     assert first.doi == "10.1186/s12919-018-0099-8"
-    assert (first.journal, first.volume, first.issue, first.pages) == ("BMC Proceedings", "12", "Supplement 3", None)
+    assert (first.journal, first.volume, first.issue, first.pages) == (
+        "BMC Proceedings",
+        "12",
+        "Supplement 3",
+        None,
+    )
     assert first.authors == ["Behan L.", "Rubbo B."]
     assert first.publication_type == "Conference Abstract" and first.year == 2018
 
@@ -51,12 +56,20 @@ def test_ovid_medline_ui_is_the_pmid_and_so_gives_volume_issue_pages():
     assert parsed.database == "MEDLINE (Ovid)"
     record = parsed.records[0]
     assert (record.pmid, record.accession) == ("32487818", "32487818")
-    assert (record.journal, record.volume, record.issue, record.pages) == ("Current Opinion in HIV & AIDS", "15", "4", "213-220")
+    assert (record.journal, record.volume, record.issue, record.pages) == (
+        "Current Opinion in HIV & AIDS",
+        "15",
+        "4",
+        "213-220",
+    )
     assert record.authors == ["Godley, Bria A"]  # FA, the full name
 
 
 def test_search_strategy_header_before_the_first_record_is_skipped():
-    text = "Database: Ovid MEDLINE(R) ALL <1946 to May 29, 2020>\nSearch Strategy:\n----\n1 exp HIV/ (1234)\n\n" + MEDLINE_RECORD
+    text = (
+        "Database: Ovid MEDLINE(R) ALL <1946 to May 29, 2020>\nSearch Strategy:\n----\n1 exp HIV/ (1234)\n\n"
+        + MEDLINE_RECORD
+    )
     records = read_text(text, "medline.txt").records
     assert len(records) == 1 and records[0].line == 6
 

@@ -43,7 +43,11 @@ def _provenance(folder: Path) -> dict[str, dict[str, int]]:
 
 def test_provenance_lists_the_delimited_and_bibtex_exports(shared):
     files = _provenance(shared / "real-exports")
-    assert {"pubmed/cff__baseline_pubmed.csv", "scopus/cff__baseline_scopus.csv", "scopus/synthesisr__Scopus_bib_example.bib"} <= set(files)
+    assert {
+        "pubmed/cff__baseline_pubmed.csv",
+        "scopus/cff__baseline_scopus.csv",
+        "scopus/synthesisr__Scopus_bib_example.bib",
+    } <= set(files)
 
 
 def test_every_csv_and_bibtex_export_gives_the_provenance_counts(shared):
@@ -64,14 +68,23 @@ def test_every_csv_and_bibtex_export_gives_the_provenance_counts(shared):
         assert found == counts, name
 
 
-@pytest.mark.parametrize("name", ["scopus/cff__baseline_scopus.csv", "scopus/bibliometrix__scopus_sample.csv"])
+@pytest.mark.parametrize(
+    "name", ["scopus/cff__baseline_scopus.csv", "scopus/bibliometrix__scopus_sample.csv"]
+)
 def test_scopus_csv_exports_are_recognised_as_scopus(shared, name):
     parsed = read_file(shared / "real-exports" / name)
     assert (parsed.format, parsed.database) == ("scopus-csv", "Scopus")
     assert all(r.accession and r.accession.startswith("2-s2.0-") for r in parsed.records)
 
 
-@pytest.mark.parametrize("name", ["scopus/cff__baseline_scopus.csv", "central/cff__baseline_cochrane.csv", "pubmed/cff__baseline_pubmed.csv"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "scopus/cff__baseline_scopus.csv",
+        "central/cff__baseline_cochrane.csv",
+        "pubmed/cff__baseline_pubmed.csv",
+    ],
+)
 def test_the_raw_rows_put_together_are_the_file_below_its_header(shared, name):
     path = shared / "real-exports" / name
     text = path.read_text(encoding="utf-8-sig")

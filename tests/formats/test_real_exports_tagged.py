@@ -38,7 +38,7 @@ def provenance_rows(shared: Path) -> dict[str, tuple[int, int, int, int]]:
 
 
 def _count(cell: str) -> int:
-    """"190 (ID), 158 (L2 AN=)" -> 190; "none" -> 0."""
+    """ "190 (ID), 158 (L2 AN=)" -> 190; "none" -> 0."""
     match = re.match(r"\d+", cell)
     return int(match.group(0)) if match else 0
 
@@ -49,7 +49,12 @@ def test_provenance_lists_the_tagged_files(shared):
     assert rows["medline_ovid/msm__medline.ris"] == (190, 178, 190, 188)
 
 
-@pytest.mark.parametrize("name", sorted(provenance_rows(Path(__file__).resolve().parents[3] / "shared")) if (Path(__file__).resolve().parents[3] / "shared").is_dir() else [])
+@pytest.mark.parametrize(
+    "name",
+    sorted(provenance_rows(Path(__file__).resolve().parents[3] / "shared"))
+    if (Path(__file__).resolve().parents[3] / "shared").is_dir()
+    else [],
+)
 def test_real_export_gives_provenance_counts(shared, name):
     expected = provenance_rows(shared)[name]
     parsed = read_file(shared / "real-exports" / name)
@@ -75,7 +80,11 @@ def test_sample_review_tagged_files_give_every_record_of_its_truth_table(name):
     truth = SAMPLE / "truth" / "clusters.csv"
     if not path.is_file() or not truth.is_file():
         pytest.skip("the sample review has not been generated")
-    expected = sum(1 for line in truth.read_text(encoding="utf-8").splitlines() if line.split(",")[1:2] == [name])
+    expected = sum(
+        1 for line in truth.read_text(encoding="utf-8").splitlines() if line.split(",")[1:2] == [name]
+    )
     parsed = read_file(path)
     assert len(parsed.records) == expected
-    assert parsed.database == {"pubmed.nbib": "PubMed", "embase.ris": "Embase", "central.ris": "CENTRAL"}[name]
+    assert (
+        parsed.database == {"pubmed.nbib": "PubMed", "embase.ris": "Embase", "central.ris": "CENTRAL"}[name]
+    )

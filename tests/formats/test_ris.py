@@ -189,11 +189,19 @@ def test_sniff_wants_ty_before_er():
 def test_import_through_the_cli_stores_the_normalised_fields(cli, db):
     cli("import", FIXTURES / "cochrane.ris")
     with sqlite3.connect(db) as conn:
-        rows = conn.execute("SELECT title, pages, doi, pmid, accession, source_id, fields, raw FROM records ORDER BY position").fetchall()
+        rows = conn.execute(
+            "SELECT title, pages, doi, pmid, accession, source_id, fields, raw FROM records ORDER BY position"
+        ).fetchall()
         database = conn.execute("SELECT database, format, record_count FROM searches").fetchone()
     assert database == ("CENTRAL", "ris", 2)
     title, pages, doi, pmid, accession, source_id, fields, raw = rows[0]
-    assert (pages, doi, pmid, accession, source_id) == ("1279-1297", "10.1186/1745-6215-12-39", "38407106", "CN-00778158", None)
+    assert (pages, doi, pmid, accession, source_id) == (
+        "1279-1297",
+        "10.1186/1745-6215-12-39",
+        "38407106",
+        "CN-00778158",
+        None,
+    )
     assert json.loads(fields)["KW"] == ["Conduct Disorder [*prevention & control, psychology]"]
     assert raw.startswith("TY  -  JOUR\nAN  -  CN-00778158")
 
@@ -255,7 +263,9 @@ def test_records_read_in_batches_match_a_line_by_line_reading():
     records = []
     for number in range(2500):
         note = "N1  - first note\nsecond note line\n" if number % 7 == 0 else ""
-        records.append(f"{number + 1}. \nTY  - JOUR\nTI  - Record {number}\nAU  - A, B\nAU  - C, D\n{note}ER  - \n\n")
+        records.append(
+            f"{number + 1}. \nTY  - JOUR\nTI  - Record {number}\nAU  - A, B\nAU  - C, D\n{note}ER  - \n\n"
+        )
     text = "".join(records)
     parsed = read_text(text, "many.ris").records
     assert len(parsed) == 2500

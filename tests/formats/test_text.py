@@ -76,7 +76,14 @@ def test_tidy_squashes_every_kind_of_white_space_and_keeps_clean_text_as_is():
 
     clean = "A clean title"
     assert tidy(clean) is clean
-    for messy in ("A  clean title", " A clean title", "A clean\ttitle", "A clean\u00a0title", "A clean\u2009title", "A clean\ntitle "):
+    for messy in (
+        "A  clean title",
+        " A clean title",
+        "A clean\ttitle",
+        "A clean\u00a0title",
+        "A clean\u2009title",
+        "A clean\ntitle ",
+    ):
         assert tidy(messy) == "A clean title"
     assert tidy("") is None and tidy(None) is None
 
@@ -88,8 +95,10 @@ def test_windows_1252_accents_are_not_read_as_mac_roman_or_cp1250():
 
 
 def test_bytes_undefined_in_windows_1252_are_read_as_latin_1():
-    assert decode(b"TY  - JOUR\nTI  - caf\xe9 \x81\nER  - \n", "x.ris") == "TY  - JOUR\nTI  - caf\u00e9 \x81\nER  - \n"
-
+    assert (
+        decode(b"TY  - JOUR\nTI  - caf\xe9 \x81\nER  - \n", "x.ris")
+        == "TY  - JOUR\nTI  - caf\u00e9 \x81\nER  - \n"
+    )
 
 
 @pytest.mark.parametrize("name", ["pubmed.nbib", "wos.ciw", "ovid_embase.cgi", "cochrane.ris", "scopus.ris"])
@@ -103,4 +112,6 @@ def test_classic_mac_cr_only_copy_gives_the_same_records(tmp_path, name):
     cr_only.write_bytes(fixture.read_bytes().replace(b"\r\n", b"\n").replace(b"\n", b"\r"))
     expected, got = read_file(fixture), read_file(cr_only)
     assert got.format == expected.format
-    assert [(r.line, r.title, r.fields) for r in got.records] == [(r.line, r.title, r.fields) for r in expected.records]
+    assert [(r.line, r.title, r.fields) for r in got.records] == [
+        (r.line, r.title, r.fields) for r in expected.records
+    ]

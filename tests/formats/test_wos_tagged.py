@@ -23,7 +23,11 @@ def test_fields_land_in_place():
     assert record.authors == ["Asampong, Emmanuel", "Gyeke, Mavis Dako Plusminus"]  # AF
     assert record.fields["AU"] == ["Asampong, E", "Gyeke, MDP"]
     assert record.title == "Caregivers' views on stigmatization of people affected by leprosy in Ghana"
-    assert (record.pmid, record.accession, record.doi) == ("29377890", "WOS:000424022700066", "10.1371/journal.pntd.0006219")
+    assert (record.pmid, record.accession, record.doi) == (
+        "29377890",
+        "WOS:000424022700066",
+        "10.1371/journal.pntd.0006219",
+    )
     assert (record.year, record.volume, record.issue, record.pages) == (2018, "12", "1", "100-110")
     assert record.publication_type == "Article"
 
@@ -69,7 +73,9 @@ def test_sniff_needs_the_header_or_a_pt_record():
 
 
 def test_zoological_record_page_span_in_ps_gives_the_pages():
-    text = "FN Clarivate Analytics Web of Science\nVR 1.0\nPT J\nTI A bird\nPS 134-141\nUT ZOOREC:ZOOR1\nER\nEF"
+    text = (
+        "FN Clarivate Analytics Web of Science\nVR 1.0\nPT J\nTI A bird\nPS 134-141\nUT ZOOREC:ZOOR1\nER\nEF"
+    )
     assert read_text(text, "zoorec.txt").records[0].pages == "134-141"
 
 

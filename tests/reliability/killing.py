@@ -14,8 +14,11 @@ from pathlib import Path
 def run_and_kill(args: list[str], *, after_seconds: float, cwd: Path) -> int | None:
     """Start ``cartsle ARGS``; SIGKILL it after ``after_seconds`` unless it ended. Its exit code, or None if killed."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "cartsle_cli", *args], cwd=cwd,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, "NO_COLOR": "1"},
+        [sys.executable, "-m", "cartsle_cli", *args],
+        cwd=cwd,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "NO_COLOR": "1"},
     )
     deadline = time.monotonic() + after_seconds
     while time.monotonic() < deadline:

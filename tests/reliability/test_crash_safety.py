@@ -10,6 +10,7 @@ import time
 import pytest
 
 from cartsle_cli.store import open_review
+
 from .killing import integrity, run_and_kill
 
 RECORDS = 20_000
@@ -19,8 +20,15 @@ def _write_ris(path, count, *, salt=""):
     lines = []
     for i in range(count):
         lines += [
-            "TY  - JOUR", f"TI  - Record {i}{salt} on CAR T-cell therapy in lupus", f"AU  - Author{i}, A.",
-            "PY  - 2023", "JO  - Lupus", f"DO  - 10.1000/x{salt}{i}", "AB  - " + "words " * 80, "ER  - ", "",
+            "TY  - JOUR",
+            f"TI  - Record {i}{salt} on CAR T-cell therapy in lupus",
+            f"AU  - Author{i}, A.",
+            "PY  - 2023",
+            "JO  - Lupus",
+            f"DO  - 10.1000/x{salt}{i}",
+            "AB  - " + "words " * 80,
+            "ER  - ",
+            "",
         ]
     path.write_text("\n".join(lines), encoding="utf-8")
 
@@ -40,7 +48,9 @@ def test_import_killed_at_random_points_keeps_all_or_none(tmp_path):
     duration = time.monotonic() - started
     finished, killed = 1, 0
     for export in exports[1:]:
-        code = run_and_kill(_import(export, db), after_seconds=rng.uniform(0.1, 0.95) * duration, cwd=tmp_path)
+        code = run_and_kill(
+            _import(export, db), after_seconds=rng.uniform(0.1, 0.95) * duration, cwd=tmp_path
+        )
         assert code in (None, 0)
         finished += code == 0
         killed += code is None
@@ -48,13 +58,21 @@ def test_import_killed_at_random_points_keeps_all_or_none(tmp_path):
         conn = sqlite3.connect(db)
         searches = conn.execute("SELECT id, record_count FROM searches").fetchall()
         for search_id, record_count in searches:
-            stored = conn.execute("SELECT count(*) FROM records WHERE search_id = ?", (search_id,)).fetchone()[0]
+            stored = conn.execute(
+                "SELECT count(*) FROM records WHERE search_id = ?", (search_id,)
+            ).fetchone()[0]
             assert record_count == stored == RECORDS
-        orphans = conn.execute("SELECT count(*) FROM records WHERE search_id NOT IN (SELECT id FROM searches)").fetchone()[0]
+        orphans = conn.execute(
+            "SELECT count(*) FROM records WHERE search_id NOT IN (SELECT id FROM searches)"
+        ).fetchone()[0]
         assert orphans == 0
         conn.close()
     # A run killed after its commit (while printing) has stored its search: still all, not part.
-    assert finished <= len(sqlite3.connect(db).execute("SELECT id FROM searches").fetchall()) <= finished + killed
+    assert (
+        finished
+        <= len(sqlite3.connect(db).execute("SELECT id FROM searches").fetchall())
+        <= finished + killed
+    )
     assert killed >= 1, "no run was killed part-way: the test proved nothing"
 
 
@@ -88,7 +106,9 @@ def test_dedup_killed_at_random_points_keeps_all_or_none(tmp_path):
     rng = random.Random(7)
     killed = 0
     for _ in range(3):
-        code = run_and_kill(["dedup", "--db", str(db)], after_seconds=rng.uniform(0.2, 0.9) * duration, cwd=tmp_path)
+        code = run_and_kill(
+            ["dedup", "--db", str(db)], after_seconds=rng.uniform(0.2, 0.9) * duration, cwd=tmp_path
+        )
         killed += code is None
         assert integrity(db) == "ok"
         assert _clusters(db) in (set(), complete)
@@ -119,8 +139,9 @@ def test_screening_session_killed_keeps_every_decision_made_before(tmp_path):
     export = tmp_path / "search.ris"
     _write_ris(export, 2_000)
     assert run_and_kill(_import(export, db), after_seconds=600, cwd=tmp_path) == 0
-    process = subprocess.Popen([sys.executable, "-c", SCREENING_SESSION, str(db), "1", "2000"],
-                               stdout=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-c", SCREENING_SESSION, str(db), "1", "2000"], stdout=subprocess.PIPE, text=True
+    )
     confirmed = []
     for line in process.stdout:
         confirmed.append(int(line))
@@ -130,5 +151,7 @@ def test_screening_session_killed_keeps_every_decision_made_before(tmp_path):
     process.wait()
     assert integrity(db) == "ok"
     conn = sqlite3.connect(db)
-    stored = {row[0] for row in conn.execute("SELECT record_id FROM screening_decisions WHERE reviewer = 'kofi'")}
+    stored = {
+        row[0] for row in conn.execute("SELECT record_id FROM screening_decisions WHERE reviewer = 'kofi'")
+    }
     assert set(confirmed) <= stored and len(stored) < 2000

@@ -22,8 +22,24 @@ HOSTILE = [
 def _ris(path, *, big_abstract: str, many_authors: int) -> None:
     lines = []
     for number, (title, abstract) in enumerate(HOSTILE, 1):
-        lines += ["TY  - JOUR", f"TI  - {title}", f"AU  - Hostile{number}, A.", "PY  - 2024", f"AB  - {abstract}", "ER  - ", ""]
-    lines += ["TY  - JOUR", "TI  - A record with a huge abstract", "AU  - Big, A.", "PY  - 2024", f"AB  - {big_abstract}", "ER  - ", ""]
+        lines += [
+            "TY  - JOUR",
+            f"TI  - {title}",
+            f"AU  - Hostile{number}, A.",
+            "PY  - 2024",
+            f"AB  - {abstract}",
+            "ER  - ",
+            "",
+        ]
+    lines += [
+        "TY  - JOUR",
+        "TI  - A record with a huge abstract",
+        "AU  - Big, A.",
+        "PY  - 2024",
+        f"AB  - {big_abstract}",
+        "ER  - ",
+        "",
+    ]
     lines += ["TY  - JOUR", "TI  - A record with a hundred thousand authors", "PY  - 2024"]
     lines += [f"AU  - Author{i}, A." for i in range(many_authors)]
     lines += ["ER  - ", ""]
@@ -40,8 +56,15 @@ def test_hostile_records_import_and_show_without_harm(cli, tmp_path):
         for reviewer in ("kofi", "ama"):
             decision = "include" if reviewer == "kofi" else "exclude"
             outputs.append(cli("screen", "decide", str(record_id), decision, "--reviewer", reviewer).output)
-    for command in (["searches"], ["status"], ["dedup"], ["screen", "conflicts"], ["prisma"], ["screen", "export"],
-                    ["screen", "history", "3"]):
+    for command in (
+        ["searches"],
+        ["status"],
+        ["dedup"],
+        ["screen", "conflicts"],
+        ["prisma"],
+        ["screen", "export"],
+        ["screen", "history", "3"],
+    ):
         outputs.append(cli(*command).output)
     for output in outputs:
         assert "\x1b" not in output and "\x07" not in output
@@ -49,7 +72,11 @@ def test_hostile_records_import_and_show_without_harm(cli, tmp_path):
     titles = [row[0] for row in conn.execute("SELECT title FROM records ORDER BY id")]
     assert titles[0].startswith("<script>") and titles[1].startswith("=HYPERLINK")
     assert titles[2].startswith("\x1b[2J")  # kept as the file gave it; only its display is cleaned
-    abstract, authors = conn.execute("SELECT abstract, authors FROM records ORDER BY id DESC LIMIT 1 OFFSET 1").fetchone()
+    abstract, authors = conn.execute(
+        "SELECT abstract, authors FROM records ORDER BY id DESC LIMIT 1 OFFSET 1"
+    ).fetchone()
     assert len(abstract) >= 1_000_000
-    last_authors = json.loads(conn.execute("SELECT authors FROM records ORDER BY id DESC LIMIT 1").fetchone()[0])
+    last_authors = json.loads(
+        conn.execute("SELECT authors FROM records ORDER BY id DESC LIMIT 1").fetchone()[0]
+    )
     assert len(last_authors) == 100_000

@@ -16,20 +16,55 @@ from cartsle_cli.store.searches import add_search
 WORD = st.text(alphabet=string.ascii_letters + string.digits + "éüøñ()[]:;,'&/", min_size=1, max_size=12)
 PHRASE = st.lists(WORD, min_size=1, max_size=12).map(" ".join)
 RECORD = st.builds(
-    lambda title, abstract, authors, year, journal, volume, issue, first, span, doi, pmid, accession, language, kind: Record(
-        line=1, raw="", title=title, abstract=abstract, authors=authors, year=year, journal=journal, volume=volume,
-        issue=issue, pages=f"{first}-{first + span}", doi=doi, pmid=pmid, accession=accession, language=language,
-        publication_type=kind,
+    lambda title, abstract, authors, year, journal, volume, issue, first, span, doi, pmid, accession, language, kind: (
+        Record(
+            line=1,
+            raw="",
+            title=title,
+            abstract=abstract,
+            authors=authors,
+            year=year,
+            journal=journal,
+            volume=volume,
+            issue=issue,
+            pages=f"{first}-{first + span}",
+            doi=doi,
+            pmid=pmid,
+            accession=accession,
+            language=language,
+            publication_type=kind,
+        )
     ),
-    PHRASE, PHRASE, st.lists(st.builds(lambda f, g: f"{f}, {g}", WORD, WORD), min_size=1, max_size=5),
-    st.integers(1950, 2030), PHRASE, st.integers(1, 300).map(str), st.integers(1, 12).map(str),
-    st.integers(1, 5000), st.integers(1, 30),  # a range; "12-12" reads back as the single page "12"
+    PHRASE,
+    PHRASE,
+    st.lists(st.builds(lambda f, g: f"{f}, {g}", WORD, WORD), min_size=1, max_size=5),
+    st.integers(1950, 2030),
+    PHRASE,
+    st.integers(1, 300).map(str),
+    st.integers(1, 12).map(str),
+    st.integers(1, 5000),
+    st.integers(1, 30),  # a range; "12-12" reads back as the single page "12"
     st.from_regex(r"10\.\d{4}/[a-z0-9]{1,10}\.[a-z0-9]{1,8}", fullmatch=True),
-    st.integers(1, 40_000_000).map(str), st.from_regex(r"[A-Z]{2}\d{6}", fullmatch=True),
-    st.sampled_from(["eng", "ger", "fre"]), st.sampled_from(["Article", "Review", "Conference Abstract"]),
+    st.integers(1, 40_000_000).map(str),
+    st.from_regex(r"[A-Z]{2}\d{6}", fullmatch=True),
+    st.sampled_from(["eng", "ger", "fre"]),
+    st.sampled_from(["Article", "Review", "Conference Abstract"]),
 )
-FIELDS = ("title", "abstract", "authors", "year", "journal", "volume", "issue", "pages", "doi", "pmid",
-          "accession", "language", "publication_type")
+FIELDS = (
+    "title",
+    "abstract",
+    "authors",
+    "year",
+    "journal",
+    "volume",
+    "issue",
+    "pages",
+    "doi",
+    "pmid",
+    "accession",
+    "language",
+    "publication_type",
+)
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -41,13 +76,25 @@ def test_exported_ris_imports_again_with_every_field(tmp_path_factory, records):
     first_db, second_db = folder / "first.db", folder / "second.db"
     conn = open_review(first_db)
     with transaction(conn):
-        add_search(conn, database="Embase", other_methods=False, format="test", file_name="e.ris", sha256="e", records=records)
+        add_search(
+            conn,
+            database="Embase",
+            other_methods=False,
+            format="test",
+            file_name="e.ris",
+            sha256="e",
+            records=records,
+        )
     conn.close()
     exported = folder / "unique.ris"
     runner = CliRunner()
-    result = runner.invoke(app, ["export", "--unique", "--format", "ris", "-o", str(exported), "--db", str(first_db)])
+    result = runner.invoke(
+        app, ["export", "--unique", "--format", "ris", "-o", str(exported), "--db", str(first_db)]
+    )
     assert result.exit_code == 0, result.output
-    result = runner.invoke(app, ["import", str(exported), "--source", "cartsle export", "--db", str(second_db)])
+    result = runner.invoke(
+        app, ["import", str(exported), "--source", "cartsle export", "--db", str(second_db)]
+    )
     assert result.exit_code == 0, result.output
     conn = open_review(second_db)
     again = conn.execute(f"SELECT {', '.join(FIELDS)} FROM records ORDER BY position").fetchall()

@@ -33,18 +33,31 @@ SCREENER = textwrap.dedent("""
 def test_two_processes_deciding_at_once_lose_nothing_and_never_see_a_lock_error(db):
     conn = open_review(db)
     with transaction(conn):
-        add_search(conn, database="PubMed", other_methods=False, format="test", file_name="p.nbib", sha256="p",
-                   records=[Record(line=i, raw=str(i), title=f"Record {i}") for i in range(1, DECISIONS_EACH + 1)])
+        add_search(
+            conn,
+            database="PubMed",
+            other_methods=False,
+            format="test",
+            file_name="p.nbib",
+            sha256="p",
+            records=[Record(line=i, raw=str(i), title=f"Record {i}") for i in range(1, DECISIONS_EACH + 1)],
+        )
     ids = [row[0] for row in conn.execute("SELECT id FROM records ORDER BY id")]
     first, last = str(ids[0]), str(ids[-1])
     screeners = [
-        subprocess.Popen([sys.executable, "-c", SCREENER, str(db), reviewer, first, last], stderr=subprocess.PIPE, text=True)
+        subprocess.Popen(
+            [sys.executable, "-c", SCREENER, str(db), reviewer, first, last],
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         for reviewer in ("kofi", "ama")
     ]
     errors = [process.communicate(timeout=600)[1] for process in screeners]
     assert [process.returncode for process in screeners] == [0, 0], errors
     assert not any("locked" in error for error in errors)
-    counts = dict(conn.execute("SELECT reviewer, count(*) FROM screening_decisions GROUP BY reviewer").fetchall())
+    counts = dict(
+        conn.execute("SELECT reviewer, count(*) FROM screening_decisions GROUP BY reviewer").fetchall()
+    )
     assert counts == {"kofi": DECISIONS_EACH, "ama": DECISIONS_EACH}
     outcomes = stage_outcomes(conn, "ta")
     assert all(set(outcome.votes) == {"kofi", "ama"} for outcome in outcomes.values())

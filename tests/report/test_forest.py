@@ -7,15 +7,28 @@ from cartsle_cli.report.forest import draw_forest, heterogeneity_line
 from cartsle_cli.stats.meta_proportions import meta_proportions
 
 RESULT = meta_proportions(
-    [2, 10, 0, 15, 4, 1], [20, 25, 12, 30, 40, 9], method="reml",
+    [2, 10, 0, 15, 4, 1],
+    [20, 25, 12, 30, 40, 9],
+    method="reml",
     labels=["Mackensen 2022", "Wang 2024", "Muller 2024", "Krickau 2024", "Hagen 2024", "Chen 2025"],
 )
 
 
 def test_svg_holds_the_columns_rows_and_heterogeneity_line(tmp_path):
     svg = draw_forest(RESULT, tmp_path / "crs.svg", title="CRS").read_text()
-    for text in ("Study", "Events", "Total", "Proportion [95% CI]", "Weight", "Krickau 2024",
-                 "Random effects model", "Prediction interval", "Heterogeneity: I² = 76%", "100.0%", "REML"):
+    for text in (
+        "Study",
+        "Events",
+        "Total",
+        "Proportion [95% CI]",
+        "Weight",
+        "Krickau 2024",
+        "Random effects model",
+        "Prediction interval",
+        "Heterogeneity: I² = 76%",
+        "100.0%",
+        "REML",
+    ):
         assert text in svg, text
     # the pooled row: rma(measure="PLO", ..., method="REML") back-transformed, 0.20 [0.08; 0.40]
     assert "0.20 [0.08; 0.40]" in svg

@@ -24,9 +24,19 @@ HOSTILE_TITLE = '<script>alert("x")</script><img src=x onerror=alert(1)> CAR T c
 def _add(db: Path, database: str, records: list[Record], other: bool = False) -> list[int]:
     conn = open_review(db)
     with transaction(conn):
-        search_id = add_search(conn, database=database, other_methods=other, format="test", file_name=f"{database}.ris",
-                               sha256=database, records=records, searched_on="2025-03-01")
-    ids = [row[0] for row in conn.execute("SELECT id FROM records WHERE search_id = ? ORDER BY id", (search_id,))]
+        search_id = add_search(
+            conn,
+            database=database,
+            other_methods=other,
+            format="test",
+            file_name=f"{database}.ris",
+            sha256=database,
+            records=records,
+            searched_on="2025-03-01",
+        )
+    ids = [
+        row[0] for row in conn.execute("SELECT id FROM records WHERE search_id = ? ORDER BY id", (search_id,))
+    ]
     conn.close()
     return ids
 
@@ -40,8 +50,16 @@ def _record(n: int, **values) -> Record:
 
 @pytest.fixture
 def review(cli, tmp_path) -> Path:
-    database_ids = _add(cli.db, "PubMed", [_record(1, authors=[HOSTILE_AUTHOR, "Smith, J"], title=HOSTILE_TITLE),
-                                           _record(2), _record(3), _record(4)])
+    database_ids = _add(
+        cli.db,
+        "PubMed",
+        [
+            _record(1, authors=[HOSTILE_AUTHOR, "Smith, J"], title=HOSTILE_TITLE),
+            _record(2),
+            _record(3),
+            _record(4),
+        ],
+    )
     other_ids = _add(cli.db, "ACR Convergence 2024", [_record(5, authors=["Mougiakakos, D"])], other=True)
     included, full_text_excluded = {database_ids[0], other_ids[0]}, database_ids[1]
     rows = ["record_id,reviewer,stage,decision,reason"]
@@ -61,12 +79,26 @@ def review(cli, tmp_path) -> Path:
     studies = tmp_path / "studies.csv"
     with studies.open("w", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["study_id", "first_author", "year", "n_treated", "target", "origin", "crs_any", "crs_g1", "infections"])
+        writer.writerow(
+            [
+                "study_id",
+                "first_author",
+                "year",
+                "n_treated",
+                "target",
+                "origin",
+                "crs_any",
+                "crs_g1",
+                "infections",
+            ]
+        )
         writer.writerow([hostile, HOSTILE_AUTHOR, 2023, 6, "CD19", "autologous", 4, 4, 1])
         writer.writerow([other, "Mougiakakos", 2023, 3, "CD19-BCMA", "allogeneic", 1, 1, 0])
     patients = tmp_path / "patients.csv"
     lines = ["study_id,patient_id,month,sledai"]
-    for n, (study, base, m3, m6) in enumerate([(hostile, 12, 4, 2), (hostile, 10, 2, 0), (other, 14, 6, 4), (other, 8, 0, 0)]):
+    for n, (study, base, m3, m6) in enumerate(
+        [(hostile, 12, 4, 2), (hostile, 10, 2, 0), (other, 14, 6, 4), (other, 8, 0, 0)]
+    ):
         lines += [f'"{study}",P{n},0,{base}', f'"{study}",P{n},3,{m3}', f'"{study}",P{n},6,{m6}']
     patients.write_text("\n".join(lines) + "\n")
     cli("extract", "load", studies, patients)
@@ -84,7 +116,11 @@ def test_csv_report_tables_agree_with_pool_and_prisma(cli, review, tmp_path):
     boxes = pd.read_csv(out / "prisma.csv", keep_default_na=False)
     screened = boxes[(boxes["column"] == "databases") & (boxes["box"] == "screened")]["n"].item()
     assert screened == prisma["databases"]["screened"] == 4
-    assert boxes[(boxes["column"] == "review") & (boxes["box"] == "studies_included")]["n"].item() == prisma["studies_included"] == 2
+    assert (
+        boxes[(boxes["column"] == "review") & (boxes["box"] == "studies_included")]["n"].item()
+        == prisma["studies_included"]
+        == 2
+    )
     safety = pd.read_csv(out / "safety.csv").set_index("outcome")
     crs = next(o for o in pooled["safety"]["outcomes"] if o["name"] == "crs")
     assert (safety.loc["crs", "events"], safety.loc["crs", "total"]) == (5, 9)  # 4/6 + 1/3, counted by hand
@@ -117,7 +153,7 @@ def test_html_report_is_self_contained_and_runs_nothing(cli, review, tmp_path):
     assert "<script" not in page and "onerror=" not in page.replace("onerror=alert(1)&gt;", "")
     assert "&lt;script&gt;" in page  # the hostile title is shown, as text
     assert not re.search(r"(src|href)=\"(https?:)?//", page)  # nothing fetched from the network
-    assert page.count("<img src=\"data:image/svg+xml;base64,") >= 2  # PRISMA diagram and a forest plot
+    assert page.count('<img src="data:image/svg+xml;base64,') >= 2  # PRISMA diagram and a forest plot
 
 
 def test_reports_are_byte_identical_apart_from_the_timestamp_line(cli, review, tmp_path):
@@ -143,22 +179,40 @@ def test_json_report_holds_every_section(cli, review, tmp_path):
     assert len(document["included_studies"]) == 2
 
 
-@pytest.mark.skipif(shutil.which("chromium") is None, reason="Debian's chromium is not installed (.ci/run installs it)")
+@pytest.mark.skipif(
+    shutil.which("chromium") is None, reason="Debian's chromium is not installed (.ci/run installs it)"
+)
 def test_html_report_renders_in_headless_chromium_with_its_figures(cli, review, tmp_path):
     out = tmp_path / "html"
     cli("report", "--format", "html", "--out", out)
-    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-             "--disable-background-networking", "--disable-component-update", "--disable-sync",
-             f"--user-data-dir={tmp_path / 'profile'}"]
+    flags = [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={tmp_path / 'profile'}",
+    ]
     page = (out / "report.html").as_uri()
-    dom = subprocess.run(["chromium", *flags, "--dump-dom", page], capture_output=True, text=True, timeout=120).stdout
+    dom = subprocess.run(
+        ["chromium", *flags, "--dump-dom", page], capture_output=True, text=True, timeout=120
+    ).stdout
     assert "Systematic review report" in dom and dom.count("<img") >= 2
     shot = tmp_path / "shot.png"
-    subprocess.run(["chromium", *flags, f"--screenshot={shot}", "--window-size=1200,3000", page],
-                   capture_output=True, timeout=120)
+    subprocess.run(
+        ["chromium", *flags, f"--screenshot={shot}", "--window-size=1200,3000", page],
+        capture_output=True,
+        timeout=120,
+    )
     assert shot.is_file() and shot.stat().st_size > 10_000
     # Figures decoded and laid out: every <img> has a natural width once the page has loaded.
     script_free_check = subprocess.run(
-        ["chromium", *flags, "--virtual-time-budget=5000", "--dump-dom", page], capture_output=True, text=True, timeout=120
+        ["chromium", *flags, "--virtual-time-budget=5000", "--dump-dom", page],
+        capture_output=True,
+        text=True,
+        timeout=120,
     ).stdout
     assert "data:image/svg+xml;base64," in script_free_check

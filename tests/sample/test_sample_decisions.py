@@ -6,8 +6,15 @@ import csv
 from pathlib import Path
 
 SCREENING = Path(__file__).resolve().parents[2] / "sample_data" / "screening"
-DEFAULT_REASONS = {"wrong population", "wrong intervention", "wrong outcomes", "wrong study design",
-                   "duplicate report", "full text not retrievable", "other"}
+DEFAULT_REASONS = {
+    "wrong population",
+    "wrong intervention",
+    "wrong outcomes",
+    "wrong study design",
+    "duplicate report",
+    "full text not retrievable",
+    "other",
+}
 
 
 def rows(name: str) -> list[dict[str, str]]:
@@ -35,13 +42,19 @@ def test_reviewers_agree_with_kappa_between_0_7_and_0_9_at_both_stages() -> None
 
 
 def test_full_text_exclusions_use_the_default_reasons() -> None:
-    excluded = [r for r in rows("full_text.csv") + rows("full_text_resolutions.csv") if r["decision"] == "exclude"]
+    excluded = [
+        r for r in rows("full_text.csv") + rows("full_text_resolutions.csv") if r["decision"] == "exclude"
+    ]
     assert excluded and {r["reason"] for r in excluded} <= DEFAULT_REASONS
     assert {r["reason"] for r in excluded} == DEFAULT_REASONS
 
 
 def test_final_full_text_includes_name_14_studies_some_with_two_reports() -> None:
-    included = {(r["doi"], r["pmid"], r["title"]): r["study"] for r in rows("full_text.csv") if r["decision"] == "include" and r["reviewer"] == "ana"}
+    included = {
+        (r["doi"], r["pmid"], r["title"]): r["study"]
+        for r in rows("full_text.csv")
+        if r["decision"] == "include" and r["reviewer"] == "ana"
+    }
     for row in rows("full_text_resolutions.csv"):
         key = (row["doi"], row["pmid"], row["title"])
         if row["decision"] == "include":
@@ -54,10 +67,17 @@ def test_final_full_text_includes_name_14_studies_some_with_two_reports() -> Non
 
 
 def test_every_conflict_has_a_resolution() -> None:
-    for decisions, resolutions in (("title_abstract.csv", "title_abstract_resolutions.csv"), ("full_text.csv", "full_text_resolutions.csv")):
+    for decisions, resolutions in (
+        ("title_abstract.csv", "title_abstract_resolutions.csv"),
+        ("full_text.csv", "full_text_resolutions.csv"),
+    ):
         votes: dict[tuple[str, str, str], set[str]] = {}
         for row in rows(decisions):
-            verdict = "include" if row["decision"] == "maybe" and row["stage"] == "ta" else row["decision"] + row["reason"]
+            verdict = (
+                "include"
+                if row["decision"] == "maybe" and row["stage"] == "ta"
+                else row["decision"] + row["reason"]
+            )
             votes.setdefault((row["doi"], row["pmid"], row["title"]), set()).add(verdict)
         conflicts = {key for key, verdicts in votes.items() if len(verdicts) > 1}
         assert conflicts == {(r["doi"], r["pmid"], r["title"]) for r in rows(resolutions)}
@@ -73,16 +93,26 @@ def test_every_decision_row_names_exactly_one_true_cluster() -> None:
 
     sample = SCREENING.parent
     with (sample / "truth" / "clusters.csv").open(newline="", encoding="utf-8") as handle:
-        cluster_of = {(row["source_file"], int(row["position"])): row["cluster"] for row in csv.DictReader(handle)}
+        cluster_of = {
+            (row["source_file"], int(row["position"])): row["cluster"] for row in csv.DictReader(handle)
+        }
     index: dict[str, dict[str, set[str]]] = {"doi": {}, "pmid": {}, "title": {}}
     for path in sorted((sample / "searches").iterdir()):
         for position, record in enumerate(read_file(path).records, start=1):
             cluster = cluster_of[(path.name, position)]
-            for kind, key in (("doi", clean_doi(record.doi)), ("pmid", clean_pmid(record.pmid)), ("title", title_key(record.title))):
+            for kind, key in (
+                ("doi", clean_doi(record.doi)),
+                ("pmid", clean_pmid(record.pmid)),
+                ("title", title_key(record.title)),
+            ):
                 if key:
                     index[kind].setdefault(key, set()).add(cluster)
     for name in ("title_abstract.csv", "full_text.csv"):
         for row in rows(name):
-            keys = (("doi", clean_doi(row["doi"])), ("pmid", clean_pmid(row["pmid"])), ("title", title_key(row["title"])))
+            keys = (
+                ("doi", clean_doi(row["doi"])),
+                ("pmid", clean_pmid(row["pmid"])),
+                ("title", title_key(row["title"])),
+            )
             found = next((index[kind][key] for kind, key in keys if key and key in index[kind]), set())
             assert len(found) == 1, (name, row["title"], found)

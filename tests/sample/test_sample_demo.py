@@ -14,7 +14,11 @@ def test_demo_prints_every_step_and_ends_with_prisma_efficacy_and_safety(tmp_pat
     assert result.exit_code == 0, result.output
     output = result.output
     assert "$ cartsle import searches/pubmed.nbib" in output
-    assert output.index("PRISMA 2020 flow") < output.index("Mean SLEDAI-2K") < output.index("Safety and biomarkers")
+    assert (
+        output.index("PRISMA 2020 flow")
+        < output.index("Mean SLEDAI-2K")
+        < output.index("Safety and biomarkers")
+    )
     assert (tmp_path / "review" / "cartsle.db").is_file()
     assert (tmp_path / "review" / "report" / "report.md").is_file()
 

@@ -26,8 +26,12 @@ def half_up(value: float, digits: int = 1) -> float:
 
 
 def test_extraction_files_have_exactly_the_contract_columns() -> None:
-    assert (SAMPLE / "extraction" / "studies.csv").read_text().splitlines()[0] == ",".join(c.name for c in STUDY_COLUMNS)
-    assert (SAMPLE / "extraction" / "patients.csv").read_text().splitlines()[0] == ",".join(c.name for c in PATIENT_COLUMNS)
+    assert (SAMPLE / "extraction" / "studies.csv").read_text().splitlines()[0] == ",".join(
+        c.name for c in STUDY_COLUMNS
+    )
+    assert (SAMPLE / "extraction" / "patients.csv").read_text().splitlines()[0] == ",".join(
+        c.name for c in PATIENT_COLUMNS
+    )
 
 
 def test_63_time_courses_and_65_last_scores(sample: SampleFigures) -> None:
@@ -59,9 +63,20 @@ def test_no_subgroup_difference(sample: SampleFigures) -> None:
 
 def test_study_totals_match_the_abstract(sample: SampleFigures) -> None:
     assert sample.study_totals == {
-        "n_treated": 98, "crs_any": 56, "crs_g1": 50, "crs_g2": 5, "crs_g3": 1, "icans_any": 3,
-        "infections": 21, "infections_severe": 6, "heme_tox_g34": 17, "cytopenia_prolonged": 8,
-        "dsdna_measured": 40, "dsdna_decreased": 36, "dsdna_normalised": 29, "complement_normalised": 37,
+        "n_treated": 98,
+        "crs_any": 56,
+        "crs_g1": 50,
+        "crs_g2": 5,
+        "crs_g3": 1,
+        "icans_any": 3,
+        "infections": 21,
+        "infections_severe": 6,
+        "heme_tox_g34": 17,
+        "cytopenia_prolonged": 8,
+        "dsdna_measured": 40,
+        "dsdna_decreased": 36,
+        "dsdna_normalised": 29,
+        "complement_normalised": 37,
     }
 
 

@@ -37,8 +37,13 @@ def test_regenerating_gives_the_committed_files_byte_for_byte(generated: Path) -
 def test_database_files_hold_the_abstracts_4943_records(generated: Path) -> None:
     # the abstract: "The search strategy yielded 4,943 results"
     counts = count_records(generated)
-    assert counts == {"pubmed.nbib": 1251, "embase.ris": 2286, "scopus.csv": 1103, "central.ris": 303,
-                      "acr_convergence_2024.csv": 48}
+    assert counts == {
+        "pubmed.nbib": 1251,
+        "embase.ris": 2286,
+        "scopus.csv": 1103,
+        "central.ris": 303,
+        "acr_convergence_2024.csv": 48,
+    }
     assert sum(v for k, v in counts.items() if not k.startswith("acr")) == 4943
 
 
@@ -75,9 +80,14 @@ def test_duplicates_differ_the_ways_real_exports_do(generated: Path) -> None:
     assert any(line.startswith("DO  -  https://doi.org/") for line in central.splitlines())
     assert "\u2010" in central  # Cochrane page ranges joined with U+2010
     assert any(line.startswith("TI  - [") for line in pubmed.splitlines())  # translated title
-    assert any(line.startswith("PG  - ") and len(line.split("-")[-1]) < len(line.split("-")[1].strip()) for line in pubmed.splitlines())
+    assert any(
+        line.startswith("PG  - ") and len(line.split("-")[-1]) < len(line.split("-")[1].strip())
+        for line in pubmed.splitlines()
+    )
 
 
 def test_every_file_that_allows_it_says_it_is_synthetic(generated: Path) -> None:
     for name in ("pubmed.nbib", "embase.ris", "central.ris", "scopus.csv", "acr_convergence_2024.csv"):
-        assert "Synthetic record" in (generated / "searches" / name).read_text(encoding="utf-8-sig")[:20000], name
+        assert (
+            "Synthetic record" in (generated / "searches" / name).read_text(encoding="utf-8-sig")[:20000]
+        ), name

@@ -20,16 +20,28 @@ def make_record(number: int, **values) -> Record:
     return Record(line=number, raw=f"record {number}", **values)
 
 
-def add_records(db: Path, records: list[Record], *, database: str = "PubMed", other_methods: bool = False) -> list[int]:
+def add_records(
+    db: Path, records: list[Record], *, database: str = "PubMed", other_methods: bool = False
+) -> list[int]:
     """Store records as one search; returns their record ids in order."""
     conn = open_review(db)
     try:
         with transaction(conn):
             search_id = add_search(
-                conn, database=database, other_methods=other_methods, format="test", file_name=f"{database}.txt",
-                sha256=f"{database}-{len(records)}-{other_methods}", records=records,
+                conn,
+                database=database,
+                other_methods=other_methods,
+                format="test",
+                file_name=f"{database}.txt",
+                sha256=f"{database}-{len(records)}-{other_methods}",
+                records=records,
             )
-        return [row[0] for row in conn.execute("SELECT id FROM records WHERE search_id = ? ORDER BY position", (search_id,))]
+        return [
+            row[0]
+            for row in conn.execute(
+                "SELECT id FROM records WHERE search_id = ? ORDER BY position", (search_id,)
+            )
+        ]
     finally:
         conn.close()
 
@@ -39,8 +51,10 @@ def cluster(db: Path, kept: int, *duplicates: int) -> None:
     conn = open_review(db)
     try:
         with transaction(conn):
-            conn.executemany("INSERT INTO record_clusters (record_id, cluster_id) VALUES (?, ?)",
-                             [(record_id, kept) for record_id in (kept, *duplicates)])
+            conn.executemany(
+                "INSERT INTO record_clusters (record_id, cluster_id) VALUES (?, ?)",
+                [(record_id, kept) for record_id in (kept, *duplicates)],
+            )
     finally:
         conn.close()
 

@@ -10,8 +10,12 @@ from .conftest import add_records, make_record
 
 
 def pairs(both_yes: int, a_yes_b_no: int, a_no_b_yes: int, both_no: int) -> list[tuple[str, str]]:
-    return ([("include", "include")] * both_yes + [("include", "exclude")] * a_yes_b_no
-            + [("exclude", "include")] * a_no_b_yes + [("exclude", "exclude")] * both_no)
+    return (
+        [("include", "include")] * both_yes
+        + [("include", "exclude")] * a_yes_b_no
+        + [("exclude", "include")] * a_no_b_yes
+        + [("exclude", "exclude")] * both_no
+    )
 
 
 def test_kappa_matches_the_wikipedia_worked_example():
@@ -50,11 +54,15 @@ def test_no_pairs_give_no_kappa():
 def test_agreement_counts_maybe_as_include_latest_votes_and_ignores_resolutions(db, conn):
     ids = add_records(db, [make_record(i) for i in range(4)])
     votes = [  # (record, reviewer, decision) in the order made
-        (ids[0], "A", "include"), (ids[0], "B", "maybe"),        # agree: maybe counts as include
-        (ids[1], "A", "exclude"), (ids[1], "B", "include"),      # disagree, then resolved below
-        (ids[2], "A", "include"), (ids[2], "B", "include"),
-        (ids[2], "B", "exclude"),                                 # B changes their mind: latest counts
-        (ids[3], "A", "exclude"), (ids[3], "B", "exclude"),
+        (ids[0], "A", "include"),
+        (ids[0], "B", "maybe"),  # agree: maybe counts as include
+        (ids[1], "A", "exclude"),
+        (ids[1], "B", "include"),  # disagree, then resolved below
+        (ids[2], "A", "include"),
+        (ids[2], "B", "include"),
+        (ids[2], "B", "exclude"),  # B changes their mind: latest counts
+        (ids[3], "A", "exclude"),
+        (ids[3], "B", "exclude"),
     ]
     with transaction(conn):
         for record_id, reviewer, decision in votes:
@@ -63,7 +71,12 @@ def test_agreement_counts_maybe_as_include_latest_votes_and_ignores_resolutions(
     [result] = agreement(conn, "ta")
     # Pairs: inc/inc, exc/inc, inc/exc, exc/exc -> p_o = 0.5, p_e = 0.5*0.5 + 0.5*0.5 = 0.5, kappa 0.
     assert (result.reviewer_a, result.reviewer_b) == ("A", "B")
-    assert result.counts == {"exclude/exclude": 1, "exclude/include": 1, "include/exclude": 1, "include/include": 1}
+    assert result.counts == {
+        "exclude/exclude": 1,
+        "exclude/include": 1,
+        "include/exclude": 1,
+        "include/include": 1,
+    }
     assert result.kappa.percent_agreement == 50.0
     assert result.kappa.kappa == pytest.approx(0.0)
 

@@ -23,9 +23,11 @@ def test_rows_match_by_doi_pmid_or_title_through_duplicates_to_the_kept_record(d
     ids = add_records(db, [make_record(1, pmid="111"), make_record(2, doi=None, title="Éxact Title: here")])
     embase = add_records(db, [make_record(1, doi="10.1000/other", pmid=None)], database="Embase")
     cluster(db, ids[0], embase[0])
-    rows = [row(2, "A", "ta", "include", doi="https://doi.org/10.1000/OTHER"),  # the duplicate's DOI
-            row(3, "B", "ta", "include", pmid="PUBMED 111"),
-            row(4, "A", "ta", "exclude", title="exact title - here")]
+    rows = [
+        row(2, "A", "ta", "include", doi="https://doi.org/10.1000/OTHER"),  # the duplicate's DOI
+        row(3, "B", "ta", "include", pmid="PUBMED 111"),
+        row(4, "A", "ta", "exclude", title="exact title - here"),
+    ]
     summary = import_decisions(conn, rows, source="test")
     assert summary.new == 3
     outcomes = stage_outcomes(conn, "ta")
@@ -36,7 +38,14 @@ def test_rows_match_by_doi_pmid_or_title_through_duplicates_to_the_kept_record(d
 def test_a_row_matching_no_record_is_refused_and_nothing_is_written(db, conn):
     add_records(db, [make_record(1)])
     with pytest.raises(CartsleError, match="row 3: no record in this review matches"):
-        import_decisions(conn, [row(2, "A", "ta", "include", doi="10.1000/trial.1"), row(3, "A", "ta", "include", doi="10.9/none")], source="t")
+        import_decisions(
+            conn,
+            [
+                row(2, "A", "ta", "include", doi="10.1000/trial.1"),
+                row(3, "A", "ta", "include", doi="10.9/none"),
+            ],
+            source="t",
+        )
     assert conn.execute("SELECT COUNT(*) FROM screening_decisions").fetchone()[0] == 0
 
 
@@ -62,8 +71,15 @@ def test_importing_the_same_rows_again_changes_nothing(db, conn):
 
 def test_blind_export_shows_others_votes_only_when_all_have_voted(db, conn):
     ids = add_records(db, [make_record(1), make_record(2)])
-    import_decisions(conn, [row(2, "A", "ta", "include", record_id=ids[0]), row(3, "B", "ta", "exclude", record_id=ids[0]),
-                            row(4, "B", "ta", "include", record_id=ids[1])], source="test")
+    import_decisions(
+        conn,
+        [
+            row(2, "A", "ta", "include", record_id=ids[0]),
+            row(3, "B", "ta", "exclude", record_id=ids[0]),
+            row(4, "B", "ta", "include", record_id=ids[1]),
+        ],
+        source="test",
+    )
     seen_by_a = [(r["record_id"], r["reviewer"]) for r in export_decisions(conn, reviewer="A")]
     assert seen_by_a == [(ids[0], "A"), (ids[0], "B")]  # not B's vote on the record A has not seen
     assert len(export_decisions(conn)) == 3
@@ -73,21 +89,34 @@ def test_asreview_ris_export_is_read_through_the_ris_reader(db, conn, tmp_path):
     ids = add_records(db, [make_record(1), make_record(2), make_record(3)])
     lines = []
     for number, note in ((1, "ASReview_relevant"), (2, "ASReview_irrelevant"), (3, "ASReview_not_seen")):
-        lines += ["TY  - JOUR", f"TI  - Trial number {number} of CAR T cells in lupus", f"DO  - 10.1000/trial.{number}",
-                  f"N1  - {note}", "ER  - ", ""]
+        lines += [
+            "TY  - JOUR",
+            f"TI  - Trial number {number} of CAR T cells in lupus",
+            f"DO  - 10.1000/trial.{number}",
+            f"N1  - {note}",
+            "ER  - ",
+            "",
+        ]
     path = tmp_path / "asreview.ris"
     path.write_text("\n".join(lines), encoding="utf-8")
     parsed = read_decision_file(path)
     assert parsed.format == "asreview-ris"
     import_decisions(conn, with_defaults(parsed.rows, reviewer="Ama", stage=None), source="test")
-    votes = {unit: outcome.votes["Ama"].decision for unit, outcome in stage_outcomes(conn, "ta").items() if outcome.votes}
+    votes = {
+        unit: outcome.votes["Ama"].decision
+        for unit, outcome in stage_outcomes(conn, "ta").items()
+        if outcome.votes
+    }
     assert votes == {ids[0]: "include", ids[1]: "exclude"}
 
 
 def test_seven_thousand_rows_import_in_seconds(db, conn):
     ids = add_records(db, [make_record(i) for i in range(3500)])
-    rows = [row(n, reviewer, "ta", "include" if n % 7 == 0 else "exclude", doi=f"10.1000/trial.{i}")
-            for reviewer in ("A", "B") for n, i in enumerate(range(len(ids)), 2)]
+    rows = [
+        row(n, reviewer, "ta", "include" if n % 7 == 0 else "exclude", doi=f"10.1000/trial.{i}")
+        for reviewer in ("A", "B")
+        for n, i in enumerate(range(len(ids)), 2)
+    ]
     started = time.perf_counter()
     summary = import_decisions(conn, rows, source="test")
     elapsed = time.perf_counter() - started
@@ -103,12 +132,20 @@ def test_a_row_with_an_unknown_stage_is_refused(db, conn):
 
 def test_rayyan_ris_export_is_read_through_the_ris_reader(db, conn, tmp_path):
     ids = add_records(db, [make_record(1), make_record(2)])
-    notes = ('RAYYAN-INCLUSION: {"Kofi"=>"Included", "Ama"=>"Maybe"}',
-             'RAYYAN-INCLUSION: {"Kofi"=>"Excluded", "Ama"=>"Excluded"} | RAYYAN-EXCLUSION-REASONS: wrong population')
+    notes = (
+        'RAYYAN-INCLUSION: {"Kofi"=>"Included", "Ama"=>"Maybe"}',
+        'RAYYAN-INCLUSION: {"Kofi"=>"Excluded", "Ama"=>"Excluded"} | RAYYAN-EXCLUSION-REASONS: wrong population',
+    )
     lines = []
     for number, note in zip((1, 2), notes):
-        lines += ["TY  - JOUR", f"TI  - Trial number {number} of CAR T cells in lupus", f"DO  - 10.1000/trial.{number}",
-                  f"N1  - {note}", "ER  - ", ""]
+        lines += [
+            "TY  - JOUR",
+            f"TI  - Trial number {number} of CAR T cells in lupus",
+            f"DO  - 10.1000/trial.{number}",
+            f"N1  - {note}",
+            "ER  - ",
+            "",
+        ]
     path = tmp_path / "rayyan.ris"
     path.write_text("\n".join(lines), encoding="utf-8")
     parsed = read_decision_file(path)

@@ -16,7 +16,9 @@ def screen_all(db: str, reviewer: str, record_ids: list[int]) -> None:
     try:
         for record_id in record_ids:
             with transaction(conn):  # one transaction per decision, as the interactive screen does
-                record_decision(conn, Decision(record_id, "ta", reviewer, "include" if record_id % 2 else "exclude"))
+                record_decision(
+                    conn, Decision(record_id, "ta", reviewer, "include" if record_id % 2 else "exclude")
+                )
     finally:
         conn.close()
 

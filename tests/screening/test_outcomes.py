@@ -37,17 +37,30 @@ def test_include_and_maybe_agree_at_title_abstract(conn, ids):
 
 
 def test_maybe_at_full_text_decides_nothing(conn, ids):
-    decide(conn, *(Decision(ids[0], "ta", r, "include") for r in "AB"), *(Decision(ids[0], "ft", r, "maybe") for r in "AB"))
+    decide(
+        conn,
+        *(Decision(ids[0], "ta", r, "include") for r in "AB"),
+        *(Decision(ids[0], "ft", r, "maybe") for r in "AB"),
+    )
     assert stage_outcomes(conn, "ft")[ids[0]].status == CONFLICT
 
 
 def test_exclusions_with_different_reasons_conflict_until_resolved(conn, ids):
-    decide(conn, *(Decision(ids[0], "ta", r, "include") for r in "AB"),
-           Decision(ids[0], "ft", "A", "exclude", "wrong population"), Decision(ids[0], "ft", "B", "exclude", "wrong outcomes"))
+    decide(
+        conn,
+        *(Decision(ids[0], "ta", r, "include") for r in "AB"),
+        Decision(ids[0], "ft", "A", "exclude", "wrong population"),
+        Decision(ids[0], "ft", "B", "exclude", "wrong outcomes"),
+    )
     assert stage_outcomes(conn, "ft")[ids[0]].status == CONFLICT
     decide(conn, Decision(ids[0], "ft", "Lead", "exclude", "wrong outcomes", resolution=True))
     outcome = stage_outcomes(conn, "ft")[ids[0]]
-    assert (outcome.status, outcome.decision, outcome.reason, outcome.resolution.reviewer) == (FINAL, "exclude", "wrong outcomes", "Lead")
+    assert (outcome.status, outcome.decision, outcome.reason, outcome.resolution.reviewer) == (
+        FINAL,
+        "exclude",
+        "wrong outcomes",
+        "Lead",
+    )
 
 
 def test_one_reviewer_suffices_when_the_review_says_so(conn, ids):
@@ -63,7 +76,10 @@ def test_undo_takes_back_the_latest_vote_and_keeps_it_in_history(conn, ids):
         undone = undo_last(conn, "A")
     assert undone.decision == "exclude"
     assert stage_outcomes(conn, "ta")[ids[0]].votes["A"].decision == "include"
-    assert [(e.decision, e.undone_at is None) for e in history(conn, record_id=ids[0])] == [("include", True), ("exclude", False)]
+    assert [(e.decision, e.undone_at is None) for e in history(conn, record_id=ids[0])] == [
+        ("include", True),
+        ("exclude", False),
+    ]
 
 
 def test_undoing_a_title_abstract_include_takes_the_record_out_of_full_text(conn, ids):
@@ -88,7 +104,11 @@ def test_reasons_match_ignoring_case_and_added_reasons_count(conn, ids):
     with transaction(conn):
         set_reviewers_required(conn, 1)
         add_reason(conn, "wrong comparator")
-    decide(conn, Decision(ids[0], "ta", "A", "include"), Decision(ids[0], "ft", "A", "exclude", "WRONG  Comparator"))
+    decide(
+        conn,
+        Decision(ids[0], "ta", "A", "include"),
+        Decision(ids[0], "ft", "A", "exclude", "WRONG  Comparator"),
+    )
     assert stage_outcomes(conn, "ft")[ids[0]].reason == "wrong comparator"
     with pytest.raises(CartsleError, match="already on the list"):
         add_reason(conn, "Wrong comparator")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import random
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from cartsle_cli.screening.decisions import Decision, DecisionChecker, record_decision, store_decisions
 from cartsle_cli.screening.prisma import prisma_counts
@@ -26,8 +27,11 @@ def test_a_cluster_spanning_both_columns_counts_once_in_databases(db, conn):
     assert (counts.databases.duplicates_removed, counts.databases.screened) == (1, 4)
     # Other methods: both records are in clusters with a database record -> both duplicates.
     assert (counts.other_methods.duplicates_removed, counts.other_methods.screened) == (2, 0)
-    assert counts.databases.unaccounted() == counts.other_methods.unaccounted() == {
-        "identified": 0, "screened": 0, "sought": 0, "assessed": 0}
+    assert (
+        counts.databases.unaccounted()
+        == counts.other_methods.unaccounted()
+        == {"identified": 0, "screened": 0, "sought": 0, "assessed": 0}
+    )
 
 
 def test_removed_searches_are_not_counted(db, conn):
@@ -38,10 +42,16 @@ def test_removed_searches_are_not_counted(db, conn):
     assert prisma_counts(conn).databases.identified == [("PubMed", 3)]
 
 
-VOTES = st.lists(st.tuples(st.sampled_from(["include", "exclude", "maybe"]), st.sampled_from(["include", "exclude", "maybe"]),
-                           st.sampled_from(["include", "exclude", "maybe", None]),
-                           st.sampled_from(["wrong population", "full text not retrievable", "duplicate report"])),
-                 min_size=12, max_size=12)
+VOTES = st.lists(
+    st.tuples(
+        st.sampled_from(["include", "exclude", "maybe"]),
+        st.sampled_from(["include", "exclude", "maybe"]),
+        st.sampled_from(["include", "exclude", "maybe", None]),
+        st.sampled_from(["wrong population", "full text not retrievable", "duplicate report"]),
+    ),
+    min_size=12,
+    max_size=12,
+)
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -58,12 +68,21 @@ def test_every_record_is_in_exactly_one_box(tmp_path_factory, votes, seed):
         units = sorted(set(checker.unit_of.values()))
         with transaction(conn):
             for unit, (a, b, _, _) in zip(units, votes):
-                store_decisions(conn, [checker.check(Decision(unit, "ta", "A", a)), checker.check(Decision(unit, "ta", "B", b))], source="test")
+                store_decisions(
+                    conn,
+                    [
+                        checker.check(Decision(unit, "ta", "A", a)),
+                        checker.check(Decision(unit, "ta", "B", b)),
+                    ],
+                    source="test",
+                )
             checker.refresh_stages()
             for unit, (_, _, ft, reason) in zip(units, votes):
                 if unit in checker.reached_ft and ft is not None:
                     for reviewer in ("A", "B") if rng.random() < 0.7 else ("A",):
-                        store_decisions(conn, [checker.check(Decision(unit, "ft", reviewer, ft, reason))], source="test")
+                        store_decisions(
+                            conn, [checker.check(Decision(unit, "ft", reviewer, ft, reason))], source="test"
+                        )
             ensure_studies(conn)
         counts = prisma_counts(conn)
     finally:
@@ -71,14 +90,21 @@ def test_every_record_is_in_exactly_one_box(tmp_path_factory, votes, seed):
     for column in (counts.databases, counts.other_methods):
         assert set(column.unaccounted().values()) == {0}
     assert counts.databases.identified_total + counts.other_methods.identified_total == 12
-    assert counts.reports_included == counts.databases.reports_included + counts.other_methods.reports_included
-    assert counts.studies_included == counts.databases.studies_included + counts.other_methods.studies_included
+    assert (
+        counts.reports_included == counts.databases.reports_included + counts.other_methods.reports_included
+    )
+    assert (
+        counts.studies_included == counts.databases.studies_included + counts.other_methods.studies_included
+    )
 
 
 def test_to_dict_names_every_box(db, conn):
     ids = add_records(db, [make_record(i) for i in range(2)])
     with transaction(conn):
-        for stage, decision, reason in (("ta", "include", None), ("ft", "exclude", "full text not retrievable")):
+        for stage, decision, reason in (
+            ("ta", "include", None),
+            ("ft", "exclude", "full text not retrievable"),
+        ):
             for reviewer in ("A", "B"):
                 record_decision(conn, Decision(ids[0], stage, reviewer, decision, reason))
     result = prisma_counts(conn).to_dict()

@@ -35,8 +35,16 @@ def test_random_order_is_reproducible_from_the_seed(db, conn):
 
 
 def test_the_model_ranks_once_the_reviewer_has_an_include_and_an_exclude(db, conn):
-    lupus = [make_record(i, title=f"CAR T cells for refractory lupus nephritis {i}", abstract="lupus CAR T CD19 remission") for i in range(10)]
-    mice = [make_record(100 + i, title=f"Gut microbiome of laboratory mice {i}", abstract="mouse diet microbiome") for i in range(10)]
+    lupus = [
+        make_record(
+            i, title=f"CAR T cells for refractory lupus nephritis {i}", abstract="lupus CAR T CD19 remission"
+        )
+        for i in range(10)
+    ]
+    mice = [
+        make_record(100 + i, title=f"Gut microbiome of laboratory mice {i}", abstract="mouse diet microbiome")
+        for i in range(10)
+    ]
     ids = add_records(db, lupus + mice)
     with transaction(conn):
         record_decision(conn, Decision(ids[0], "ta", "kofi", "include"))
@@ -51,7 +59,10 @@ def test_shown_record_prefers_merged_fields_and_lists_every_source(db, conn):
     embase = add_records(db, [make_record(1)], database="Embase")
     cluster(db, pubmed[0], embase[0])
     with transaction(conn):
-        conn.execute("INSERT INTO merged_records (cluster_id, abstract, authors) VALUES (?, 'Merged abstract', '[]')", (pubmed[0],))
+        conn.execute(
+            "INSERT INTO merged_records (cluster_id, abstract, authors) VALUES (?, 'Merged abstract', '[]')",
+            (pubmed[0],),
+        )
     record = load_records(conn, pubmed)[pubmed[0]]
     assert record.abstract == "Merged abstract"
     assert record.sources == ["PubMed", "Embase"]

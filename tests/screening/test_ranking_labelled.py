@@ -19,7 +19,9 @@ def test_synergy_csv_label_included_is_found_without_being_named(shared):
 
 def test_named_label_column_wins_and_yes_no_values_are_read(tmp_path):
     path = tmp_path / "set.csv"
-    path.write_text("Title,Abstract,included,my_label\nA,x,1,yes\nB,y,0,no\nC,z,0,Excluded\n", encoding="utf-8")
+    path.write_text(
+        "Title,Abstract,included,my_label\nA,x,1,yes\nB,y,0,no\nC,z,0,Excluded\n", encoding="utf-8"
+    )
     labelled = read_labelled(path, "my_label")
     assert labelled.labels == [1, 0, 0]
     assert labelled.record_ids == ["1", "2", "3"]

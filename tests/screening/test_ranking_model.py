@@ -37,7 +37,10 @@ def test_records_like_the_include_come_first_once_the_model_can_learn():
 def test_ranking_is_the_same_for_the_same_seed_and_labels():
     record_ids, texts = corpus()
     labels = {101: 1, 102: 0, 103: 0}
-    assert rank_records(record_ids, texts, labels, seed=3).order == rank_records(record_ids, list(texts), dict(labels), seed=3).order
+    assert (
+        rank_records(record_ids, texts, labels, seed=3).order
+        == rank_records(record_ids, list(texts), dict(labels), seed=3).order
+    )
 
 
 def test_records_without_any_text_still_get_an_order():

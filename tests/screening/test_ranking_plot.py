@@ -16,6 +16,9 @@ def test_text_chart_has_the_requested_size_and_axis_ends():
 
 
 def test_png_is_written_for_several_runs(tmp_path):
-    curves = [recall_curve([1, 0, 1, 0], total_records=4, total_relevant=2), recall_curve([0, 1, 1, 0], total_records=4, total_relevant=2)]
+    curves = [
+        recall_curve([1, 0, 1, 0], total_records=4, total_relevant=2),
+        recall_curve([0, 1, 1, 0], total_records=4, total_relevant=2),
+    ]
     path = save_recall_plot(curves, tmp_path / "recall.png", labels=["run 1", "run 2"])
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

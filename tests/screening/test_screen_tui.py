@@ -32,7 +32,10 @@ def run(app: ScreenApp, *keys: str) -> list[str]:
 def decisions(db, reviewer="kofi"):
     conn = open_review(db)
     try:
-        return [(e.record_id, e.stage, e.decision, e.reason, e.note, e.undone_at is not None) for e in history(conn, reviewer=reviewer)]
+        return [
+            (e.record_id, e.stage, e.decision, e.reason, e.note, e.undone_at is not None)
+            for e in history(conn, reviewer=reviewer)
+        ]
     finally:
         conn.close()
 
@@ -44,8 +47,11 @@ def test_keys_include_exclude_maybe_write_each_decision_at_once(db):
     shown = run(app, "i", "e", "m", "q")
     assert sorted(order) == ids
     assert "record 4 of 4" in shown[-1] and "include 1 · exclude 1 · maybe 1" in shown[-1]
-    assert decisions(db) == [(order[0], "ta", "include", None, None, False), (order[1], "ta", "exclude", None, None, False),
-                             (order[2], "ta", "maybe", None, None, False)]
+    assert decisions(db) == [
+        (order[0], "ta", "include", None, None, False),
+        (order[1], "ta", "exclude", None, None, False),
+        (order[2], "ta", "maybe", None, None, False),
+    ]
 
 
 def test_quitting_midway_keeps_what_was_decided_and_the_next_session_continues(db):
@@ -62,7 +68,9 @@ def test_skip_moves_on_without_deciding_and_undo_brings_the_record_back(db):
     first, second = app.order[:2]
     run(app, "s", "e", "u")
     assert app.order[0] == second  # the undone record is shown again
-    assert decisions(db) == [(second, "ta", "exclude", None, None, True)]  # kept in the history, marked undone
+    assert decisions(db) == [
+        (second, "ta", "exclude", None, None, True)
+    ]  # kept in the history, marked undone
     assert first in app.order
 
 
@@ -97,13 +105,22 @@ def test_other_voters_are_not_shown_and_do_not_empty_the_queue(db, conn):
 
 
 def test_record_text_is_shown_without_escape_sequences_and_keywords_are_highlighted():
-    record = ScreeningRecord(1, "CAR T \x1b[31mred\x1b[0m [bold]title[/bold]", ["Doe, J"], 2022, "Lancet",
-                             ["PubMed", "Embase"], "Lupus patients in a mouse model", None, None)
+    record = ScreeningRecord(
+        1,
+        "CAR T \x1b[31mred\x1b[0m [bold]title[/bold]",
+        ["Doe, J"],
+        2022,
+        "Lancet",
+        ["PubMed", "Embase"],
+        "Lupus patients in a mouse model",
+        None,
+        None,
+    )
     text = render_record(record, ["lupus"], ["mouse"])
     assert "\x1b" not in text.plain
     assert "[bold]title[/bold]" in text.plain  # markup in data stays literal text
     assert "PubMed, Embase" in text.plain
-    styles = {text.plain[span.start:span.end].lower(): str(span.style) for span in text.spans}
+    styles = {text.plain[span.start : span.end].lower(): str(span.style) for span in text.spans}
     assert styles["lupus"] == "bold green" and styles["mouse"] == "bold red"
 
 
@@ -118,9 +135,15 @@ def test_keywords_of_the_review_reach_the_screen(db, conn):
 def test_the_model_reranks_in_the_background_and_decided_records_never_come_back(db):
     # 30 records: "lupus" titles are the relevant kind. After 10 decisions (includes for lupus,
     # excludes otherwise) the model re-ranks in a worker thread; every record is shown once.
-    records = [make_record(i, title=("CAR T cells in lupus nephritis trial " if i % 3 == 0 else "Hip fracture surgery cohort ") + str(i),
-                           abstract="lupus CAR T" if i % 3 == 0 else "orthopaedic outcomes")
-               for i in range(30)]
+    records = [
+        make_record(
+            i,
+            title=("CAR T cells in lupus nephritis trial " if i % 3 == 0 else "Hip fracture surgery cohort ")
+            + str(i),
+            abstract="lupus CAR T" if i % 3 == 0 else "orthopaedic outcomes",
+        )
+        for i in range(30)
+    ]
     add_records(db, records)
     conn = open_review(db)
     set_reviewers_required(conn, 1)

@@ -19,21 +19,33 @@ def include(conn, *record_ids: int) -> None:
 
 
 def test_each_included_report_is_its_own_study_labelled_author_year(db, conn):
-    ids = add_records(db, [make_record(1, authors=["Müller, Fabian"], year=2024),
-                           make_record(2, authors=["Müller, Fabian"], year=2024), make_record(3, authors=[], year=None)])
+    ids = add_records(
+        db,
+        [
+            make_record(1, authors=["Müller, Fabian"], year=2024),
+            make_record(2, authors=["Müller, Fabian"], year=2024),
+            make_record(3, authors=[], year=None),
+        ],
+    )
     include(conn, *ids)
     studies = included_studies(conn)
     # A clash gets "b"; the earlier label never changes. No author or year: record id and n.d.
     assert [(s.study_id, s.report_ids, s.first_author, s.year) for s in studies] == [
-        ("Müller 2024", [ids[0]], "Müller", 2024), ("Müller 2024b", [ids[1]], "Müller", 2024),
+        ("Müller 2024", [ids[0]], "Müller", 2024),
+        ("Müller 2024b", [ids[1]], "Müller", 2024),
         (f"Record {ids[2]} n.d.", [ids[2]], None, None),
     ]
 
 
 def test_dedup_report_links_join_a_new_include_to_its_partners_study(db, conn):
-    ids = add_records(db, [make_record(1, authors=["Mackensen, A"], year=2022), make_record(2, title="Abstract at ACR")])
+    ids = add_records(
+        db, [make_record(1, authors=["Mackensen, A"], year=2022), make_record(2, title="Abstract at ACR")]
+    )
     with transaction(conn):
-        conn.execute("INSERT INTO report_links (record_id, other_record_id, reason) VALUES (?, ?, 'same trial')", (ids[0], ids[1]))
+        conn.execute(
+            "INSERT INTO report_links (record_id, other_record_id, reason) VALUES (?, ?, 'same trial')",
+            (ids[0], ids[1]),
+        )
     include(conn, ids[0], ids[1])
     [study] = included_studies(conn)
     assert (study.study_id, study.report_ids) == ("Mackensen 2022", ids)
@@ -69,6 +81,9 @@ def test_a_report_merged_by_a_later_dedup_run_keeps_its_study(db, conn):
     include(conn, *ids)
     later = add_records(db, [make_record(1, authors=["Hartmann, J"], year=2022)], database="Embase")
     with transaction(conn):  # dedup now keeps the Embase copy
-        conn.executemany("INSERT INTO record_clusters (record_id, cluster_id) VALUES (?, ?)", [(ids[0], later[0]), (later[0], later[0])])
+        conn.executemany(
+            "INSERT INTO record_clusters (record_id, cluster_id) VALUES (?, ?)",
+            [(ids[0], later[0]), (later[0], later[0])],
+        )
     [study] = included_studies(conn)
     assert (study.study_id, study.report_ids) == ("Hartmann 2022", later)

@@ -30,7 +30,12 @@ def test_reduction_at_month_one_is_baseline_minus_month(result):
     # reductions at month 1: 6, 6, 6, 4 -> median 6, type-7 quartiles 5.5 and 6
     month1 = result.reductions[0]
     assert month1.month == 1
-    assert (month1.summary.n, month1.summary.median, month1.summary.q1, month1.summary.q3) == (4, 6.0, 5.5, 6.0)
+    assert (month1.summary.n, month1.summary.median, month1.summary.q1, month1.summary.q3) == (
+        4,
+        6.0,
+        5.5,
+        6.0,
+    )
 
 
 def test_mean_baseline_with_t_interval(result):

@@ -42,7 +42,10 @@ def test_order_of_studies_does_not_matter(counts, random):
 
 def test_without_heterogeneity_the_estimate_is_the_pooled_logit():
     # 3 of 98 with tau^2 = 0: mu = log(3/95) exactly, se = 1/sqrt(98 p (1-p)) with p = 3/98
-    fit = fit_glmm(np.array([1, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0]), np.array([15, 12, 10, 8, 7, 6, 6, 5, 5, 5, 5, 5, 5, 4]))
+    fit = fit_glmm(
+        np.array([1, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0]),
+        np.array([15, 12, 10, 8, 7, 6, 6, 5, 5, 5, 5, 5, 5, 4]),
+    )
     assert fit.tau2 == 0.0
     assert fit.mu == pytest.approx(np.log(3 / 95), abs=1e-12)
     assert fit.se == pytest.approx(1 / np.sqrt(98 * (3 / 98) * (95 / 98)), abs=1e-12)
@@ -56,5 +59,12 @@ def test_studies_with_only_none_or_all_events_are_refused():
 
 def test_likelihood_ratio_for_heterogeneity_by_hand():
     # 2/10 and 6/10 against 8/20: 2 * [2 ln .2 + 8 ln .8 + 6 ln .6 + 4 ln .4 - 8 ln .4 - 12 ln .6]
-    by_hand = 2 * (2 * np.log(0.2) + 8 * np.log(0.8) + 6 * np.log(0.6) + 4 * np.log(0.4) - 8 * np.log(0.4) - 12 * np.log(0.6))
+    by_hand = 2 * (
+        2 * np.log(0.2)
+        + 8 * np.log(0.8)
+        + 6 * np.log(0.6)
+        + 4 * np.log(0.4)
+        - 8 * np.log(0.4)
+        - 12 * np.log(0.6)
+    )
     assert heterogeneity_lrt(np.array([2, 6]), np.array([10, 10])) == pytest.approx(by_hand, abs=1e-12)

@@ -34,25 +34,204 @@ def _model_scale(result):
 
     z = stats.norm.ppf(0.975)
     half = z * np.sqrt(result.se_transformed**2 + result.tau2)
-    return [result.estimate_transformed, result.se_transformed, result.tau2, result.i2, result.h2,
-            result.q, result.q_p, result.estimate_transformed - half, result.estimate_transformed + half]
+    return [
+        result.estimate_transformed,
+        result.se_transformed,
+        result.tau2,
+        result.i2,
+        result.h2,
+        result.q,
+        result.q_p,
+        result.estimate_transformed - half,
+        result.estimate_transformed + half,
+    ]
 
 
 # r <- rma(measure=M, xi=x, ni=n, method=METHOD, control=list(threshold=1e-12)); p <- predict(r)
 # c(r$beta, r$se, r$tau2, r$I2, r$H2, r$QE, r$QEp, p$pi.lb, p$pi.ub)
 INVERSE_VARIANCE = [
-    (C, "dl", "logit", [-1.3955762769, 0.5093842380, 1.0381592035, 75.5337299724, 4.0872597207, 20.4362986036, 0.0010347094, -3.6282423945, 0.8370898406]),
-    (C, "reml", "logit", [-1.3961122965, 0.5100145031, 1.0416872601, 75.5963721586, 4.0977513938, 20.4362986036, 0.0010347094, -3.6323633962, 0.8401388033]),
-    (C, "dl", "ft", [0.4605099458, 0.1012001657, 0.0484240642, 81.1367416476, 5.3013110530, 26.5065552652, 0.0000711532, -0.0142123389, 0.9352322305]),
-    (C, "reml", "ft", [0.4607464198, 0.1000760003, 0.0470820482, 80.7028235005, 5.1821052682, 26.5065552652, 0.0000711532, -0.0075875956, 0.9290804352]),
-    (C, "dl", "raw", [0.1957624137, 0.0679340440, 0.0216786925, 81.7114957929, 5.4679157392, 27.3395786958, 0.0000489808, -0.1220524204, 0.5135772478]),
-    (C, "reml", "raw", [0.1983682637, 0.0761573012, 0.0287067388, 85.5415605322, 6.9163757419, 27.3395786958, 0.0000489808, -0.1657140962, 0.5624506235]),
-    (A, "dl", "ft", [0.3384634107, 0.1049099330, 0.0133354682, 40.3262667099, 1.6757791827, 3.3515583653, 0.1871622890, 0.0326740892, 0.6442527322]),
-    (A, "reml", "ft", [0.3383876768, 0.1055736344, 0.0137508736, 41.0665765968, 1.6968299859, 3.3515583653, 0.1871622890, 0.0291312834, 0.6476440702]),
-    (A, "reml", "raw", [0.0813831487, 0.0454766616, 0.0005969761, 8.1257035575, 1.0884437092, 1.9986799616, 0.3681223288, -0.0197992751, 0.1825655726]),
-    (A, "dl", "logit", [-1.8123679660, 0.5142921733, 0.0, 0.0, 1.0, 1.5200847036, 0.4676466209, -2.8203621031, -0.8043738289]),
-    (D, "dl", "logit", [-2.3809878383, 0.3605862834, 0.0, 0.0, 1.0, 1.8427921340, 0.9998578997, -3.0877239672, -1.6742517095]),
-    (D, "reml", "ft", [0.2388589696, 0.0487950036, 0.0, 0.0, 1.0, 4.3964415215, 0.9861971552, 0.1432225199, 0.3344954194]),
+    (
+        C,
+        "dl",
+        "logit",
+        [
+            -1.3955762769,
+            0.5093842380,
+            1.0381592035,
+            75.5337299724,
+            4.0872597207,
+            20.4362986036,
+            0.0010347094,
+            -3.6282423945,
+            0.8370898406,
+        ],
+    ),
+    (
+        C,
+        "reml",
+        "logit",
+        [
+            -1.3961122965,
+            0.5100145031,
+            1.0416872601,
+            75.5963721586,
+            4.0977513938,
+            20.4362986036,
+            0.0010347094,
+            -3.6323633962,
+            0.8401388033,
+        ],
+    ),
+    (
+        C,
+        "dl",
+        "ft",
+        [
+            0.4605099458,
+            0.1012001657,
+            0.0484240642,
+            81.1367416476,
+            5.3013110530,
+            26.5065552652,
+            0.0000711532,
+            -0.0142123389,
+            0.9352322305,
+        ],
+    ),
+    (
+        C,
+        "reml",
+        "ft",
+        [
+            0.4607464198,
+            0.1000760003,
+            0.0470820482,
+            80.7028235005,
+            5.1821052682,
+            26.5065552652,
+            0.0000711532,
+            -0.0075875956,
+            0.9290804352,
+        ],
+    ),
+    (
+        C,
+        "dl",
+        "raw",
+        [
+            0.1957624137,
+            0.0679340440,
+            0.0216786925,
+            81.7114957929,
+            5.4679157392,
+            27.3395786958,
+            0.0000489808,
+            -0.1220524204,
+            0.5135772478,
+        ],
+    ),
+    (
+        C,
+        "reml",
+        "raw",
+        [
+            0.1983682637,
+            0.0761573012,
+            0.0287067388,
+            85.5415605322,
+            6.9163757419,
+            27.3395786958,
+            0.0000489808,
+            -0.1657140962,
+            0.5624506235,
+        ],
+    ),
+    (
+        A,
+        "dl",
+        "ft",
+        [
+            0.3384634107,
+            0.1049099330,
+            0.0133354682,
+            40.3262667099,
+            1.6757791827,
+            3.3515583653,
+            0.1871622890,
+            0.0326740892,
+            0.6442527322,
+        ],
+    ),
+    (
+        A,
+        "reml",
+        "ft",
+        [
+            0.3383876768,
+            0.1055736344,
+            0.0137508736,
+            41.0665765968,
+            1.6968299859,
+            3.3515583653,
+            0.1871622890,
+            0.0291312834,
+            0.6476440702,
+        ],
+    ),
+    (
+        A,
+        "reml",
+        "raw",
+        [
+            0.0813831487,
+            0.0454766616,
+            0.0005969761,
+            8.1257035575,
+            1.0884437092,
+            1.9986799616,
+            0.3681223288,
+            -0.0197992751,
+            0.1825655726,
+        ],
+    ),
+    (
+        A,
+        "dl",
+        "logit",
+        [
+            -1.8123679660,
+            0.5142921733,
+            0.0,
+            0.0,
+            1.0,
+            1.5200847036,
+            0.4676466209,
+            -2.8203621031,
+            -0.8043738289,
+        ],
+    ),
+    (
+        D,
+        "dl",
+        "logit",
+        [
+            -2.3809878383,
+            0.3605862834,
+            0.0,
+            0.0,
+            1.0,
+            1.8427921340,
+            0.9998578997,
+            -3.0877239672,
+            -1.6742517095,
+        ],
+    ),
+    (
+        D,
+        "reml",
+        "ft",
+        [0.2388589696, 0.0487950036, 0.0, 0.0, 1.0, 4.3964415215, 0.9861971552, 0.1432225199, 0.3344954194],
+    ),
 ]
 
 
@@ -74,17 +253,72 @@ def test_reml_weights_match_metafor_weights():
     # weights(rma(measure="PLO", xi=x, ni=n, method="REML", control=list(threshold=1e-12))) on C
     result = meta_proportions(*C, method="reml", scale="logit")
     weights = [study.weight for study in result.studies]
-    assert weights == pytest.approx([16.28523796388, 21.52637465144, 8.33250648501, 22.13704124378, 19.71365560465, 12.00518405125], abs=TOL)
+    assert weights == pytest.approx(
+        [16.28523796388, 21.52637465144, 8.33250648501, 22.13704124378, 19.71365560465, 12.00518405125],
+        abs=TOL,
+    )
 
 
 # g <- rma.glmm(measure="PLO", xi=x, ni=n, method="ML", nAGQ=25, control=<tight bobyqa>); p <- predict(g)
 # c(g$beta, g$se, g$tau2, g$I2, g$H2, g$QE.LRT, g$QEp.LRT, p$pi.lb, p$pi.ub)
 GLMM = [
-    (A, [-2.1126684663, 0.6303069940, 0.0048405522, 0.4773827513, 1.0047967263, 3.8343394157, 0.1470224904, -3.3555506306, -0.8697863021]),
-    (C, [-1.6149963912, 0.5522465910, 1.1782143478, 77.7962969707, 4.5037532644, 27.8733754032, 0.0000385330, -4.0019642976, 0.7719715153]),
-    (D, [-3.4552645827, 0.5863953290, 0.0, 0.0, 1.0, 8.7317891877, 0.7928851012, -4.6045783082, -2.3059508572]),
+    (
+        A,
+        [
+            -2.1126684663,
+            0.6303069940,
+            0.0048405522,
+            0.4773827513,
+            1.0047967263,
+            3.8343394157,
+            0.1470224904,
+            -3.3555506306,
+            -0.8697863021,
+        ],
+    ),
+    (
+        C,
+        [
+            -1.6149963912,
+            0.5522465910,
+            1.1782143478,
+            77.7962969707,
+            4.5037532644,
+            27.8733754032,
+            0.0000385330,
+            -4.0019642976,
+            0.7719715153,
+        ],
+    ),
+    (
+        D,
+        [
+            -3.4552645827,
+            0.5863953290,
+            0.0,
+            0.0,
+            1.0,
+            8.7317891877,
+            0.7928851012,
+            -4.6045783082,
+            -2.3059508572,
+        ],
+    ),
     # large tau^2 with zero-event studies: here 25 nodes are not yet converged (see below)
-    (SKEWED, [-1.4797282972, 0.5763001355, 2.6817836946, 91.1122081211, 11.2513885747, 85.3993665021, 0.0, -4.8823440593, 1.9228874648]),
+    (
+        SKEWED,
+        [
+            -1.4797282972,
+            0.5763001355,
+            2.6817836946,
+            91.1122081211,
+            11.2513885747,
+            85.3993665021,
+            0.0,
+            -4.8823440593,
+            1.9228874648,
+        ],
+    ),
 ]
 
 
@@ -99,7 +333,9 @@ def test_glmm_keeps_zero_event_studies_without_correction():
     # predict(rma.glmm(... E ...), transf=transf.ilogit): pred, ci.lb, ci.ub
     result = meta_proportions(*E, method="glmm")
     assert result.k == 5
-    assert [result.estimate, result.lower, result.upper] == pytest.approx([0.0454545455, 0.0063646607, 0.2614519753], abs=TOL)
+    assert [result.estimate, result.lower, result.upper] == pytest.approx(
+        [0.0454545455, 0.0063646607, 0.2614519753], abs=TOL
+    )
     assert result.method.continuity_correction is None
     assert result.warnings == []
 
@@ -113,13 +349,17 @@ def test_three_icans_in_98_patients_ft_pools_far_below_crude_and_warns():
     assert any("clamped" in w for w in ft.warnings)
     # predict(rma.glmm(... D ...), transf=transf.ilogit): the GLMM recovers the crude 3.1%
     glmm = meta_proportions(*D, method="glmm")
-    assert [glmm.estimate, glmm.lower, glmm.upper] == pytest.approx([0.0306122455, 0.0099067939, 0.0906313113], abs=TOL)
+    assert [glmm.estimate, glmm.lower, glmm.upper] == pytest.approx(
+        [0.0306122455, 0.0099067939, 0.0906313113], abs=TOL
+    )
 
 
 def test_continuity_correction_on_all_zero_logit_pool_inflates_and_warns():
     # predict(rma(measure="PLO", xi=rep(0,5), ni=c(2,3,4,5,8), method="DL"), transf=transf.ilogit)
     result = meta_proportions(*F, method="dl", scale="logit")
-    assert [result.estimate, result.lower, result.upper] == pytest.approx([0.0985021972, 0.0286069839, 0.2884595822], abs=TOL)
+    assert [result.estimate, result.lower, result.upper] == pytest.approx(
+        [0.0985021972, 0.0286069839, 0.2884595822], abs=TOL
+    )
     assert "0.5 added to the cells of 5 of 5 studies" in result.method.continuity_correction
     assert any("pooled 9.9% against crude 0.0%" in w for w in result.warnings)
 
@@ -174,4 +414,6 @@ def test_25_nodes_are_converged_on_moderate_heterogeneity():
 def test_more_nodes_move_a_skewed_fit_by_about_1e_6_as_they_would_move_lme4():
     # 25 nodes leave ~1.3e-6 of quadrature error in tau^2 here; 60 and 100 nodes agree to 1e-9
     assert abs(meta_proportions(*SKEWED, nodes=60).tau2 - meta_proportions(*SKEWED).tau2) > 1e-7
-    assert meta_proportions(*SKEWED, nodes=60).tau2 == pytest.approx(meta_proportions(*SKEWED, nodes=100).tau2, abs=1e-9)
+    assert meta_proportions(*SKEWED, nodes=60).tau2 == pytest.approx(
+        meta_proportions(*SKEWED, nodes=100).tau2, abs=1e-9
+    )

@@ -13,7 +13,8 @@ def _add_searches(conn, count, start=0):
         with transaction(conn):
             conn.execute(
                 "INSERT INTO searches (database, format, file_name, sha256, imported_at, record_count)"
-                " VALUES ('PubMed', 'medline', ?, ?, 'now', 0)", (f"f{i}.nbib", f"sha{i}"),
+                " VALUES ('PubMed', 'medline', ?, ?, 'now', 0)",
+                (f"f{i}.nbib", f"sha{i}"),
             )
 
 

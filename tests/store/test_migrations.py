@@ -12,7 +12,9 @@ def test_new_review_gets_current_schema_wal_and_foreign_keys(db):
     assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
-    tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")}
+    tables = {
+        row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")
+    }
     assert {"searches", "records", "active_records", "record_clusters", "unique_records"} <= tables
 
 
@@ -55,12 +57,17 @@ def test_review_written_by_an_older_cartsle_is_migrated_keeping_its_data(db, mon
         )
     conn.close()
     # A later cartsle with one more migration opens the file written by this one.
-    newer = [*migrations.MIGRATIONS, lambda: "ALTER TABLE searches ADD COLUMN note TEXT;\nUPDATE searches SET note = 'migrated';"]
+    newer = [
+        *migrations.MIGRATIONS,
+        lambda: "ALTER TABLE searches ADD COLUMN note TEXT;\nUPDATE searches SET note = 'migrated';",
+    ]
     monkeypatch.setattr(migrations, "MIGRATIONS", newer)
     monkeypatch.setattr(migrations, "SCHEMA_VERSION", len(newer))
     conn = open_review(db)
     assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION + 1
-    assert [tuple(row) for row in conn.execute("SELECT file_name, note FROM searches")] == [("a.nbib", "migrated")]
+    assert [tuple(row) for row in conn.execute("SELECT file_name, note FROM searches")] == [
+        ("a.nbib", "migrated")
+    ]
 
 
 def test_a_failing_migration_leaves_the_review_at_its_old_version(db, monkeypatch):

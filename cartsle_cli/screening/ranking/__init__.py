@@ -8,7 +8,12 @@ heuristic; ``plot`` draws the recall curve.
 """
 
 from cartsle_cli.screening.ranking.labelled import LabelledSet, read_labelled
-from cartsle_cli.screening.ranking.metrics import RecallCurve, ScreeningMetrics, recall_curve, screening_metrics
+from cartsle_cli.screening.ranking.metrics import (
+    RecallCurve,
+    ScreeningMetrics,
+    recall_curve,
+    screening_metrics,
+)
 from cartsle_cli.screening.ranking.model import DEFAULT_MODEL, Ranker, RankingModel
 from cartsle_cli.screening.ranking.plot import recall_chart, save_recall_plot
 from cartsle_cli.screening.ranking.rank import RankResult, rank_records
@@ -16,8 +21,22 @@ from cartsle_cli.screening.ranking.simulation import SimulationResult, Simulatio
 from cartsle_cli.screening.ranking.stopping import StoppingAdvice, stopping_advice
 
 __all__ = [
-    "DEFAULT_MODEL", "LabelledSet", "RankResult", "Ranker", "RankingModel", "RecallCurve",
-    "ScreeningMetrics", "SimulationResult", "SimulationRun", "StoppingAdvice", "rank_records",
-    "read_labelled", "recall_chart", "recall_curve", "save_recall_plot", "screening_metrics",
-    "simulate", "stopping_advice",
+    "DEFAULT_MODEL",
+    "LabelledSet",
+    "RankResult",
+    "Ranker",
+    "RankingModel",
+    "RecallCurve",
+    "ScreeningMetrics",
+    "SimulationResult",
+    "SimulationRun",
+    "StoppingAdvice",
+    "rank_records",
+    "read_labelled",
+    "recall_chart",
+    "recall_curve",
+    "save_recall_plot",
+    "screening_metrics",
+    "simulate",
+    "stopping_advice",
 ]

@@ -19,8 +19,15 @@ from cartsle_cli.formats.text import decode
 
 # ASReview LAB's own search order for the label column (asreview.data.base), most specific first
 LABEL_COLUMNS = (
-    "asreview_label", "included", "label", "final_included", "label_included",
-    "included_label", "included_final", "included_flag", "include",
+    "asreview_label",
+    "included",
+    "label",
+    "final_included",
+    "label_included",
+    "included_label",
+    "included_final",
+    "included_flag",
+    "include",
 )
 TITLE_COLUMNS = ("title", "primary_title", "ti")
 ABSTRACT_COLUMNS = ("abstract", "notes_abstract", "abstract note", "ab")
@@ -50,7 +57,12 @@ def parse_label(value: object, path: Path, row: str, column: str) -> int:
     if text in _NO:
         return 0
     shown = str(value).strip() or "empty"
-    raise CartsleError(f"label {shown!r} is not 1/0 (or yes/no, included/excluded); a simulation needs every record labelled", file=path, line=row, field=column)
+    raise CartsleError(
+        f"label {shown!r} is not 1/0 (or yes/no, included/excluded); a simulation needs every record labelled",
+        file=path,
+        line=row,
+        field=column,
+    )
 
 
 def _pick(columns: dict[str, str], names: tuple[str, ...]) -> str | None:
@@ -68,15 +80,20 @@ def read_labelled_csv(path: Path, text: str, label: str | None) -> LabelledSet:
     label_column = columns.get(label.lower()) if label else _pick(columns, LABEL_COLUMNS)
     if label_column is None:
         wanted = label or " or ".join(LABEL_COLUMNS)
-        raise CartsleError(f"no label column {wanted}; columns are {', '.join(table.columns)}", file=path, line=1)
+        raise CartsleError(
+            f"no label column {wanted}; columns are {', '.join(table.columns)}", file=path, line=1
+        )
     title, abstract = _pick(columns, TITLE_COLUMNS), _pick(columns, ABSTRACT_COLUMNS)
     if title is None and abstract is None:
         raise CartsleError("no title or abstract column to learn from", file=path, line=1)
     texts = (
-        (table[title] if title else "") + " " + (table[abstract] if abstract else "")
-    ).str.strip().tolist()
+        ((table[title] if title else "") + " " + (table[abstract] if abstract else "")).str.strip().tolist()
+    )
     # row labels count the header as line 1, as a spreadsheet does
-    labels = [parse_label(value, path, f"row {index + 2}", label_column) for index, value in enumerate(table[label_column])]
+    labels = [
+        parse_label(value, path, f"row {index + 2}", label_column)
+        for index, value in enumerate(table[label_column])
+    ]
     ids_column = columns.get("record_id")
     record_ids = table[ids_column].tolist() if ids_column else [str(index + 1) for index in range(len(table))]
     return LabelledSet(path, label_column, record_ids, texts, labels)
@@ -118,5 +135,9 @@ def read_labelled(path: str | Path, label: str | None = None) -> LabelledSet:
     else:
         labelled = read_labelled_export(path, text, label)
     if not (0 < labelled.includes < len(labelled.labels)):
-        raise CartsleError(f"the labels hold {labelled.includes} includes of {len(labelled.labels)} records; a simulation needs both includes and excludes", file=path, field=labelled.label_column)
+        raise CartsleError(
+            f"the labels hold {labelled.includes} includes of {len(labelled.labels)} records; a simulation needs both includes and excludes",
+            file=path,
+            field=labelled.label_column,
+        )
     return labelled

@@ -18,9 +18,7 @@ WSS_INSIGHTS = (
     "(records a random order reads to find as many - records read) / N; random order = "
     "round(linspace(0, includes, N))"
 )
-WSS_COHEN = (
-    "Cohen et al. 2006 (JAMIA 13:206): (N - records read to reach the recall level) / N - (1 - level)"
-)
+WSS_COHEN = "Cohen et al. 2006 (JAMIA 13:206): (N - records read to reach the recall level) / N - (1 - level)"
 RRF = "share of the includes found after screening the first 10% of the records (floor(0.1 N))"
 SCREENED_TO_ALL = "records screened until the last include was found"
 

@@ -41,7 +41,11 @@ def recall_chart(curve: RecallCurve, width: int = 60, height: int = 12) -> str:
 
 
 def save_recall_plot(
-    curves: Sequence[RecallCurve], path: str | Path, *, title: str | None = None, labels: Sequence[str] | None = None
+    curves: Sequence[RecallCurve],
+    path: str | Path,
+    *,
+    title: str | None = None,
+    labels: Sequence[str] | None = None,
 ) -> Path:
     """Write the curves to a PNG. With known includes the y axis is recall and a random-order
     diagonal is drawn; otherwise it counts includes found."""

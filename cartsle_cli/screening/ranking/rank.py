@@ -26,7 +26,9 @@ _cache_lock = threading.Lock()
 _cache: dict[str, tuple[tuple, Ranker]] = {}
 
 
-def ranker_for(record_ids: Sequence[int], texts: Sequence[str], seed: int = 0, model: RankingModel = DEFAULT_MODEL) -> Ranker:
+def ranker_for(
+    record_ids: Sequence[int], texts: Sequence[str], seed: int = 0, model: RankingModel = DEFAULT_MODEL
+) -> Ranker:
     """The ranker for these records, reused while the records, texts, seed and model stay the same.
 
     Fitting TF-IDF is the slow step (seconds at 50,000 records), so it is done once per review and
@@ -67,7 +69,9 @@ def held_out_scores(ranker: Ranker, screened: np.ndarray, labels: np.ndarray) ->
     return scores
 
 
-def estimate_relevant_remaining(ranker: Ranker, ranking: Ranking, screened: np.ndarray, labels: np.ndarray) -> float:
+def estimate_relevant_remaining(
+    ranker: Ranker, ranking: Ranking, screened: np.ndarray, labels: np.ndarray
+) -> float:
     """Sum over unscreened records of a Platt-calibrated probability of relevance (Platt 1999).
 
     A one-variable logistic regression maps held-out classifier scores of the screened records
@@ -94,7 +98,9 @@ def rank_records(
     if len(record_ids) != len(texts):
         raise ValueError("record_ids and texts must have the same length")
     position = {record_id: index for index, record_id in enumerate(record_ids)}
-    known = [(position[record_id], int(label)) for record_id, label in labels.items() if record_id in position]
+    known = [
+        (position[record_id], int(label)) for record_id, label in labels.items() if record_id in position
+    ]
     screened = np.array([index for index, _ in known], dtype=int)
     decisions = np.array([label for _, label in known], dtype=int)
     ranker = ranker_for(record_ids, texts, seed)

@@ -66,7 +66,9 @@ def choose_priors(labels: np.ndarray, seed: int) -> list[int]:
     return [int(rng.choice(np.flatnonzero(labels == 1))), int(rng.choice(np.flatnonzero(labels == 0)))]
 
 
-def replay(ranker: Ranker, labels: np.ndarray, priors: Sequence[int], progress: Progress | None = None) -> tuple[list[int], list[float]]:
+def replay(
+    ranker: Ranker, labels: np.ndarray, priors: Sequence[int], progress: Progress | None = None
+) -> tuple[list[int], list[float]]:
     """Screen in the model's order, retraining after every record, until the last include is found."""
     screened = list(priors)
     remaining = int(labels.sum() - labels[screened].sum())
@@ -112,6 +114,10 @@ def simulate(
         unread = np.setdiff1d(np.arange(len(values)), run_priors + order)
         # after the last include every remaining record is an exclude, so their order is moot
         labels_in_order = values[order].tolist() + values[unread].tolist()
-        results.append(SimulationRun(run_seed, run_priors, order, labels_in_order, screening_metrics(labels_in_order), seconds))
+        results.append(
+            SimulationRun(
+                run_seed, run_priors, order, labels_in_order, screening_metrics(labels_in_order), seconds
+            )
+        )
     includes = int(values.sum())
     return SimulationResult(model.describe(), len(values), includes, results)

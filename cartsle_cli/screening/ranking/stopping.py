@@ -54,4 +54,6 @@ def stopping_advice(
     screened_needed = math.ceil(min_share * total_records)
     met = len(decisions) >= screened_needed and run >= consecutive
     rule = f"stop after {consecutive} exclusions in a row once {min_share:.0%} of the records are screened"
-    return StoppingAdvice(met, len(decisions), total_records, run, consecutive, min_share, screened_needed, rule)
+    return StoppingAdvice(
+        met, len(decisions), total_records, run, consecutive, min_share, screened_needed, rule
+    )
