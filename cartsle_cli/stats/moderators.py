@@ -23,12 +23,13 @@ from scipy import stats
 from cartsle_cli.errors import CartsleError
 from cartsle_cli.stats import meta, rma, tau2
 from cartsle_cli.stats.effect_sizes import StudyEffects
+from cartsle_cli.stats.meta_proportions import MetaProportionResult
 
 
 @dataclass(frozen=True)
 class Subgroup:
     level: str
-    result: meta.MetaResult
+    result: meta.MetaResult | MetaProportionResult
 
 
 @dataclass(frozen=True)

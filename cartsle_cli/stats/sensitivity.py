@@ -131,3 +131,46 @@ def egger_test(effects: StudyEffects, level: float = 0.95) -> EggerTest:
         f"Egger's regression test (classic: weighted regression on the standard error, t with {k - 2} df)",
         warning,
     )  # fmt: skip
+
+
+def leave_one_out_proportions(
+    events: np.ndarray, totals: np.ndarray, labels: list[str], *, level: float = 0.95, **options
+) -> LeaveOneOut:
+    """Leave-one-out for single proportions through ``meta_proportions`` (the GLMM included)."""
+    from cartsle_cli.stats.meta_proportions import meta_proportions  # the proportion front door
+
+    events, totals = np.asarray(events, dtype=float), np.asarray(totals, dtype=float)
+    if len(events) < 3 and options.get("method", "glmm") == "glmm":
+        raise CartsleError("leave-one-out with the GLMM needs at least 3 studies (the GLMM needs 2)")
+    omitted = []
+    for i, label in enumerate(labels):
+        keep = np.arange(len(events)) != i
+        r = meta_proportions(
+            events[keep],
+            totals[keep],
+            labels=[labels[j] for j in np.flatnonzero(keep)],
+            level=level,
+            **options,
+        )
+        statistic = r.estimate_transformed / r.se_transformed
+        omitted.append(
+            LeftOut(
+                label,
+                r.estimate_transformed,
+                r.se_transformed,
+                statistic,
+                float(2 * stats.norm.sf(abs(statistic))),
+                r.lower_transformed,
+                r.upper_transformed,
+                r.estimate,
+                r.lower,
+                r.upper,
+                r.q if r.q is not None else 0.0,
+                r.q_p if r.q_p is not None else 1.0,
+                r.tau2,
+                r.i2 if r.i2 is not None else 0.0,
+                r.h2 if r.h2 is not None else 1.0,
+            )  # fmt: skip
+        )
+    line = f"leave-one-out: {r.method.estimator}"
+    return LeaveOneOut(line, tuple(omitted))
