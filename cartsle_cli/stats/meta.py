@@ -113,6 +113,7 @@ class MetaResult:
     q_test: str
     level: float
     warnings: tuple[str, ...] = field(default_factory=tuple)
+    log_scale: bool = False  # the natural scale is exp() of the analysis scale (ratios)
 
     def to_dict(self) -> dict:
         return asdict(self) | {"method_line": self.method.line()}
@@ -247,6 +248,7 @@ def pool(
         "Cochran's Q",
         level,
         _warnings(effects),
+        effects.log_scale,
     )
 
 
@@ -304,6 +306,7 @@ def _pool_common_2x2(effects: StudyEffects, method: str, level: float) -> MetaRe
         "Cochran's Q",
         level,
         _warnings(effects),
+        effects.log_scale,
     )
 
 
