@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from cartsle_cli.cli.common import DEFAULT_DB, DbOption, JsonOption, print_json, print_table, stdout
+from cartsle_cli.csv_input import csv_dicts
 from cartsle_cli.errors import CartsleError
+from cartsle_cli.formats.text import read_text_file
 from cartsle_cli.stats.meta_proportions import MetaProportionResult, meta_proportions
 
 CSV_COLUMNS = ("study", "events", "total")
@@ -26,19 +27,14 @@ def _counts(text: str, option: str) -> list[int]:
 
 def read_counts_csv(path: Path) -> tuple[list[str], list[int], list[int]]:
     """Study labels, events and totals from a CSV with the columns study, events, total."""
-    try:
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            rows = list(csv.DictReader(handle))
-            header = rows[0].keys() if rows else []
-    except OSError as error:
-        raise CartsleError(f"cannot read the CSV: {error.strerror}", file=path) from None
+    header, table = csv_dicts(read_text_file(path), path)
     missing = [column for column in CSV_COLUMNS if column not in header]
     if missing:
         raise CartsleError(
             f"the CSV needs the columns {', '.join(CSV_COLUMNS)}; missing {', '.join(missing)}", file=path
         )
     labels, events, totals = [], [], []
-    for line, row in enumerate(rows, start=2):
+    for line, row in table:
         labels.append(row["study"].strip())
         for field, values in (("events", events), ("total", totals)):
             try:

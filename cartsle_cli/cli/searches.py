@@ -15,6 +15,7 @@ from cartsle_cli.cli.common import (
     print_json,
     print_table,
     review,
+    say,
 )
 from cartsle_cli.importing import remove_import
 from cartsle_cli.store import transaction
@@ -72,4 +73,4 @@ def remove_command(
     """
     with review(db) as conn, transaction(conn):
         search = remove_import(conn, search_id)
-    typer.echo(f"removed search {search.id} ({search.file_name}, {search.record_count} records)")
+    say(f"removed search {search.id} ({search.file_name}, {search.record_count} records)")

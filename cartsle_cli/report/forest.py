@@ -19,6 +19,7 @@ from matplotlib.patches import Polygon
 from matplotlib.transforms import blended_transform_factory
 
 from cartsle_cli.errors import CartsleError
+from cartsle_cli.safe_output import figure_settings, for_figure
 from cartsle_cli.stats.meta_proportions import MetaProportionResult
 from cartsle_cli.stats.safety import SafetyResult
 
@@ -50,7 +51,7 @@ def _row(ax, text_at, y: float, cells: list[tuple[float, str, str]], bold: bool 
         ax.text(
             x,
             y,
-            text,
+            for_figure(text),
             transform=text_at,
             ha=align,
             va="center",
@@ -124,8 +125,15 @@ def _draw_pooled(ax, text_at, result: MetaProportionResult) -> None:
 
 
 def draw_forest(result: MetaProportionResult, path: Path, title: str | None = None) -> Path:
-    """Write the forest plot of ``result`` to ``path`` (.png or .svg) and return the path."""
-    path = Path(path)
+    """Write the forest plot of ``result`` to ``path`` (.png or .svg) and return the path.
+
+    Drawn inside ``figure_settings()``: a study label or title with ``$`` is text, never mathtext.
+    """
+    with figure_settings():
+        return _draw_forest(result, Path(path), title)
+
+
+def _draw_forest(result: MetaProportionResult, path: Path, title: str | None) -> Path:
     suffix = path.suffix.lower()
     if suffix not in FORMATS:
         raise CartsleError(
@@ -158,7 +166,7 @@ def draw_forest(result: MetaProportionResult, path: Path, title: str | None = No
     method = "\n".join(textwrap.wrap(result.method.line(), 160))
     figure.text(0.02, 0.3 * ROW_INCHES / height, method, fontsize=7, color="dimgrey", va="bottom")
     if title:
-        figure.suptitle(title, x=0.02, ha="left", fontsize=11)
+        figure.suptitle(for_figure(title), x=0.02, ha="left", fontsize=11)
     metadata = {"Date": None, "Creator": "cartsle"} if suffix == ".svg" else {"Software": "cartsle"}
     with matplotlib.rc_context({"svg.hashsalt": "cartsle-forest", "svg.fonttype": "none"}):
         figure.savefig(path, format=suffix[1:], metadata=metadata, dpi=150)
