@@ -2,7 +2,9 @@
 
 A record is put in one block per key: its DOI, its PMID, the first and the last
 :data:`TITLE_KEY` characters of its folded title (a typo in one half, or a truncated title, still
-shares the other half), its first author with the year, and year, volume and first page. Pairs
+shares the other half), its first author with the year, year, volume and first page, and year,
+volume and journal (the initials of its words, which abbreviations keep: a pair whose title,
+identifiers, first author and first page all differ a little is still compared). Pairs
 inside a block of up to :data:`MAX_BLOCK` records are all compared; a larger block (a common
 surname in one year, a supplement's DOI) is sorted by title and each record compared with its
 :data:`WINDOW` next neighbours only (sorted neighbourhood, Hernández and Stolfo 1995, "The
@@ -46,7 +48,21 @@ def _volume_page(record: Prepared) -> object:
     return (record.year, record.volume, record.first_page) if record.volume and record.first_page else None
 
 
-BLOCK_KEYS: tuple[KeyFunction, ...] = (_doi, _pmid, _title_start, _title_end, _author_year, _volume_page)
+def _journal_volume(record: Prepared) -> object:
+    if not (record.volume and record.year and record.journal):
+        return None
+    return (record.year, record.volume, "".join(word[0] for word in record.journal))
+
+
+BLOCK_KEYS: tuple[KeyFunction, ...] = (
+    _doi,
+    _pmid,
+    _title_start,
+    _title_end,
+    _author_year,
+    _volume_page,
+    _journal_volume,
+)
 
 
 def candidate_pairs(records: Sequence[Prepared], is_new: Sequence[bool]) -> Iterator[tuple[int, int]]:

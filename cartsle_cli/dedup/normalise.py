@@ -66,6 +66,19 @@ _NAME_PARTICLES = {
 }
 _PAGE = re.compile(r"[a-z]*\d+[a-z]*", re.IGNORECASE)
 _PAGE_RANGE = re.compile(r"^\s*(\d+)\s*(?:[-\u2013]\s*(\d+))?\s*$")
+# "Suppl 2", "Supplement 2", "S2", "2 Suppl", "Suppl. 1": the number of a supplement.
+_SUPPLEMENT = re.compile(r"\b(suppl?e?m?e?n?t?\.?|sup\.?|s)\s*(\d+)|(\d+)\s*suppl|\bsuppl", re.IGNORECASE)
+_ISSN = re.compile(r"\b(\d{4})-?(\d{3}[\dXx])\b")
+# A study group, consortium or committee written as an author: not a person's name.
+_GROUP = re.compile(
+    r"\b(group|groups|investigators|collaborat\w*|consortium|committee|network|trialists|"
+    r"working party|task force|society|association|writing)\b",
+    re.IGNORECASE,
+)
+# "Chen R.Wang J.Li Q.": authors glued together without separators, each "Family I." or "Family IJ."
+_ONE_GLUED = r"([A-Z][A-Za-z'\-]+(?: [A-Z][a-z'\-]+)*),? ([A-Z]\.(?:-?[A-Z]\.)*)"
+_GLUED_AUTHOR = re.compile(_ONE_GLUED)
+_GLUED_LIST = re.compile(rf"(?:{_ONE_GLUED}\s*){{2,}}")
 
 
 @dataclass(slots=True)
@@ -84,6 +97,8 @@ class Prepared:
     issue: str | None
     first_page: str | None
     page_range: tuple[int, int] | None  # plain numeric pages only, last page expanded ("288-97")
+    issns: tuple[str, ...]  # the ISSNs the record carries ("03064530"), print and electronic
+    group_author: bool  # a study group or consortium is among the authors
     doi: str | None
     pmid: str | None
     kind: Kind
@@ -149,8 +164,11 @@ def journal_words(journal: str | None, *, whole: bool = False) -> tuple[str, ...
 
 
 def first_page(pages: str | None) -> str | None:
-    """The first page, lower case: "288-97" -> "288", "S600-S601" -> "s600", "e1234" -> "e1234"."""
+    """The first page, lower case: "288-97" -> "288", "S600-S601" -> "s600", "e1234" -> "e1234".
+    A numeric range whose end is below its start ("2297-2108") is garbled: its first page is unknown."""
     if not pages:
+        return None
+    if _reversed(pages):
         return None
     match = _PAGE.search(pages)
     return match.group(0).lower().lstrip("0") or None if match else None
@@ -166,37 +184,99 @@ def page_range(pages: str | None) -> tuple[int, int] | None:
     if len(last) < len(first):
         last = first[: len(first) - len(last)] + last
     start, end = int(first), int(last)
-    return (start, end) if end >= start else (start, start)
+    return (start, end) if end >= start else None
+
+
+def _reversed(pages: str) -> bool:
+    """Whether a plain numeric range ends below its start even when its end is written in full."""
+    match = _PAGE_RANGE.match(pages)
+    if not match or not match.group(2):
+        return False
+    first, last = match.group(1), match.group(2)
+    return len(last) >= len(first) and int(last) < int(first)
 
 
 def short_value(value: Any) -> str | None:
-    """The first letters-and-digits token of a volume or issue: "108 (Pt 2)" -> "108"."""
+    """The first letters-and-digits token of a volume or issue: "108 (Pt 2)" -> "108".
+    A fragment with an unmatched bracket ("1)", the end of "12(1)" cut by an export) is unknown."""
     if value is None:
         return None
-    match = _PAGE.search(str(value))
+    text = str(value)
+    if text.count("(") != text.count(")"):
+        return None
+    match = _PAGE.search(text)
     return match.group(0).lower().lstrip("0") or None if match else None
 
 
+def issue_key(value: Any) -> str | None:
+    """An issue as one key, supplements written alike: "2", "S2", "Suppl 2", "2 Suppl" -> "2"."""
+    if value is None:
+        return None
+    match = _SUPPLEMENT.search(str(value))
+    if match:
+        return match.group(2) or match.group(3) or "suppl"
+    return short_value(value)
+
+
+def issns_in(value: str | None) -> tuple[str, ...]:
+    """The ISSNs in a text ("0306-4530 (Print); 1873-3360"), without hyphens, upper case."""
+    if not value:
+        return ()
+    return tuple(dict.fromkeys(f"{a}{b.upper()}" for a, b in _ISSN.findall(value)))
+
+
+def split_glued(authors: list[str]) -> list[str]:
+    """Authors as people: a string of several glued names ("Chen R.Wang J.Li Q.") split, and a
+    family name cut in two at a ";" ("Garcia" then "Lopez, M") joined again ("Garcia Lopez, M")."""
+    people: list[str] = []
+    for author in authors:
+        if author.count(".") >= 2 and _GLUED_LIST.fullmatch(author.strip()):
+            people.extend(f"{family}, {initials}" for family, initials in _GLUED_AUTHOR.findall(author))
+        elif people and _bare_family(people[-1]) and "," in author:
+            people[-1] = f"{people[-1]} {author}"
+        else:
+            people.append(author)
+    return people
+
+
+def _bare_family(author: str) -> bool:
+    """A single word with neither comma nor initials: half of a family name cut at a separator."""
+    return "," not in author and " " not in author.strip() and len(author.strip()) > 2 and "." not in author
+
+
+def is_group(author: str) -> bool:
+    """Whether an author is a study group, consortium or committee rather than a person."""
+    return _GROUP.search(author) is not None
+
+
 def prepare(row: Mapping[str, Any]) -> Prepared:
-    """The matching view of one ``active_records`` row."""
+    """The matching view of one ``active_records`` row (with ``issn``, the ISSNs of its fields)."""
     authors_raw = row["authors"]
     authors = json.loads(authors_raw) if isinstance(authors_raw, str) else list(authors_raw or [])
     title = fold(clean_title(row["title"]))
+    if len(authors) < 3 and any(author.count(".") >= 2 for author in authors):
+        authors = split_glued(authors)
+    elif any(_bare_family(author) for author in authors[:MAX_AUTHORS]):
+        authors = split_glued(authors)
+    groups = [author for author in authors[:MAX_AUTHORS] if is_group(author)] if authors else []
+    people = [author for author in authors if author not in groups] if groups else authors
     # Only the first authors are compared; long consortium lists would cost without helping.
-    names = tuple(name for name in (family_name(a) for a in authors[:MAX_AUTHORS]) if name)
+    names = tuple(name for name in (family_name(a) for a in people[:MAX_AUTHORS]) if name)
     return Prepared(
         id=row["id"],
         title=title,
         numbers="".join(_DIGITS.findall(title)),
         authors=names,
-        first_author_words=tuple(fold(authors[0]).split()) if authors else (),
+        first_author_words=tuple(fold(people[0]).split()) if people else (),
         year=row["year"],
         journal=journal_words(row["journal"]),
         journal_full=journal_words(row["journal"], whole=True),
         volume=short_value(row["volume"]),
-        issue=short_value(row["issue"]),
+        issue=issue_key(row["issue"]),
         first_page=first_page(row["pages"]),
         page_range=page_range(row["pages"]),
+        issns=issns_in(row["issn"]) if "issn" in row.keys() else (),
+        group_author=bool(groups),
         doi=(row["doi"] or "").strip().lower() or None,
         pmid=(str(row["pmid"]).strip() or None) if row["pmid"] else None,
         kind=kind_of(row["title"], row["publication_type"], row["journal"], row["doi"], row["issue"]),

@@ -38,6 +38,9 @@ _MATCH_COLUMNS = (
     "pmid",
     "publication_type",
     "abstract",
+    # Every reader keeps its ISSN tag in ``fields`` (RIS and WoS SN and EI, MEDLINE and Ovid IS,
+    # CSV ISSN, BibTeX issn, EndNote XML isbn): one JSON lookup in SQLite gets whichever is there.
+    "json_extract(fields, '$.SN', '$.EI', '$.IS', '$.ISSN', '$.issn', '$.isbn') AS issn",
 )
 
 

@@ -51,11 +51,12 @@ def test_one_article_in_four_databases_and_twice_in_one_is_one_cluster(conn, add
 
 
 def test_second_run_compares_only_new_records_and_keeps_earlier_clusters(conn, add, rec, clusters):
-    add([rec(TITLE), rec(OTHER, authors=("Lee, A",), pages="200-210")], "PubMed")
+    # OTHER is in another volume, so that no block holds it with TITLE's records.
+    add([rec(TITLE), rec(OTHER, authors=("Lee, A",), volume="14", pages="200-210")], "PubMed")
     add([rec(TITLE)], "Embase")
     first = dedup(conn)
     assert clusters() == [{1, 3}] and first.new_records == 3
-    add([rec(OTHER, authors=("Lee, A",), pages="200-210")], "Scopus")
+    add([rec(OTHER, authors=("Lee, A",), volume="14", pages="200-210")], "Scopus")
     second = dedup(conn)
     assert second.new_records == 1
     assert second.comparisons == 1  # record 4 against record 2 only; 1-3 was compared before
