@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import json
 import re
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -123,10 +124,14 @@ def clean_title(title: str | None) -> str:
     """A title without HTML, translation brackets, trailing language tags or "RETRACTED:"."""
     if not title:
         return ""
-    text = _TAGS.sub(" ", html.unescape(html.unescape(title))).strip()
-    text = _TITLE_PREFIXES.sub("", text)
+    text = html.unescape(html.unescape(title)) if "&" in title else title
+    text = _TAGS.sub(" ", text).strip() if "<" in text else text.strip()
+    if text[:1] in "RrWw":
+        text = _TITLE_PREFIXES.sub("", text)
     if text.startswith("[") and text.rstrip(".").endswith("]"):
         text = text.rstrip(".")[1:-1]  # MEDLINE/Embase: [translated title]
+    if text.rstrip(" .")[-1:] not in ")]":
+        return text  # most titles: nothing in brackets at the end
     while True:
         stripped = _TRAILING_BRACKET.sub("", text)
         if stripped == text or len(stripped) < 20:  # keep short titles such as "Reply (2)" whole
@@ -134,22 +139,30 @@ def clean_title(title: str | None) -> str:
         text = stripped
 
 
-@lru_cache(maxsize=200_000)
 def family_name(author: str) -> str:
     """Folded family name of "Family, Given" (or of "Given Family" when there is no comma)."""
     if "," in author:
-        family = author.split(",", 1)[0]
-    else:
-        words = author.split()
-        family = (
-            words[0]
-            if len(words) > 1 and all(len(w.strip(".")) <= 2 for w in words[1:])
-            else (words[-1] if words else "")
-        )
+        return _family_key(author.split(",", 1)[0])
+    return _family_of_whole_name(author)
+
+
+@lru_cache(maxsize=200_000)
+def _family_of_whole_name(author: str) -> str:
+    words = author.split()
+    family = (
+        words[0]
+        if len(words) > 1 and all(len(w.strip(".")) <= 2 for w in words[1:])
+        else (words[-1] if words else "")
+    )
+    return _family_key(family)
+
+
+@lru_cache(maxsize=200_000)
+def _family_key(family: str) -> str:
     words = fold(family).split()
     # "van der Graaf" is "Graaf" in some databases and "Van Graaf" in others.
     core = [word for word in words if word not in _NAME_PARTICLES] or words
-    return "".join(core)
+    return sys.intern("".join(core))
 
 
 _JOURNAL_EXTRAS = re.compile(r"\s*(\([^()]*\)|\[[^\[\]]*\]|[:;=].*$)")
@@ -202,6 +215,8 @@ def short_value(value: Any) -> str | None:
     if value is None:
         return None
     text = str(value)
+    if text.isdigit():
+        return text.lstrip("0") or None  # most volumes and issues: just a number
     if text.count("(") != text.count(")"):
         return None
     match = _PAGE.search(text)
@@ -212,6 +227,8 @@ def issue_key(value: Any) -> str | None:
     """An issue as one key, supplements written alike: "2", "S2", "Suppl 2", "2 Suppl" -> "2"."""
     if value is None:
         return None
+    if str(value).isdigit():
+        return short_value(value)
     match = _SUPPLEMENT.search(str(value))
     if match:
         return match.group(2) or match.group(3) or "suppl"
@@ -249,36 +266,89 @@ def is_group(author: str) -> bool:
     return _GROUP.search(author) is not None
 
 
+# Checked on the JSON text of the author list, once per record, before any name is looked at:
+# a name glued to the next ("R.Wang"), a bare one-word piece ("Garcia"), a group.
+_GLUED_HINT = re.compile(r'[a-z]\.[A-Z]|\.[A-Z][a-z]|"[^",. ]{3,}"')
+_PART_HINT = re.compile(r"part", re.IGNORECASE)
+
+
+def _shared(value: str | None) -> str | None:
+    """One string object for all the records with this volume, issue or page (a million records
+    hold only a few thousand different ones)."""
+    return sys.intern(value) if value is not None else None
+
+
+# The columns :func:`prepare_values` takes, in order (``issn``: the ISSN tags of ``fields``).
+COLUMNS = (
+    "id",
+    "title",
+    "authors",
+    "year",
+    "journal",
+    "volume",
+    "issue",
+    "pages",
+    "doi",
+    "pmid",
+    "publication_type",
+    "issn",
+)
+
+
 def prepare(row: Mapping[str, Any]) -> Prepared:
-    """The matching view of one ``active_records`` row (with ``issn``, the ISSNs of its fields)."""
-    authors_raw = row["authors"]
-    authors = json.loads(authors_raw) if isinstance(authors_raw, str) else list(authors_raw or [])
-    title = fold(clean_title(row["title"]))
-    if len(authors) < 3 and any(author.count(".") >= 2 for author in authors):
+    """The matching view of one ``active_records`` row (a mapping with the :data:`COLUMNS`;
+    ``issn`` may be missing)."""
+    keys = row.keys()
+    return prepare_values(tuple(row[name] if name in keys else None for name in COLUMNS))
+
+
+def prepare_values(values: tuple) -> Prepared:
+    """The matching view of one record given as the values of :data:`COLUMNS` (a plain row is
+    read several times faster than a ``sqlite3.Row`` looked up by name)."""
+    record_id, raw_title, authors_raw, year, journal, volume, issue, pages, doi, pmid, types, issn = values
+    if isinstance(authors_raw, str):
+        authors = json.loads(authors_raw)
+    else:
+        authors, authors_raw = list(authors_raw or []), json.dumps(list(authors_raw or []))
+    title = fold(clean_title(raw_title))
+    if _GLUED_HINT.search(authors_raw):
         authors = split_glued(authors)
-    elif any(_bare_family(author) for author in authors[:MAX_AUTHORS]):
-        authors = split_glued(authors)
-    groups = [author for author in authors[:MAX_AUTHORS] if is_group(author)] if authors else []
+    # A group written as an author ("BASILAR Trial Investigators") is not a person; groups have no
+    # "Family, Given" comma, or only EndNote's trailing one.
+    groups = [
+        author
+        for author in authors[:MAX_AUTHORS]
+        if ("," not in author or author.rstrip().endswith(",")) and is_group(author)
+    ]
     people = [author for author in authors if author not in groups] if groups else authors
     # Only the first authors are compared; long consortium lists would cost without helping.
-    names = tuple(name for name in (family_name(a) for a in people[:MAX_AUTHORS]) if name)
+    names = tuple(name for name in map(family_name, people[:MAX_AUTHORS]) if name)
     return Prepared(
-        id=row["id"],
-        title=title,
-        numbers="".join(_DIGITS.findall(title)),
-        authors=names,
-        first_author_words=tuple(fold(people[0]).split()) if people else (),
-        year=row["year"],
-        journal=journal_words(row["journal"]),
-        journal_full=journal_words(row["journal"], whole=True),
-        volume=short_value(row["volume"]),
-        issue=issue_key(row["issue"]),
-        first_page=first_page(row["pages"]),
-        page_range=page_range(row["pages"]),
-        issns=issns_in(row["issn"]) if "issn" in row.keys() else (),
-        group_author=bool(groups),
-        doi=(row["doi"] or "").strip().lower() or None,
-        pmid=(str(row["pmid"]).strip() or None) if row["pmid"] else None,
-        kind=kind_of(row["title"], row["publication_type"], row["journal"], row["doi"], row["issue"]),
-        part=part_of(fold(row["title"])),
+        record_id,
+        title,
+        "".join(_DIGITS.findall(title)) if _HAS_DIGIT.search(title) else "",
+        names,
+        _name_words(people[0]) if people else (),
+        year,
+        journal_words(journal),
+        journal_words(journal, whole=True),
+        _shared(short_value(volume)),
+        _shared(issue_key(issue)),
+        _shared(first_page(pages)),
+        page_range(pages),
+        issns_in(issn) if issn else (),
+        bool(groups),
+        (doi or "").strip().lower() or None,
+        (str(pmid).strip() or None) if pmid else None,
+        kind_of(raw_title, types, journal, doi, issue),
+        part_of(fold(raw_title)) if raw_title and _PART_HINT.search(raw_title) else None,
     )
+
+
+_HAS_DIGIT = re.compile(r"\d")
+
+
+@lru_cache(maxsize=200_000)
+def _name_words(author: str) -> tuple[str, ...]:
+    """Every folded word of an author's whole name (one tuple for all records of that author)."""
+    return tuple(map(sys.intern, fold(author).split()))
