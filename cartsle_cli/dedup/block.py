@@ -13,7 +13,10 @@ merge/purge problem for large databases", SIGMOD).
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Callable, Iterator, Sequence
+
+import numpy as np
 
 from cartsle_cli.dedup.normalise import Prepared
 
@@ -68,19 +71,30 @@ BLOCK_KEYS: tuple[KeyFunction, ...] = (
 def candidate_pairs(records: Sequence[Prepared], is_new: Sequence[bool]) -> Iterator[tuple[int, int]]:
     """Each candidate pair once, as positions ``(i, j)`` with ``i < j`` in ``records``, keeping only
     pairs with at least one new record (earlier runs have compared the rest)."""
-    seen: set[int] = set()
     size = len(records)
-    for key in BLOCK_KEYS:
+    for code in candidate_codes(records, is_new).tolist():
+        yield divmod(code, size)
+
+
+def candidate_codes(
+    records: Sequence[Prepared],
+    is_new: Sequence[bool],
+    progress: Callable[[str, int, int], None] | None = None,
+) -> np.ndarray:
+    """The candidate pairs as sorted unique codes ``i * len(records) + j`` (``i < j``): 8 bytes a
+    pair, so that a million records' pairs are counted (for the progress bar) and deduplicated
+    without a Python set of them."""
+    size = len(records)
+    codes = array("q")
+    for done, key in enumerate(BLOCK_KEYS):
+        if progress:
+            progress("blocking: keys done", done, len(BLOCK_KEYS))
         for block in _blocks(records, key, is_new):
             for i, j in _pairs_in(block, records):
                 if not (is_new[i] or is_new[j]):
                     continue
-                if i > j:
-                    i, j = j, i
-                code = i * size + j
-                if code not in seen:
-                    seen.add(code)
-                    yield i, j
+                codes.append(i * size + j if i < j else j * size + i)
+    return np.unique(np.frombuffer(codes, dtype=np.int64)) if codes else np.zeros(0, dtype=np.int64)
 
 
 def _blocks(records: Sequence[Prepared], key: KeyFunction, is_new: Sequence[bool]) -> Iterator[list[int]]:

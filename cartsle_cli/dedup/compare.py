@@ -37,6 +37,12 @@ REPORT = "report"
 MIN_TRUNCATED = 40
 # A title shorter than this (folded, with spaces) says too little on its own.
 MIN_SPECIFIC = 25
+# Title similarity (rapidfuzz's normalised Indel ratio) for "the same title" (case, punctuation,
+# a typo or two apart) and for "a close title" (a word changed, a subtitle reworded). Round
+# numbers, not fitted; benchmarks/dedup_bench.py checks that fitting them to one labelled set
+# would not help on the other.
+SAME_TITLE = 0.95
+CLOSE_TITLE = 0.85
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,7 +130,7 @@ def _by_fields(a: Prepared, b: Prepared, title: float, truncated: bool) -> Verdi
     )
     numbers_differ = a.numbers != b.numbers and not truncated
     score = round(0.6 * max(title, 0.95 if truncated else 0) + 0.1 * support + 0.1 * bool(first_author), 3)
-    if numbers_differ and title >= 0.95 and first_author and year_gap == 0 and volume and page:
+    if numbers_differ and title >= SAME_TITLE and first_author and year_gap == 0 and volume and page:
         return Verdict(SAME, score, "same authors, year, volume and pages; titles differ in a garbled number")
     if numbers_differ:
         return Verdict(REVIEW, score, "titles differ in a number") if title >= 0.9 and first_author else None
@@ -132,11 +138,13 @@ def _by_fields(a: Prepared, b: Prepared, title: float, truncated: bool) -> Verdi
     if certain and min(len(a.title), len(b.title)) < MIN_SPECIFIC and not (volume and page):
         # "Editorial", "Introduction", "Letter to the editor": many in one journal and year.
         return (
-            Verdict(REVIEW, score, "short title without volume and pages to tell") if title >= 0.95 else None
+            Verdict(REVIEW, score, "short title without volume and pages to tell")
+            if title >= SAME_TITLE
+            else None
         )
-    if certain and title >= 0.95 and (support >= 1 or (title >= 0.99 and first_author)):
+    if certain and title >= SAME_TITLE and (support >= 1 or (title >= 0.99 and first_author)):
         return Verdict(SAME, score, "same title, authors and source")
-    if certain and first_author and title >= 0.85 and page and (volume or journal):
+    if certain and first_author and title >= CLOSE_TITLE and page and (volume or journal):
         return Verdict(SAME, score, "close title, same authors, volume and pages")
     if truncated and first_author and year_gap == 0 and against == 0 and (page or (journal and volume)):
         return Verdict(SAME, score, "truncated title, same authors and year, same pages or journal volume")
@@ -146,12 +154,12 @@ def _by_fields(a: Prepared, b: Prepared, title: float, truncated: bool) -> Verdi
         return Verdict(
             SAME, score, "same title, authors, journal and volume, year off by one (online and print)"
         )
-    if title >= 0.85 and first_author and journal is False and (volume is False or page is False):
+    if title >= CLOSE_TITLE and first_author and journal is False and (volume is False or page is False):
         # Another journal, volume or pages: a co-publication or an abstract printed elsewhere.
         return Verdict(
             REPORT, score, "close title and authors in another journal: possibly reports of one study"
         )
-    if title >= 0.85 and (first_author or support >= 2):
+    if title >= CLOSE_TITLE and (first_author or support >= 2):
         return Verdict(REVIEW, score, _review_reason(year_gap, against, truncated))
     if truncated and (first_author or support >= 2):
         return Verdict(REVIEW, score, "truncated title")
@@ -165,10 +173,10 @@ def _other_report(a: Prepared, b: Prepared, ratio: float, truncated: bool) -> Ve
         return None  # a notice about the article: a different publication
     first_author = _first_author(a, b)
     title = max(ratio, 1.0 if truncated else 0.0)
-    if title < 0.85 or first_author is False:
+    if title < CLOSE_TITLE or first_author is False:
         return None
     printing = same_printing(a, b)
-    if printing == WITHOUT_PAGES and (ratio < 0.95 or not first_author):
+    if printing == WITHOUT_PAGES and (ratio < SAME_TITLE or not first_author):
         printing = None  # without pages, only the very same title (not a start) and first author tell
     if printing and not hard_conflict(a, b):
         # One database did not mark the abstract as one: the same printing, not a later article.

@@ -73,7 +73,7 @@ _ISSN = re.compile(r"\b(\d{4})-?(\d{3}[\dXx])\b")
 # A study group, consortium or committee written as an author: not a person's name.
 _GROUP = re.compile(
     r"\b(group|groups|investigators|collaborat\w*|consortium|committee|network|trialists|"
-    r"working party|task force|society|association|writing)\b",
+    r"working party|task force|society|association|writing|study|trial)\b",
     re.IGNORECASE,
 )
 # "Chen R.Wang J.Li Q.": authors glued together without separators, each "Family I." or "Family IJ."
@@ -313,13 +313,11 @@ def prepare_values(values: tuple) -> Prepared:
     title = fold(clean_title(raw_title))
     if _GLUED_HINT.search(authors_raw):
         authors = split_glued(authors)
-    # A group written as an author ("BASILAR Trial Investigators") is not a person; groups have no
-    # "Family, Given" comma, or only EndNote's trailing one.
-    groups = [
-        author
-        for author in authors[:MAX_AUTHORS]
-        if ("," not in author or author.rstrip().endswith(",")) and is_group(author)
-    ]
+    # A group written as an author ("BASILAR Trial Investigators", or cut at a comma as if it were
+    # "Family, Given": "Group, ABC Study") is not a person. One search of the whole list first.
+    groups = (
+        [author for author in authors[:MAX_AUTHORS] if is_group(author)] if _GROUP.search(authors_raw) else []
+    )
     people = [author for author in authors if author not in groups] if groups else authors
     # Only the first authors are compared; long consortium lists would cost without helping.
     names = tuple(name for name in map(family_name, people[:MAX_AUTHORS]) if name)

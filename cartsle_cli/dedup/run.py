@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from itertools import groupby
 from operator import itemgetter
 
-from cartsle_cli.dedup.block import candidate_pairs
+from cartsle_cli.dedup.block import candidate_codes
 from cartsle_cli.dedup.cluster import cluster
 from cartsle_cli.dedup.compare import REPORT, REVIEW, SAME, compare, hard_conflict
 from cartsle_cli.dedup.decisions import latest_decisions
@@ -71,9 +71,7 @@ def run_dedup(conn: sqlite3.Connection, *, progress: Progress | None = None) -> 
         "INSERT OR IGNORE INTO dedup_seen (record_id, run_id) VALUES (?, ?)",
         ((record.id, run_id) for record, new in zip(records, is_new) if new),
     )
-    if progress:
-        progress("clustering", 0, 0)
-    clusters, refused = rebuild_clusters(conn, {record.id: record for record in records})
+    clusters, refused = rebuild_clusters(conn, {record.id: record for record in records}, progress)
     return DedupRun(
         run_id=run_id,
         records=len(records),
@@ -106,19 +104,25 @@ def _compare_new(
     records: list[Prepared], is_new: list[bool], progress: Progress | None
 ) -> tuple[list[tuple], int]:
     found = []
-    comparisons = 0
-    for i, j in candidate_pairs(records, is_new):
-        comparisons += 1
+    size = len(records)
+    codes = candidate_codes(records, is_new, progress)
+    total = len(codes)
+    for comparisons, code in enumerate(codes.tolist(), 1):
+        i, j = divmod(code, size)
         verdict = compare(records[i], records[j])
         if verdict is not None:
             a, b = sorted((records[i].id, records[j].id))
             found.append((a, b, verdict.verdict, verdict.score, verdict.reason))
         if progress and comparisons % 20000 == 0:
-            progress("comparing", comparisons, 0)
-    return found, comparisons
+            progress("comparing candidate pairs", comparisons, total)
+    if progress:
+        progress("comparing candidate pairs", total, total)
+    return found, total
 
 
-def rebuild_clusters(conn: sqlite3.Connection, by_id: dict[int, Prepared] | None = None) -> tuple[int, int]:
+def rebuild_clusters(
+    conn: sqlite3.Connection, by_id: dict[int, Prepared] | None = None, progress: Progress | None = None
+) -> tuple[int, int]:
     """Recompute clusters, merged records and report links of the active records from the stored
     pairs and decisions; returns (clusters, refused joins). The caller holds the transaction."""
     if by_id is None:
@@ -144,12 +148,12 @@ def rebuild_clusters(conn: sqlite3.Connection, by_id: dict[int, Prepared] | None
         return hard_conflict(by_id[a], by_id[b]) is not None
 
     clustering = cluster(person_same, algorithm_same, person_different, conflict)
-    _store_clusters(conn, clustering.clusters)
+    _store_clusters(conn, clustering.clusters, progress)
     _store_report_links(conn)
     return len(clustering.clusters), len(clustering.refused)
 
 
-def _store_clusters(conn: sqlite3.Connection, clusters: list[list[int]]) -> None:
+def _store_clusters(conn: sqlite3.Connection, clusters: list[list[int]], progress: Progress | None) -> None:
     """Rewrite ``record_clusters`` and ``merged_records``, one cluster at a time (a million-record
     review has hundreds of thousands of clusters: their rows are never all held at once)."""
     conn.execute("DELETE FROM record_clusters")
@@ -168,14 +172,18 @@ def _store_clusters(conn: sqlite3.Connection, clusters: list[list[int]]) -> None
         " JOIN active_records r ON r.id = m.record_id ORDER BY m.cluster"
     )
     members, merged = [], []
-    for _, cluster_rows in groupby(rows, key=itemgetter("cluster")):
+    for done, (_, cluster_rows) in enumerate(groupby(rows, key=itemgetter("cluster")), 1):
         cluster_rows = list(cluster_rows)
         record = merge_rows(cluster_rows)
         members.extend((row["id"], record.cluster_id) for row in cluster_rows)
         merged.append(merged_row(record))
         if len(merged) >= _BATCH:
             _write_clusters(conn, members, merged)
+            if progress:
+                progress("merging clusters", done, len(clusters))
     _write_clusters(conn, members, merged)
+    if progress:
+        progress("merging clusters", len(clusters), len(clusters))
     conn.execute("DELETE FROM dedup_members")
 
 
