@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from cartsle_cli.dedup.kinds import REPORT_KINDS, Kind
-from cartsle_cli.dedup.normalise import Prepared
+from cartsle_cli.dedup.normalise import Prepared, issues_agree
 
 SAME = "same"
 REVIEW = "review"
@@ -104,7 +104,7 @@ def _by_fields(a: Prepared, b: Prepared, title: float, truncated: bool) -> Verdi
     journal = same_journal(a, b)
     volume = _equal(a.volume, b.volume)
     page = pages_agree(a, b)
-    issue = _equal(a.issue, b.issue)
+    issue = issues_agree(a.issue, b.issue)
     year_gap = abs(a.year - b.year) if a.year and b.year else None
     if (
         a.title
@@ -198,8 +198,9 @@ WITHOUT_PAGES = "same year, journal, volume and issue, no pages"
 
 def same_printing(a: Prepared, b: Prepared) -> str | None:
     """Whether two records are one printed item, whatever type each database gave it: same year,
-    volume and pages, or (meeting abstracts often have no pages in any database) the same year,
-    journal, volume and issue with no pages on either side. Which of the two, or None."""
+    volume and pages, or (meeting abstracts often have no pages, or only an abstract number, in
+    one database or both) the same year, journal, volume and issue with no pages on one side at
+    least. Which of the two, or None."""
     if a.year != b.year or a.volume is None or a.volume != b.volume:
         return None
     pages = pages_agree(a, b)
@@ -207,10 +208,8 @@ def same_printing(a: Prepared, b: Prepared) -> str | None:
         return WITH_PAGES
     if (
         pages is None
-        and a.first_page is None
-        and b.first_page is None
-        and a.issue is not None
-        and a.issue == b.issue
+        and not (a.first_page and b.first_page)
+        and issues_agree(a.issue, b.issue)
         and same_journal(a, b)
     ):
         return WITHOUT_PAGES

@@ -95,7 +95,7 @@ class Prepared:
     journal: tuple[str, ...]  # folded journal words without stop words, subtitles or brackets
     journal_full: tuple[str, ...]  # the same with brackets and subtitles ("[Hong Kong medical journal]")
     volume: str | None
-    issue: str | None
+    issue: tuple[str, ...]  # the numbers of the issue (:func:`issue_key`)
     first_page: str | None
     page_range: tuple[int, int] | None  # plain numeric pages only, last page expanded ("288-97")
     issns: tuple[str, ...]  # the ISSNs the record carries ("03064530"), print and electronic
@@ -165,6 +165,7 @@ def _family_key(family: str) -> str:
     return sys.intern("".join(core))
 
 
+_CONFERENCE_SUFFIX = re.compile(r"\.?\s*\b(conference|congress|meeting)\s*:.*$", re.IGNORECASE)
 _JOURNAL_EXTRAS = re.compile(r"\s*(\([^()]*\)|\[[^\[\]]*\]|[:;=].*$)")
 
 
@@ -172,6 +173,8 @@ _JOURNAL_EXTRAS = re.compile(r"\s*(\([^()]*\)|\[[^\[\]]*\]|[:;=].*$)")
 def journal_words(journal: str | None, *, whole: bool = False) -> tuple[str, ...]:
     """The journal's folded words without stop words, bracketed parts ("(00392499)", "[Chinese
     acupuncture]") or subtitles after ":", ";" or "=" ("Stroke; a journal of cerebral circulation")."""
+    if not whole and journal:
+        journal = _CONFERENCE_SUFFIX.sub("", journal)  # "Circulation. Conference: AHA 2019" is Circulation
     main = journal if whole else _JOURNAL_EXTRAS.sub("", journal or "").strip() or journal
     return tuple(word for word in fold(main).split() if word not in _JOURNAL_STOPWORDS)
 
@@ -223,16 +226,27 @@ def short_value(value: Any) -> str | None:
     return match.group(0).lower().lstrip("0") or None if match else None
 
 
-def issue_key(value: Any) -> str | None:
-    """An issue as one key, supplements written alike: "2", "S2", "Suppl 2", "2 Suppl" -> "2"."""
+@lru_cache(maxsize=20_000)
+def issue_key(value: Any) -> tuple[str, ...]:
+    """The numbers of an issue, supplements written alike: "2", "S2", "Suppl 2", "2 Suppl" ->
+    ("2",); "22 SUPPL. 3" (issue and supplement) -> ("22", "3"); "Suppl" -> ("suppl",). Two issues
+    agree when they share a number (:func:`issues_agree`). One tuple for all records alike."""
     if value is None:
+        return ()
+    text = str(value)
+    if text.isdigit():
+        return (text.lstrip("0") or "0",)
+    numbers = tuple(dict.fromkeys(number.lstrip("0") or "0" for number in _DIGITS.findall(text)))
+    if numbers:
+        return numbers
+    return ("suppl",) if _SUPPLEMENT.search(text) else ()  # "Spring", "Special issue": nothing to compare
+
+
+def issues_agree(a: tuple[str, ...], b: tuple[str, ...]) -> bool | None:
+    """Whether two issues (:func:`issue_key`) share a number; None when either is missing."""
+    if not a or not b:
         return None
-    if str(value).isdigit():
-        return short_value(value)
-    match = _SUPPLEMENT.search(str(value))
-    if match:
-        return match.group(2) or match.group(3) or "suppl"
-    return short_value(value)
+    return not set(a).isdisjoint(b)
 
 
 def issns_in(value: str | None) -> tuple[str, ...]:
@@ -331,7 +345,7 @@ def prepare_values(values: tuple) -> Prepared:
         journal_words(journal),
         journal_words(journal, whole=True),
         _shared(short_value(volume)),
-        _shared(issue_key(issue)),
+        issue_key(issue),
         _shared(first_page(pages)),
         page_range(pages),
         issns_in(issn) if issn else (),

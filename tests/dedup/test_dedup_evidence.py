@@ -14,6 +14,7 @@ from cartsle_cli.dedup.normalise import (
     first_page,
     issns_in,
     issue_key,
+    issues_agree,
     journal_words,
     page_range,
     prepare,
@@ -70,6 +71,26 @@ def test_meeting_abstract_without_pages_in_two_databases_is_one_printing(conn, a
         "Embase",
     )
     add([rec(TITLE, journal="Stroke", volume="50", issue="S1", pages=None)], "Web of Science")
+    dedup(conn)
+    assert clusters() == [{1, 2}]
+
+
+def test_meeting_abstract_number_in_one_database_only_is_still_one_printing(conn, add, rec, clusters):
+    # Embase: no pages, issue and supplement together; WoS: the abstract number as the page.
+    add(
+        [
+            rec(
+                TITLE,
+                journal="Circulation. Conference: Scientific Sessions 2019. United States",
+                volume="140",
+                issue="22 SUPPL. 3",
+                pages=None,
+                publication_type="Conference Abstract",
+            )
+        ],
+        "Embase",
+    )
+    add([rec(TITLE, journal="CIRCULATION", volume="140", issue="Suppl 3", pages="A12345")], "Web of Science")
     dedup(conn)
     assert clusters() == [{1, 2}]
 
@@ -202,8 +223,11 @@ def test_journal_name_that_does_not_match_does_not_count_against_agreeing_fields
 
 
 def test_supplement_issues_written_three_ways_are_one():
-    assert issue_key("2") == issue_key("S2") == issue_key("Suppl 2") == issue_key("2 Suppl") == "2"
-    assert issue_key("Supplement 1") == "1"
+    assert issue_key("2") == issue_key("S2") == issue_key("Suppl 2") == issue_key("2 Suppl") == ("2",)
+    assert issue_key("Supplement 1") == ("1",)
+    # Embase writes issue and supplement together; WoS the supplement alone
+    assert issues_agree(issue_key("22 SUPPL. 3"), issue_key("S3"))
+    assert not issues_agree(issue_key("4"), issue_key("Suppl 1"))
 
 
 def test_a_wrong_issue_does_not_count_against_an_agreeing_journal_and_volume(conn, add, rec, clusters):
