@@ -254,12 +254,23 @@ def fitting_check(sets: dict[str, tuple]) -> None:
 
     names = list(sets)
     for fitted_on in names:
-        best = max(results, key=lambda values: merit(results[values][fitted_on]))
+        # ties go to the grid point nearest the shipped values
+        best = max(
+            results,
+            key=lambda values: (
+                merit(results[values][fitted_on]),
+                -abs(values[0] - defaults[0]) - abs(values[1] - defaults[1]),
+            ),
+        )
         for other in (n for n in names if n != fitted_on):
             tuned, shipped = results[best][other], results[defaults][other]
+            recalls = [figures[other]["recall"] for figures in results.values()]
+            precisions = [figures[other]["precision"] for figures in results.values()]
             print(
-                f"  fitted on {fitted_on} {best}: on {other} P {tuned['precision']:.4f} R {tuned['recall']:.4f}"
-                f"  |  shipped {defaults}: on {other} P {shipped['precision']:.4f} R {shipped['recall']:.4f}"
+                f"  fitted on {fitted_on}: {best}, there R {results[best][fitted_on]['recall']:.4f}; on {other} "
+                f"P {tuned['precision']:.4f} R {tuned['recall']:.4f}  |  shipped {defaults} on {other}: "
+                f"P {shipped['precision']:.4f} R {shipped['recall']:.4f}  |  whole grid on {other}: "
+                f"P {min(precisions):.4f}-{max(precisions):.4f} R {min(recalls):.4f}-{max(recalls):.4f}"
             )
 
 

@@ -199,8 +199,8 @@ WITHOUT_PAGES = "same year, journal, volume and issue, no pages"
 def same_printing(a: Prepared, b: Prepared) -> str | None:
     """Whether two records are one printed item, whatever type each database gave it: same year,
     volume and pages, or (meeting abstracts often have no pages, or only an abstract number, in
-    one database or both) the same year, journal, volume and issue with no pages on one side at
-    least. Which of the two, or None."""
+    one database or both) the same year, journal and volume, no other issue and no pages on one
+    side at least. Which of the two, or None."""
     if a.year != b.year or a.volume is None or a.volume != b.volume:
         return None
     pages = pages_agree(a, b)
@@ -209,7 +209,7 @@ def same_printing(a: Prepared, b: Prepared) -> str | None:
     if (
         pages is None
         and not (a.first_page and b.first_page)
-        and issues_agree(a.issue, b.issue)
+        and issues_agree(a.issue, b.issue) is not False  # one database may give no issue
         and same_journal(a, b)
     ):
         return WITHOUT_PAGES
