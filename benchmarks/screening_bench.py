@@ -134,6 +134,7 @@ def sample_review_csv(folder: Path) -> Path | None:
             "record_id": work.key,
             "title": work.title,
             "abstract": work.abstract or "",
+            "keywords": "; ".join(work.keywords),
             "label_included": int(bool(work.study or work.title in FT_REASONS)),
         }
         for work in build().works

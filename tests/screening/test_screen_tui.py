@@ -21,7 +21,9 @@ def run(app: ScreenApp, *keys: str) -> list[str]:
         async with app.run_test() as pilot:
             for key in keys:
                 await pilot.pause()
-                shown.append(str(app.query_one("#record").content) + str(app.query_one("#status").content))
+                shown.append(
+                    str(app.view.query_one("#record").content) + str(app.view.query_one("#status").content)
+                )
                 await pilot.press(key)
             await pilot.pause()
 
@@ -121,7 +123,8 @@ def test_record_text_is_shown_without_escape_sequences_and_keywords_are_highligh
     assert "[bold]title[/bold]" in text.plain  # markup in data stays literal text
     assert "PubMed, Embase" in text.plain
     styles = {text.plain[span.start : span.end].lower(): str(span.style) for span in text.spans}
-    assert styles["lupus"] == "bold green" and styles["mouse"] == "bold red"
+    # not colour alone: include underlined, exclude italic (NO_COLOR keeps both cues)
+    assert styles["lupus"] == "bold underline green" and styles["mouse"] == "bold italic red"
 
 
 def test_keywords_of_the_review_reach_the_screen(db, conn):
@@ -129,7 +132,7 @@ def test_keywords_of_the_review_reach_the_screen(db, conn):
     with transaction(conn):
         set_keywords(conn, include=["lupus"], exclude=["mouse"], remove=[])
     app = ScreenApp(db, stage="ta", reviewer="kofi")
-    assert app.words.include == ["lupus"] and app.words.exclude == ["mouse"]
+    assert app.view.words.include == ["lupus"] and app.view.words.exclude == ["mouse"]
 
 
 def test_the_model_reranks_in_the_background_and_decided_records_never_come_back(db):
@@ -155,7 +158,8 @@ def test_the_model_reranks_in_the_background_and_decided_records_never_come_back
         async with app.run_test() as pilot:
             for _ in range(30):
                 await pilot.pause()
-                await app.workers.wait_for_complete()
+                await app.view.wait_for_ranking()
+                await pilot.pause()
                 current = app.current
                 assert current not in seen, "a decided record came back"
                 seen.append(current)
@@ -181,11 +185,12 @@ def test_the_model_takes_over_as_soon_as_there_is_an_include_and_an_exclude(db):
         async with app.run_test() as pilot:
             await pilot.press("i")
             await pilot.pause()
-            await app.workers.wait_for_complete()
+            await app.view.wait_for_ranking()
+            await pilot.pause()
             assert not app.queue.ranked  # one include alone cannot train a model
             await pilot.press("e")
             await pilot.pause()
-            await app.workers.wait_for_complete()
+            await app.view.wait_for_ranking()
             await pilot.pause()
 
     asyncio.run(drive())
