@@ -63,6 +63,15 @@ CANDIDATES: dict[str, RankingModel] = {
     "ensemble+keywords": RankingModel(features=_WORDS_KEYWORDS, classifier=Ensemble()),
 }
 DEFAULT_MODEL = ELAS_U4
+MODELS: dict[str, RankingModel] = {"default": DEFAULT_MODEL, **CANDIDATES}  # the names --model takes
+
+
+def model_named(name: str) -> RankingModel:
+    from cartsle_cli.errors import CartsleError
+
+    if name not in MODELS:
+        raise CartsleError(f"no model {name!r}; models: {', '.join(MODELS)}", field="model")
+    return MODELS[name]
 
 
 @dataclass
