@@ -136,6 +136,9 @@ def render_record(
     for part, style in parts:
         # Plain text appended to a Text is never parsed as markup; control characters go.
         text.append(part if part.isspace() else safe_text(part), style=style)
-    text.highlight_words(include, INCLUDE_STYLE, case_sensitive=False)
-    text.highlight_words(exclude, EXCLUDE_STYLE, case_sensitive=False)
+    # rich would match an empty word list at every character: one span each, slow to draw
+    if include:
+        text.highlight_words(include, INCLUDE_STYLE, case_sensitive=False)
+    if exclude:
+        text.highlight_words(exclude, EXCLUDE_STYLE, case_sensitive=False)
     return text

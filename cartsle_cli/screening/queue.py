@@ -9,14 +9,15 @@ blind); without it, or at full text, the order is random, reproducible from the 
 from __future__ import annotations
 
 import json
-import random
 import re
 import sqlite3
 from collections import Counter
 from dataclasses import dataclass
 
+import numpy as np
+
 from cartsle_cli.screening.features_store import ReviewFeatures, review_texts
-from cartsle_cli.screening.outcomes import awaits, effective, stage_outcomes
+from cartsle_cli.screening.outcomes import awaits, current_votes, effective, stage_outcomes
 from cartsle_cli.screening.sampling import sample_start
 from cartsle_cli.screening.settings import reviewers_required
 from cartsle_cli.screening.studies import table_exists
@@ -77,31 +78,52 @@ def build_queue(
     while it re-ranks in the background. ``features`` are the review's kept features (see
     ``features_store``); without them the model reads the record texts.
     """
-    outcomes = stage_outcomes(conn, stage)
-    required = reviewers_required(conn)
-    todo = [unit for unit, o in outcomes.items() if awaits(o, reviewer, required)]
-    done = sum(1 for o in outcomes.values() if reviewer in o.votes)
-    labels = {
-        unit: int(effective(o.votes[reviewer].decision, stage) == "include")
-        for unit, o in outcomes.items()
-        if reviewer in o.votes
-    }
-    tally = dict(Counter(o.votes[reviewer].decision for o in outcomes.values() if reviewer in o.votes))
-    fallback = sorted(todo)
-    random.Random(seed).shuffle(fallback)
+    if stage == "ta":
+        units, todo, labels, tally = _ta_state(conn, reviewer)
+    else:
+        units, todo, labels, tally = _state(conn, stage, reviewer)
+    done = len(labels)
+    fallback = [todo[index] for index in np.random.default_rng(seed).permutation(len(todo))]
     sampling = stage == "ta" and sample_start(conn, reviewer) is not None
     if sampling:
         order, model, remaining, ranked = fallback, SAMPLING_ORDER.format(seed=seed), None, False
     elif stage == "ta" and rank and todo:
-        order, model, remaining, ranked = _ranked(
-            conn, list(outcomes), todo, fallback, labels, seed, features
-        )
+        order, model, remaining, ranked = _ranked(conn, todo, fallback, labels, seed, features)
     elif stage == "ta" and saved_order:
         order = _merged(saved_order, fallback, set(todo))
         model, remaining, ranked = "the last ranking (re-ranking in the background)", None, bool(labels)
     else:
         order, model, remaining, ranked = fallback, f"random order (seed {seed})", None, False
-    return Queue(stage, reviewer, order, done, tally, len(outcomes), model, remaining, ranked, sampling)
+    return Queue(stage, reviewer, order, done, tally, len(units), model, remaining, ranked, sampling)
+
+
+def _state(
+    conn: sqlite3.Connection, stage: str, reviewer: str
+) -> tuple[list[int], list[int], dict[int, int], dict[str, int]]:
+    """Records at the stage, those still for the reviewer, their votes as 1/0 labels, their tally."""
+    outcomes = stage_outcomes(conn, stage)
+    required = reviewers_required(conn)
+    todo = sorted(unit for unit, o in outcomes.items() if awaits(o, reviewer, required))
+    mine = {unit: o.votes[reviewer].decision for unit, o in outcomes.items() if reviewer in o.votes}
+    labels = {unit: int(effective(decision, stage) == "include") for unit, decision in mine.items()}
+    return list(outcomes), todo, labels, dict(Counter(mine.values()))
+
+
+def _ta_state(
+    conn: sqlite3.Connection, reviewer: str
+) -> tuple[list[int], list[int], dict[int, int], dict[str, int]]:
+    """As :func:`_state` at title/abstract, where every record is reached: from the votes alone,
+    with no per-record outcome built (the same rule as ``outcomes.awaits``)."""
+    units = [row[0] for row in conn.execute("SELECT id FROM unique_records ORDER BY id")]
+    known = set(units)
+    votes = [vote for vote in current_votes(conn, "ta") if vote.unit_id in known]
+    resolved = {vote.unit_id for vote in current_votes(conn, "ta", resolutions=True)}
+    voters = Counter(vote.unit_id for vote in votes)
+    mine = {vote.unit_id: vote.decision for vote in votes if vote.reviewer == reviewer}
+    required = reviewers_required(conn)
+    todo = [unit for unit in units if unit not in mine and unit not in resolved and voters[unit] < required]
+    labels = {unit: int(effective(decision, "ta") == "include") for unit, decision in mine.items()}
+    return units, todo, labels, dict(Counter(mine.values()))
 
 
 SAMPLING_ORDER = "random sample of the records left, for the stopping test (seed {seed})"
@@ -119,7 +141,6 @@ def _merged(first: list[int], rest: list[int], pending: set[int]) -> list[int]:
 
 def _ranked(
     conn: sqlite3.Connection,
-    units: list[int],
     todo: list[int],
     fallback: list[int],
     labels: dict[int, int],
