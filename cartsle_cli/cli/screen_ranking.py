@@ -18,15 +18,14 @@ from cartsle_cli.screening.ranking import (
     save_recall_plot,
     simulate,
 )
-from cartsle_cli.screening.ranking.model import model_named
+from cartsle_cli.screening.ranking.model import DEFAULT_MODEL, model_named
 from cartsle_cli.screening.ranking.recall_test import check_target
 from cartsle_cli.screening.ranking.simulation import SimulationResult
 from cartsle_cli.screening.ranking.stopping_simulation import StopSummary, simulate_stopping
 
 MODEL_DESCRIPTION = (
-    "Model (ASReview LAB 3's default, ELAS u4): TF-IDF of words and word pairs on title + abstract "
-    "(sublinear tf, max_df 0.95), includes reweighted to 9.8x the excludes, linear SVM (squared "
-    "hinge, C=0.11), most likely relevant first"
+    "Model (default): " + DEFAULT_MODEL.describe() + ". ELAS u4 (ASReview LAB 3's default) is the same "
+    "without the keyword block (`screen simulate --model elas-u4`)"
 )
 MODEL_HELP = MODEL_DESCRIPTION + "; retrained after every record."
 

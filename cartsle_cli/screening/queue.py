@@ -152,10 +152,14 @@ def _ranked(
     except ImportError:
         return fallback, f"random order (seed {seed})", None, False
     if features is not None:
-        result = rank_records(features.record_ids, None, labels, seed=seed, features=features.matrix)
+        result = rank_records(
+            features.record_ids, None, labels, seed=seed, features=features.matrix, estimate=False
+        )
     else:
         texts = review_texts(conn)
-        result = rank_records(texts.record_ids, texts.texts, labels, seed=seed)
+        result = rank_records(
+            texts.record_ids, texts.texts, labels, seed=seed, keywords=texts.keywords, estimate=False
+        )
     order = _merged(result.order, fallback, set(todo))
     model = result.model or f"random order (seed {seed}) until an include and an exclude"
     return order, model, result.estimated_relevant_remaining, result.model is not None

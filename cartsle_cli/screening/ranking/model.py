@@ -62,7 +62,10 @@ CANDIDATES: dict[str, RankingModel] = {
     "ensemble": RankingModel(classifier=Ensemble()),
     "ensemble+keywords": RankingModel(features=_WORDS_KEYWORDS, classifier=Ensemble()),
 }
-DEFAULT_MODEL = ELAS_U4
+# Chosen with benchmarks/screening_choice.py (README, "How the default was chosen"): ELAS u4 plus
+# the records' keyword/MeSH terms as a second feature block at half weight. Records without
+# keywords get exactly ELAS u4's features.
+DEFAULT_MODEL = CANDIDATES["svm+keywords"]
 MODELS: dict[str, RankingModel] = {"default": DEFAULT_MODEL, **CANDIDATES}  # the names --model takes
 
 

@@ -33,6 +33,7 @@ def ranker_for(
     seed: int = 0,
     model: RankingModel = DEFAULT_MODEL,
     features: sparse.csr_matrix | None = None,
+    keywords: Sequence[str] | None = None,
 ) -> Ranker:
     """The ranker for these records, reused while the records, texts (or the given features), seed
     and model stay the same.
@@ -40,13 +41,13 @@ def ranker_for(
     Fitting TF-IDF is the slow step (a minute at 100,000 records), so it is done once per review
     (and kept: see ``screening.features_store``) and a retrain only refits the classifier.
     """
-    content = id(features) if features is not None else hash(tuple(texts or ()))
+    content = id(features) if features is not None else hash((tuple(texts or ()), tuple(keywords or ())))
     key = (tuple(record_ids), content, seed, model)
     with _cache_lock:
         cached = _cache.get("last")
         if cached and cached[0] == key:
             return cached[1]
-    ranker = Ranker(texts or [], model, seed, features=features)
+    ranker = Ranker(texts or [], model, seed, keywords, features=features)
     with _cache_lock:
         _cache["last"] = (key, ranker)
     return ranker
@@ -103,6 +104,7 @@ def rank_records(
     features: sparse.csr_matrix | None = None,
     model: RankingModel = DEFAULT_MODEL,
     estimate: bool = True,
+    keywords: Sequence[str] | None = None,
 ) -> RankResult:
     """Order the records not yet in ``labels`` (record id -> 1 include / 0 exclude).
 
@@ -120,7 +122,7 @@ def rank_records(
     ]
     screened = np.array([index for index, _ in known], dtype=int)
     decisions = np.array([label for _, label in known], dtype=int)
-    ranker = ranker_for(record_ids, texts, seed, model, features)
+    ranker = ranker_for(record_ids, texts, seed, model, features, keywords)
     ranking = ranker.rank(screened, decisions)
     order = [record_ids[index] for index in ranking.order]
     if ranking.trained is None:
