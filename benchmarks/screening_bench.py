@@ -88,7 +88,9 @@ def asreview_run(python: str, path: Path, labels: list[int], priors: list[int], 
     return measured, time.perf_counter() - started
 
 
-def bench_file(path: Path, runs: int, asreview: str | None, table: dict[str, dict[str, list]]) -> None:
+def bench_file(
+    path: Path, runs: int, asreview: str | None, table: dict[str, dict[str, list]], asreview_runs: int = 1
+) -> None:
     labelled = read_labelled(path)
     name = path.stem.replace("srd__Cohen_2006_local_", "")
     results, seconds = {}, {}
@@ -233,6 +235,7 @@ def main() -> None:
     parser.add_argument("files", nargs="*", type=Path)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--asreview", help="a Python interpreter with asreview==3.0.8 installed")
+    parser.add_argument("--asreview-runs", type=int, default=1, help="ASReview runs per set (slow)")
     parser.add_argument("--records", type=int, default=50_000)
     parser.add_argument("--skip-timing", action="store_true")
     args = parser.parse_args()
@@ -242,7 +245,7 @@ def main() -> None:
     table: dict[str, dict[str, list]] = {}
     for path in files:
         try:
-            bench_file(path, args.runs, args.asreview, table)
+            bench_file(path, args.runs, args.asreview, table, args.asreview_runs)
         except CartsleError as error:
             print(f"\n{path.name}: skipped: {error}", file=sys.stderr)
     if table:
