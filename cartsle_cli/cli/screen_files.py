@@ -228,13 +228,32 @@ def prisma_command(
     diagram: Annotated[
         Path | None, typer.Option("--diagram", help="Also draw the PRISMA 2020 flow diagram (.svg or .png).")
     ] = None,
+    r_csv: Annotated[
+        Path | None,
+        typer.Option("--r-csv", help="Also write the counts as the PRISMA2020 R package's data CSV."),
+    ] = None,
+    update: Annotated[
+        bool,
+        typer.Option(
+            "--update",
+            help="The flow for an updated review: studies of the previous version, then the records of the latest update.",
+        ),
+    ] = False,
 ) -> None:
     """PRISMA 2020 flow counts for databases and registers and for other methods.
 
-    Example: cartsle prisma --diagram prisma.svg
+    Example: cartsle prisma --diagram prisma.svg --r-csv prisma2020.csv
     """
     with review(db) as conn:
-        counts = prisma_counts(conn)
+        counts = prisma_counts(conn, update=update)
+    if r_csv is not None:
+        from cartsle_cli.report.prisma_csv import prisma_csv
+
+        try:
+            r_csv.write_text(prisma_csv(counts.to_dict()), encoding="utf-8")
+        except OSError as error:
+            raise CartsleError(f"cannot write: {error.strerror}", file=r_csv) from error
+        stderr().print(f"PRISMA2020 CSV written to {r_csv}", markup=False, highlight=False)
     if diagram is not None:
         from cartsle_cli.report.figures import prisma_flow  # matplotlib: only when drawing
         from cartsle_cli.report.prisma_diagram import save_diagram
@@ -248,8 +267,18 @@ def prisma_command(
         print_json(counts.to_dict())
         return
     rows = _column_rows(counts.databases, counts.other_methods)
-    rows.append(["Studies included in review", counts.studies_included, None])
-    rows.append(["Reports of included studies", counts.reports_included, None])
+    new = "new " if counts.previous else ""
+    if counts.previous:
+        rows.insert(0, ["Studies included in previous version", counts.previous["studies"], None])
+        rows.insert(1, ["Reports of studies in previous version", counts.previous["reports"], None])
+    rows.append(
+        [
+            "New studies included in review" if new else "Studies included in review",
+            counts.studies_included,
+            None,
+        ]
+    )
+    rows.append([f"Reports of {new}included studies", counts.reports_included, None])
     print_table("PRISMA 2020 flow", ["box", "databases and registers", "other methods"], rows)
     stdout().print(f"method: {counts.method}", markup=False, highlight=False)
 
@@ -263,9 +292,11 @@ def _column_rows(left: PrismaColumn, right: PrismaColumn) -> list[list]:
     rows.append(["Records identified (total)", left.identified_total, right.identified_total])
     for label, attribute in (
         ("Duplicate records removed", "duplicates_removed"),
+        ("Records marked ineligible by automation tools", "excluded_automatic"),
+        ("Records removed for other reasons", "excluded_other"),
+        ("Records awaiting screening", "awaiting_screening"),
         ("Records screened", "screened"),
         ("Records excluded", "screened_excluded"),
-        ("Records awaiting screening", "awaiting_screening"),
         ("Reports sought for retrieval", "sought"),
         ("Reports not retrieved", "not_retrieved"),
         ("Reports assessed for eligibility", "assessed"),
