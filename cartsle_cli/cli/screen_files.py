@@ -129,6 +129,13 @@ def _bulk(
 ) -> None:
     decisions = read_decision_file(file)
     rows = with_defaults(decisions.rows, reviewer=reviewer, stage=stage)
+    if resolutions:
+        # A conflicts file (`screen conflicts --export`) holds every conflict: the rows the lead
+        # left without a decision stay unresolved.
+        left = sum(1 for row in rows if not row.decision)
+        rows = [row for row in rows if row.decision]
+        if left:
+            stderr().print(f"{left} rows without a decision left unresolved", markup=False, highlight=False)
     if not rows:
         raise CartsleError(f"no decisions in this file ({decisions.format})", file=file)
     source = f"{'resolve' if resolutions else 'import'} {file.name}"

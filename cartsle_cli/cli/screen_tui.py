@@ -87,11 +87,13 @@ class ScreenApp(App):
         Binding("s", "skip", "skip"),
         Binding("u", "undo", "undo"),
         Binding("n", "note", "notes"),
+        Binding("c", "conflicts", "conflicts"),
         Binding("q", "quit", "quit"),
     ]
 
-    def __init__(self, db: Path, *, stage: str, reviewer: str, seed: int = 0) -> None:
+    def __init__(self, db: Path, *, stage: str, reviewer: str, seed: int = 0, resolve: bool = False) -> None:
         super().__init__()
+        self.resolve = resolve  # open on the conflict-resolution screen (`cartsle screen --resolve`)
         self.db, self.stage, self.reviewer, self.seed = db, stage, reviewer, seed
         self.conn = open_review(db, create=False)
         self.words = keywords(self.conn)
@@ -110,6 +112,13 @@ class ScreenApp(App):
 
     def on_mount(self) -> None:
         self.show()
+        if self.resolve:
+            self.action_conflicts()
+
+    def action_conflicts(self) -> None:
+        from cartsle_cli.cli.conflicts_tui import ConflictScreen  # its own module (issue 17)
+
+        self.push_screen(ConflictScreen(self.conn, self.reviewer))
 
     def on_unmount(self) -> None:
         self.conn.close()
@@ -298,11 +307,11 @@ def render_record(
     return text
 
 
-def run_screen(db: Path, *, stage: str, reviewer: str, seed: int = 0) -> None:
+def run_screen(db: Path, *, stage: str, reviewer: str, seed: int = 0, resolve: bool = False) -> None:
     if not Path(db).exists():
         raise CartsleError("no review here: run `cartsle import` first or give --db", file=db)
     # Ranking thousands of records takes a few seconds before the first record can show.
     stderr().print(
         f"preparing {STAGE_NAMES[stage]} screening for {plain(reviewer)} ...", markup=False, highlight=False
     )
-    ScreenApp(db, stage=stage, reviewer=reviewer, seed=seed).run()
+    ScreenApp(db, stage=stage, reviewer=reviewer, seed=seed, resolve=resolve).run()
