@@ -325,7 +325,70 @@ def _column_rows(left: PrismaColumn, right: PrismaColumn) -> list[list]:
     return rows
 
 
+def fulltext_command(
+    record_id: Annotated[
+        int | None,
+        typer.Argument(help="The report (record id); leave out to list every report at full text."),
+    ] = None,
+    file: Annotated[Path | None, typer.Option("--file", help="The full text is this PDF.")] = None,
+    url: Annotated[str | None, typer.Option("--url", help="The full text is at this URL.")] = None,
+    not_retrieved: Annotated[
+        bool,
+        typer.Option(
+            "--not-retrieved", help="The full text could not be had (PRISMA: reports not retrieved)."
+        ),
+    ] = False,
+    reviewer: ReviewerOption = None,
+    db: DbOption = DEFAULT_DB,
+    json_output: JsonOption = False,
+) -> None:
+    """Record where a report's full text is, or that it could not be retrieved; list them. Example: cartsle screen fulltext 12 --url https://doi.org/10.1000/x
+
+    The full-text screen shows it with the record; PRISMA counts a report marked --not-retrieved
+    under "Reports not retrieved" until a full-text decision settles it.
+    """
+    from cartsle_cli.screening.fulltext import fulltext_status, set_fulltext
+    from cartsle_cli.screening.outcomes import stage_outcomes
+
+    with review(db) as conn:
+        if record_id is not None:
+            with transaction(conn):
+                unit = DecisionChecker(conn).unit(record_id)
+                entry = set_fulltext(
+                    conn, unit, file=file, url=url, not_retrieved=not_retrieved, reviewer=reviewer
+                )
+            if json_output:
+                print_json(vars(entry))
+            else:
+                typer.echo(plain(f"record {unit}: {entry.describe()}"))
+            return
+        if file or url or not_retrieved:
+            raise CartsleError("name the report: `cartsle screen fulltext ID --file PDF`")
+        status = fulltext_status(conn)
+        reports = sorted(stage_outcomes(conn, "ft"))
+    rows = [
+        {
+            "record_id": unit,
+            "status": status[unit].status if unit in status else None,
+            "location": status[unit].location if unit in status else None,
+        }
+        for unit in reports
+    ]
+    if json_output:
+        print_json(rows)
+        return
+    print_table(
+        f"Full texts ({sum(1 for r in rows if r['status'])} of {len(rows)} reports recorded)",
+        ["record", "full text"],
+        [
+            [r["record_id"], status[r["record_id"]].describe() if r["status"] else "not recorded"]
+            for r in rows
+        ],
+    )
+
+
 def register(app: typer.Typer) -> None:
+    app.command("fulltext")(fulltext_command)
     app.command("import")(import_command)
     app.command("export")(export_command)
     app.command("resolve")(resolve_command)

@@ -15,7 +15,9 @@ import sqlite3
 from collections import Counter
 from dataclasses import dataclass
 
+from cartsle_cli.screening.fulltext import fulltext_status
 from cartsle_cli.screening.outcomes import awaits, effective, stage_outcomes
+from cartsle_cli.screening.retractions import retracted_units
 from cartsle_cli.screening.settings import reviewers_required
 from cartsle_cli.screening.studies import table_exists
 
@@ -42,6 +44,8 @@ class ScreeningRecord:
     abstract: str
     doi: str | None
     pmid: str | None
+    fulltext: str | None = None  # where its full text is ("PDF: ...", "URL: ...", "not retrieved")
+    retracted: str | None = None  # why it is flagged as retracted (``screening.retractions``)
 
 
 @dataclass(frozen=True)
@@ -108,6 +112,8 @@ def load_records(conn: sqlite3.Connection, record_ids: list[int]) -> dict[int, S
     else:
         picks, join = ", ".join(f"r.{c}" for c in columns), ""
     sources = _sources(conn)
+    fulltext = fulltext_status(conn)
+    retracted = retracted_units(conn)
     found = {}
     wanted = set(record_ids)
     for row in conn.execute(f"SELECT r.id, {picks} FROM unique_records r{join}"):
@@ -123,6 +129,8 @@ def load_records(conn: sqlite3.Connection, record_ids: list[int]) -> dict[int, S
             sources=sources.get(row[0], []),
             doi=row[6],
             pmid=row[7],
+            fulltext=safe_text(fulltext[row[0]].describe()) if row[0] in fulltext else None,
+            retracted=retracted.get(row[0]),
         )
     return found
 
