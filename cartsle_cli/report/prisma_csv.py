@@ -17,7 +17,7 @@ from __future__ import annotations
 import csv
 import io
 
-from cartsle_cli.report.csv_safe import neutralise
+from cartsle_cli.safe_output import for_spreadsheet
 
 COLUMNS = ("data", "node", "box", "description", "boxtext", "tooltips", "url", "n")
 
@@ -208,5 +208,5 @@ def prisma_csv(prisma: dict) -> str:
     writer.writerow(COLUMNS)
     for data, node, box, description, boxtext in TEMPLATE_ROWS:
         cells = [data, node, box, description, boxtext, description, f"{box}.html", values.get(data, "")]
-        writer.writerow([neutralise(cell) for cell in cells])
+        writer.writerow([for_spreadsheet(cell) for cell in cells])
     return buffer.getvalue()

@@ -27,6 +27,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.patches import FancyArrowPatch, Rectangle  # noqa: E402
 
 from cartsle_cli.errors import CartsleError  # noqa: E402
+from cartsle_cli.safe_output import figure_settings, for_figure  # noqa: E402
 
 CITATION = (
     "From: Page MJ, McKenzie JE, Bossuyt PM, Boutron I, Hoffmann TC, Mulrow CD, et al. The PRISMA 2020 "
@@ -82,10 +83,12 @@ def save_diagram(flow: PrismaFlow, path: str | Path) -> Path:
     suffix = path.suffix.lower()
     if suffix not in (".svg", ".png"):
         raise CartsleError("the diagram is written as .svg or .png", file=path)
-    figure = draw_diagram(flow)
     metadata = {"Date": None, "Creator": None} if suffix == ".svg" else {"Software": None}
-    with matplotlib.rc_context({"svg.hashsalt": "cartsle-prisma", "svg.fonttype": "none"}):
-        figure.savefig(path, format=suffix[1:], metadata=metadata, dpi=150)
+    # Source names and reasons are drawn as written, never as mathtext (safe_output.figure_settings).
+    with figure_settings():
+        figure = draw_diagram(flow)
+        with matplotlib.rc_context({"svg.hashsalt": "cartsle-prisma", "svg.fonttype": "none"}):
+            figure.savefig(path, format=suffix[1:], metadata=metadata, dpi=150)
     plt.close(figure)
     return path
 
@@ -310,7 +313,9 @@ def _retrieval(axes, column: PrismaColumn, layout: _Layout, top: float) -> tuple
         layout.main_w,
         [f"Reports assessed for eligibility (n = {column.assessed})"],
     )
-    reasons = [f"{reason} (n = {count})" for reason, count in column.excluded_reasons] or ["(n = 0)"]
+    reasons = [f"{for_figure(reason)} (n = {count})" for reason, count in column.excluded_reasons] or [
+        "(n = 0)"
+    ]
     excluded_bottom = _box(
         axes, layout.side_x, assessed_top, layout.side_w, ["Reports excluded:", *reasons], indent=True
     )
@@ -319,7 +324,7 @@ def _retrieval(axes, column: PrismaColumn, layout: _Layout, top: float) -> tuple
 
 
 def _counts(identified: list[tuple[str, int]]) -> list[str]:
-    return [f"{name} (n = {count})" for name, count in identified] or ["(n = 0)"]
+    return [f"{for_figure(name)} (n = {count})" for name, count in identified] or ["(n = 0)"]
 
 
 def _box(axes, x: float, top: float, width: float, lines: list[str], *, indent: bool = False) -> float:

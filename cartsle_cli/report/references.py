@@ -29,7 +29,7 @@ from cartsle_cli.dedup.kinds import Kind, kind_of
 from cartsle_cli.dedup.merge import MergedRecord
 from cartsle_cli.errors import CartsleError
 from cartsle_cli.formats.ris import CARTSLE_PROVIDER
-from cartsle_cli.report.csv_safe import neutralise
+from cartsle_cli.safe_output import for_spreadsheet, for_terminal
 from cartsle_cli.screening.fulltext import FILE, URL, FullText, fulltext_status
 from cartsle_cli.screening.outcomes import (
     CONFLICT,
@@ -40,7 +40,6 @@ from cartsle_cli.screening.outcomes import (
     Outcome,
     stage_outcomes,
 )
-from cartsle_cli.screening.queue import safe_text
 from cartsle_cli.screening.retractions import retracted_units
 
 EXPORT_DECISIONS = ("include", "exclude", "maybe", "conflict", "undecided")
@@ -175,8 +174,9 @@ def reference_records(conn: sqlite3.Connection, units: Iterable[int]) -> list[Re
 
 
 def _ris_value(value: object) -> str:
-    """One line of RIS: whitespace squashed, control characters and escape sequences removed."""
-    return " ".join(safe_text(str(value)).split())
+    """One line of RIS: whitespace squashed, control characters and escape sequences removed
+    (the terminal's rule: the file may well be shown on one, and RIS has no use for them)."""
+    return " ".join(for_terminal(value).split())
 
 
 _RIS_TYPES = {Kind.CONFERENCE: "ABST", Kind.PREPRINT: "UNPB"}
@@ -293,5 +293,5 @@ def write_references_csv(references: list[ReferenceRecord], handle: TextIO) -> i
             reference.retracted or "",
             record.abstract,
         ]
-        writer.writerow([neutralise(cell) for cell in row])
+        writer.writerow([for_spreadsheet(cell) for cell in row])
     return len(references)
