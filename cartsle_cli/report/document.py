@@ -18,6 +18,7 @@ from cartsle_cli.pooling import PoolOptions, PoolResult, pool_review
 from cartsle_cli.report.methods_text import methods_paragraph
 from cartsle_cli.screening import included_studies, prisma_counts
 from cartsle_cli.screening.agreement import agreement
+from cartsle_cli.screening.retractions import retracted_report_rows, retracted_units
 from cartsle_cli.store.searches import list_searches
 
 SCHEMA = "cartsle-report/1"
@@ -34,6 +35,10 @@ def build_report(conn: sqlite3.Connection, options: PoolOptions = PoolOptions())
     searches = [asdict(search) for search in list_searches(conn)]
     prisma = prisma_counts(conn).to_dict()
     studies = [_with_citations(conn, study.to_dict()) for study in included_studies(conn)]
+    flagged = retracted_units(conn)
+    for study in studies:  # a retracted report is flagged where the reader sees it cited
+        for report in study["reports"]:
+            report["retracted"] = flagged.get(report["record_id"])
     agreements = [item.to_dict() for stage in ("ta", "ft") for item in agreement(conn, stage)]
     try:
         pooled, pool_note = pool_review(conn, options), None
@@ -47,6 +52,7 @@ def build_report(conn: sqlite3.Connection, options: PoolOptions = PoolOptions())
         "prisma": prisma,
         "agreement": agreements,
         "included_studies": studies,
+        "retracted": retracted_report_rows(conn),
         "pool": pooled.to_dict() if pooled else None,
         "pool_note": pool_note,
     }

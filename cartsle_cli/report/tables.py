@@ -26,6 +26,15 @@ def report_tables(document: dict) -> list[Table]:
         _reasons(document["prisma"]),
         _agreement(document["agreement"]),
     ]
+    if document.get("retracted"):
+        tables.append(
+            Table(
+                "retracted",
+                "Records flagged as retracted",
+                ["record_id", "title", "why", "title_abstract", "full_text"],
+                [[r["record_id"], r["title"], r["reason"], r["ta"], r["ft"]] for r in document["retracted"]],
+            )
+        )
     pool = document["pool"]
     if pool is not None:
         tables += [

@@ -90,3 +90,32 @@ def _named_by_notices(conn: sqlite3.Connection, notices: list[sqlite3.Row], flag
         notice_unit = notice["unit"]
         for unit in named - {None, notice_unit}:
             flagged.setdefault(unit, f"named by retraction notice {notice_unit}")
+
+
+def retracted_report_rows(conn: sqlite3.Connection) -> list[dict]:
+    """The flagged records with where they stand, for the report: an included retracted report
+    is the one a reader must not miss."""
+    from cartsle_cli.screening.outcomes import FINAL, stage_outcomes
+
+    flagged = retracted_units(conn)
+    if not flagged:
+        return []
+    outcomes = {stage: stage_outcomes(conn, stage) for stage in ("ta", "ft")}
+    titles = dict(conn.execute("SELECT id, title FROM unique_records").fetchall())
+
+    def where(stage: str, unit: int) -> str:
+        outcome = outcomes[stage].get(unit)
+        if outcome is None:
+            return ""
+        return outcome.decision if outcome.status == FINAL else outcome.status
+
+    return [
+        {
+            "record_id": unit,
+            "title": titles.get(unit),
+            "reason": reason,
+            "ta": where("ta", unit),
+            "ft": where("ft", unit),
+        }
+        for unit, reason in sorted(flagged.items())
+    ]
