@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -291,6 +292,7 @@ def show_command(
 class ExportFormat(str, Enum):
     ris = "ris"
     csv = "csv"
+    csl_json = "csl-json"
 
 
 def export_command(
@@ -309,7 +311,9 @@ def export_command(
         ),
     ] = None,
     included: Annotated[bool, typer.Option("--included", help="The reports included at full text.")] = False,
-    format: Annotated[ExportFormat, typer.Option("--format", help="ris or csv.")] = ExportFormat.ris,
+    format: Annotated[
+        ExportFormat, typer.Option("--format", help="ris, csv, or csl-json (not with --unique).")
+    ] = ExportFormat.ris,
     output: OutputOption = None,
     db: DbOption = DEFAULT_DB,
 ) -> None:
@@ -328,6 +332,8 @@ def export_command(
             "say which records: --unique, --stage ta|ft --decision include|exclude|maybe|conflict|undecided,"
             " or --included"
         )
+    if unique and format is ExportFormat.csl_json:
+        raise CartsleError("CSL-JSON is written for a set by decision or --included, not --unique")
     with review(db) as conn:
         if unique:
             with _output(output) as handle:
@@ -345,8 +351,14 @@ def export_command(
                 conn, select_units(conn, stage=stage, decision=decision, included=included)
             )
             with _output(output) as handle:
-                writer = write_references_ris if format is ExportFormat.ris else write_references_csv
-                count = writer(references, handle)
+                if format is ExportFormat.csl_json:
+                    from cartsle_cli.report.csl_json import csl_items
+
+                    handle.write(json.dumps(csl_items(references), indent=2, ensure_ascii=False) + "\n")
+                    count = len(references)
+                else:
+                    writer = write_references_ris if format is ExportFormat.ris else write_references_csv
+                    count = writer(references, handle)
     if output is not None:
         typer.echo(f"wrote {count} records to {output}", err=True)
 
