@@ -293,6 +293,7 @@ class ExportFormat(str, Enum):
     ris = "ris"
     csv = "csv"
     csl_json = "csl-json"
+    revman = "revman"
 
 
 def export_command(
@@ -312,7 +313,11 @@ def export_command(
     ] = None,
     included: Annotated[bool, typer.Option("--included", help="The reports included at full text.")] = False,
     format: Annotated[
-        ExportFormat, typer.Option("--format", help="ris, csv, or csl-json (not with --unique).")
+        ExportFormat,
+        typer.Option(
+            "--format",
+            help="ris, csv, csl-json, or revman (RevMan Web's study import files into the folder -o names; with --included).",
+        ),
     ] = ExportFormat.ris,
     output: OutputOption = None,
     db: DbOption = DEFAULT_DB,
@@ -334,6 +339,15 @@ def export_command(
         )
     if unique and format is ExportFormat.csl_json:
         raise CartsleError("CSL-JSON is written for a set by decision or --included, not --unique")
+    if format is ExportFormat.revman:
+        if not included or output is None:
+            raise CartsleError("RevMan files are of the included studies: give --included -o FOLDER")
+        from cartsle_cli.report.revman import write_revman
+
+        with review(db) as conn:
+            written = write_revman(conn, output)
+        typer.echo(f"wrote {', '.join(str(path) for path in written)}", err=True)
+        return
     with review(db) as conn:
         if unique:
             with _output(output) as handle:
