@@ -49,8 +49,16 @@ def prisma_flow(prisma: dict) -> PrismaFlow:
 
 
 def _straight_to_retrieval(column: PrismaColumn) -> PrismaColumn:
+    """The template's other-methods column has no screening boxes: what left before retrieval
+    (duplicates of database records, title/abstract exclusions) is told in a note beside it."""
+    removed = (column.duplicates_removed or 0) + (column.screened_excluded or 0)
     return replace(
-        column, duplicates_removed=None, screened=None, screened_excluded=None, awaiting_screening=0
+        column,
+        duplicates_removed=None,
+        screened=None,
+        screened_excluded=None,
+        awaiting_screening=0,
+        removed_before_retrieval=removed,
     )
 
 

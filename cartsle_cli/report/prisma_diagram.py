@@ -56,6 +56,8 @@ class PrismaColumn:
     excluded_automatic: int = 0
     excluded_other: int = 0
     awaiting_screening: int = 0
+    # Other methods: records that left before retrieval, which the template has no box for.
+    removed_before_retrieval: int = 0
 
 
 @dataclass(frozen=True)
@@ -164,6 +166,13 @@ def draw_diagram(flow: PrismaFlow) -> plt.Figure:
             other.main_w,
             ["Records identified from:", *_counts(flow.other_methods.identified)],
         )
+        if flow.other_methods.removed_before_retrieval:
+            note = textwrap.fill(
+                f"{flow.other_methods.removed_before_retrieval} duplicates or records excluded on"
+                " title/abstract before retrieval (the template has no box for them)",
+                int((other.side_w - 0.1) * 72 / (FONT_SIZE * 0.5)),
+            )
+            axes.text(other.side_x, top + 0.05, note, fontsize=FONT_SIZE, style="italic", va="top")
     if previous_x is not None:
         studies, reports = flow.previous
         previous_bottom = _box(

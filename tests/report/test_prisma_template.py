@@ -136,6 +136,8 @@ def test_every_template_box_shows_its_count_in_its_column(tmp_path):
     # The other-methods column has no screening boxes: "Records screened" appears once.
     assert everything.count("Records screened") == 1
     assert "20 records still awaiting screening" in everything
+    # What the other-methods column lost before retrieval is said beside it (no template box).
+    assert "110 duplicates or records excluded on title/abstract before retrieval" in everything
 
 
 def test_header_and_phase_boxes_have_the_template_colours(tmp_path):
