@@ -353,7 +353,13 @@ def fulltext_command(
     with review(db) as conn:
         if record_id is not None:
             with transaction(conn):
-                unit = DecisionChecker(conn).unit(record_id)
+                checker = DecisionChecker(conn)
+                unit = checker.unit(record_id)
+                if unit not in checker.reached_ft:
+                    raise CartsleError(
+                        f"record {record_id} has not reached full text: only reports sought for retrieval have one",
+                        field="record_id",
+                    )
                 entry = set_fulltext(
                     conn, unit, file=file, url=url, not_retrieved=not_retrieved, reviewer=reviewer
                 )

@@ -48,6 +48,10 @@ def test_fulltext_needs_exactly_one_location_and_an_existing_file(db, cli, tmp_p
     missing = cli("screen", "fulltext", ids[0], "--file", tmp_path / "absent.pdf", ok=False)
     assert missing.exit_code == 1 and "no such file" in missing.output
     assert "starts with http" in cli("screen", "fulltext", ids[0], "--url", "doi.org/x", ok=False).output
+    excluded = add_records(db, [make_record(9)], database="Embase")[0]  # never reached full text
+    assert (
+        "has not reached full text" in cli("screen", "fulltext", excluded, "--not-retrieved", ok=False).output
+    )
 
 
 def test_full_text_screen_shows_where_the_full_text_is(db, cli):
