@@ -136,6 +136,8 @@ def _bulk(
         rows = [row for row in rows if row.decision]
         if left:
             stderr().print(f"{left} rows without a decision left unresolved", markup=False, highlight=False)
+        if left and not rows:
+            return  # a conflicts file nobody has filled in yet: nothing to store, nothing wrong
     if not rows:
         raise CartsleError(f"no decisions in this file ({decisions.format})", file=file)
     source = f"{'resolve' if resolutions else 'import'} {file.name}"
