@@ -14,7 +14,13 @@ from cartsle_cli.formats import read_file
 from cartsle_cli.formats.record import ParsedFile
 from cartsle_cli.store import transaction
 from cartsle_cli.store.searches import Search, add_search, find_by_sha256, remove_search
-from cartsle_cli.updating import UpdateSummary, finish_update, register_update, updated_search
+from cartsle_cli.updating import (
+    UpdateSummary,
+    finish_update,
+    register_update,
+    snapshot_previous_version,
+    updated_search,
+)
 
 
 @dataclass(frozen=True)
@@ -58,6 +64,7 @@ def import_files(
     with transaction(conn):
         if update_of is not None:
             updated = updated_search(conn, update_of)
+            snapshot_previous_version(conn, update_of)
             source = source or updated.database
             other_methods = other_methods or updated.other_methods
         for path in map(Path, paths):

@@ -13,6 +13,7 @@ Like ``importing`` this sits above formats, store, dedup and screening: it joins
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from dataclasses import dataclass
 
@@ -20,7 +21,7 @@ from cartsle_cli.dedup.decisions import record_decision
 from cartsle_cli.dedup.run import run_dedup
 from cartsle_cli.errors import CartsleError
 from cartsle_cli.screening.updates import search_rounds
-from cartsle_cli.store.searches import Search, get_search
+from cartsle_cli.store.searches import Search, get_search, now_utc
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,22 @@ def updated_search(conn: sqlite3.Connection, search_id: int) -> Search:
     if search.removed_at:
         raise CartsleError(f"search {search_id} ({search.file_name}) was removed; update an active search")
     return search
+
+
+def snapshot_previous_version(conn: sqlite3.Connection, update_of: int) -> None:
+    """Keep the pooled results as they stand, before the update round that reruns ``update_of``
+    changes them (the first import of a round takes it); the caller holds the transaction."""
+    from cartsle_cli.pooling import pool_review  # pandas and the statistics: only for updates
+
+    round_ = search_rounds(conn).get(update_of, 0) + 1
+    try:
+        pooled = json.dumps(pool_review(conn).to_dict(), default=str)
+    except CartsleError:  # nothing extracted yet: the previous version has no pooled results
+        pooled = None
+    conn.execute(
+        "INSERT OR IGNORE INTO update_snapshots (round, taken_at, pool) VALUES (?, ?, ?)",
+        (round_, now_utc(), pooled),
+    )
 
 
 def register_update(conn: sqlite3.Connection, search_id: int, update_of: int) -> int:

@@ -115,3 +115,36 @@ def _records(db):
         return [dict(row) for row in conn.execute("SELECT id, title FROM active_records ORDER BY id")]
     finally:
         conn.close()
+
+
+def test_the_report_says_what_the_update_changed_in_the_pooled_results(cli, tmp_path, monkeypatch):
+    """The snapshot taken at the update is compared with the pooled results now."""
+    import cartsle_cli.pooling as pooling
+    from cartsle_cli.report.document import build_report
+    from cartsle_cli.report.update_changes import update_section
+
+    class Pooled:
+        def __init__(self, studies: int) -> None:
+            self.studies = studies
+
+        def to_dict(self) -> dict:
+            return {"overview": {"studies": self.studies}}
+
+    first = tmp_path / "embase.ris"
+    first.write_text(ris(*FIRST), encoding="utf-8")
+    cli("import", first, "--source", "Embase")
+    monkeypatch.setattr(pooling, "pool_review", lambda conn, options=None: Pooled(2))
+    rerun = tmp_path / "rerun.ris"
+    rerun.write_text(ris(FIRST[0]), encoding="utf-8")
+    cli("import", "--update-of", "1", rerun)
+    monkeypatch.undo()
+    conn = open_review(cli.db)
+    try:
+        update = update_section(conn, Pooled(3).to_dict())  # as build_report calls it
+        assert build_report(conn).document["update"]["round"] == 1  # nothing pooled now: all gone
+    finally:
+        conn.close()
+    assert update["round"] == 1 and update["previous_pooled"] is True
+    assert update["pool_changes"] == [
+        {"result": "overview.studies", "previous": 2, "current": 3, "change": 1}
+    ]

@@ -16,6 +16,7 @@ from cartsle_cli import __version__
 from cartsle_cli.errors import CartsleError
 from cartsle_cli.pooling import PoolOptions, PoolResult, pool_review
 from cartsle_cli.report.methods_text import methods_paragraph
+from cartsle_cli.report.update_changes import update_section
 from cartsle_cli.screening import included_studies, prisma_counts
 from cartsle_cli.screening.agreement import agreement
 from cartsle_cli.screening.retractions import retracted_report_rows, retracted_units
@@ -56,6 +57,7 @@ def build_report(conn: sqlite3.Connection, options: PoolOptions = PoolOptions())
         "pool": pooled.to_dict() if pooled else None,
         "pool_note": pool_note,
     }
+    document["update"] = update_section(conn, document["pool"])
     document["methods"] = methods_paragraph(document)
     return ReviewReport(document, pooled)
 

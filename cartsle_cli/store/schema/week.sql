@@ -19,3 +19,12 @@ CREATE TABLE search_updates (
     update_of  INTEGER NOT NULL REFERENCES searches (id),
     round      INTEGER NOT NULL
 );
+
+-- The pooled results as they stood before each update round was imported (the previous version
+-- of the review), so the report can say what the update changed. pool is the JSON of
+-- `cartsle pool --json`, NULL when nothing could be pooled yet.
+CREATE TABLE update_snapshots (
+    round    INTEGER PRIMARY KEY,
+    taken_at TEXT    NOT NULL,
+    pool     TEXT
+);
