@@ -325,6 +325,3 @@ def _output(path: Path | None):
             yield handle
     except OSError as error:
         raise CartsleError(f"cannot write: {error.strerror}", file=path) from error
-
-
-top_level_commands: dict[str, Callable] = {"export": export_command}

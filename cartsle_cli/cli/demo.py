@@ -8,7 +8,6 @@ import json
 import os
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -93,6 +92,3 @@ def _run(step: Step, review_file: Path) -> None:
     except typer.Exit as done:
         if done.exit_code:
             raise CartsleError(f"the demo stopped at `{step.command}`") from None
-
-
-top_level_commands: dict[str, Callable] = {"demo": demo_command}

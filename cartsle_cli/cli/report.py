@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -40,6 +39,3 @@ def report_command(
     written = write_report(report, out, format)
     for path in written:
         typer.echo(str(path))
-
-
-top_level_commands: dict[str, Callable] = {"report": report_command}

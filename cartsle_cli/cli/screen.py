@@ -7,7 +7,6 @@ PRISMA counts are in ``screen_files``. Every command here is a thin layer over
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -400,4 +399,3 @@ def _save_curves(decisions: dict[str, list[int]], total: int, path: Path) -> Non
 
 app.command("simulate")(simulate_command)
 screen_files.register(app)
-top_level_commands: dict[str, Callable] = {"prisma": screen_files.prisma_command}

@@ -4,21 +4,15 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from cartsle_cli.cli.common import JsonOption, print_json, print_table, progress_bar, stdout
 from cartsle_cli.errors import CartsleError
-from cartsle_cli.screening.ranking import metrics as measures
-from cartsle_cli.screening.ranking import (
-    read_labelled,
-    recall_chart,
-    recall_curve,
-    save_recall_plot,
-    simulate,
-)
-from cartsle_cli.screening.ranking.simulation import SimulationResult
+
+if TYPE_CHECKING:  # the ranking package loads scikit-learn: only when a simulation runs
+    from cartsle_cli.screening.ranking.simulation import SimulationResult
 
 MODEL_DESCRIPTION = (
     "Model (ASReview LAB 3's default, ELAS u4): TF-IDF of words and word pairs on title + abstract "
@@ -27,18 +21,22 @@ MODEL_DESCRIPTION = (
 )
 MODEL_HELP = MODEL_DESCRIPTION + "; retrained after every record."
 
-# metric attribute -> (name, definition)
-METRICS = {
-    "wss95_insights": ("WSS@95 (asreview-insights)", measures.WSS_INSIGHTS),
-    "wss95_cohen": ("WSS@95 (Cohen 2006)", measures.WSS_COHEN),
-    "wss100_insights": (
-        "WSS@100 (asreview-insights)",
-        "as WSS@95 (asreview-insights), at all includes found",
-    ),
-    "wss100_cohen": ("WSS@100 (Cohen 2006)", "(N - records read to find every include) / N"),
-    "rrf10": ("RRF@10", measures.RRF),
-    "screened_to_find_all": ("screened to find all", measures.SCREENED_TO_ALL),
-}
+
+def metric_definitions() -> dict[str, tuple[str, str]]:
+    """metric attribute -> (name, definition)."""
+    from cartsle_cli.screening.ranking import metrics as measures
+
+    return {
+        "wss95_insights": ("WSS@95 (asreview-insights)", measures.WSS_INSIGHTS),
+        "wss95_cohen": ("WSS@95 (Cohen 2006)", measures.WSS_COHEN),
+        "wss100_insights": (
+            "WSS@100 (asreview-insights)",
+            "as WSS@95 (asreview-insights), at all includes found",
+        ),
+        "wss100_cohen": ("WSS@100 (Cohen 2006)", "(N - records read to find every include) / N"),
+        "rrf10": ("RRF@10", measures.RRF),
+        "screened_to_find_all": ("screened to find all", measures.SCREENED_TO_ALL),
+    }
 
 
 def _prior_positions(record_ids: list[str], priors: str | None, path: Path) -> list[int] | None:
@@ -57,8 +55,10 @@ def _number(value: float | None) -> float | None:
 
 
 def _print_result(result: SimulationResult, record_ids: list[str], steps: bool) -> None:
+    from cartsle_cli.screening.ranking import recall_chart, recall_curve
+
     rows = []
-    for attribute, (name, _definition) in METRICS.items():
+    for attribute, (name, _definition) in metric_definitions().items():
         spread = result.spread(attribute)
         rows.append(
             [name, _number(spread.mean), _number(spread.sd), _number(spread.low), _number(spread.high)]
@@ -69,7 +69,7 @@ def _print_result(result: SimulationResult, record_ids: list[str], steps: bool) 
         ["metric", "mean", "SD", "min", "max"],
         rows,
     )
-    for name, definition in METRICS.values():
+    for name, definition in metric_definitions().values():
         stdout().print(f"  {name}: {definition}", markup=False, highlight=False)
     print_table(
         "Runs (priors: one include, one exclude, by record id)",
@@ -109,8 +109,8 @@ def _as_json(result: SimulationResult, record_ids: list[str], label_column: str,
         "model": result.model,
         "records": result.records,
         "includes": result.includes,
-        "definitions": {attribute: definition for attribute, (_, definition) in METRICS.items()},
-        "summary": {attribute: asdict(result.spread(attribute)) for attribute in METRICS},
+        "definitions": {attribute: definition for attribute, (_, definition) in metric_definitions().items()},
+        "summary": {attribute: asdict(result.spread(attribute)) for attribute in metric_definitions()},
         "runs": [
             {
                 "seed": run.seed,
@@ -149,6 +149,8 @@ def simulate_command(
     steps: Annotated[bool, typer.Option("--steps", help="Also print recall at every step of run 1.")] = False,
     json: JsonOption = False,
 ) -> None:
+    from cartsle_cli.screening.ranking import read_labelled, recall_curve, save_recall_plot, simulate
+
     labelled = read_labelled(file, label)
     prior_positions = _prior_positions(labelled.record_ids, priors, file)
     with progress_bar("simulating", None) as bar:

@@ -6,9 +6,12 @@ import json
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from typing import TYPE_CHECKING
 
 from cartsle_cli.errors import CartsleError
-from cartsle_cli.formats.record import Record
+
+if TYPE_CHECKING:  # the formats package loads every reader; the store needs only the type
+    from cartsle_cli.formats.record import Record
 
 RECORD_COLUMNS = (
     "search_id",
