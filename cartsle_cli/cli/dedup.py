@@ -51,8 +51,10 @@ app = group(
 )
 
 OutputOption = Annotated[
-    Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
+    Path | None, typer.Option("--out", "-o", help="Write to this file instead of stdout.")
 ]
+# the name these commands had before every command's output file was --out; kept for scripts
+OldOutputOption = Annotated[Path | None, typer.Option("--output", hidden=True)]
 
 
 @app.callback()
@@ -236,6 +238,7 @@ def clusters_command(
         ClusterFormat, typer.Option("--format", help="table, or csv with one row per imported record.")
     ] = ClusterFormat.table,
     output: OutputOption = None,
+    old_output: OldOutputOption = None,
     db: DbOption = DEFAULT_DB,
     json_output: JsonOption = False,
 ) -> None:
@@ -243,6 +246,7 @@ def clusters_command(
 
     Example: cartsle dedup clusters --format csv -o clusters.csv
     """
+    output = output or old_output
     with review(db) as conn:
         rows = cluster_rows(conn)
     if json_output:
@@ -300,6 +304,7 @@ def export_command(
     ] = False,
     format: Annotated[ExportFormat, typer.Option("--format", help="ris or csv.")] = ExportFormat.ris,
     output: OutputOption = None,
+    old_output: OldOutputOption = None,
     db: DbOption = DEFAULT_DB,
 ) -> None:
     """Write the deduplicated records, each cluster as its merged record.
@@ -308,6 +313,7 @@ def export_command(
     """
     if not unique:
         raise CartsleError("say which records: `cartsle export --unique` writes the deduplicated set")
+    output = output or old_output
     writer: Callable = write_ris if format is ExportFormat.ris else write_csv
     with review(db) as conn, _output(output) as handle:
         count = writer(unique_merged(conn), handle)

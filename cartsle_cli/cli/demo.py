@@ -24,7 +24,9 @@ app = group("The sample review, end to end.")
 def demo_command(
     out: Annotated[
         Path | None,
-        typer.Option("--out", help="Folder for the sample review (a new temporary folder if left out)."),
+        typer.Option(
+            "--out", "-o", help="Folder for the sample review (a new temporary folder if left out)."
+        ),
     ] = None,
     db: Annotated[
         Path | None,

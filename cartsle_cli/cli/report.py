@@ -18,7 +18,7 @@ def report_command(
     format: Annotated[
         str, typer.Option("--format", help="csv (one tidy CSV per table + manifest), md, html or json.")
     ] = "html",
-    out: Annotated[Path, typer.Option("--out", help="Folder to write into.")] = Path("report"),
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder to write into.")] = Path("report"),
     method: Annotated[str, typer.Option("--method", help="Meta-analysis: glmm, dl or reml.")] = "glmm",
     scale: Annotated[str, typer.Option("--scale", help="logit, ft or raw.")] = "logit",
     quantile_method: Annotated[

@@ -165,7 +165,9 @@ def _print_summary(summary: ImportSummary, json_output: bool) -> None:
 
 
 def export_command(
-    out: Annotated[Path | None, typer.Option("--out", help="Write the CSV here instead of stdout.")] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Write the CSV here instead of stdout.")
+    ] = None,
     reviewer: ReviewerOption = None,
     all_: AllOption = False,
     db: DbOption = DEFAULT_DB,
