@@ -15,7 +15,7 @@ import string
 from dataclasses import dataclass
 
 from cartsle_cli.errors import CartsleError
-from cartsle_cli.screening.outcomes import stage_outcomes
+from cartsle_cli.screening.outcomes import stage_outcomes, until_changed
 
 
 @dataclass(frozen=True)
@@ -159,6 +159,10 @@ def unit_columns(conn: sqlite3.Connection) -> dict[int, bool]:
     A cluster with any record from a database or register search belongs to that column; its
     other-methods records are then duplicates (see ``prisma``).
     """
+    return dict(until_changed(conn, "unit_columns", lambda: _unit_columns(conn)))
+
+
+def _unit_columns(conn: sqlite3.Connection) -> dict[int, bool]:
     rows = conn.execute(
         "SELECT COALESCE(c.cluster_id, r.id), MIN(s.other_methods) FROM active_records r"
         " JOIN searches s ON s.id = r.search_id LEFT JOIN record_clusters c ON c.record_id = r.id"
@@ -172,6 +176,10 @@ def included_studies(conn: sqlite3.Connection) -> list[IncludedStudy]:
 
     Reports get their study when a full-text decision is stored (:func:`ensure_studies`).
     """
+    return list(until_changed(conn, "included_studies", lambda: _included_studies(conn)))
+
+
+def _included_studies(conn: sqlite3.Connection) -> list[IncludedStudy]:
     included = {unit for unit, outcome in stage_outcomes(conn, "ft").items() if outcome.decision == "include"}
     rows = conn.execute(
         f"SELECT s.label, {_REPORT_UNIT} AS unit FROM studies s JOIN study_reports r ON r.study_id = s.id ORDER BY s.label, unit"
