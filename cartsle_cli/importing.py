@@ -14,6 +14,7 @@ from cartsle_cli.formats import StreamedFile, stream_file
 from cartsle_cli.formats.record import Record
 from cartsle_cli.formats.text import cyclic_gc_paused
 from cartsle_cli.store import transaction
+from cartsle_cli.store.connection import require_transaction
 from cartsle_cli.store.searches import Search, add_search, find_by_sha256, remove_search
 
 
@@ -134,6 +135,7 @@ def remove_import(conn: sqlite3.Connection, search_id: int) -> Search:
     When the review has been deduplicated, its clusters are rebuilt without the removed records,
     so no cluster keeps a removed record and its duplicates return to screening at once.
     """
+    require_transaction(conn)
     search = remove_search(conn, search_id)
     if conn.execute("SELECT 1 FROM dedup_runs LIMIT 1").fetchone():
         rebuild_clusters(conn)

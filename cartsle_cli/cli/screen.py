@@ -8,7 +8,7 @@ PRISMA counts are in ``screen_files``. Every command here is a thin layer over
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -42,6 +42,9 @@ from cartsle_cli.screening.settings import (
     set_reviewers_required,
 )
 from cartsle_cli.store import transaction
+
+if TYPE_CHECKING:  # the ranking package loads scikit-learn
+    from cartsle_cli.screening.ranking import RecallCurve
 
 app = group(
     "Screen records, title/abstract (ta) then full text (ft). Plain `cartsle screen` opens the "
@@ -367,19 +370,17 @@ def status_command(
         _save_curves(progress.ta_decisions_in_order, progress.stages[0].reached, plot)
 
 
-def _curves(decisions: dict[str, list[int]], total: int) -> dict[str, object] | None:
-    """Each reviewer's includes-found curve, when the ranking package provides it."""
-    try:
-        from cartsle_cli.screening.ranking import recall_curve
-    except ImportError:
-        return None
+def _curves(decisions: dict[str, list[int]], total: int) -> dict[str, RecallCurve]:
+    """Each reviewer's includes-found curve."""
+    from cartsle_cli.screening.ranking import recall_curve
+
     return {reviewer: recall_curve(order, total) for reviewer, order in decisions.items() if order}
 
 
 def _print_curves(decisions: dict[str, list[int]], total: int) -> None:
     from cartsle_cli.screening.ranking import recall_chart
 
-    for reviewer, curve in (_curves(decisions, total) or {}).items():
+    for reviewer, curve in _curves(decisions, total).items():
         stdout().print(
             f"{reviewer}, title/abstract:\n{recall_chart(curve, height=8)}", markup=False, highlight=False
         )
@@ -388,7 +389,7 @@ def _print_curves(decisions: dict[str, list[int]], total: int) -> None:
 def _save_curves(decisions: dict[str, list[int]], total: int, path: Path) -> None:
     curves = _curves(decisions, total)
     if not curves:
-        raise CartsleError("no title/abstract decisions to plot yet (or no ranking package)", file=path)
+        raise CartsleError("no title/abstract decisions to plot yet", file=path)
     from cartsle_cli.screening.ranking import save_recall_plot
 
     save_recall_plot(

@@ -111,7 +111,7 @@ def resolve_command(
     else:
         typer.echo(
             plain(
-                f"{reviewer} resolved record {record_id}: {decision.lower()} at {STAGE_NAMES[row.stage]}"
+                f"{reviewer} resolved record {record_id}: {decision.lower()} at {STAGE_NAMES[stage or 'ta']}"
                 + (f" ({reason})" if reason else "")
             )
         )

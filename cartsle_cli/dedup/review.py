@@ -15,6 +15,7 @@ from pathlib import Path
 from cartsle_cli.dedup.decisions import record_decision
 from cartsle_cli.dedup.run import rebuild_clusters
 from cartsle_cli.errors import CartsleError
+from cartsle_cli.store.connection import require_transaction
 
 SHOWN_FIELDS = ("title", "authors", "year", "journal", "volume", "issue", "pages", "doi", "pmid", "database")
 PAIR_COLUMNS = ("record_id", "other_record_id", "decision", "score", "reason") + tuple(
@@ -88,20 +89,6 @@ def _shown(conn: sqlite3.Connection, ids: set[int]) -> dict[int, dict[str, str]]
     return shown
 
 
-def decide(
-    conn: sqlite3.Connection,
-    record_id: int,
-    other_record_id: int,
-    decision: str,
-    *,
-    reviewer: str | None,
-    how: str,
-) -> None:
-    """One person's decision, applied at once; the caller holds the transaction."""
-    record_decision(conn, record_id, other_record_id, decision, reviewer=reviewer, how=how)
-    rebuild_clusters(conn)
-
-
 def export_pairs(conn: sqlite3.Connection, path: Path) -> int:
     """Write the pending pairs to a CSV file with an empty ``decision`` column; returns the count."""
     pairs = pending_pairs(conn)
@@ -128,6 +115,7 @@ def decide_from_csv(conn: sqlite3.Connection, path: Path, *, reviewer: str | Non
 
     Every row is checked before anything is stored; the caller holds the transaction.
     """
+    require_transaction(conn)
     decisions = []
     try:
         with path.open(newline="", encoding="utf-8-sig") as handle:
@@ -186,6 +174,7 @@ def undo(conn: sqlite3.Connection, record_id: int, *, reviewer: str | None) -> U
     for any other member, that record alone leaves its cluster. Recorded as a person's
     ``different`` decisions, so later runs do not merge them again. The caller holds the transaction.
     """
+    require_transaction(conn)
     row = conn.execute("SELECT cluster_id FROM record_clusters WHERE record_id = ?", (record_id,)).fetchone()
     if row is None:
         raise CartsleError(f"record {record_id} is not in a cluster: nothing to undo")

@@ -13,6 +13,7 @@ from cartsle_cli.errors import CartsleError
 from cartsle_cli.screening.outcomes import DECISIONS, STAGE_NAMES, STAGES, stage_outcomes, unblinded
 from cartsle_cli.screening.settings import OTHER_REASON, reasons
 from cartsle_cli.screening.studies import ensure_studies
+from cartsle_cli.store.connection import require_transaction
 from cartsle_cli.store.searches import now_utc
 
 
@@ -129,6 +130,7 @@ class DecisionChecker:
 
 def store_decisions(conn: sqlite3.Connection, decisions: list[Decision], *, source: str) -> None:
     """Append checked decisions; the caller holds the transaction."""
+    require_transaction(conn)
     now = now_utc()
     conn.executemany(
         "INSERT INTO screening_decisions (record_id, stage, reviewer, decision, reason, note, resolution, source, decided_at)"
@@ -142,6 +144,7 @@ def store_decisions(conn: sqlite3.Connection, decisions: list[Decision], *, sour
 
 def record_decision(conn: sqlite3.Connection, decision: Decision, *, source: str = "screen") -> Decision:
     """Check and store one decision (a vote, or a resolution); the caller holds the transaction."""
+    require_transaction(conn)
     checked = DecisionChecker(conn).check(decision)
     store_decisions(conn, [checked], source=source)
     if checked.stage == "ft":  # only a full-text decision can make a new include
@@ -213,6 +216,7 @@ def history(
 
 def undo_last(conn: sqlite3.Connection, reviewer: str, *, stage: str | None = None) -> HistoryEntry:
     """Mark the reviewer's latest live decision (at ``stage`` if given) undone; caller holds the transaction."""
+    require_transaction(conn)
     if not reviewer:
         raise CartsleError("whose decision? give --reviewer NAME or set CARTSLE_REVIEWER", field="reviewer")
     clause = " AND d.stage = ?" if stage else ""

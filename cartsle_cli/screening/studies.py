@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from cartsle_cli.errors import CartsleError
 from cartsle_cli.screening.outcomes import stage_outcomes, until_changed
+from cartsle_cli.store.connection import require_transaction
 
 
 @dataclass(frozen=True)
@@ -113,6 +114,7 @@ def ensure_studies(conn: sqlite3.Connection) -> int:
 
     Returns how many reports were placed.
     """
+    require_transaction(conn)
     included = {unit for unit, outcome in stage_outcomes(conn, "ft").items() if outcome.decision == "include"}
     placed = {row[0] for row in conn.execute(f"SELECT {_REPORT_UNIT} FROM study_reports r")}
     missing = sorted(included - placed)
@@ -132,6 +134,7 @@ def link_report(conn: sqlite3.Connection, record_id: int, study: str, *, create:
     """Make ``record_id`` a report of the study labelled (or numbered) ``study``; a new label makes a
     new study when ``create``. The caller holds the transaction and has mapped the record to its
     kept record."""
+    require_transaction(conn)
     label = " ".join(study.split())
     if not label:
         raise CartsleError("name the study by its label, e.g. --study 'Mackensen 2022'", field="study")

@@ -10,6 +10,7 @@ from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
 from cartsle_cli.errors import CartsleError
+from cartsle_cli.store.connection import require_transaction
 
 if TYPE_CHECKING:  # the formats package loads every reader; the store needs only the type
     from cartsle_cli.formats.record import Record
@@ -79,6 +80,7 @@ def add_search(
     ``records`` may be an iterator (a file being read): rows are inserted as they come and the
     search's record count is set after the last one.
     """
+    require_transaction(conn)
     cursor = conn.execute(
         "INSERT INTO searches (database, other_methods, format, file_name, sha256, imported_at,"
         " record_count, searched_on, query) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -160,6 +162,7 @@ def remove_search(conn: sqlite3.Connection, search_id: int) -> Search:
     The rows stay in the file (marked removed), so decisions made on them are never lost and the
     removal itself is on record; every later step works on ``active_records`` only.
     """
+    require_transaction(conn)
     search = get_search(conn, search_id)
     if search.removed_at:
         raise CartsleError(
