@@ -168,8 +168,8 @@ def pass_down(ctx: typer.Context, names: tuple[str, ...] = ("db",)) -> None:
     if given and ctx.invoked_subcommand is not None:
         command = ctx.command.get_command(ctx, ctx.invoked_subcommand)  # type: ignore[attr-defined]
         # merged into what a parent passed down (`cartsle --db r.db screen --reviewer k conflicts`)
-        ctx.default_map = _merged(  # a copy: click gives a read-only mapping type
-            ctx.default_map or {}, {ctx.invoked_subcommand: _defaults_for(command, given)}
+        ctx.default_map = _merged(
+            dict(ctx.default_map or {}), {ctx.invoked_subcommand: _defaults_for(command, given)}
         )
 
 

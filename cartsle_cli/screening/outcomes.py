@@ -118,7 +118,7 @@ def _all_current_votes(conn: sqlite3.Connection) -> dict[tuple[str, bool], list[
         "SELECT id, unit_id, record_id, stage, reviewer, decision, reason, note, decided_at, resolution"
         " FROM screening_current ORDER BY id"
     ):
-        vote = Vote(*row[:9], bool(row[9]))
+        vote = Vote(row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[8], bool(row[9]))
         votes.setdefault((vote.stage, vote.resolution), []).append(vote)
     return votes
 

@@ -22,7 +22,8 @@ INITIAL_SCHEMA_FILES = ("core.sql", "dedup.sql", "screening.sql", "extraction.sq
 
 
 def _schema_sql(name: str) -> str:
-    return resources.files("cartsle_cli.store").joinpath("schema", name).read_text("utf-8")
+    # one part per joinpath call: Python 3.10's Traversable.joinpath takes only one
+    return resources.files("cartsle_cli.store").joinpath("schema").joinpath(name).read_text("utf-8")
 
 
 def _initial_schema() -> str:

@@ -97,6 +97,7 @@ def add_search(
         ),
     )
     search_id = cursor.lastrowid
+    assert search_id is not None
     placeholders = ", ".join("?" for _ in RECORD_COLUMNS)
     count = 0
 
@@ -107,7 +108,6 @@ def add_search(
 
     conn.executemany(f"INSERT INTO records ({', '.join(RECORD_COLUMNS)}) VALUES ({placeholders})", rows())
     conn.execute("UPDATE searches SET record_count = ? WHERE id = ?", (count, search_id))
-    assert search_id is not None
     return search_id
 
 
