@@ -25,7 +25,7 @@ from cartsle_cli.cli.common import (
 from cartsle_cli.errors import CartsleError
 from cartsle_cli.report.csv_safe import neutralise, write_csv
 from cartsle_cli.screening.bulk import EXPORT_COLUMNS, ImportSummary, export_decisions, import_decisions
-from cartsle_cli.screening.decision_files import DecisionRow, read_decision_file, with_defaults
+from cartsle_cli.screening.decision_files import DecisionRow, filled, stream_decision_file
 from cartsle_cli.screening.decisions import DecisionChecker
 from cartsle_cli.screening.outcomes import STAGE_NAMES
 from cartsle_cli.screening.prisma import PrismaColumn, prisma_counts
@@ -127,10 +127,8 @@ def _bulk(
     *,
     resolutions: bool,
 ) -> None:
-    decisions = read_decision_file(file)
-    rows = with_defaults(decisions.rows, reviewer=reviewer, stage=stage)
-    if not rows:
-        raise CartsleError(f"no decisions in this file ({decisions.format})", file=file)
+    decisions = stream_decision_file(file)  # rows read as they are stored: a million rows fit
+    rows = filled(decisions.rows, reviewer=reviewer, stage=stage)
     source = f"{'resolve' if resolutions else 'import'} {file.name}"
     try:
         with review(db) as conn:
@@ -138,6 +136,8 @@ def _bulk(
     except CartsleError as error:
         error.file = error.file or str(file)
         raise
+    if not summary.rows:  # nothing was written: there was nothing to write
+        raise CartsleError(f"no decisions in this file ({decisions.format})", file=file)
     _print_summary(summary, json_output)
 
 

@@ -17,7 +17,7 @@ from cartsle_cli.store.connection import require_transaction
 from cartsle_cli.store.searches import now_utc
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a million-row decision file makes a million
 class Decision:
     """One decision as asked for, before or after it is checked."""
 

@@ -115,6 +115,8 @@ def ensure_studies(conn: sqlite3.Connection) -> int:
     Returns how many reports were placed.
     """
     require_transaction(conn)
+    if conn.execute("SELECT 1 FROM screening_decisions WHERE stage = 'ft' LIMIT 1").fetchone() is None:
+        return 0  # no full-text decision yet: nothing to place (and no outcomes to compute)
     included = {unit for unit, outcome in stage_outcomes(conn, "ft").items() if outcome.decision == "include"}
     placed = {row[0] for row in conn.execute(f"SELECT {_REPORT_UNIT} FROM study_reports r")}
     missing = sorted(included - placed)
