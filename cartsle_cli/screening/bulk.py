@@ -75,8 +75,8 @@ class RecordIndex:
     def _build(conn: sqlite3.Connection) -> dict[str, dict[str, set[int]]]:
         by: dict[str, dict[str, set[int]]] = {"doi": {}, "pmid": {}, "title": {}}
         rows = conn.execute(
-            "SELECT COALESCE(c.cluster_id, r.id), r.doi, r.pmid, r.title FROM active_records r"
-            " LEFT JOIN record_clusters c ON c.record_id = r.id"
+            "SELECT u.unit_id, r.doi, r.pmid, r.title FROM active_records r"
+            " JOIN record_units u ON u.record_id = r.id"
         )
         for unit, doi, pmid, title in rows:
             for kind, key in (

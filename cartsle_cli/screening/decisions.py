@@ -40,8 +40,7 @@ class DecisionChecker:
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
         rows = conn.execute(
-            "SELECT r.id, COALESCE(c.cluster_id, r.id) FROM active_records r"
-            " LEFT JOIN record_clusters c ON c.record_id = r.id"
+            "SELECT r.id, u.unit_id FROM active_records r JOIN record_units u ON u.record_id = r.id"
         ).fetchall()
         self.unit_of: dict[int, int] = {row[0]: row[1] for row in rows}
         self.reasons = {label.casefold(): label for label in reasons(conn)}

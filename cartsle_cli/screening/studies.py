@@ -38,9 +38,7 @@ class IncludedStudy:
 
 
 # A report's current kept record: a later dedup run may have merged it into another cluster.
-_REPORT_UNIT = (
-    "COALESCE((SELECT c.cluster_id FROM record_clusters c WHERE c.record_id = r.record_id), r.record_id)"
-)
+_REPORT_UNIT = "(SELECT u.unit_id FROM record_units u WHERE u.record_id = r.record_id)"
 
 
 def table_exists(conn: sqlite3.Connection, name: str) -> bool:
@@ -169,9 +167,9 @@ def unit_columns(conn: sqlite3.Connection) -> dict[int, bool]:
 
 def _unit_columns(conn: sqlite3.Connection) -> dict[int, bool]:
     rows = conn.execute(
-        "SELECT COALESCE(c.cluster_id, r.id), MIN(s.other_methods) FROM active_records r"
-        " JOIN searches s ON s.id = r.search_id LEFT JOIN record_clusters c ON c.record_id = r.id"
-        " GROUP BY COALESCE(c.cluster_id, r.id)"
+        "SELECT u.unit_id, MIN(s.other_methods) FROM active_records r"
+        " JOIN searches s ON s.id = r.search_id JOIN record_units u ON u.record_id = r.id"
+        " GROUP BY u.unit_id"
     ).fetchall()
     return {row[0]: bool(row[1]) for row in rows}
 

@@ -31,7 +31,10 @@ def _initial_schema() -> str:
 
 
 # Each entry returns the SQL that takes the schema one version up.
-MIGRATIONS: list[Callable[[], str]] = [_initial_schema]
+MIGRATIONS: list[Callable[[], str]] = [
+    _initial_schema,
+    lambda: _schema_sql("record_units.sql"),
+]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
