@@ -102,7 +102,9 @@ def check_answers(tool: Tool, cells: dict[str, str]) -> Answers:
         given = " ".join(cells.get(call_column(domain.id), "").split())
         if given:
             if domain.method == "answer":
-                raise Problem(call_column(domain.id), f"{domain.id}'s answer is its judgement: leave this blank")
+                raise Problem(
+                    call_column(domain.id), f"{domain.id}'s answer is its judgement: leave this blank"
+                )
             canonical = _canonical(given, domain_names)
             if canonical is None:
                 raise Problem(
@@ -128,7 +130,10 @@ def check_answers(tool: Tool, cells: dict[str, str]) -> Answers:
         names = tuple(j.name for j in tool.overall.judgements)
         canonical = _canonical(overall, names)
         if canonical is None:
-            raise Problem(call_column("overall"), f"{overall!r} is not an overall judgement: use one of {', '.join(names)}")
+            raise Problem(
+                call_column("overall"),
+                f"{overall!r} is not an overall judgement: use one of {', '.join(names)}",
+            )
         calls["overall"] = canonical
     text = " ".join(cells.get(support_column("overall"), "").split())
     if text:
@@ -149,7 +154,8 @@ def _answer(question: Question, raw: str, so_far: dict[str, str]) -> str:
     canonical = _canonical(value, question.answers)
     if canonical is None:
         raise Problem(
-            question.id, f"{value!r} is not an answer to {question.id}: use one of {', '.join(question.answers)}"
+            question.id,
+            f"{value!r} is not an answer to {question.id}: use one of {', '.join(question.answers)}",
         )
     if not asked:
         raise Problem(

@@ -325,7 +325,9 @@ def _overall(
     method = reader.get("method")
     if method not in OVERALL_METHODS:
         reader.fail("method", f"method must be one of {', '.join(OVERALL_METHODS)}")
-    own = _judgements(reader, reader.get("judgements"), "overall.judgements") if "judgements" in table else None
+    own = (
+        _judgements(reader, reader.get("judgements"), "overall.judgements") if "judgements" in table else None
+    )
     overall_judgements = own or judgements
     names = {j.name for j in overall_judgements}
     domain_values = {d.id: {j.name for j in judgements} for d in domains}
