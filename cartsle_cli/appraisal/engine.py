@@ -180,14 +180,15 @@ def domain_algorithm(domain: Domain, answers: dict[str, str]) -> tuple[str | Non
     return domain.default, None
 
 
-def overall_algorithm(tool: Tool, domains: dict[str, str], answers: dict[str, str]) -> str:
+def overall_algorithm(tool: Tool, domains: dict[str, str]) -> str:
+    """The tool's overall rule on the domain judgements (for ``share``, the domains are the items)."""
     overall = tool.overall
     if overall.method == "worst":
         order = [j.name for j in tool.judgements]
         return max(domains.values(), key=order.index)
     if overall.method == "rules":
         return next((r.judgement for r in overall.rules if holds(r.when, domains)), overall.default or "")
-    applicable = [a for a in answers.values() if a != NOT_ASKED and a not in overall.leave_out]
+    applicable = [a for a in domains.values() if a != NOT_ASKED and a not in overall.leave_out]
     share = sum(a == overall.count for a in applicable) / len(applicable) if applicable else 0.0
     return next(band.judgement for band in overall.bands if share >= band.at_least - 1e-12)
 
@@ -199,9 +200,7 @@ def judge(tool: Tool, appraisal: Answers) -> Judged:
         algorithm, stars = domain_algorithm(domain, appraisal.answers)
         results.append(DomainJudgement(domain.id, algorithm, appraisal.calls.get(domain.id), stars))
     finals = {d.domain: d.final for d in results}
-    overall = DomainJudgement(
-        "overall", overall_algorithm(tool, finals, appraisal.answers), appraisal.calls.get("overall")
-    )
+    overall = DomainJudgement("overall", overall_algorithm(tool, finals), appraisal.calls.get("overall"))
     notes = []
     if tool.overall.note_when:
         name, count, note = tool.overall.note_when

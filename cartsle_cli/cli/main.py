@@ -27,6 +27,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "screen": ("screen", "app", "group"),
     "prisma": ("screen", "prisma", "entry"),
     "extract": ("extract", "app", "group"),
+    "appraise": ("appraise", "app", "group"),
     "pool": ("pool", "app", "group"),
     "report": ("report", "report", "entry"),
     "backup": ("backup", "backup_command", "command"),

@@ -30,7 +30,10 @@ def _initial_schema() -> str:
 
 
 # Each entry returns the SQL that takes the schema one version up.
-MIGRATIONS: list[Callable[[], str]] = [_initial_schema]
+MIGRATIONS: list[Callable[[], str]] = [
+    _initial_schema,
+    lambda: _schema_sql("appraisal.sql"),  # risk-of-bias appraisals, resolutions, GRADE judgements
+]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
