@@ -21,6 +21,7 @@ from cartsle_cli.appraisal.store import (
     resolve,
     study_appraisals,
 )
+from cartsle_cli.appraisal.summary import tool_document
 from cartsle_cli.appraisal.tool import Tool, get_tool, tool_names
 from cartsle_cli.cli.common import (
     DEFAULT_DB,
@@ -290,36 +291,6 @@ def cell_text(cell: Cell) -> str:
     return text
 
 
-def show_dict(tool: Tool, studies: list) -> dict:
-    return {
-        "tool": tool.id,
-        "name": tool.name,
-        "reference": tool.reference,
-        "studies": [
-            {
-                "study_id": s.study_id,
-                "outcome": s.outcome,
-                "notes": list(s.notes),
-                "domains": [
-                    {
-                        "domain": c.domain,
-                        "judgement": c.judgement,
-                        "algorithm": c.algorithm,
-                        "status": c.status,
-                        "appraisers": {
-                            r: {"algorithm": j.algorithm, "call": j.call, "final": j.final, "stars": j.stars}
-                            for r, j in c.by_reviewer.items()
-                        },
-                        "resolution": vars(c.resolution) if c.resolution else None,
-                    }
-                    for c in s.cells
-                ],
-            }
-            for s in studies
-        ],
-    }
-
-
 @app.command("show")
 def show_command(tool: ToolOption = None, db: DbOption = DEFAULT_DB, json_output: JsonOption = False) -> None:
     """Each study's domain and overall judgements; [tool: X] where the appraisers' call differs from the algorithm.
@@ -330,7 +301,7 @@ def show_command(tool: ToolOption = None, db: DbOption = DEFAULT_DB, json_output
         chosen = _tool(conn, tool)
         studies = study_appraisals(conn, chosen)
     if json_output:
-        print_json(show_dict(chosen, studies))
+        print_json(tool_document(chosen, studies))
         return
     domains = [d.id for d in chosen.domains]
     outcome = ["outcome"] if chosen.per_outcome else []
@@ -345,3 +316,29 @@ def show_command(tool: ToolOption = None, db: DbOption = DEFAULT_DB, json_output
     for s in studies:
         for note in s.notes:
             _say(f"{s.study_id}: {note}")
+
+
+@app.command("plot")
+def plot_command(
+    out: Annotated[
+        Path,
+        typer.Option("--out", help="The traffic-light plot (.svg or .png); the summary plot goes beside it."),
+    ],
+    tool: ToolOption = None,
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """Draw the traffic-light plot and the summary bar plot as robvis does (colour-blind-safe, with symbols).
+
+    Example: cartsle appraise plot --out figures/traffic_light.svg
+    """
+    from cartsle_cli.report.rob_plots import draw_summary, draw_traffic_light  # matplotlib: only when drawing
+    from cartsle_cli.report.rob_section import figure_data
+
+    with review(db) as conn:
+        chosen = _tool(conn, tool)
+        document = tool_document(chosen, study_appraisals(conn, chosen))
+    data = figure_data(document)
+    light = draw_traffic_light(data, out)
+    summary = draw_summary(data, out.with_name(f"{out.stem}_summary{out.suffix}"))
+    typer.echo(str(light))
+    typer.echo(str(summary))

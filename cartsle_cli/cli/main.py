@@ -28,6 +28,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "prisma": ("screen", "prisma", "entry"),
     "extract": ("extract", "app", "group"),
     "appraise": ("appraise", "app", "group"),
+    "grade": ("grade", "app", "group"),
     "pool": ("pool", "app", "group"),
     "report": ("report", "report", "entry"),
     "backup": ("backup", "backup_command", "command"),

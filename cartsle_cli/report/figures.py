@@ -8,6 +8,7 @@ from pathlib import Path
 from cartsle_cli.report.document import ReviewReport
 from cartsle_cli.report.forest import draw_forest
 from cartsle_cli.report.prisma_diagram import PrismaColumn, PrismaFlow, save_diagram
+from cartsle_cli.report.rob_section import rob_figures
 
 
 @dataclass(frozen=True)
@@ -58,4 +59,5 @@ def write_figures(report: ReviewReport, folder: Path, suffix: str) -> list[Figur
                     outcome.meta, folder / f"forest_{outcome.name}{suffix}", title=outcome.label
                 )
                 figures.append(Figure(f"forest_{outcome.name}", f"Forest plot: {outcome.label}", path))
+    figures += [Figure(*parts) for parts in rob_figures(report.document, folder, suffix)]
     return figures
