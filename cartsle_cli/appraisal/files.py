@@ -21,7 +21,7 @@ from cartsle_cli.appraisal.engine import Answers, Problem, call_column, check_an
 from cartsle_cli.appraisal.tool import Tool
 from cartsle_cli.errors import CartsleError
 from cartsle_cli.extraction.csvfile import CsvTable, read_csv
-from cartsle_cli.report.csv_safe import neutralise
+from cartsle_cli.safe_output import for_spreadsheet
 
 
 @dataclass(frozen=True)
@@ -86,13 +86,13 @@ def template_text(tool: Tool, study_ids: list[str], outcomes: list[str]) -> str:
     lines += [f"# {c.name}: {c.doc}" for c in columns]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow([neutralise(c.name) for c in columns])
+    writer.writerow([for_spreadsheet(c.name) for c in columns])
     keys = (
         [(s, o) for s in study_ids for o in outcomes] if tool.per_outcome else [(s, None) for s in study_ids]
     )
     for study_id, outcome in keys:
         row = [study_id] + ([outcome] if tool.per_outcome else [])
-        writer.writerow([neutralise(cell) for cell in row] + [""] * (len(columns) - len(row)))
+        writer.writerow([for_spreadsheet(cell) for cell in row] + [""] * (len(columns) - len(row)))
     return "\n".join(" ".join(line.split()) for line in lines) + "\n" + buffer.getvalue()
 
 

@@ -14,7 +14,6 @@ same bytes.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +23,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Circle, Patch
 
 from cartsle_cli.errors import CartsleError
+from cartsle_cli.safe_output import figure_settings, for_figure
 
 FORMATS = (".png", ".svg")
 
@@ -37,13 +37,6 @@ PALETTE: dict[str, tuple[str, str, str]] = {
     "na": ("#DDDDDD", "NA", "black"),
     "missing": ("#FFFFFF", "", "black"),
 }
-
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-
-
-def figure_text(value: object) -> str:
-    """Text as a figure shows it: no control characters, and ``$`` never starts mathtext."""
-    return _CONTROL.sub(" ", "" if value is None else str(value)).replace("$", r"\$")
 
 
 @dataclass(frozen=True)
@@ -89,13 +82,18 @@ def _legend_handles(data: RobFigureData) -> list[Patch]:
     for judgement, style in data.legend:
         colour, symbol, _ = PALETTE[style]
         text = f"{symbol}  {judgement}" if symbol else judgement
-        handles.append(Patch(facecolor=colour, edgecolor="black", linewidth=0.5, label=figure_text(text)))
+        handles.append(Patch(facecolor=colour, edgecolor="black", linewidth=0.5, label=for_figure(text)))
     return handles
 
 
 def draw_traffic_light(data: RobFigureData, path: Path) -> Path:
     """The traffic-light plot: studies down, domains and Overall across, one symbol-coded cell each."""
     path = _check(path)
+    with figure_settings():  # text is built as written, never as mathtext
+        return _traffic_light(data, path)
+
+
+def _traffic_light(data: RobFigureData, path: Path) -> Path:
     n_rows, n_cols = len(data.rows), len(data.columns)
     label_width = max([len(r.label) for r in data.rows] + [10]) * 0.075 + 0.3
     width = label_width + 0.55 * n_cols + 0.6
@@ -115,9 +113,9 @@ def draw_traffic_light(data: RobFigureData, path: Path) -> Path:
     ax.set_xlim(-0.5, n_cols - 0.5)
     ax.set_ylim(n_rows - 0.5, -0.5)
     ax.set_aspect("equal")
-    ax.set_xticks(range(n_cols), [figure_text(cid) for cid, _ in data.columns], fontsize=9, fontweight="bold")
+    ax.set_xticks(range(n_cols), [for_figure(cid) for cid, _ in data.columns], fontsize=9, fontweight="bold")
     ax.xaxis.tick_top()
-    ax.set_yticks(range(n_rows), [figure_text(r.label) for r in data.rows], fontsize=9)
+    ax.set_yticks(range(n_rows), [for_figure(r.label) for r in data.rows], fontsize=9)
     ax.tick_params(length=0)
     for side in ax.spines.values():
         side.set_visible(False)
@@ -141,11 +139,11 @@ def draw_traffic_light(data: RobFigureData, path: Path) -> Path:
                     color=ink,
                     zorder=3,
                 )
-    figure.text(0.02, 1 - 0.25 / height, figure_text(data.title), fontsize=10, fontweight="bold", va="top")
+    figure.text(0.02, 1 - 0.25 / height, for_figure(data.title), fontsize=10, fontweight="bold", va="top")
     figure.text(
         0.02,
         (legend_height - 0.15) / height,
-        "Domains:\n" + "\n".join(figure_text(t) for t in domain_lines),
+        "Domains:\n" + "\n".join(for_figure(t) for t in domain_lines),
         fontsize=7.5,
         va="top",
     )
@@ -178,12 +176,17 @@ def summary_shares(data: RobFigureData) -> list[list[float]]:
 def draw_summary(data: RobFigureData, path: Path, *, weighted: bool = False) -> Path:
     """The summary bar plot: for each domain and overall, the share of studies per judgement."""
     path = _check(path)
+    with figure_settings():
+        return _summary(data, path, weighted)
+
+
+def _summary(data: RobFigureData, path: Path, weighted: bool) -> Path:
     shares = summary_shares(data)
     n = len(data.columns)
     figure = Figure(figsize=(9, 1.2 + 0.4 * n))
     FigureCanvasAgg(figure)
     ax = figure.add_axes([0.38, 0.2, 0.58, 0.7])
-    labels = [figure_text(label if cid == "Overall" else f"{label} ({cid})") for cid, label in data.columns]
+    labels = [for_figure(label if cid == "Overall" else f"{label} ({cid})") for cid, label in data.columns]
     for position, row in enumerate(shares):
         y = n - 1 - position
         left = 0.0
@@ -209,7 +212,7 @@ def draw_summary(data: RobFigureData, path: Path, *, weighted: bool = False) -> 
     ax.set_xticks([0, 0.25, 0.5, 0.75, 1.0], ["0%", "25%", "50%", "75%", "100%"], fontsize=8)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
-    figure.text(0.02, 0.96, figure_text(data.title), fontsize=10, fontweight="bold", va="top")
+    figure.text(0.02, 0.96, for_figure(data.title), fontsize=10, fontweight="bold", va="top")
     figure.legend(
         handles=_legend_handles(data), loc="lower center", ncol=len(data.legend), fontsize=7.5, frameon=False
     )

@@ -182,3 +182,59 @@ def test_a_later_load_replaces_the_appraisers_earlier_judgement_and_keeps_the_hi
         "B",
         "A",
     ]
+
+
+def test_rob2_per_outcome_two_appraisers_conflicts_and_resolutions(cli, included, tmp_path):
+    from cartsle_cli.sample.appraisals import comparative_rob2
+
+    files = comparative_rob2(sorted(STUDIES), ["remission", "relapse"], seed=7)
+    for name, text in (("a", files.reviewer_a), ("b", files.reviewer_b)):
+        (tmp_path / f"rob2_{name}.csv").write_text(text)
+        cli("appraise", "load", tmp_path / f"rob2_{name}.csv", "--tool", "rob2", "--reviewer", name.upper())
+    found = json.loads(cli("appraise", "conflicts", "--tool", "rob2", "--json").stdout)
+    planted = list(csv.DictReader(io.StringIO(files.resolutions)))
+    domains = {(c["study_id"], c["outcome"], c["domain"]) for c in found if c["domain"] != "overall"}
+    assert domains == {(r["study_id"], r["outcome"], r["domain"]) for r in planted}
+    (tmp_path / "resolutions.csv").write_text(files.resolutions)
+    cli("appraise", "resolve", "--tool", "rob2", "--file", tmp_path / "resolutions.csv", "--reviewer", "C")
+    assert json.loads(cli("appraise", "conflicts", "--tool", "rob2", "--json").stdout) == []
+    shown = json.loads(cli("appraise", "show", "--tool", "rob2", "--json").stdout)
+    assert len(shown["studies"]) == 8 and {s["outcome"] for s in shown["studies"]} == {"remission", "relapse"}
+    # the overall judgement of the consensus is the worst consensus domain (RoB 2's rule)
+    order = ["low", "some concerns", "high"]
+    for study in shown["studies"]:
+        domains = [d["judgement"] for d in study["domains"][:-1]]
+        assert study["domains"][-1]["judgement"] == max(domains, key=order.index)
+
+
+def test_resolving_a_study_without_appraisals_is_refused(cli, two_appraisers):
+    result = cli(
+        "appraise",
+        "resolve",
+        "--study",
+        "Zeta 2020",
+        "--domain",
+        "Q1",
+        "--judgement",
+        "Yes",
+        "--reviewer",
+        "C",
+        ok=False,
+    )
+    assert (
+        result.exit_code == 1 and "no JBI checklist for case series appraisal of 'Zeta 2020'" in result.output
+    )
+    bad = cli(
+        "appraise",
+        "resolve",
+        "--study",
+        "Beta 2022",
+        "--domain",
+        "Q4",
+        "--judgement",
+        "Maybe",
+        "--reviewer",
+        "C",
+        ok=False,
+    )
+    assert bad.exit_code == 1 and "'Maybe' is not a judgement here" in bad.output
