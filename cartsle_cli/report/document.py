@@ -18,6 +18,7 @@ from cartsle_cli.certainty.evidence import grade_outcomes, pooled_evidence
 from cartsle_cli.certainty.sensitivity import sensitivity
 from cartsle_cli.errors import CartsleError
 from cartsle_cli.pooling import PoolOptions, PoolResult, pool_review
+from cartsle_cli.report.appraisal_methods import appraisal_methods
 from cartsle_cli.report.methods_text import methods_paragraph
 from cartsle_cli.screening import included_studies, prisma_counts
 from cartsle_cli.screening.agreement import agreement
@@ -56,7 +57,9 @@ def build_report(conn: sqlite3.Connection, options: PoolOptions = PoolOptions())
         "certainty": [c.to_dict() for c in grade_outcomes(conn, pooled_evidence(pooled))] if pooled else [],
         "sensitivity_without_high_risk": [r.to_dict() for r in sensitivity(conn, pooled)] if pooled else [],
     }
-    document["methods"] = methods_paragraph(document)
+    document["methods"] = " ".join(
+        part for part in (methods_paragraph(document), appraisal_methods(document)) if part
+    )
     return ReviewReport(document, pooled)
 
 
