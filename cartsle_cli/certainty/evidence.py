@@ -11,8 +11,6 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import asdict, dataclass
 
-import numpy as np
-
 from cartsle_cli.appraisal.store import appraised_tools, study_appraisals
 from cartsle_cli.appraisal.tool import Tool, get_tool
 from cartsle_cli.certainty.store import GradeJudgement, current_comments, current_judgements
@@ -30,7 +28,8 @@ from cartsle_cli.certainty.suggest import (
 )
 from cartsle_cli.errors import CartsleError
 from cartsle_cli.pooling import PoolOptions, PoolResult, pool_review
-from cartsle_cli.stats.egger_classic import egger_test, logit_proportions
+from cartsle_cli.stats.effect_sizes import proportion
+from cartsle_cli.stats.sensitivity import egger_test
 
 
 @dataclass(frozen=True)
@@ -65,10 +64,8 @@ def pooled_evidence(pool: PoolResult) -> list[OutcomeEvidence]:
         weights = {s.label: float(s.weight if has_weights else s.total) for s in meta.studies}
         egger_p = None
         if meta.k >= 3:
-            yi, sei = logit_proportions(
-                np.array([s.events for s in meta.studies]), np.array([s.total for s in meta.studies])
-            )
-            egger_p = egger_test(yi, sei).p
+            effects = proportion([s.events for s in meta.studies], [s.total for s in meta.studies], "PLO")
+            egger_p = egger_test(effects).p  # on logit proportions, as metafor's regtest(model = "lm")
         evidence.append(
             OutcomeEvidence(
                 outcome=outcome.name,
