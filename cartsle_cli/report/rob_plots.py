@@ -218,3 +218,48 @@ def _summary(data: RobFigureData, path: Path, weighted: bool) -> Path:
     )
     ax.set_xlabel("Share of studies" + (" (weighted)" if weighted else ""), fontsize=8.5)
     return _save(figure, path, "cartsle-rob-summary")
+
+
+def draw_rob_column(
+    ax, text_at, rows: list[tuple[float, str | None]], *, header_y: float, x: float = 0.93
+) -> None:
+    """A forest plot's risk-of-bias column, as robvis adds one: a symbol-coded circle per study.
+
+    ``rows``: (y in the plot's data coordinates, style of the study's overall judgement or None when
+    not appraised); ``text_at`` maps x in figure fractions and y in data coordinates; ``x`` is the
+    column's place in figure fractions.
+    """
+    ax.text(
+        x,
+        header_y,
+        "RoB",
+        transform=text_at,
+        ha="center",
+        va="center",
+        fontsize=9,
+        fontweight="bold",
+    )
+    for y, style in rows:
+        colour, symbol, ink = PALETTE[style or "missing"]
+        ax.plot(
+            [x], [y], transform=text_at, marker="o", markersize=10, color=colour,
+            markeredgecolor="black", markeredgewidth=0.6, clip_on=False,
+        )  # fmt: skip
+        if symbol:
+            ax.text(
+                x,
+                y,
+                symbol,
+                transform=text_at,
+                ha="center",
+                va="center",
+                fontsize=6.5,
+                fontweight="bold",
+                color=ink,
+            )
+
+
+def rob_styles(tool: dict) -> dict[str, str | None]:
+    """Study label -> style of its consensus overall judgement, from a tool's part of the document."""
+    styles = dict((j["judgement"], j["style"]) for j in tool["judgements"])
+    return {s["study_id"]: styles.get(s["domains"][-1]["judgement"] or "") for s in tool["studies"]}

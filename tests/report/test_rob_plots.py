@@ -72,3 +72,23 @@ def test_a_figure_of_another_format_is_refused(tmp_path):
 
     with pytest.raises(CartsleError):
         draw_traffic_light(DATA, Path(tmp_path / "plot.pdf"))
+
+
+def test_a_forest_plot_can_carry_a_risk_of_bias_column(tmp_path):
+    from cartsle_cli.report.forest import draw_forest
+    from cartsle_cli.stats.meta_proportions import meta_proportions
+
+    meta = meta_proportions(
+        [3, 5, 2], [10, 12, 9], method="dl", labels=["Alpha 2020", "Beta 2021", "Gamma 2022"]
+    )
+    plain = texts(draw_forest(meta, tmp_path / "plain.svg").read_text())
+    assert "RoB" not in plain
+    marked = texts(
+        draw_forest(
+            meta, tmp_path / "rob.svg", risk_of_bias={"Alpha 2020": "low", "Beta 2021": "high"}
+        ).read_text()
+    )
+    assert "RoB" in marked
+    assert (
+        marked.count("X") == plain.count("X") + 1 and marked.count("+") == plain.count("+") + 1
+    )  # Gamma: not appraised
