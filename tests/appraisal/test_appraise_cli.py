@@ -238,3 +238,18 @@ def test_resolving_a_study_without_appraisals_is_refused(cli, two_appraisers):
         ok=False,
     )
     assert bad.exit_code == 1 and "'Maybe' is not a judgement here" in bad.output
+
+
+def test_a_study_label_that_looks_like_a_formula_is_neutralised_in_the_sheet_and_read_back(cli, db, tmp_path):
+    (label,) = include_studies(db, [("=HYPERLINK", 2021, False)])
+    assert label.startswith("=")
+    sheet = tmp_path / "jbi.csv"
+    cli("appraise", "template", "--tool", "jbi-case-series", "--out", sheet)
+    row = next(
+        line for line in sheet.read_text().splitlines() if "HYPERLINK" in line and not line.startswith("#")
+    )
+    assert row.startswith("'=HYPERLINK")  # a spreadsheet shows it as text
+    filled = fill_jbi(sheet, tmp_path / "a.csv", {"'" + label: "Y Y Y Y Y Y Y Y Y Y"})
+    cli("appraise", "load", filled, "--tool", "jbi-case-series", "--reviewer", "A")
+    shown = json.loads(cli("appraise", "show", "--json").stdout)
+    assert [s["study_id"] for s in shown["studies"]] == [label]
