@@ -285,6 +285,9 @@ def cell_text(cell: Cell) -> str:
     if cell.judgement is None:
         return "conflict (" + _who(cell) + ")"
     text = cell.judgement
+    stars = {j.stars for j in cell.by_reviewer.values()}
+    if len(stars) == 1 and None not in stars:  # a scale that counts stars (NOS): show the count
+        text += f" ({stars.pop()}*)"
     algorithm = cell.algorithm
     if algorithm is not None and algorithm != text:
         text += f" [tool: {algorithm}]"

@@ -253,3 +253,22 @@ def test_a_study_label_that_looks_like_a_formula_is_neutralised_in_the_sheet_and
     cli("appraise", "load", filled, "--tool", "jbi-case-series", "--reviewer", "A")
     shown = json.loads(cli("appraise", "show", "--json").stdout)
     assert [s["study_id"] for s in shown["studies"]] == [label]
+
+
+def test_nos_show_gives_each_domain_its_stars(cli, included, tmp_path):
+    sheet = tmp_path / "nos.csv"
+    cli("appraise", "template", "--tool", "nos", "--out", sheet)
+    lines = [line for line in sheet.read_text().splitlines() if not line.startswith("#")]
+    header = lines[0].split(",")
+    # S1 b* S2 c S3 a* S4 a* (3 stars: good); C1 a* C2 b (1: good); O1 c O2 a* O3 d (1: poor) -> poor
+    answers = dict(zip(["S1", "S2", "S3", "S4", "C1", "C2", "O1", "O2", "O3"], "b c a a a b c a d".split()))
+    rows = [
+        ",".join(answers.get(name, label if name == "study_id" else "") for name in header)
+        for label in sorted(STUDIES)
+    ]
+    sheet.write_text("\n".join([lines[0], *rows]) + "\n")
+    cli("appraise", "load", sheet, "--tool", "nos", "--reviewer", "A")
+    table = cli("appraise", "show").stdout
+    assert "good (3*)" in table and "good (1*)" in table and "poor (1*)" in table
+    shown = json.loads(cli("appraise", "show", "--json").stdout)
+    assert {s["domains"][-1]["judgement"] for s in shown["studies"]} == {"poor"}
