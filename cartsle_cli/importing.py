@@ -13,7 +13,15 @@ from cartsle_cli.errors import CartsleError
 from cartsle_cli.formats import read_file
 from cartsle_cli.formats.record import ParsedFile
 from cartsle_cli.store import transaction
-from cartsle_cli.store.searches import Search, add_search, find_by_sha256, remove_search
+from cartsle_cli.store.searches import (
+    Search,
+    StagedRecords,
+    add_search,
+    clear_staged,
+    find_by_sha256,
+    remove_search,
+    stage_records,
+)
 
 
 @dataclass(frozen=True)
@@ -42,13 +50,14 @@ def import_files(
 ) -> list[ImportedFile]:
     """Import export files as searches, all in one transaction.
 
-    Files are read and stored one at a time inside the transaction, so only one file's records are
-    in memory at once; a bad file, an unknown format or a file imported before (unless ``force``)
-    raises :class:`CartsleError`, the transaction rolls back, and nothing of any file is stored.
+    Every file is read, parsed and staged (``store.searches.stage_records``) before the write
+    transaction begins, so the review's write lock is held for the copy only, never while a slow
+    share or a large file is read. A bad file, an unknown format or a file imported before (unless
+    ``force``) raises :class:`CartsleError` and nothing of any file is stored.
     """
     seen: dict[str, Path] = {}
-    results = []
-    with transaction(conn):
+    staged: list[_StagedFile] = []
+    try:
         for path in map(Path, paths):
             data_hash = _sha256(path)
             if not force:
@@ -59,58 +68,82 @@ def import_files(
                 raise CartsleError(
                     "cannot tell which database wrote this file: name it with --source", file=path
                 )
-            results.append(
-                _store(
-                    conn,
-                    path,
-                    data_hash,
-                    parsed,
-                    source=source,
-                    other_methods=other_methods,
-                    searched_on=searched_on,
-                    query=query,
-                )
-            )
+            staged.append(_stage(conn, path, data_hash, parsed, source=source))
             del parsed
             if on_file_read:
                 on_file_read(path)
+        with transaction(conn):
+            results = []
+            for file in staged:
+                if not force:  # another command may have imported it while this one was reading
+                    _refuse_reimport(conn, file.path, file.sha256, {})
+                results.append(
+                    _store(conn, file, other_methods=other_methods, searched_on=searched_on, query=query)
+                )
+    finally:
+        clear_staged(conn)
     return results
+
+
+@dataclass(frozen=True)
+class _StagedFile:
+    path: Path
+    sha256: str
+    format: str
+    database: str
+    database_recognised: bool
+    records: StagedRecords
+    with_doi: int
+    with_pmid: int
+    with_abstract: int
+
+
+def _stage(
+    conn: sqlite3.Connection, path: Path, data_hash: str, parsed: ParsedFile, *, source: str | None
+) -> _StagedFile:
+    records = parsed.records
+    return _StagedFile(
+        path=path,
+        sha256=data_hash,
+        format=parsed.format,
+        database=source or parsed.database or "",
+        database_recognised=source is None,
+        records=stage_records(conn, records),
+        with_doi=sum(1 for r in records if r.doi),
+        with_pmid=sum(1 for r in records if r.pmid),
+        with_abstract=sum(1 for r in records if r.abstract),
+    )
 
 
 def _store(
     conn: sqlite3.Connection,
-    path: Path,
-    data_hash: str,
-    parsed: ParsedFile,
+    file: _StagedFile,
     *,
-    source: str | None,
     other_methods: bool,
     searched_on: str | None,
     query: str | None,
 ) -> ImportedFile:
-    database = source or parsed.database or ""
-    records = parsed.records
     search_id = add_search(
         conn,
-        database=database,
+        database=file.database,
         other_methods=other_methods,
-        format=parsed.format,
-        file_name=path.name,
-        sha256=data_hash,
-        records=records,
+        format=file.format,
+        file_name=file.path.name,
+        sha256=file.sha256,
+        records=file.records,
         searched_on=searched_on,
         query=query,
     )
     return ImportedFile(
         search_id=search_id,
-        path=path,
-        format=parsed.format,
-        database=database,
-        database_recognised=source is None,
-        records=len(records),
-        with_doi=sum(1 for r in records if r.doi),
-        with_pmid=sum(1 for r in records if r.pmid),
-        with_abstract=sum(1 for r in records if r.abstract),
+        path=file.path,
+        format=file.format,
+        database=file.database,
+        database_recognised=file.database_recognised,
+        records=file.records.count,
+        with_doi=file.with_doi,
+        with_pmid=file.with_pmid,
+        with_abstract=file.with_abstract,
     )
 
 

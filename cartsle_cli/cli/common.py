@@ -22,6 +22,8 @@ from typer.core import TyperGroup
 from cartsle_cli.errors import CartsleError
 from cartsle_cli.safe_output import for_terminal
 from cartsle_cli.store import open_review
+from cartsle_cli.store.connection import last_review_path
+from cartsle_cli.store.faults import explain
 
 DbOption = Annotated[
     Path,
@@ -129,14 +131,24 @@ def progress_bar(description: str, total: int | None) -> Iterator[Progress]:
 
 
 class CartsleGroup(TyperGroup):
-    """Turns a CartsleError anywhere below into one line on stderr and exit status 1."""
+    """Turns a CartsleError anywhere below into one line on stderr and exit status 1; so too a
+    fault of the review file or the disk (busy, full, read-only, damaged: ``store.faults``)."""
 
     def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
         try:
             return super().invoke(ctx)
         except CartsleError as error:
-            stderr().print(f"error: {error}", style="red", markup=False, highlight=False, soft_wrap=True)
-            raise typer.Exit(1) from None
+            _fail(error)
+        except (sqlite3.Error, OSError) as error:
+            fault = explain(error, last_review_path())
+            if fault is None:
+                raise
+            _fail(fault)
+
+
+def _fail(error: CartsleError) -> None:
+    stderr().print(f"error: {error}", style="red", markup=False, highlight=False, soft_wrap=True)
+    raise typer.Exit(1) from None
 
 
 def pass_down(ctx: typer.Context, names: tuple[str, ...] = ("db",)) -> None:

@@ -31,7 +31,7 @@ from cartsle_cli.screening.decision_files import DecisionRow, read_decision_file
 from cartsle_cli.screening.decisions import DecisionChecker
 from cartsle_cli.screening.outcomes import STAGE_NAMES
 from cartsle_cli.screening.prisma import PrismaColumn, prisma_counts
-from cartsle_cli.screening.studies import included_studies, link_report
+from cartsle_cli.screening.studies import included_studies, link_report, require_included_report
 from cartsle_cli.store import transaction
 
 FILE_HELP = (
@@ -80,6 +80,10 @@ def resolve_command(
     ] = None,
     note: Annotated[str | None, typer.Option("--note", help="A note kept with the resolution.")] = None,
     reviewer: ReviewerOption = None,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Resolve a record that is not in conflict (recorded in its history)."),
+    ] = False,
     dry_run: DryRunOption = False,
     db: DbOption = DEFAULT_DB,
     json_output: JsonOption = False,
@@ -87,11 +91,12 @@ def resolve_command(
     """Record the final decision on a conflict, and who made it. Example: cartsle screen resolve 12 include --reviewer lead
 
     In bulk: cartsle screen resolve --file resolutions.csv (the reviewer column names who resolved).
+    A record that is not in conflict is refused unless --force is given; the history then shows it.
     """
     if file is not None:
         if record_id is not None:
             raise CartsleError("give a record and decision, or --file, not both")
-        _bulk(file, reviewer, stage, dry_run, db, json_output, resolutions=True)
+        _bulk(file, reviewer, stage, dry_run, db, json_output, resolutions=True, force=force)
         return
     if record_id is None or decision is None:
         raise CartsleError(
@@ -107,7 +112,9 @@ def resolve_command(
         note=note,
     )
     with review(db) as conn:
-        summary = import_decisions(conn, [row], source="resolve", dry_run=dry_run, resolutions=True)
+        summary = import_decisions(
+            conn, [row], source="resolve", dry_run=dry_run, resolutions=True, force=force
+        )
     if json_output or dry_run:
         _print_summary(summary, json_output)
     else:
@@ -128,6 +135,7 @@ def _bulk(
     json_output: bool,
     *,
     resolutions: bool,
+    force: bool = False,
 ) -> None:
     decisions = read_decision_file(file)
     rows = with_defaults(decisions.rows, reviewer=reviewer, stage=stage)
@@ -136,7 +144,9 @@ def _bulk(
     source = f"{'resolve' if resolutions else 'import'} {file.name}"
     try:
         with review(db) as conn:
-            summary = import_decisions(conn, rows, source=source, dry_run=dry_run, resolutions=resolutions)
+            summary = import_decisions(
+                conn, rows, source=source, dry_run=dry_run, resolutions=resolutions, force=force
+            )
     except CartsleError as error:
         error.file = error.file or str(file)
         raise
@@ -199,9 +209,13 @@ def link_command(
     ] = False,
     db: DbOption = DEFAULT_DB,
 ) -> None:
-    """Make a record a report of a study, e.g. a conference abstract of a later article. Example: cartsle screen link 87 --study "Mackensen 2022" """
+    """Make a record a report of a study, e.g. a conference abstract of a later article. Example: cartsle screen link 87 --study "Mackensen 2022"
+
+    Only a record included at full text is a report of an included study: others are refused.
+    """
     with review(db) as conn, transaction(conn):
         unit = DecisionChecker(conn).unit(record_id)
+        require_included_report(conn, unit)
         label = link_report(conn, unit, study, create=new)
     say(plain(f"record {unit} is a report of {label}"))
 

@@ -22,7 +22,7 @@ from cartsle_cli.errors import CartsleError
 from cartsle_cli.formats.normalise import clean_doi, clean_pmid
 from cartsle_cli.screening.decision_files import DecisionRow
 from cartsle_cli.screening.decisions import Decision, DecisionChecker, store_decisions
-from cartsle_cli.screening.outcomes import PENDING, STAGES, Vote, stage_outcomes
+from cartsle_cli.screening.outcomes import CONFLICT, PENDING, STAGE_NAMES, STAGES, Vote, stage_outcomes
 from cartsle_cli.screening.studies import ensure_studies, link_report
 from cartsle_cli.store import transaction
 
@@ -104,12 +104,20 @@ def import_decisions(
     source: str,
     dry_run: bool = False,
     resolutions: bool = False,
+    force: bool = False,
 ) -> ImportSummary:
-    """Check every row, then store the decisions (``resolutions``: as final decisions) in one transaction."""
+    """Check every row, then store the decisions (``resolutions``: as final decisions) in one transaction.
+
+    A resolution settles a conflict: on a record that is not in conflict (and was never resolved)
+    it is refused, as Covidence lets a leader resolve conflicts only, unless ``force``; a forced
+    resolution is stored with "--force" in its source, so the history shows the step was skipped.
+    """
     summary = ImportSummary(rows=len(rows), dry_run=dry_run)
+    if force:
+        source = f"{source} --force"
     try:
         with transaction(conn):
-            _import(conn, rows, source, resolutions, summary)
+            _import(conn, rows, source, resolutions, summary, force)
             if dry_run:
                 raise _DryRun
     except _DryRun:
@@ -118,7 +126,12 @@ def import_decisions(
 
 
 def _import(
-    conn: sqlite3.Connection, rows: list[DecisionRow], source: str, resolutions: bool, summary: ImportSummary
+    conn: sqlite3.Connection,
+    rows: list[DecisionRow],
+    source: str,
+    resolutions: bool,
+    summary: ImportSummary,
+    force: bool = False,
 ) -> None:
     checker = DecisionChecker(conn)
     index = RecordIndex(conn)
@@ -148,12 +161,32 @@ def _import(
         if stage == "ft":
             checker.refresh_stages()
         checked = [(row, checker.check(decision, where=row.where)) for row, decision in batch]
+        if not force:
+            _refuse_resolving_settled(conn, stage, checked)
         store_decisions(conn, _changes(checked, current, summary), source=source)
         for row, decision in checked:
             if row.study and stage == "ft" and decision.decision == "include":
                 link_report(conn, decision.record_id, row.study)
                 summary.studies_linked += 1
     ensure_studies(conn)
+
+
+def _refuse_resolving_settled(conn: sqlite3.Connection, stage: str, checked: list) -> None:
+    """A resolution is for a conflict (or revises an earlier resolution), never a shortcut past voting."""
+    resolving = [(row, decision) for row, decision in checked if decision.resolution]
+    if not resolving:
+        return
+    outcomes = stage_outcomes(conn, stage)
+    for row, decision in resolving:
+        outcome = outcomes.get(decision.record_id)
+        if outcome is not None and (outcome.status == CONFLICT or outcome.resolution is not None):
+            continue
+        state = "has not reached this stage" if outcome is None else f"is {outcome.status}, not in conflict"
+        raise CartsleError(
+            f"record {decision.record_id} {state} at {STAGE_NAMES[stage]}: only conflicts are resolved;"
+            " --force resolves it anyway (recorded in its history)",
+            line=row.where,
+        )
 
 
 def _current(conn: sqlite3.Connection) -> dict[tuple, tuple]:
