@@ -92,11 +92,18 @@ def csv_lines(
 
 
 def csv_dicts(
-    text: str, path: str | Path, *, delimiter: str = ",", multiline: bool = False
+    text: str,
+    path: str | Path,
+    *,
+    delimiter: str = ",",
+    multiline: bool = False,
+    short_rows: bool = True,
 ) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
     """The header (names stripped) and each later row as a dict, with the line it starts on.
 
-    A row with a filled cell beyond the header is refused: that cell would be lost.
+    A row with a filled cell beyond the header is refused: that cell would be lost. A row with
+    fewer cells than the header is read with the missing cells empty, unless ``short_rows`` is
+    False (files where every row must carry every column).
     """
     rows = csv_lines(text, path, delimiter=delimiter, multiline=multiline)
     first = next(rows, None)
@@ -111,6 +118,8 @@ def csv_dicts(
             raise CartsleError(
                 f"{len(row.cells)} cells but the header has {len(header)} columns", file=path, line=row.line
             )
+        if not short_rows and len(row.cells) < len(header):
+            raise CartsleError(f"{len(row.cells)} fields for {len(header)} columns", file=path, line=row.line)
         cells = row.cells[: len(header)] + [""] * (len(header) - len(row.cells))
         table.append((row.line, dict(zip(header, cells))))
     return header, table
