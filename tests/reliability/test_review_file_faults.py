@@ -287,3 +287,63 @@ def test_read_only_review_reads_refuses_writes_and_leaves_no_wal_behind(tmp_path
         _unmount(shown)
     assert sorted(p.name for p in source.iterdir()) == ["review.db"]  # no -wal or -shm left
     assert writable("screen", "decide", "3", "include", "--reviewer", "kofi").exit_code == 0
+
+
+def test_dedup_compares_before_it_takes_the_lock_and_refuses_a_review_changed_meanwhile(
+    cli, db: Path, tmp_path: Path, monkeypatch
+) -> None:
+    import threading
+
+    from cartsle_cli.dedup import run as dedup_run
+    from cartsle_cli.store import transaction
+
+    _small_review(cli, tmp_path)
+    comparing, release = threading.Event(), threading.Event()
+    real_compare = dedup_run._compare_new
+
+    def slow_compare(*args):
+        comparing.set()
+        assert release.wait(60)
+        return real_compare(*args)
+
+    monkeypatch.setattr(dedup_run, "_compare_new", slow_compare)
+    outcome: list = []
+
+    def dedup() -> None:
+        conn = open_review(db)
+        try:
+            comparison = dedup_run.compare_records(conn)
+            with transaction(conn):
+                outcome.append(dedup_run.store_comparison(conn, comparison))
+        except Exception as error:  # noqa: BLE001 - the test looks at it
+            outcome.append(error)
+        finally:
+            conn.close()
+
+    worker = threading.Thread(target=dedup)
+    worker.start()
+    try:
+        assert comparing.wait(30)
+        decide = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "cartsle_cli",
+                "import",
+                str(_export(tmp_path / "c.ris", salt="c")),
+                "--source",
+                "Scopus",
+                "--db",
+                str(db),
+            ],
+            env={**os.environ, "CARTSLE_BUSY_TIMEOUT": "1"},
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert decide.returncode == 0, decide.stderr  # the comparison held no lock
+    finally:
+        release.set()
+        worker.join(60)
+    assert "review changed" in str(outcome[0])  # its records would have been missing from the run
+    cli("dedup")
