@@ -26,6 +26,10 @@ def explain(error: BaseException, path: str | Path | None) -> CartsleError | Non
     kind = fault_kind(error)
     if kind is None:
         return None
+    if isinstance(error, OSError) and error.filename and not _is_review_file(error.filename, path):
+        # An output file (a report, an export), not the review: say which, and why.
+        why = "the disk is full" if kind == "full" else (error.strerror or "cannot write")
+        return CartsleError(f"cannot write: {why}", file=error.filename)
     if kind == "io" and path and _nearly_full(Path(path)):
         kind = "full"  # SQLite could not even make its -shm or -wal file: the cause is the disk
     where = str(path) if path else None
@@ -78,6 +82,13 @@ def fault_kind(error: BaseException) -> str | None:
     if name.startswith(("SQLITE_IOERR", "SQLITE_CANTOPEN")):
         return "io"
     return None
+
+
+def _is_review_file(name: str | bytes | int, path: str | Path | None) -> bool:
+    if path is None or not isinstance(name, str):
+        return False
+    review = str(Path(path).resolve())
+    return str(Path(name).resolve()) in (review, f"{review}-wal", f"{review}-shm", f"{review}-journal")
 
 
 def _nearly_full(path: Path) -> bool:

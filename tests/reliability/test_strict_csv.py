@@ -121,3 +121,26 @@ def test_a_nul_after_a_bom_is_refused_and_what_cartsle_writes_it_reads_back(cli,
     from tests.conftest import Cli
 
     Cli(again / "review.db")("import", tmp_path / "unique.ris", "--source", "cartsle")
+
+
+def test_an_extraction_template_with_formula_looking_labels_reads_back_as_written(tmp_path: Path) -> None:
+    from dataclasses import dataclass
+
+    from cartsle_cli.extraction.csvfile import read_csv
+    from cartsle_cli.extraction.template import write_template_files
+
+    @dataclass(frozen=True)
+    class Study:
+        study_id: str
+        first_author: str | None
+        year: int | None
+
+    studies = [Study("=Evil 2024", "=HYPERLINK(1)", 2024), Study("-Minus 2023", "@home", 2023)]
+    template = write_template_files(tmp_path, studies)
+    text = template.studies.read_text(encoding="utf-8")
+    assert "\n=Evil" not in text and "'=Evil 2024" in text  # neutralised for a spreadsheet
+    rows = read_csv(template.studies).rows
+    assert [(row.cells["study_id"], row.cells["first_author"]) for row in rows] == [
+        ("=Evil 2024", "=HYPERLINK(1)"),
+        ("-Minus 2023", "@home"),
+    ]
