@@ -1,4 +1,4 @@
-"""`cartsle import` and `cartsle searches remove` as library calls: all of an import or none."""
+"""`cartsle import` as a library call: all of an import or none (`searches remove`: search_removal.py)."""
 
 from __future__ import annotations
 
@@ -8,18 +8,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from cartsle_cli.dedup.run import rebuild_clusters
 from cartsle_cli.errors import CartsleError
 from cartsle_cli.formats import read_file
 from cartsle_cli.formats.record import ParsedFile
 from cartsle_cli.store import transaction
 from cartsle_cli.store.searches import (
-    Search,
     StagedRecords,
     add_search,
     clear_staged,
     find_by_sha256,
-    remove_search,
     stage_records,
 )
 
@@ -145,18 +142,6 @@ def _store(
         with_pmid=file.with_pmid,
         with_abstract=file.with_abstract,
     )
-
-
-def remove_import(conn: sqlite3.Connection, search_id: int) -> Search:
-    """Take one import's records out of the review; the caller holds the transaction.
-
-    When the review has been deduplicated, its clusters are rebuilt without the removed records,
-    so no cluster keeps a removed record and its duplicates return to screening at once.
-    """
-    search = remove_search(conn, search_id)
-    if conn.execute("SELECT 1 FROM dedup_runs LIMIT 1").fetchone():
-        rebuild_clusters(conn)
-    return search
 
 
 def _refuse_reimport(conn: sqlite3.Connection, path: Path, data_hash: str, seen: dict[str, Path]) -> None:
