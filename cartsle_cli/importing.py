@@ -1,4 +1,4 @@
-"""`cartsle import` and `cartsle searches remove` as library calls: all of an import or none."""
+"""`cartsle import` as a library call: all of an import or none, the write lock held only for the copy."""
 
 from __future__ import annotations
 
@@ -8,14 +8,18 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from cartsle_cli.dedup.run import rebuild_clusters
 from cartsle_cli.errors import CartsleError
-from cartsle_cli.formats import StreamedFile, stream_file
+from cartsle_cli.formats import stream_file
 from cartsle_cli.formats.record import Record
 from cartsle_cli.formats.text import cyclic_gc_paused
 from cartsle_cli.store import transaction
-from cartsle_cli.store.connection import require_transaction
-from cartsle_cli.store.searches import Search, add_search, find_by_sha256, remove_search
+from cartsle_cli.store.searches import (
+    StagedRecords,
+    add_search,
+    clear_staged,
+    find_by_sha256,
+    stage_records,
+)
 from cartsle_cli.updating import (
     UpdateSummary,
     finish_update,
@@ -53,118 +57,126 @@ def import_files(
 ) -> list[ImportedFile]:
     """Import export files as searches, all in one transaction.
 
-    Files are read and stored one at a time inside the transaction, each streamed from disk as it
-    is inserted (:func:`~cartsle_cli.formats.stream_file`), so a few MB of one file's records are
-    in memory at once; a bad file, an unknown format or a file imported before (unless ``force``)
-    raises :class:`CartsleError`, the transaction rolls back, and nothing of any file is stored.
+    Every file is streamed from disk (:func:`~cartsle_cli.formats.stream_file`) into a TEMP table
+    (``store.searches.stage_records``) before the write transaction begins, so a few MB of a file
+    are in memory at once and the review's write lock is held for the copy only, never while a
+    slow share or a large file is read. A bad file, an unknown format or a file imported before
+    (unless ``force``) raises :class:`CartsleError` and nothing of any file is stored.
 
     ``update_of``: the files rerun that search (``updating``): its database and column are the
     default, records seen before are linked to their earlier records, and the review is
     deduplicated with the new records; each result then carries its ``update`` summary.
     """
     seen: dict[str, Path] = {}
-    results = []
-    with transaction(conn):
-        if update_of is not None:
-            updated = updated_search(conn, update_of)
-            snapshot_previous_version(conn, update_of)
-            source = source or updated.database
-            other_methods = other_methods or updated.other_methods
+    staged: list[_StagedFile] = []
+    if update_of is not None:
+        updated = updated_search(conn, update_of)
+        source = source or updated.database
+        other_methods = other_methods or updated.other_methods
+    try:
         for path in map(Path, paths):
             data_hash = _sha256(path)
             if not force:
                 _refuse_reimport(conn, path, data_hash, seen)
             seen[data_hash] = path
-            # Records hold no reference cycles: with the collector on, each collection would walk
-            # every record object alive (a third more time at 100,000 records); see text.py.
-            with cyclic_gc_paused():
-                parsed = stream_file(path)
-                if source is None and not parsed.database:
-                    raise CartsleError(
-                        "cannot tell which database wrote this file: name it with --source", file=path
-                    )
-                results.append(
-                    _store(
-                        conn,
-                        path,
-                        data_hash,
-                        parsed,
-                        source=source,
-                        other_methods=other_methods,
-                        searched_on=searched_on,
-                        query=query,
-                    )
-                )
-            del parsed
+            staged.append(_stage(conn, path, data_hash, source=source))
             if on_file_read:
                 on_file_read(path)
-        if update_of is not None:
-            linked = [
-                (item.search_id, update_of, register_update(conn, item.search_id, update_of))
-                for item in results
-            ]
-            summaries = {summary.search_id: summary for summary in finish_update(conn, linked)}
-            results = [replace(item, update=summaries[item.search_id]) for item in results]
+        with transaction(conn):
+            if update_of is not None:
+                snapshot_previous_version(conn, update_of)
+            results = []
+            for file in staged:
+                if not force:  # another command may have imported it while this one was reading
+                    _refuse_reimport(conn, file.path, file.sha256, {})
+                results.append(
+                    _store(conn, file, other_methods=other_methods, searched_on=searched_on, query=query)
+                )
+            if update_of is not None:
+                linked = [
+                    (item.search_id, update_of, register_update(conn, item.search_id, update_of))
+                    for item in results
+                ]
+                summaries = {summary.search_id: summary for summary in finish_update(conn, linked)}
+                results = [replace(item, update=summaries[item.search_id]) for item in results]
+    finally:
+        clear_staged(conn)
     return results
 
 
-def _store(
-    conn: sqlite3.Connection,
-    path: Path,
-    data_hash: str,
-    parsed: StreamedFile,
-    *,
-    source: str | None,
-    other_methods: bool,
-    searched_on: str | None,
-    query: str | None,
-) -> ImportedFile:
-    database = source or parsed.database or ""
-    counts = {"records": 0, "doi": 0, "pmid": 0, "abstract": 0}
+@dataclass(frozen=True)
+class _StagedFile:
+    path: Path
+    sha256: str
+    format: str
+    database: str
+    database_recognised: bool
+    records: StagedRecords
+    with_doi: int
+    with_pmid: int
+    with_abstract: int
+
+
+def _stage(conn: sqlite3.Connection, path: Path, data_hash: str, *, source: str | None) -> _StagedFile:
+    counts = {"doi": 0, "pmid": 0, "abstract": 0}
 
     def counted(records: Iterator[Record]) -> Iterator[Record]:
         for record in records:
-            counts["records"] += 1
             counts["doi"] += bool(record.doi)
             counts["pmid"] += bool(record.pmid)
             counts["abstract"] += bool(record.abstract)
             yield record
 
-    search_id = add_search(
-        conn,
-        database=database,
-        other_methods=other_methods,
-        format=parsed.format,
-        file_name=path.name,
-        sha256=data_hash,
-        records=counted(parsed.records),
-        searched_on=searched_on,
-        query=query,
-    )
-    return ImportedFile(
-        search_id=search_id,
+    # Records hold no reference cycles: with the collector on, each collection would walk
+    # every record object alive (a third more time at 100,000 records); see text.py.
+    with cyclic_gc_paused():
+        parsed = stream_file(path)
+        if source is None and not parsed.database:
+            raise CartsleError("cannot tell which database wrote this file: name it with --source", file=path)
+        records = stage_records(conn, counted(parsed.records))
+    return _StagedFile(
         path=path,
+        sha256=data_hash,
         format=parsed.format,
-        database=database,
+        database=source or parsed.database or "",
         database_recognised=source is None,
-        records=counts["records"],
+        records=records,
         with_doi=counts["doi"],
         with_pmid=counts["pmid"],
         with_abstract=counts["abstract"],
     )
 
 
-def remove_import(conn: sqlite3.Connection, search_id: int) -> Search:
-    """Take one import's records out of the review; the caller holds the transaction.
-
-    When the review has been deduplicated, its clusters are rebuilt without the removed records,
-    so no cluster keeps a removed record and its duplicates return to screening at once.
-    """
-    require_transaction(conn)
-    search = remove_search(conn, search_id)
-    if conn.execute("SELECT 1 FROM dedup_runs LIMIT 1").fetchone():
-        rebuild_clusters(conn)
-    return search
+def _store(
+    conn: sqlite3.Connection,
+    file: _StagedFile,
+    *,
+    other_methods: bool,
+    searched_on: str | None,
+    query: str | None,
+) -> ImportedFile:
+    search_id = add_search(
+        conn,
+        database=file.database,
+        other_methods=other_methods,
+        format=file.format,
+        file_name=file.path.name,
+        sha256=file.sha256,
+        records=file.records,
+        searched_on=searched_on,
+        query=query,
+    )
+    return ImportedFile(
+        search_id=search_id,
+        path=file.path,
+        format=file.format,
+        database=file.database,
+        database_recognised=file.database_recognised,
+        records=file.records.count,
+        with_doi=file.with_doi,
+        with_pmid=file.with_pmid,
+        with_abstract=file.with_abstract,
+    )
 
 
 def _refuse_reimport(conn: sqlite3.Connection, path: Path, data_hash: str, seen: dict[str, Path]) -> None:

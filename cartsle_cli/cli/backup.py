@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -19,6 +22,24 @@ def backup_command(
 
     Example: cartsle backup backups/review-2025-03-01.db
     """
-    with review(db) as conn:
+    with review(db) as conn, _sigterm_as_exit():
         written = backup_review(conn, target)
     say(f"backed up {db} to {written}")
+
+
+@contextmanager
+def _sigterm_as_exit() -> Iterator[None]:
+    """SIGTERM ends the backup like Ctrl-C does, through the cleanup that removes the .partial."""
+
+    def stop(signum: int, frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    try:
+        previous = signal.signal(signal.SIGTERM, stop)
+    except ValueError:  # not the main thread: leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)

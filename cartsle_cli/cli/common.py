@@ -23,6 +23,8 @@ from typer.core import TyperGroup
 from cartsle_cli.errors import CartsleError
 from cartsle_cli.safe_output import for_terminal
 from cartsle_cli.store import open_review
+from cartsle_cli.store.connection import last_review_path
+from cartsle_cli.store.faults import explain
 
 DbOption = Annotated[
     Path,
@@ -130,8 +132,9 @@ def progress_bar(description: str, total: int | None) -> Iterator[Progress]:
 
 
 class CartsleGroup(TyperGroup):
-    """Turns a CartsleError anywhere below into one line on stderr and exit status 1, and a usage
-    error (an unknown option, a missing argument) into one line and exit status 2."""
+    """Turns a CartsleError anywhere below into one line on stderr and exit status 1 (so too a
+    fault of the review file or the disk: busy, full, read-only, damaged: ``store.faults``), and a
+    usage error (an unknown option, a missing argument) into one line and exit status 2."""
 
     def main(  # type: ignore[override]
         self,
@@ -161,8 +164,17 @@ class CartsleGroup(TyperGroup):
         try:
             return super().invoke(ctx)
         except CartsleError as error:
-            _one_line(f"error: {error}")
-            raise typer.Exit(1) from None
+            _fail(error)
+        except (sqlite3.Error, OSError) as error:
+            fault = explain(error, last_review_path())
+            if fault is None:
+                raise
+            _fail(fault)
+
+
+def _fail(error: CartsleError) -> None:
+    _one_line(f"error: {error}")
+    raise typer.Exit(1) from None
 
 
 def _one_line(message: str) -> None:

@@ -30,7 +30,7 @@ from cartsle_cli.cli.common import (
     say,
     stdout,
 )
-from cartsle_cli.dedup import merged_record, run_dedup
+from cartsle_cli.dedup import merged_record
 from cartsle_cli.dedup.decisions import record_decision
 from cartsle_cli.dedup.export import cluster_rows, unique_merged, write_clusters_csv, write_csv, write_ris
 from cartsle_cli.dedup.review import (
@@ -47,7 +47,7 @@ from cartsle_cli.dedup.review import (
     undo,
     undo_plan,
 )
-from cartsle_cli.dedup.run import rebuild_clusters
+from cartsle_cli.dedup.run import compare_records, rebuild_clusters, store_comparison
 from cartsle_cli.dedup.summary import DedupSummary, dedup_summary
 from cartsle_cli.errors import CartsleError
 from cartsle_cli.store import transaction
@@ -78,8 +78,10 @@ def dedup_command(ctx: typer.Context, db: DbOption = DEFAULT_DB, json_output: Js
         def progress(stage: str, done: int, total: int) -> None:
             bar.update(bar.task_ids[0], description=stage, completed=done, total=total or None)
 
+        # Compared before the transaction: the write lock is held for storing the result only.
+        comparison = compare_records(conn, progress=progress)
         with transaction(conn):
-            run = run_dedup(conn, progress=progress)
+            run = store_comparison(conn, comparison, progress=progress)
         summary = dedup_summary(conn)
     if json_output:
         print_json({"run": asdict(run), **asdict(summary)})

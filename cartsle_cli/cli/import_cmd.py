@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Annotated
 
@@ -19,6 +20,7 @@ from cartsle_cli.cli.common import (
 )
 from cartsle_cli.errors import CartsleError
 from cartsle_cli.importing import import_files
+from cartsle_cli.store.searches import search_date
 
 
 def import_command(
@@ -61,6 +63,7 @@ def import_command(
 
     A rerun of a search: cartsle import --update-of 1 pubmed_2025.nbib --searched 2025-09-01
     """
+    searched = search_date(searched)
     new_review = not db.exists()
     try:
         with review(db, create=True) as conn, progress_bar("reading", total=len(files)) as bar:
@@ -78,7 +81,8 @@ def import_command(
     except CartsleError:
         if new_review:  # a failed first import leaves no empty review file behind
             for leftover in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
-                leftover.unlink(missing_ok=True)
+                with contextlib.suppress(OSError):  # a read-only folder: the error below says why
+                    leftover.unlink(missing_ok=True)
         raise
     if json_output:
         print_json(

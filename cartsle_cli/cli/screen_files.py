@@ -32,7 +32,7 @@ from cartsle_cli.screening.decision_files import DecisionRow, filled, stream_dec
 from cartsle_cli.screening.decisions import DecisionChecker
 from cartsle_cli.screening.outcomes import STAGE_NAMES
 from cartsle_cli.screening.prisma import PrismaColumn, prisma_counts
-from cartsle_cli.screening.studies import included_studies, link_report
+from cartsle_cli.screening.studies import included_studies, link_report, require_included_report
 from cartsle_cli.store import transaction
 
 FILE_HELP = (
@@ -81,6 +81,10 @@ def resolve_command(
     ] = None,
     note: Annotated[str | None, typer.Option("--note", help="A note kept with the resolution.")] = None,
     reviewer: ReviewerOption = None,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Resolve a record that is not in conflict (recorded in its history)."),
+    ] = False,
     dry_run: DryRunOption = False,
     db: DbOption = DEFAULT_DB,
     json_output: JsonOption = False,
@@ -88,11 +92,12 @@ def resolve_command(
     """Record the final decision on a conflict, and who made it. Example: cartsle screen resolve 12 include --reviewer lead
 
     In bulk: cartsle screen resolve --file resolutions.csv (the reviewer column names who resolved).
+    A record that is not in conflict is refused unless --force is given; the history then shows it.
     """
     if file is not None:
         if record_id is not None:
             raise CartsleError("give a record and decision, or --file, not both")
-        _bulk(file, reviewer, stage, dry_run, db, json_output, resolutions=True)
+        _bulk(file, reviewer, stage, dry_run, db, json_output, resolutions=True, force=force)
         return
     if record_id is None or decision is None:
         raise CartsleError(
@@ -108,7 +113,9 @@ def resolve_command(
         note=note,
     )
     with review(db) as conn:
-        summary = import_decisions(conn, [row], source="resolve", dry_run=dry_run, resolutions=True)
+        summary = import_decisions(
+            conn, [row], source="resolve", dry_run=dry_run, resolutions=True, force=force
+        )
     if json_output or dry_run:
         _print_summary(summary, json_output)
     else:
@@ -129,6 +136,7 @@ def _bulk(
     json_output: bool,
     *,
     resolutions: bool,
+    force: bool = False,
 ) -> None:
     decisions = stream_decision_file(file)  # rows read as they are stored: a million rows fit
     rows = filled(decisions.rows, reviewer=reviewer, stage=stage)
@@ -140,7 +148,9 @@ def _bulk(
     source = f"{'resolve' if resolutions else 'import'} {file.name}"
     try:
         with review(db) as conn:
-            summary = import_decisions(conn, rows, source=source, dry_run=dry_run, resolutions=resolutions)
+            summary = import_decisions(
+                conn, rows, source=source, dry_run=dry_run, resolutions=resolutions, force=force
+            )
     except CartsleError as error:
         error.file = error.file or str(file)
         raise
@@ -222,9 +232,13 @@ def link_command(
     ] = False,
     db: DbOption = DEFAULT_DB,
 ) -> None:
-    """Make a record a report of a study, e.g. a conference abstract of a later article. Example: cartsle screen link 87 --study "Mackensen 2022" """
+    """Make a record a report of a study, e.g. a conference abstract of a later article. Example: cartsle screen link 87 --study "Mackensen 2022"
+
+    Only a record included at full text is a report of an included study: others are refused.
+    """
     with review(db) as conn, transaction(conn):
         unit = DecisionChecker(conn).unit(record_id)
+        require_included_report(conn, unit)
         label = link_report(conn, unit, study, create=new)
     say(plain(f"record {unit} is a report of {label}"))
 

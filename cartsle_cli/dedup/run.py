@@ -21,6 +21,7 @@ from cartsle_cli.dedup.compare import REPORT, REVIEW, SAME, compare, hard_confli
 from cartsle_cli.dedup.decisions import latest_decisions
 from cartsle_cli.dedup.merge import MERGED_FIELDS, merge_rows, merged_row
 from cartsle_cli.dedup.normalise import COLUMNS, Prepared, prepare_values
+from cartsle_cli.errors import CartsleError
 from cartsle_cli.store.connection import require_transaction
 from cartsle_cli.store.searches import now_utc
 
@@ -50,13 +51,73 @@ class DedupRun:
 
 
 def run_dedup(conn: sqlite3.Connection, *, progress: Progress | None = None) -> DedupRun:
-    """Deduplicate everything imported so far; the caller holds the transaction."""
+    """Deduplicate everything imported so far; the caller holds the transaction.
+
+    ``cartsle dedup`` runs the two halves apart: :func:`compare_records` before the transaction
+    (it only reads), :func:`store_comparison` inside it, so the write lock is held for the writes.
+    """
     require_transaction(conn)
-    records = _prepare_all(conn, progress)
-    seen = {row[0] for row in conn.execute("SELECT record_id FROM dedup_seen")}
+    return store_comparison(conn, compare_records(conn, progress=progress), progress=progress)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """What a run found, before anything is stored."""
+
+    records: list[Prepared]
+    is_new: list[bool]
+    found: list[tuple]
+    comparisons: int
+    state: tuple  # the review's records, searches and earlier runs when they were read
+
+
+def compare_records(conn: sqlite3.Connection, *, progress: Progress | None = None) -> Comparison:
+    """Read every active record and compare the new ones; writes nothing, takes no write lock.
+
+    The records are read in one read transaction (WAL: writers carry on), so they and ``state``
+    are one snapshot; the comparing, the slow part, happens after it.
+    """
+    own = not conn.in_transaction  # run_dedup inside the caller's transaction reads in that one
+    if own:
+        conn.execute("BEGIN")
+    try:
+        records = _prepare_all(conn, progress)
+        seen = {row[0] for row in conn.execute("SELECT record_id FROM dedup_seen")}
+        state = _review_state(conn)
+    finally:
+        if own:
+            conn.execute("COMMIT")
     is_new = [record.id not in seen for record in records]
     del seen
     found, comparisons = _compare_new(records, is_new, progress)
+    return Comparison(records, is_new, found, comparisons, state)
+
+
+def _review_state(conn: sqlite3.Connection) -> tuple:
+    """What a comparison depends on: which records are active, which were compared, what people said."""
+    return tuple(
+        conn.execute(
+            "SELECT (SELECT COUNT(*) FROM active_records), (SELECT COALESCE(MAX(id), 0) FROM records),"
+            " (SELECT COUNT(*) FROM dedup_seen), (SELECT COALESCE(MAX(id), 0) FROM dedup_runs),"
+            " (SELECT COALESCE(MAX(id), 0) FROM dedup_decisions),"
+            " (SELECT group_concat(id || ':' || COALESCE(removed_at, ''), ',') FROM searches)"
+        ).fetchone()
+    )
+
+
+def store_comparison(
+    conn: sqlite3.Connection, comparison: Comparison, *, progress: Progress | None = None
+) -> DedupRun:
+    """Store what :func:`compare_records` found and rebuild the clusters; the caller holds the
+    transaction. Refused when the review changed since the records were read (another import, a
+    removal, a person's decision on a pair): its records would be missing from the run."""
+    if _review_state(conn) != comparison.state:
+        raise CartsleError(
+            "the review changed while dedup was comparing (an import, a removal or a pair decided): "
+            "nothing was stored; run `cartsle dedup` again"
+        )
+    records, is_new, found = comparison.records, comparison.is_new, comparison.found
+    comparisons = comparison.comparisons
     counts = Counter(verdict for _, _, verdict, _, _ in found)
     run_id = conn.execute(
         "INSERT INTO dedup_runs (ran_at, records, new_records, comparisons, merged_pairs, review_pairs)"
@@ -68,7 +129,6 @@ def run_dedup(conn: sqlite3.Connection, *, progress: Progress | None = None) -> 
         " VALUES (?, ?, ?, ?, ?, ?)",
         ((a, b, verdict, score, reason, run_id) for a, b, verdict, score, reason in found),
     )
-    del found
     conn.executemany(
         "INSERT OR IGNORE INTO dedup_seen (record_id, run_id) VALUES (?, ?)",
         ((record.id, run_id) for record, new in zip(records, is_new) if new),

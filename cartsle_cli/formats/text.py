@@ -37,11 +37,17 @@ def decode(data: bytes, path: str | Path) -> str:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             try:
-                return data.decode(encoding)
+                text = data.decode(encoding)
             except UnicodeDecodeError as error:
                 raise CartsleError(
                     f"not valid {encoding} text: {error.reason}", file=path, line=_line_of(data, error.start)
                 ) from error
+            if "\x00" in text:  # a BOM does not make binary text: it would be stored, then exported
+                line = text.count("\n", 0, text.index("\x00")) + 1
+                raise CartsleError(
+                    "a binary file (a NUL character), not a search export", file=path, line=line
+                )
+            return text
     if b"\x00" in data:
         text = _utf16_without_bom(data)
         if text is None:

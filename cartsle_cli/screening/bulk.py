@@ -22,7 +22,7 @@ from cartsle_cli.errors import CartsleError
 from cartsle_cli.formats.normalise import clean_doi, clean_pmid
 from cartsle_cli.screening.decision_files import DecisionRow
 from cartsle_cli.screening.decisions import Decision, DecisionChecker, store_decisions
-from cartsle_cli.screening.outcomes import PENDING, Vote, stage_outcomes
+from cartsle_cli.screening.outcomes import CONFLICT, PENDING, STAGE_NAMES, Vote, stage_outcomes
 from cartsle_cli.screening.studies import ensure_studies, link_report
 from cartsle_cli.store import transaction
 
@@ -120,16 +120,23 @@ def import_decisions(
     source: str,
     dry_run: bool = False,
     resolutions: bool = False,
+    force: bool = False,
 ) -> ImportSummary:
     """Check every row, then store the decisions (``resolutions``: as final decisions) in one transaction.
 
     ``rows`` may be an iterator (a file being read): title/abstract rows are checked as they come
     and only what they change is kept; full-text rows wait until those are stored.
+
+    A resolution settles a conflict: on a record that is not in conflict (and was never resolved)
+    it is refused, as Covidence lets a leader resolve conflicts only, unless ``force``; a forced
+    resolution is stored with "--force" in its source, so the history shows the step was skipped.
     """
     summary = ImportSummary(dry_run=dry_run)
+    if force:
+        source = f"{source} --force"
     try:
         with transaction(conn):
-            _import(conn, rows, source, resolutions, summary)
+            _import(conn, rows, source, resolutions, summary, force)
             if dry_run:
                 raise _DryRun
     except _DryRun:
@@ -143,9 +150,11 @@ def _import(
     source: str,
     resolutions: bool,
     summary: ImportSummary,
+    force: bool = False,
 ) -> None:
     checker = DecisionChecker(conn)
     index = RecordIndex(conn)
+    rule = _OnlyConflictsResolved(conn)
     current = _current(conn)
     counts: Counter = Counter()
     title_abstract: list[Decision] = []
@@ -165,6 +174,8 @@ def _import(
             full_text.append((row, decision))
             continue
         checked = checker.check(decision, where=row.where)  # raises on a stage that is neither
+        if not force:
+            rule.check(row, checked)
         if _changes_something(checked, current, summary, counts):
             title_abstract.append(checked)
     store_decisions(conn, title_abstract, source=source)
@@ -172,6 +183,9 @@ def _import(
     if full_text:
         checker.refresh_stages()
         checked_ft = [(row, checker.check(decision, where=row.where)) for row, decision in full_text]
+        if not force:
+            for row, decision in checked_ft:
+                rule.check(row, decision)
         store_decisions(
             conn,
             [d for _, d in checked_ft if _changes_something(d, current, summary, counts)],
@@ -183,6 +197,32 @@ def _import(
                 summary.studies_linked += 1
     summary.by_stage_decision = dict(sorted(counts.items()))
     ensure_studies(conn)
+
+
+class _OnlyConflictsResolved:
+    """A resolution is for a conflict (or revises an earlier resolution), never a shortcut past
+    voting. Each stage's outcomes are read at its first resolution: full text after the
+    title/abstract rows of the same file are stored."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self.outcomes: dict[str, dict] = {}
+
+    def check(self, row: DecisionRow, decision: Decision) -> None:
+        if not decision.resolution:
+            return
+        stage = decision.stage
+        if stage not in self.outcomes:
+            self.outcomes[stage] = stage_outcomes(self.conn, stage)
+        outcome = self.outcomes[stage].get(decision.record_id)
+        if outcome is not None and (outcome.status == CONFLICT or outcome.resolution is not None):
+            return
+        state = "has not reached this stage" if outcome is None else f"is {outcome.status}, not in conflict"
+        raise CartsleError(
+            f"record {decision.record_id} {state} at {STAGE_NAMES[stage]}: only conflicts are resolved;"
+            " --force resolves it anyway (recorded in its history)",
+            line=row.where,
+        )
 
 
 def _current(conn: sqlite3.Connection) -> dict[tuple, tuple]:

@@ -132,6 +132,20 @@ def ensure_studies(conn: sqlite3.Connection) -> int:
     return len(missing)
 
 
+def require_included_report(conn: sqlite3.Connection, record_id: int) -> None:
+    """Only a report included at full text belongs to an included study (``screen link``)."""
+    outcome = stage_outcomes(conn, "ft").get(record_id)
+    if outcome is None or outcome.decision != "include":
+        state = (
+            "has not reached full text"
+            if outcome is None
+            else f"is {outcome.decision or outcome.status} at full text"
+        )
+        raise CartsleError(
+            f"record {record_id} {state}: only a report included at full text is linked to a study"
+        )
+
+
 def link_report(conn: sqlite3.Connection, record_id: int, study: str, *, create: bool = True) -> str:
     """Make ``record_id`` a report of the study labelled (or numbered) ``study``; a new label makes a
     new study when ``create``. The caller holds the transaction and has mapped the record to its

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from typing import TYPE_CHECKING
 
 from cartsle_cli.errors import CartsleError
@@ -59,6 +60,22 @@ class Search:
 _to_json = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
 
 
+def search_date(text: str | None) -> str | None:
+    """The date a search was run, as a real calendar date written YYYY-MM-DD (PRISMA-S item 13).
+
+    "2024-13-01", "1/11/2024" or "last week" are refused: the methods section prints the date.
+    """
+    if text is None:
+        return None
+    value = text.strip()
+    try:
+        if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+            return date.fromisoformat(value).isoformat()
+    except ValueError:
+        pass
+    raise CartsleError(f"--searched takes a real date written YYYY-MM-DD, e.g. 2024-11-01 (got {text!r})")
+
+
 def now_utc() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
@@ -71,16 +88,18 @@ def add_search(
     format: str,
     file_name: str,
     sha256: str,
-    records: Iterable[Record],
+    records: Iterable[Record] | StagedRecords,
     searched_on: str | None = None,
     query: str | None = None,
 ) -> int:
     """Insert a search and all its records; the caller holds the transaction.
 
-    ``records`` may be an iterator (a file being read): rows are inserted as they come and the
-    search's record count is set after the last one.
+    ``records`` is the :class:`StagedRecords` of :func:`stage_records`, copied in by one
+    INSERT ... SELECT (the write lock is held for the copy, not the parse), or records to insert
+    as they come (an iterator is read once; the search's record count is set after the last one).
     """
     require_transaction(conn)
+    count = records.count if isinstance(records, StagedRecords) else 0
     cursor = conn.execute(
         "INSERT INTO searches (database, other_methods, format, file_name, sha256, imported_at,"
         " record_count, searched_on, query) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -91,24 +110,75 @@ def add_search(
             file_name,
             sha256,
             now_utc(),
-            0,
+            count,
             searched_on,
             query,
         ),
     )
     search_id = cursor.lastrowid
     assert search_id is not None
+    columns = ", ".join(RECORD_COLUMNS)
+    if isinstance(records, StagedRecords):
+        conn.execute(
+            f"INSERT INTO records ({columns}) SELECT ?, {', '.join(RECORD_COLUMNS[1:])}"
+            " FROM temp.staged_records WHERE search_id = ? ORDER BY position",
+            (search_id, records.stage),
+        )
+        return search_id
     placeholders = ", ".join("?" for _ in RECORD_COLUMNS)
-    count = 0
 
     def rows() -> Iterable[tuple]:
         nonlocal count
         for count, record in enumerate(records, 1):  # noqa: B007 - the count is the result
             yield _record_row(search_id, count, record)
 
-    conn.executemany(f"INSERT INTO records ({', '.join(RECORD_COLUMNS)}) VALUES ({placeholders})", rows())
+    conn.executemany(f"INSERT INTO records ({columns}) VALUES ({placeholders})", rows())
     conn.execute("UPDATE searches SET record_count = ? WHERE id = ?", (count, search_id))
     return search_id
+
+
+@dataclass(frozen=True)
+class StagedRecords:
+    stage: int  # the file's number among this connection's staged files
+    count: int
+
+
+def stage_records(conn: sqlite3.Connection, records: Iterable[Record]) -> StagedRecords:
+    """Copy a parsed file's records into a TEMP table of this connection, before the transaction.
+
+    A TEMP table lives outside the review file, so writing it takes no lock on the review: an
+    import parses and stages its files while other reviewers keep deciding, and then holds the
+    write lock only for the copy (issue 14: a slow share or a 560 MB file held it for minutes).
+    ``records`` may be an iterator (a file being read): each record is staged as it comes, so a
+    few MB of the file are in memory at once.
+    """
+    conn.execute(
+        f"CREATE TEMP TABLE IF NOT EXISTS staged_records ({', '.join(RECORD_COLUMNS)},"
+        " PRIMARY KEY (search_id, position))"
+    )
+    stage = conn.execute("SELECT COALESCE(MAX(search_id), 0) + 1 FROM temp.staged_records").fetchone()[0]
+    placeholders = ", ".join("?" for _ in RECORD_COLUMNS)
+    count = 0
+
+    def rows() -> Iterable[tuple]:
+        nonlocal count
+        for count, record in enumerate(records, 1):  # noqa: B007 - the count is the result
+            yield _record_row(stage, count, record)
+
+    conn.execute("BEGIN")  # one temp-only transaction: no lock on the review file
+    try:
+        conn.executemany(
+            f"INSERT INTO temp.staged_records ({', '.join(RECORD_COLUMNS)}) VALUES ({placeholders})", rows()
+        )
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+    return StagedRecords(stage, count)
+
+
+def clear_staged(conn: sqlite3.Connection) -> None:
+    conn.execute("DROP TABLE IF EXISTS temp.staged_records")
 
 
 def _record_row(search_id: int, position: int, record: Record) -> tuple:

@@ -115,3 +115,11 @@ def test_figures_draw_dollars_as_text_never_as_math(hostile_review, tmp_path: Pa
         # mathtext the $ would be gone and \frac typeset.
         assert "&lt;script&gt;alert(1)&lt;/script&gt;$\\fra" in text
         assert "<script>" not in text and "\x1b" not in text
+
+
+def test_recall_plot_draws_a_reviewer_named_with_dollars(hostile_review, tmp_path: Path):
+    # mathtext raises on an unknown command: drawn as math, this name would stop the command.
+    hostile_review("screen", "decide", 2, "exclude", "--reviewer", r"lead $\notacommand$")
+    plot = tmp_path / "curves.png"
+    result = hostile_review("screen", "status", "--plot", plot)
+    assert result.exit_code == 0 and plot.stat().st_size > 0

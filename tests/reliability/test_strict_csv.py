@@ -96,3 +96,51 @@ def _tiny_export(tmp_path: Path) -> Path:
         encoding="utf-8",
     )
     return export
+
+
+def test_a_nul_after_a_bom_is_refused_and_what_cartsle_writes_it_reads_back(cli, tmp_path: Path) -> None:
+    export = tmp_path / "bom.ris"
+    export.write_bytes(b"\xef\xbb\xbfTY  - JOUR\nTI  - A title with a \x00 inside\nER  - \n")
+    result = cli("import", export, "--source", "Embase", ok=False)
+    assert result.exit_code == 1 and "binary" in result.output and "line 2" in result.output
+    assert "Traceback" not in result.output
+    # A NUL that reached the store some other way never reaches an export cartsle cannot read.
+    cli("import", _tiny_export(tmp_path), "--source", "Embase")
+    from cartsle_cli.store import open_review, transaction
+
+    conn = open_review(cli.db)
+    with transaction(conn):
+        conn.execute("UPDATE records SET title = ? WHERE id = 1", ("NUL \x00 and \x1b[31m escape",))
+    conn.close()
+    for fmt in ("ris", "csv"):
+        out = tmp_path / f"unique.{fmt}"
+        cli("export", "--unique", "--format", fmt, "-o", out)
+        assert b"\x00" not in out.read_bytes()
+    again = tmp_path / "again"
+    again.mkdir()
+    from tests.conftest import Cli
+
+    Cli(again / "review.db")("import", tmp_path / "unique.ris", "--source", "cartsle")
+
+
+def test_an_extraction_template_with_formula_looking_labels_reads_back_as_written(tmp_path: Path) -> None:
+    from dataclasses import dataclass
+
+    from cartsle_cli.extraction.csvfile import read_csv
+    from cartsle_cli.extraction.template import write_template_files
+
+    @dataclass(frozen=True)
+    class Study:
+        study_id: str
+        first_author: str | None
+        year: int | None
+
+    studies = [Study("=Evil 2024", "=HYPERLINK(1)", 2024), Study("-Minus 2023", "@home", 2023)]
+    template = write_template_files(tmp_path, studies)
+    text = template.studies.read_text(encoding="utf-8")
+    assert "\n=Evil" not in text and "'=Evil 2024" in text  # neutralised for a spreadsheet
+    rows = read_csv(template.studies).rows
+    assert [(row.cells["study_id"], row.cells["first_author"]) for row in rows] == [
+        ("=Evil 2024", "=HYPERLINK(1)"),
+        ("-Minus 2023", "@home"),
+    ]

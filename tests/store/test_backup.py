@@ -48,3 +48,28 @@ def test_backup_command_writes_a_copy_that_opens(cli, tmp_path):
     result = cli("backup", tmp_path / "b.db")
     assert "backed up" in result.output
     assert open_review(tmp_path / "b.db").execute("PRAGMA user_version").fetchone()[0] >= 1
+
+
+def test_interrupted_backup_removes_its_partial_file(db, tmp_path):
+    conn = open_review(db)
+    _add_searches(conn, 5)
+    target = tmp_path / "copy.db"
+
+    def interrupted(copy, pages):  # Ctrl-C half-way through the copy
+        copy.execute("CREATE TABLE half (x)")
+        copy.commit()
+        raise KeyboardInterrupt
+
+    conn.backup = interrupted
+    with pytest.raises(KeyboardInterrupt):
+        backup_review(conn, target)
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("copy")) == []
+
+
+def test_partial_file_left_by_a_killed_backup_is_removed_by_the_next(db, tmp_path):
+    conn = open_review(db)
+    _add_searches(conn, 3)
+    (tmp_path / "copy.db.partial").write_bytes(b"half a copy from a SIGKILLed run")
+    target = backup_review(conn, tmp_path / "copy.db")
+    assert not (tmp_path / "copy.db.partial").exists()
+    assert sqlite3.connect(target).execute("SELECT count(*) FROM searches").fetchone()[0] == 3

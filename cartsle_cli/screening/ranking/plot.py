@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from cartsle_cli.safe_output import figure_settings, for_figure
 from cartsle_cli.screening.ranking.metrics import RecallCurve
 
 
@@ -48,7 +49,15 @@ def save_recall_plot(
     labels: Sequence[str] | None = None,
 ) -> Path:
     """Write the curves to a PNG. With known includes the y axis is recall and a random-order
-    diagonal is drawn; otherwise it counts includes found."""
+    diagonal is drawn; otherwise it counts includes found. Labels (reviewers' names) and the title
+    are drawn as written, never as mathtext (``safe_output.figure_settings``)."""
+    with figure_settings():
+        return _save_recall_plot(curves, Path(path), title, labels)
+
+
+def _save_recall_plot(
+    curves: Sequence[RecallCurve], path: Path, title: str | None, labels: Sequence[str] | None
+) -> Path:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -59,7 +68,7 @@ def save_recall_plot(
     as_recall = all(curve.recall is not None for curve in curves)
     for index, curve in enumerate(curves):
         y = curve.recall if as_recall else curve.found
-        name = labels[index] if labels else None
+        name = for_figure(labels[index]) if labels else None
         axes.plot(curve.screened, y, linewidth=1.2, label=name)
     x_max = max(max(curve.total_records or 0, curve.screened[-1]) for curve in curves)
     if as_recall:
@@ -68,7 +77,7 @@ def save_recall_plot(
     axes.set_xlim(0, x_max)
     axes.set_xlabel("records screened")
     axes.set_ylabel("recall (share of includes found)" if as_recall else "includes found")
-    axes.set_title(title or "Recall curve")
+    axes.set_title(for_figure(title or "Recall curve"))
     if labels or as_recall:
         axes.legend(loc="lower right", fontsize="small")
     figure.tight_layout()
