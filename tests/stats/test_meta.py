@@ -182,3 +182,13 @@ def test_hksj_ci_and_the_three_prediction_intervals_match_metafor(name):
     assert hksj.df == effects.k - 1
     assert f"t with {effects.k - 2} df (Higgins" in z_t.method.line()
     assert "Hartung-Knapp-Sidik-Jonkman" in hksj.method.line()
+
+
+def test_reml_that_cycles_at_metafor_defaults_halves_its_steps_and_says_so():
+    # rma(c(0,0,0,0,2), sei=c(2,2,2,2,.5), method="REML") stops: "Fisher scoring algorithm did not converge"
+    # rma(..., control=list(stepadj=0.5, maxiter=1000)): tau2 0.574395043261 beta 1.162197521605 se 0.692137947269
+    result = meta.pool(es.generic([0, 0, 0, 0, 2], [2, 2, 2, 2, 0.5]), method="reml")
+    assert [result.tau2, result.estimate_transformed, result.se_transformed] == pytest.approx(
+        [0.574395043261, 1.162197521605, 0.692137947269], abs=TOL
+    )
+    assert "stepadj=0.5" in result.method.line() and any("steps halved" in w for w in result.warnings)
