@@ -90,6 +90,19 @@ def _intercept_projection(yi: np.ndarray, w: np.ndarray) -> Projection:
     )
 
 
+def q_function(yi: np.ndarray, vi: np.ndarray, X: np.ndarray):
+    """tau^2 -> y'P y for these data, for root searches that call it many times."""
+    if not _intercept_only(X):
+        return lambda tau2: residual_q(tau2, yi, vi, X)
+
+    def q(tau2: float) -> float:
+        w = 1 / (vi + tau2)
+        residual = yi - (w @ yi) / w.sum()
+        return float(w @ (residual * residual))
+
+    return q
+
+
 def residual_q(tau2: float, yi: np.ndarray, vi: np.ndarray, X: np.ndarray) -> float:
     """The generalised Q statistic y'P y at tau^2 (metafor's .QE.func)."""
     if _intercept_only(X):
@@ -126,14 +139,13 @@ def tau2_sj(yi: np.ndarray, vi: np.ndarray, X: np.ndarray) -> float:
 def tau2_pm(yi: np.ndarray, vi: np.ndarray, X: np.ndarray) -> float:
     k, p = X.shape
     target = k - p
-    if residual_q(0.0, yi, vi, X) < target:
+    q = q_function(yi, vi, X)
+    if q(0.0) < target:
         return 0.0
-    if residual_q(TAU2_MAX, yi, vi, X) > target:
+    if q(TAU2_MAX) > target:
         raise CartsleError(f"the Paule-Mandel tau^2 lies above {TAU2_MAX:g}; use another estimator")
     try:
-        return max(
-            0.0, uniroot(lambda t: residual_q(t, yi, vi, X) - target, 0.0, TAU2_MAX, maxiter=MAX_ITERATIONS)
-        )
+        return max(0.0, uniroot(lambda t: q(t) - target, 0.0, TAU2_MAX, maxiter=MAX_ITERATIONS))
     except NoConvergence:
         raise CartsleError("the Paule-Mandel tau^2 search did not converge; use another estimator") from None
 
@@ -253,11 +265,11 @@ def q_profile(
     low_bound, high_bound = min(0.0, tau2), max(100.0, tau2 * 10)
     crit_u = distributions.chi2_isf(alpha / 2, k - p)
     crit_l = distributions.chi2_ppf(alpha / 2, k - p)
-    q_high = residual_q(high_bound, yi, vi, X)
-    q_low = residual_q(low_bound, yi, vi, X)
+    q = q_function(yi, vi, X)
+    q_high, q_low = q(high_bound), q(low_bound)
 
     def root(objective: float) -> float:
-        return uniroot(lambda t: residual_q(t, yi, vi, X) - objective, low_bound, high_bound)
+        return uniroot(lambda t: q(t) - objective, low_bound, high_bound)
 
     lower_note = upper_note = ""
     if q_low < crit_l:
