@@ -26,6 +26,7 @@ from cartsle_cli.cli.common import (
     progress_bar,
     review,
     safe_text,
+    say,
     stdout,
 )
 from cartsle_cli.dedup import merged_record, run_dedup
@@ -119,13 +120,13 @@ def review_command(
     with review(db) as conn:
         if export is not None:
             count = export_pairs(conn, export)
-            typer.echo(
+            say(
                 f"wrote {count} pairs to {export}; fill in the decision column, then `cartsle dedup decide {export}`"
             )
             return
         pairs = pending_pairs(conn)
         if not pairs:
-            typer.echo("no pairs left for review")
+            say("no pairs left for review")
             return
         decided = 0
         try:
@@ -148,7 +149,7 @@ def review_command(
         finally:
             with transaction(conn):
                 rebuild_clusters(conn)
-    typer.echo(f"{decided} decisions stored")
+    say(f"{decided} decisions stored")
 
 
 def _ask() -> str | None:
@@ -159,7 +160,7 @@ def _ask() -> str | None:
         try:
             return parse_answer(answer)
         except CartsleError as error:
-            typer.echo(str(error))
+            say(str(error))
 
 
 def _show_pair(pair: ReviewPair, number: int, total: int) -> None:
@@ -198,7 +199,7 @@ def decide_command(
     if json_output:
         print_json(asdict(result))
         return
-    typer.echo(f"{result.same} same, {result.different} different, {result.skipped} skipped")
+    say(f"{result.same} same, {result.different} different, {result.skipped} skipped")
 
 
 @app.command("undo")
@@ -222,7 +223,7 @@ def undo_command(
     if json_output:
         print_json(asdict(undone))
         return
-    typer.echo(f"cluster {undone.cluster_id}: separated records {', '.join(map(str, undone.separated))}")
+    say(f"cluster {undone.cluster_id}: separated records {', '.join(map(str, undone.separated))}")
 
 
 class ClusterFormat(str, Enum):
@@ -312,7 +313,7 @@ def export_command(
     with review(db) as conn, _output(output) as handle:
         count = writer(unique_merged(conn), handle)
     if output is not None:
-        typer.echo(f"wrote {count} records to {output}", err=True)
+        say(f"wrote {count} records to {output}", err=True)
 
 
 @contextmanager

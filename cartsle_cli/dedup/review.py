@@ -12,9 +12,12 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
+from cartsle_cli.csv_input import csv_dicts
 from cartsle_cli.dedup.decisions import record_decision
 from cartsle_cli.dedup.run import rebuild_clusters
 from cartsle_cli.errors import CartsleError
+from cartsle_cli.formats.text import read_text_file
+from cartsle_cli.safe_output import for_spreadsheet
 
 SHOWN_FIELDS = ("title", "authors", "year", "journal", "volume", "issue", "pages", "doi", "pmid", "database")
 PAIR_COLUMNS = ("record_id", "other_record_id", "decision", "score", "reason") + tuple(
@@ -106,13 +109,13 @@ def export_pairs(conn: sqlite3.Connection, path: Path) -> int:
     """Write the pending pairs to a CSV file with an empty ``decision`` column; returns the count."""
     pairs = pending_pairs(conn)
     with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
+        writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(PAIR_COLUMNS)
         for pair in pairs:
-            writer.writerow(
-                [pair.record_id, pair.other_record_id, "", pair.score, pair.reason]
-                + [side[name] for name in SHOWN_FIELDS for side in (pair.record, pair.other)]
-            )
+            cells = [pair.record_id, pair.other_record_id, "", pair.score, pair.reason] + [
+                side[name] for name in SHOWN_FIELDS for side in (pair.record, pair.other)
+            ]
+            writer.writerow([for_spreadsheet(cell) for cell in cells])
     return len(pairs)
 
 
@@ -128,17 +131,11 @@ def decide_from_csv(conn: sqlite3.Connection, path: Path, *, reviewer: str | Non
 
     Every row is checked before anything is stored; the caller holds the transaction.
     """
-    decisions = []
-    try:
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            reader = csv.DictReader(handle)
-            missing = {"record_id", "other_record_id", "decision"} - set(reader.fieldnames or [])
-            if missing:
-                raise CartsleError(f"missing column {', '.join(sorted(missing))}", file=path, line=1)
-            for row in reader:
-                decisions.append(_parse_row(row, path, reader.line_num))
-    except OSError as error:
-        raise CartsleError(f"cannot read: {error.strerror}", file=path) from error
+    header, table = csv_dicts(read_text_file(path), path)
+    missing = {"record_id", "other_record_id", "decision"} - set(header)
+    if missing:
+        raise CartsleError(f"missing column {', '.join(sorted(missing))}", file=path, line=1)
+    decisions = [_parse_row(row, path, line) for line, row in table]
     how = f"decide {path.name}"
     for record_id, other_record_id, decision in decisions:
         if decision:
