@@ -14,7 +14,8 @@ Each estimator follows metafor 3.8's own algorithm and its defaults, so that the
   are taken, metafor's documented remedy (``control=list(stepadj=0.5, maxiter=1000)``), and the
   result says so.
 - PM: Paule RC, Mandel J (1982). Consensus values and weighting factors. J Res Natl Bur Stand
-  87:377-385: the root of Q(tau^2) = k - p in [0, 100] by R's ``uniroot`` (tolerance 1.2e-4).
+  87:377-385: the root of Q(tau^2) = k - p in [0, max(100, 10 mad(y)^2)] by R's ``uniroot``
+  (tolerance 1.2e-4), the search interval metafor uses.
 - SJ: Sidik K, Jonkman JN (2005). Simple heterogeneity variance estimation for meta-analysis.
   J R Stat Soc C 54:367-384, started at the (k-1)/k variance of the estimates.
 - Q-profile CI: Viechtbauer W (2007). Confidence intervals for the amount of heterogeneity in
@@ -44,7 +45,8 @@ ESTIMATORS = {
 }
 THRESHOLD = 1e-5  # metafor's control$threshold for Fisher scoring
 MAX_ITERATIONS = 100  # metafor's control$maxiter
-TAU2_MAX = 100.0  # metafor's control$tau2.max for PM
+TAU2_MAX = 100.0  # metafor's control$tau2.max for PM, raised to 10 mad(yi)^2 where that is larger
+MAD_CONSTANT = 1.4826  # R's mad(): the median absolute deviation scaled to the normal SD
 LL_TOLERANCE = R_TOL = 2.220446049250313e-16**0.25
 
 
@@ -140,12 +142,13 @@ def tau2_pm(yi: np.ndarray, vi: np.ndarray, X: np.ndarray) -> float:
     k, p = X.shape
     target = k - p
     q = q_function(yi, vi, X)
+    upper = max(TAU2_MAX, 10 * (MAD_CONSTANT * np.median(np.abs(yi - np.median(yi)))) ** 2)
     if q(0.0) < target:
         return 0.0
-    if q(TAU2_MAX) > target:
-        raise CartsleError(f"the Paule-Mandel tau^2 lies above {TAU2_MAX:g}; use another estimator")
+    if q(upper) > target:
+        raise CartsleError(f"the Paule-Mandel tau^2 lies above {upper:g}; use another estimator")
     try:
-        return max(0.0, uniroot(lambda t: q(t) - target, 0.0, TAU2_MAX, maxiter=MAX_ITERATIONS))
+        return max(0.0, uniroot(lambda t: q(t) - target, 0.0, upper, maxiter=MAX_ITERATIONS))
     except NoConvergence:
         raise CartsleError("the Paule-Mandel tau^2 search did not converge; use another estimator") from None
 
