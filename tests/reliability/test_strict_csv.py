@@ -57,7 +57,7 @@ def test_screen_import_of_a_broken_decision_file_fails_with_its_line(cli, tmp_pa
 @pytest.mark.parametrize(
     "command",
     [
-        ["dedup", "decide"],
+        ["dedup", "decide", "--reviewer", "ana"],
         ["pool", "meta", "--csv"],
     ],
 )
@@ -85,7 +85,7 @@ def test_windows_1252_and_bad_record_ids_are_one_line_errors(cli, tmp_path: Path
     assert result.exit_code == 1 and "record_id" in result.output, result.output
     pairs = tmp_path / "pairs.csv"
     pairs.write_bytes("record_id,other_record_id,decision\n1,2,\xe9\n".encode("latin-1"))
-    result = cli("dedup", "decide", pairs, ok=False)
+    result = cli("dedup", "decide", "--reviewer", "ana", pairs, ok=False)
     assert result.exit_code == 1 and "decision" in result.output and result.exception.__class__ is SystemExit
 
 
