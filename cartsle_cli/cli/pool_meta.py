@@ -17,11 +17,9 @@ from cartsle_cli.cli import meta_tables
 from cartsle_cli.cli.common import DEFAULT_DB, DbOption, JsonOption, print_json, print_table, stdout
 from cartsle_cli.cli.meta_csv import KIND, MetaTable, read_meta_csv
 from cartsle_cli.errors import CartsleError
-from cartsle_cli.stats import effect_sizes, meta, moderators, sensitivity
-from cartsle_cli.stats.meta_proportions import MetaProportionResult, meta_proportions
+from cartsle_cli.stats import analysis
+from cartsle_cli.stats.meta_proportions import MetaProportionResult
 
-MEASURES = tuple(KIND)
-METHODS = ("fe", "mh", "peto", "dl", "reml", "pm", "ml", "sj", "glmm")
 SCALE_TO_MEASURE = {"logit": "PLO", "ft": "PFT", "raw": "PR"}
 MEASURE_TO_SCALE = {measure: scale for scale, measure in SCALE_TO_MEASURE.items()}
 
@@ -85,46 +83,6 @@ def print_meta(result: MetaProportionResult) -> None:
     console.print(f"method: {result.method.line()}", markup=False, highlight=False)
     for warning in result.warnings:
         console.print(f"warning: {warning}", markup=False, highlight=False)
-
-
-def _effects(table: MetaTable, measure: str, scale: str | None) -> effect_sizes.StudyEffects:
-    n = table.numbers
-    kind = KIND[measure]
-    if kind == "binary":
-        return effect_sizes.binary(
-            n["events_e"], n["n_e"], n["events_c"], n["n_c"], measure, labels=table.labels
-        )
-    if kind == "continuous":
-        columns = [n[c] for c in ("mean_e", "sd_e", "n_e", "mean_c", "sd_c", "n_c")]
-        return effect_sizes.continuous(*columns, measure, labels=table.labels)
-    if kind == "generic":
-        return effect_sizes.generic(n["yi"], n["sei"], scale=scale or "generic estimate", labels=table.labels)
-    return effect_sizes.proportion(n["events"], n["total"], measure, labels=table.labels)
-
-
-def _check_options(measure: str, method: str, ci: str, pi: str, scale: str | None) -> None:
-    if measure not in MEASURES:
-        raise CartsleError(
-            f"unknown measure {measure!r}; use one of {', '.join(MEASURES)}", field="--measure"
-        )
-    if method not in METHODS:
-        raise CartsleError(f"unknown method {method!r}; use one of {', '.join(METHODS)}", field="--method")
-    if ci not in meta.CI_METHODS:
-        raise CartsleError(f"unknown CI method {ci!r}; use z or hksj", field="--ci")
-    if pi not in meta.PI_METHODS:
-        raise CartsleError(f"unknown prediction-interval method {pi!r}; use z or t", field="--pi")
-    if method == "glmm" and measure != "PLO":
-        raise CartsleError(
-            f"the GLMM pools proportions on the logit scale (--measure PLO), not {measure}", field="--method"
-        )
-    if method == "peto" and measure != "OR":
-        raise CartsleError(
-            f"Peto's method pools odds ratios only, not {measure}; use --measure OR", field="--method"
-        )
-    if method == "mh" and measure not in ("OR", "RR", "RD"):
-        raise CartsleError(f"Mantel-Haenszel pools OR, RR or RD, not {measure}", field="--method")
-    if scale is not None and KIND[measure] == "proportion" and scale not in SCALE_TO_MEASURE:
-        raise CartsleError(f"--scale for proportions is logit, ft or raw, not {scale!r}", field="--scale")
 
 
 def _table_from_options(events: str | None, totals: str | None) -> MetaTable:
@@ -214,12 +172,24 @@ def meta_command(
     if measure is None:  # today's form: proportions, the scale naming the measure
         measure = SCALE_TO_MEASURE.get(scale or "logit", "GEN")
     measure = measure.upper()
+    if measure not in KIND:
+        raise CartsleError(f"unknown measure {measure!r}; use one of {', '.join(KIND)}", field="--measure")
     if measure in MEASURE_TO_SCALE and scale is not None and SCALE_TO_MEASURE.get(scale) != measure:
         raise CartsleError(
             f"--scale {scale} contradicts --measure {measure}; give one of them", field="--scale"
         )
-    method = method or ("glmm" if measure == "PLO" else "reml")
-    _check_options(measure, method, ci, pi, scale)
+    plan = analysis.Plan(
+        measure,
+        method or ("glmm" if measure == "PLO" else "reml"),
+        ci,
+        pi,
+        subgroup,
+        tuple(moderator or ()),
+        leave_one_out,
+        bias,
+        scale if measure == "GEN" else None,
+    )
+    plan.check()
     extra = [c for c in [subgroup, *(moderator or [])] if c]
     if csv_file is not None:
         if events is not None or totals is not None:
@@ -229,100 +199,37 @@ def meta_command(
         if extra:
             raise CartsleError("--subgroup and --moderator name CSV columns; give --csv FILE")
         table = _table_from_options(events, totals)
-    run_analyses(
-        table,
-        measure,
-        method,
-        ci,
-        pi,
-        subgroup,
-        moderator or [],
-        leave_one_out,
-        bias,
-        plot,
-        scale,
-        json_output,
-    )
-
-
-def run_analyses(
-    table, measure, method, ci, pi, subgroup, moderators_, leave_one_out, bias, plot, scale, json_output
-) -> None:
-    """Pool, then the extras asked for; print tables or one JSON document."""
-    if bias not in (None, "egger"):
-        raise CartsleError(f"unknown small-study test {bias!r}; use egger", field="--bias")
-    effects = _effects(table, measure, scale)
-    proportion = KIND[measure] == "proportion"
-    if proportion:
-        result = meta_proportions(
-            table.numbers["events"], table.numbers["total"], method=method, scale=MEASURE_TO_SCALE[measure],
-            labels=table.labels, ci=ci, pi=pi,
-        )  # fmt: skip
-    else:
-        result = meta.pool(effects, method=method, ci=ci, pi=pi)
-    document = result.to_dict() | {"measure": measure}
-    extras = _extras(table, effects, measure, method, ci, pi, subgroup, moderators_, leave_one_out, bias)
-    document |= {key: None if value is None else value.to_dict() for key, value in extras.items()}
+    result = analysis.analyse(plan, table.labels, table.numbers, table.extra)
+    document = result.to_dict()
     if plot is not None:
-        document["plots"] = [str(p) for p in _draw(result, extras, plot)]
+        document["plots"] = [str(p) for p in _draw(result, plot)]
     if json_output:
         print_json(document)
-        return
-    if proportion:
-        print_meta(result)
     else:
-        meta_tables.print_result(result)
-    if extras["subgroups"] is not None:
-        meta_tables.print_subgroups(extras["subgroups"])
-    if extras["meta_regression"] is not None:
-        meta_tables.print_regression(extras["meta_regression"])
-    if extras["leave_one_out"] is not None:
-        meta_tables.print_leave_one_out(extras["leave_one_out"], measure)
-    if extras["egger"] is not None:
-        meta_tables.print_egger(extras["egger"])
+        print_analysis(result)
 
 
-def _extras(table, effects, measure, method, ci, pi, subgroup, moderators_, leave_one_out, bias) -> dict:
-    proportion = KIND[measure] == "proportion"
-    found = {"subgroups": None, "meta_regression": None, "leave_one_out": None, "egger": None}
-    options = {"method": method, "scale": MEASURE_TO_SCALE.get(measure), "ci": ci, "pi": pi}
-    if subgroup:
-        if proportion:
-            n = table.numbers
-            found["subgroups"] = moderators.proportion_subgroups(
-                n["events"], n["total"], table.labels, table.extra[subgroup], variable=subgroup, **options
-            )
-        else:
-            found["subgroups"] = moderators.subgroups(
-                effects, table.extra[subgroup], variable=subgroup, method=method, ci=ci, pi=pi
-            )
-    if moderators_:
-        if method in ("glmm", "mh", "peto"):
-            raise CartsleError(
-                f"a meta-regression is fitted by inverse variance; use --method reml (or fe, dl, pm, ml, sj), not {method}",
-                field="--method",
-            )
-        values = {name: table.extra[name] for name in moderators_}
-        found["meta_regression"] = moderators.meta_regression(effects, values, method=method, ci=ci)
-    if leave_one_out:
-        if proportion:
-            n = table.numbers
-            found["leave_one_out"] = sensitivity.leave_one_out_proportions(
-                n["events"], n["total"], table.labels, **options
-            )
-        else:
-            found["leave_one_out"] = sensitivity.leave_one_out(effects, method=method, ci=ci)
-    if bias == "egger":
-        found["egger"] = sensitivity.egger_test(effects)
-    return found
+def print_analysis(result: analysis.Analysis) -> None:
+    """The pooled result's tables, then one table or line per extra analysis."""
+    if isinstance(result.pooled, MetaProportionResult):
+        print_meta(result.pooled)
+    else:
+        meta_tables.print_result(result.pooled)
+    if result.subgroups is not None:
+        meta_tables.print_subgroups(result.subgroups)
+    if result.meta_regression is not None:
+        meta_tables.print_regression(result.meta_regression)
+    if result.leave_one_out is not None:
+        meta_tables.print_leave_one_out(result.leave_one_out, result.plan.measure)
+    if result.egger is not None:
+        meta_tables.print_egger(result.egger)
 
 
-def _draw(result, extras: dict, plot: Path) -> list[Path]:
+def _draw(result: analysis.Analysis, plot: Path) -> list[Path]:
     from cartsle_cli.report import forest, funnel  # matplotlib only when a plot is asked for
 
-    written = [forest.draw_any(result, plot, subgroups=extras["subgroups"])]
-    if extras["egger"] is not None and not isinstance(result, MetaProportionResult):
-        written.append(
-            funnel.draw_funnel(result, plot.with_name(f"{plot.stem}_funnel{plot.suffix}"), extras["egger"])
-        )
+    written = [forest.draw_any(result.pooled, plot, subgroups=result.subgroups)]
+    if result.egger is not None and not isinstance(result.pooled, MetaProportionResult):
+        funnel_path = plot.with_name(f"{plot.stem}_funnel{plot.suffix}")
+        written.append(funnel.draw_funnel(result.pooled, funnel_path, result.egger))
     return written

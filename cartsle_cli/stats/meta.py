@@ -207,7 +207,8 @@ def pool(
         effects.scale,
         rma.METHODS[method]
         if not random
-        else f"random effects, inverse variance, tau^2 by {tau2.ESTIMATORS[method]}",
+        else f"random effects, inverse variance, tau^2 by {tau2.ESTIMATORS[method]}"
+        + (f" ({fit.tau2_note})" if fit.tau2_note else ""),
         ci_text,
         prediction.method if prediction else None,
         interval.method if interval else None,
@@ -247,7 +248,7 @@ def pool(
         fit.qe_p,
         "Cochran's Q",
         level,
-        _warnings(effects),
+        _warnings(effects) + ((fit.tau2_note,) if fit.tau2_note else ()),
         effects.log_scale,
     )
 

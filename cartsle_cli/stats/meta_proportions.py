@@ -163,6 +163,7 @@ def _inverse_variance(events, totals, method, scale, level, ci, pi):
         "inverse-variance common effect"
         if method == "fe"
         else f"inverse-variance random effects, tau^2 by {tau2.ESTIMATORS[method]}"
+        + (f" ({model.tau2_note})" if model.tau2_note else "")
     )
     ci_text = "Wald z" if ci == "z" else f"Hartung-Knapp-Sidik-Jonkman, t with {k - 1} df"
     described = Method(

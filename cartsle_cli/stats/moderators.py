@@ -196,6 +196,8 @@ def meta_regression(
         else f"mixed-effects meta-regression, tau^2 by {tau2.ESTIMATORS[method]}"
     )
     qm_test = f"F({fit.qm_df[0]}, {fit.qm_df[1]})" if fit.df is not None else f"chi^2 with {fit.qm_df[0]} df"
+    if fit.tau2_note:
+        model += f" ({fit.tau2_note})"
     line = "; ".join(
         [
             model,

@@ -23,9 +23,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
+from scipy import special
 
 from cartsle_cli.errors import CartsleError
+from cartsle_cli.stats import distributions
 from cartsle_cli.stats import tau2 as tau2_estimators
 
 TESTS = {"z": "Wald z", "knha": "Hartung-Knapp-Sidik-Jonkman (t)"}
@@ -65,6 +66,7 @@ class RmaFit:
     yi: np.ndarray
     vi: np.ndarray
     X: np.ndarray
+    tau2_note: str | None = None  # how the estimation departed from metafor's defaults, if it did
 
     @property
     def p(self) -> int:
@@ -94,7 +96,7 @@ def _heterogeneity(yi, vi, X, method, tau2):
         return 0.0, 1.0, 0.0, 1.0, 0.0
     fe = tau2_estimators.projection(yi, 1 / vi, X)
     qe = max(0.0, fe.residual_q)
-    qe_p = float(stats.chi2.sf(qe, k - p))
+    qe_p = distributions.chi2_sf(qe, k - p)
     vt = (k - p) / fe.trace
     if method == "fe":
         i2 = max(0.0, 100 * (qe - (k - p)) / qe) if qe > 0 else 0.0
@@ -147,8 +149,9 @@ def fit(
     k = len(yi)
     X = _design(k, X)
     p = X.shape[1]
+    note = None
     if tau2 is None:
-        tau2 = 0.0 if method == "fe" else tau2_estimators.estimate_tau2(yi, vi, X, method)
+        tau2, note = (0.0, None) if method == "fe" else tau2_estimators.estimate_tau2_noted(yi, vi, X, method)
     w = 1 / (vi + tau2)
     proj = tau2_estimators.projection(yi, w, X)
     beta, vb = proj.beta, proj.xwx_inverse
@@ -169,15 +172,15 @@ def fit(
         qm = None
     if df is not None:
         qm = None if qm is None else qm / m
-        pval = 2 * stats.t.sf(np.abs(zval), df) if df > 0 else np.full(p, np.nan)
-        crit = float(stats.t.isf((1 - level) / 2, df)) if df > 0 else np.nan
+        pval = 2 * special.stdtr(df, -np.abs(zval)) if df > 0 else np.full(p, np.nan)
+        crit = distributions.t_isf((1 - level) / 2, df) if df > 0 else np.nan
         qm_df: tuple[int, int | None] = (m, df)
-        qm_p = float(stats.f.sf(qm, m, df)) if qm is not None and df > 0 else None
+        qm_p = distributions.f_sf(qm, m, df) if qm is not None and df > 0 else None
     else:
-        pval = 2 * stats.norm.sf(np.abs(zval))
-        crit = float(stats.norm.isf((1 - level) / 2))
+        pval = 2 * special.ndtr(-np.abs(zval))
+        crit = distributions.norm_isf((1 - level) / 2)
         qm_df = (m, None)
-        qm_p = float(stats.chi2.sf(qm, m)) if qm is not None else None
+        qm_p = distributions.chi2_sf(qm, m) if qm is not None else None
     qe, qe_p, i2, h2, vt = _heterogeneity(yi, vi, X, method, tau2)
     names = coef_names or (("intercept",) + tuple(f"x{j}" for j in range(1, p)))
     return RmaFit(
@@ -209,6 +212,7 @@ def fit(
         yi,
         vi,
         X,
+        note,
     )
 
 
@@ -237,16 +241,16 @@ def prediction_interval(model: RmaFit, kind: str = "z", x: np.ndarray | None = N
     alpha = 1 - model.level
     if kind == "z":
         if model.df is None:
-            crit, text = float(stats.norm.isf(alpha / 2)), "z (metafor default)"
+            crit, text = distributions.norm_isf(alpha / 2), "z (metafor default)"
         else:
             crit, text = (
-                float(stats.t.isf(alpha / 2, model.df)),
+                distributions.t_isf(alpha / 2, model.df),
                 f"t with {model.df} df (metafor default under HKSJ)",
             )
     elif kind == "t":
         df = max(1, model.k - model.p - (1 if model.random else 0))
         crit, text = (
-            float(stats.t.isf(alpha / 2, df)),
+            distributions.t_isf(alpha / 2, df),
             f"t with {df} df (Higgins, Thompson & Spiegelhalter 2009)",
         )
     else:

@@ -18,8 +18,9 @@ import numpy as np
 from scipy import stats
 
 from cartsle_cli.errors import CartsleError
-from cartsle_cli.stats import meta, rma
+from cartsle_cli.stats import meta
 from cartsle_cli.stats.effect_sizes import StudyEffects
+from cartsle_cli.stats.leave_one_out_batch import leave_one_out_batch
 
 EGGER_MIN_STUDIES = 10
 
@@ -62,26 +63,49 @@ def leave_one_out(
         raise CartsleError("leave-one-out needs at least 2 studies")
     meta.check(effects, method, ci, "z")
     rows = effects.study_rows()
+    if method not in ("mh", "peto"):
+        return _batched(effects, method, ci, level)
     omitted = []
     for i, label in enumerate(effects.labels):
-        keep = np.ones(effects.k, dtype=bool)
-        keep[i] = False
-        if method in ("mh", "peto"):
-            chosen = np.ones(effects.input_rows, dtype=bool)
-            chosen[rows[i]] = False
-            r = meta.pool(effects.select(chosen), method=method, level=level)
-            values = (r.estimate_transformed, r.se_transformed, r.zval, r.pval, r.lower_transformed,
-                      r.upper_transformed, r.q, r.q_p, r.tau2, r.i2, r.h2)  # fmt: skip
-        else:
-            f = rma.fit(
-                effects.yi[keep], effects.vi[keep], method=method, test=meta.CI_METHODS[ci], level=level
-            )
-            values = (f.beta[0], f.se[0], f.zval[0], f.pval[0], f.ci_lower[0], f.ci_upper[0],
-                      f.qe, f.qe_p, f.tau2, f.i2, f.h2)  # fmt: skip
-        natural = meta.back_transform([values[0], values[4], values[5]], effects)
-        omitted.append(LeftOut(label, *map(float, values[:6]), *map(float, natural), *map(float, values[6:])))
-    line = f"leave-one-out: {meta.METHODS[method]}, CI {'Wald z' if ci == 'z' else 'Hartung-Knapp-Sidik-Jonkman'}"
-    return LeaveOneOut(line, tuple(omitted))
+        chosen = np.ones(effects.input_rows, dtype=bool)
+        chosen[rows[i]] = False
+        r = meta.pool(effects.select(chosen), method=method, level=level)
+        natural = meta.back_transform(
+            [r.estimate_transformed, r.lower_transformed, r.upper_transformed], effects
+        )
+        omitted.append(
+            LeftOut(
+                label,
+                r.estimate_transformed,
+                r.se_transformed,
+                r.zval,
+                r.pval,
+                r.lower_transformed,
+                r.upper_transformed,
+                *map(float, natural),
+                r.q,
+                r.q_p,
+                r.tau2,
+                r.i2,
+                r.h2,
+            )  # fmt: skip
+        )
+    return LeaveOneOut(_line(method, ci), tuple(omitted))
+
+
+def _line(method: str, ci: str) -> str:
+    return f"leave-one-out: {meta.METHODS[method]}, CI {'Wald z' if ci == 'z' else 'Hartung-Knapp-Sidik-Jonkman'}"
+
+
+def _batched(effects: StudyEffects, method: str, ci: str, level: float) -> LeaveOneOut:
+    batch = leave_one_out_batch(effects.yi, effects.vi, method, meta.CI_METHODS[ci], level)
+    natural = [meta.back_transform(v, effects) for v in (batch.beta, batch.lower, batch.upper)]
+    columns = (batch.beta, batch.se, batch.statistic, batch.p, batch.lower, batch.upper, *natural,
+               batch.q, batch.q_p, batch.tau2, batch.i2, batch.h2)  # fmt: skip
+    omitted = tuple(
+        LeftOut(label, *(float(column[i]) for column in columns)) for i, label in enumerate(effects.labels)
+    )
+    return LeaveOneOut(_line(method, ci), omitted)
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,13 @@ Each estimator follows metafor 3.8's own algorithm and its defaults, so that the
   of ML and REML.
 - ML and REML: Fisher scoring from max(0, HE), step halving to stay >= 0, stopped when tau^2 changes
   by less than 1e-5 (100 iterations at most), with metafor's check against tau^2 = 0
-  (Viechtbauer W 2005. J Educ Behav Stat 30:261-293).
+  (Viechtbauer W 2005. J Educ Behav Stat 30:261-293). Where that cycles (metafor's ``rma`` then
+  stops with "Fisher scoring algorithm did not converge"), the steps are halved and up to 1000
+  are taken, metafor's documented remedy (``control=list(stepadj=0.5, maxiter=1000)``), and the
+  result says so.
 - PM: Paule RC, Mandel J (1982). Consensus values and weighting factors. J Res Natl Bur Stand
-  87:377-385: the root of Q(tau^2) = k - p in [0, 100] by R's ``uniroot`` (tolerance 1.2e-4).
+  87:377-385: the root of Q(tau^2) = k - p in [0, max(100, 10 mad(y)^2)] by R's ``uniroot``
+  (tolerance 1.2e-4), the search interval metafor uses.
 - SJ: Sidik K, Jonkman JN (2005). Simple heterogeneity variance estimation for meta-analysis.
   J R Stat Soc C 54:367-384, started at the (k-1)/k variance of the estimates.
 - Q-profile CI: Viechtbauer W (2007). Confidence intervals for the amount of heterogeneity in
@@ -26,9 +30,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
 
 from cartsle_cli.errors import CartsleError
+from cartsle_cli.stats import distributions
 from cartsle_cli.stats.zeroin import NoConvergence, uniroot
 
 ESTIMATORS = {
@@ -41,7 +45,8 @@ ESTIMATORS = {
 }
 THRESHOLD = 1e-5  # metafor's control$threshold for Fisher scoring
 MAX_ITERATIONS = 100  # metafor's control$maxiter
-TAU2_MAX = 100.0  # metafor's control$tau2.max for PM
+TAU2_MAX = 100.0  # metafor's control$tau2.max for PM, raised to 10 mad(yi)^2 where that is larger
+MAD_CONSTANT = 1.4826  # R's mad(): the median absolute deviation scaled to the normal SD
 LL_TOLERANCE = R_TOL = 2.220446049250313e-16**0.25
 
 
@@ -58,6 +63,8 @@ class Projection:
 
 
 def projection(yi: np.ndarray, w: np.ndarray, X: np.ndarray) -> Projection:
+    if _intercept_only(X):
+        return _intercept_projection(yi, w)
     xw = X * w[:, None]
     inverse = np.linalg.inv(X.T @ xw)
     beta = inverse @ (xw.T @ yi)
@@ -68,8 +75,42 @@ def projection(yi: np.ndarray, w: np.ndarray, X: np.ndarray) -> Projection:
     return Projection(beta, float(py @ (yi - X @ beta)), trace, trace_pp, py, inverse)
 
 
+def _intercept_only(X: np.ndarray) -> bool:
+    return X.shape[1] == 1 and bool(np.all(X == 1))
+
+
+def _intercept_projection(yi: np.ndarray, w: np.ndarray) -> Projection:
+    """The same quantities for X = 1, in sums (the common case, and the one leave-one-out repeats)."""
+    sw = w.sum()
+    w2 = w @ w
+    beta = (w @ yi) / sw
+    residual = yi - beta
+    py = w * residual
+    trace_pp = w2 - 2 * ((w * w) @ w) / sw + (w2 / sw) ** 2
+    return Projection(
+        np.array([beta]), float(py @ residual), float(sw - w2 / sw), float(trace_pp), py, np.array([[1 / sw]])
+    )
+
+
+def q_function(yi: np.ndarray, vi: np.ndarray, X: np.ndarray):
+    """tau^2 -> y'P y for these data, for root searches that call it many times."""
+    if not _intercept_only(X):
+        return lambda tau2: residual_q(tau2, yi, vi, X)
+
+    def q(tau2: float) -> float:
+        w = 1 / (vi + tau2)
+        residual = yi - (w @ yi) / w.sum()
+        return float(w @ (residual * residual))
+
+    return q
+
+
 def residual_q(tau2: float, yi: np.ndarray, vi: np.ndarray, X: np.ndarray) -> float:
     """The generalised Q statistic y'P y at tau^2 (metafor's .QE.func)."""
+    if _intercept_only(X):
+        w = 1 / (vi + tau2)
+        residual = yi - (w @ yi) / w.sum()
+        return float(w @ (residual * residual))
     w = 1 / (vi + tau2)
     xw = X * w[:, None]
     beta = np.linalg.solve(X.T @ xw, xw.T @ yi)
@@ -100,14 +141,14 @@ def tau2_sj(yi: np.ndarray, vi: np.ndarray, X: np.ndarray) -> float:
 def tau2_pm(yi: np.ndarray, vi: np.ndarray, X: np.ndarray) -> float:
     k, p = X.shape
     target = k - p
-    if residual_q(0.0, yi, vi, X) < target:
+    q = q_function(yi, vi, X)
+    upper = max(TAU2_MAX, 10 * (MAD_CONSTANT * np.median(np.abs(yi - np.median(yi)))) ** 2)
+    if q(0.0) < target:
         return 0.0
-    if residual_q(TAU2_MAX, yi, vi, X) > target:
-        raise CartsleError(f"the Paule-Mandel tau^2 lies above {TAU2_MAX:g}; use another estimator")
+    if q(upper) > target:
+        raise CartsleError(f"the Paule-Mandel tau^2 lies above {upper:g}; use another estimator")
     try:
-        return max(
-            0.0, uniroot(lambda t: residual_q(t, yi, vi, X) - target, 0.0, TAU2_MAX, maxiter=MAX_ITERATIONS)
-        )
+        return max(0.0, uniroot(lambda t: q(t) - target, 0.0, upper, maxiter=MAX_ITERATIONS))
     except NoConvergence:
         raise CartsleError("the Paule-Mandel tau^2 search did not converge; use another estimator") from None
 
@@ -127,10 +168,29 @@ def _log_likelihood(tau2: float, yi: np.ndarray, vi: np.ndarray, X: np.ndarray, 
     return float(-0.5 * k * np.log(2 * np.pi) - 0.5 * np.log(vi + tau2).sum() - 0.5 * q)
 
 
+STEP_ADJUSTED = (
+    "Fisher scoring cycled at metafor's defaults; steps halved (rma control stepadj=0.5, maxiter=1000)"
+)
+
+
 def tau2_fisher(yi: np.ndarray, vi: np.ndarray, X: np.ndarray, reml: bool) -> float:
     """ML or REML by metafor's Fisher scoring, started at the Hedges estimate."""
+    return tau2_fisher_noted(yi, vi, X, reml)[0]
+
+
+def tau2_fisher_noted(yi: np.ndarray, vi: np.ndarray, X: np.ndarray, reml: bool) -> tuple[float, str | None]:
+    """Fisher scoring at metafor's defaults, and with halved steps where those cycle."""
+    try:
+        return _fisher(yi, vi, X, reml, 1.0, MAX_ITERATIONS), None
+    except CartsleError:
+        return _fisher(yi, vi, X, reml, 0.5, 10 * MAX_ITERATIONS), STEP_ADJUSTED
+
+
+def _fisher(
+    yi: np.ndarray, vi: np.ndarray, X: np.ndarray, reml: bool, step_scale: float, max_iterations: int
+) -> float:
     tau2 = max(0.0, tau2_he(yi, vi, X))
-    for _ in range(MAX_ITERATIONS + 1):
+    for _ in range(max_iterations + 1):
         old = tau2
         w = 1 / (vi + tau2)
         proj = projection(yi, w, X)
@@ -141,6 +201,7 @@ def tau2_fisher(yi: np.ndarray, vi: np.ndarray, X: np.ndarray, reml: bool) -> fl
             step = (pyy - w.sum()) / (w**2).sum()
         if not np.isfinite(step):
             step = 0.0
+        step *= step_scale
         while tau2 + step < 0:
             step /= 2
         tau2 += step
@@ -148,8 +209,8 @@ def tau2_fisher(yi: np.ndarray, vi: np.ndarray, X: np.ndarray, reml: bool) -> fl
             break
     else:
         raise CartsleError(
-            "the Fisher scoring algorithm for tau^2 did not converge in 100 iterations (metafor's rma fails "
-            "on these data too); use --method pm or dl"
+            f"the Fisher scoring algorithm for tau^2 did not converge in {max_iterations} iterations; "
+            "use --method pm or dl"
         )
     if tau2 > THRESHOLD:
         # metafor's ll0check: a maximum below the likelihood at tau^2 = 0 is a local one
@@ -160,12 +221,23 @@ def tau2_fisher(yi: np.ndarray, vi: np.ndarray, X: np.ndarray, reml: bool) -> fl
 
 def estimate_tau2(yi: np.ndarray, vi: np.ndarray, X: np.ndarray, method: str) -> float:
     """tau^2 by ``method`` (a key of ESTIMATORS); 0 for a single study, as metafor sets it."""
+    return estimate_tau2_noted(yi, vi, X, method)[0]
+
+
+def estimate_tau2_noted(
+    yi: np.ndarray, vi: np.ndarray, X: np.ndarray, method: str
+) -> tuple[float, str | None]:
+    """tau^2 and, where the estimation departed from metafor's defaults, a note saying how."""
     if len(yi) <= X.shape[1]:
-        return 0.0
+        return 0.0, None
+    if method in ("reml", "ml"):
+        return tau2_fisher_noted(yi, vi, X, method == "reml")
+    return _closed_or_root(yi, vi, X, method), None
+
+
+def _closed_or_root(yi: np.ndarray, vi: np.ndarray, X: np.ndarray, method: str) -> float:
     if method == "dl":
         return tau2_dl(yi, vi, X)
-    if method in ("reml", "ml"):
-        return tau2_fisher(yi, vi, X, method == "reml")
     if method == "pm":
         return tau2_pm(yi, vi, X)
     if method == "sj":
@@ -194,13 +266,13 @@ def q_profile(
     k, p = X.shape
     alpha = 1 - level
     low_bound, high_bound = min(0.0, tau2), max(100.0, tau2 * 10)
-    crit_u = float(stats.chi2.isf(alpha / 2, k - p))
-    crit_l = float(stats.chi2.ppf(alpha / 2, k - p))
-    q_high = residual_q(high_bound, yi, vi, X)
-    q_low = residual_q(low_bound, yi, vi, X)
+    crit_u = distributions.chi2_isf(alpha / 2, k - p)
+    crit_l = distributions.chi2_ppf(alpha / 2, k - p)
+    q = q_function(yi, vi, X)
+    q_high, q_low = q(high_bound), q(low_bound)
 
     def root(objective: float) -> float:
-        return uniroot(lambda t: residual_q(t, yi, vi, X) - objective, low_bound, high_bound)
+        return uniroot(lambda t: q(t) - objective, low_bound, high_bound)
 
     lower_note = upper_note = ""
     if q_low < crit_l:

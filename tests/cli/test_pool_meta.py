@@ -202,3 +202,24 @@ def test_bad_input_is_one_line_naming_where(cli, tmp_path, text, measure, option
     assert message in result.output and len(result.output.strip().splitlines()) == 1
     if "line" in message:
         assert str(path) in result.output
+
+
+def test_hksj_ci_and_t_prediction_interval_reach_the_json(cli):
+    args = [
+        "pool",
+        "meta",
+        "--csv",
+        SAMPLE / "bcg.csv",
+        "--measure",
+        "RR",
+        "--ci",
+        "hksj",
+        "--pi",
+        "t",
+        "--json",
+    ]
+    data = json.loads(cli(*args).output)
+    # r <- rma(yi, vi, data=d, test="knha"); r$ci.lb -1.10844372300005; predict(r, pi.type="riley")$pi.lb -2.00905778448572
+    assert data["lower_transformed"] == pytest.approx(-1.10844372300005, abs=1e-6)
+    assert data["pi_lower_transformed"] == pytest.approx(-2.00905778448572, abs=1e-6)
+    assert data["df"] == 12 and "Hartung-Knapp-Sidik-Jonkman" in data["method_line"]

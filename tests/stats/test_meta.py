@@ -182,3 +182,60 @@ def test_hksj_ci_and_the_three_prediction_intervals_match_metafor(name):
     assert hksj.df == effects.k - 1
     assert f"t with {effects.k - 2} df (Higgins" in z_t.method.line()
     assert "Hartung-Knapp-Sidik-Jonkman" in hksj.method.line()
+
+
+def test_reml_that_cycles_at_metafor_defaults_halves_its_steps_and_says_so():
+    # rma(c(0,0,0,0,2), sei=c(2,2,2,2,.5), method="REML") stops: "Fisher scoring algorithm did not converge"
+    # rma(..., control=list(stepadj=0.5, maxiter=1000)): tau2 0.574395043261 beta 1.162197521605 se 0.692137947269
+    result = meta.pool(es.generic([0, 0, 0, 0, 2], [2, 2, 2, 2, 0.5]), method="reml")
+    assert [result.tau2, result.estimate_transformed, result.se_transformed] == pytest.approx(
+        [0.574395043261, 1.162197521605, 0.692137947269], abs=TOL
+    )
+    assert "stepadj=0.5" in result.method.line() and any("steps halved" in w for w in result.warnings)
+
+
+def test_paule_mandel_searches_metafor_s_interval_raised_by_the_spread_of_the_estimates():
+    # rma.uni sets tau2.max <- max(100, 10 * mad(yi)^2) (here 158.64328) before uniroot, which
+    # changes where uniroot stops. d <- data.frame(m1i=..., ...) as below;
+    # r <- rma(yi, vi, data=escalc("MD", m1i=m1i, sd1i=sd1i, n1i=n1i, m2i=m2i, sd2i=sd2i, n2i=n2i, data=d), method="PM")
+    # c(r$beta, r$se, r$tau2): 0.0232491328416 1.1926003731227 19.3356892221255
+    m1 = [
+        11.418,
+        12.229,
+        10.861,
+        12.976,
+        8.328,
+        10.704,
+        5.295,
+        12.291,
+        10.46,
+        8.753,
+        13.485,
+        12.075,
+        1.551,
+        10.12,
+    ]
+    s1 = [4.37, 4.363, 5.122, 3.452, 3.287, 2.519, 5.259, 5.456, 1.383, 4.747, 2.015, 1.511, 1.585, 3.653]
+    n1 = [11, 49, 48, 87, 149, 41, 29, 113, 94, 58, 105, 73, 133, 139]
+    m2 = [
+        4.635,
+        12.2,
+        16.467,
+        7.444,
+        9.224,
+        8.247,
+        10.052,
+        10.934,
+        12.862,
+        6.038,
+        13.715,
+        6.205,
+        9.831,
+        12.476,
+    ]
+    s2 = [2.039, 1.833, 1.042, 2.286, 4.758, 0.619, 3.155, 3.815, 0.773, 2.117, 5.486, 5.969, 5.177, 1.433]
+    n2 = [49, 108, 77, 111, 57, 52, 5, 126, 79, 59, 82, 148, 125, 134]
+    result = meta.pool(es.continuous(m1, s1, n1, m2, s2, n2, "MD"), method="pm")
+    assert [result.estimate_transformed, result.se_transformed, result.tau2] == pytest.approx(
+        [0.0232491328416, 1.1926003731227, 19.3356892221255], abs=TOL
+    )

@@ -4,6 +4,7 @@ R: d <- escalc("RR", ai=tpos, bi=tneg, ci=cpos, di=cneg, data=dat.bcg)
    y <- dat.yusuf1985[dat.yusuf1985$table == "6" & dat.yusuf1985$trial != "Snow 1", ]
 """
 
+import numpy as np
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
@@ -11,7 +12,8 @@ from metafor_datasets import BCG, BCG_LABELS, NORMAND, YUSUF, YUSUF_LABELS
 
 from cartsle_cli.errors import CartsleError
 from cartsle_cli.stats import effect_sizes as es
-from cartsle_cli.stats import meta, sensitivity
+from cartsle_cli.stats import meta, rma, sensitivity
+from cartsle_cli.stats.leave_one_out_batch import leave_one_out_batch
 
 TOL = 1e-6
 
@@ -101,3 +103,32 @@ def test_shifting_every_estimate_shifts_the_pool_and_leaves_tau2(studies, shift)
         b = meta.pool(es.generic([y + shift for y in yi], sei), method=method)
         assert b.estimate_transformed == pytest.approx(a.estimate_transformed + shift, abs=1e-6)
         assert b.tau2 == pytest.approx(a.tau2, abs=1e-6)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    st.lists(st.tuples(st.floats(-2, 2), st.floats(0.05, 1)), min_size=3, max_size=15),
+    st.sampled_from(["fe", "dl", "reml", "ml", "pm", "sj"]),
+    st.sampled_from(["z", "knha"]),
+)
+def test_batched_leave_one_out_equals_one_fit_per_study(studies, method, test):
+    yi = np.array([y for y, _ in studies])
+    vi = np.array([s for _, s in studies]) ** 2
+    assume(method != "fe" or test == "z")
+    batch = leave_one_out_batch(yi, vi, method, test, 0.95)
+    for i in range(len(yi)):
+        try:
+            f = rma.fit(np.delete(yi, i), np.delete(vi, i), method=method, test=test)
+        except CartsleError:
+            assume(False)
+        expected = [f.beta[0], f.se[0], f.tau2, f.qe, f.i2, f.ci_lower[0], f.ci_upper[0]]
+        got = [
+            batch.beta[i],
+            batch.se[i],
+            batch.tau2[i],
+            batch.q[i],
+            batch.i2[i],
+            batch.lower[i],
+            batch.upper[i],
+        ]
+        assert got == pytest.approx(expected, abs=1e-9, rel=1e-9)
