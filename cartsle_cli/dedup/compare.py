@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from cartsle_cli.dedup.kinds import REPORT_KINDS, Kind
-from cartsle_cli.dedup.normalise import Prepared, issues_agree
+from cartsle_cli.dedup.normalise import Prepared, issues_agree, span
 
 SAME = "same"
 REVIEW = "review"
@@ -219,7 +219,8 @@ def same_printing(a: Prepared, b: Prepared) -> str | None:
 def same_locator(a: Prepared, b: Prepared) -> bool:
     """The identical plain page range of two pages or more (a single page is not enough: one
     author's supplement abstracts can share a page)."""
-    return a.page_range is not None and a.page_range == b.page_range and a.page_range[1] > a.page_range[0]
+    pages = span(a.page_span)
+    return pages is not None and a.page_span == b.page_span and pages[1] > pages[0]
 
 
 def _identical_but_doi(a: Prepared, b: Prepared, title: float) -> bool:
@@ -298,8 +299,8 @@ def pages_agree(a: Prepared, b: Prepared) -> bool | None:
     None when that cannot be told."""
     if a.first_page and a.first_page == b.first_page:
         return True
-    if a.page_range and b.page_range:
-        (first_a, last_a), (first_b, last_b) = a.page_range, b.page_range
+    if a.page_span is not None and b.page_span is not None:
+        (first_a, last_a), (first_b, last_b) = span(a.page_span), span(b.page_span)
         if first_a <= last_b and first_b <= last_a:
             return True
         if str(last_a).endswith(str(last_b)) or str(last_b).endswith(str(last_a)):
