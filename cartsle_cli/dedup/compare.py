@@ -4,17 +4,24 @@ Rules in order, each cheap before it is fuzzy:
 
 1. Different kinds never merge: an erratum, retraction notice, comment or reply is not the article;
    a conference abstract or preprint with a close title and an agreeing first author is linked as
-   another report of the study (verdict ``report``), unless year, volume and pages show it is the
-   same printed item that one database did not mark as an abstract.
-2. Conflicting strong evidence keeps apart: different DOIs, different PMIDs, different part numbers,
-   years two or more apart, non-overlapping plain page ranges in the same volume.
+   another report of the study (verdict ``report``), unless it is the same printed item that one
+   database did not mark as an abstract (:func:`same_printing`: year, volume and pages, or for
+   meeting abstracts, which often have no pages, year, journal, volume and supplement with the
+   very same title and first author).
+2. Conflicting strong evidence keeps apart: different DOIs (sent to a person when everything else
+   is identical: a wrong DOI in one database), different PMIDs, different part numbers, years two
+   or more apart, non-overlapping plain page ranges in the same volume (unless the DOI is one).
 3. A shared DOI or PMID merges only with a close title, or with the same authors, volume and pages
    (a translated title); conference abstracts printed in one supplement share its DOI but not
    their titles or pages, so a DOI alone never merges.
-4. Otherwise titles are compared with rapidfuzz's normalised Indel similarity (``fuzz.ratio``) and
-   the decision weighs first author, journal (abbreviations and acronyms allowed), volume, issue,
-   first page and year. The same title and authors in another journal and volume is a
-   co-publication or an abstract printed elsewhere: linked (``report``), not merged.
+4. The same first author, year, volume and identical page range of two pages or more are one
+   printed item whatever the titles say (:func:`same_locator`).
+5. Otherwise titles are compared with rapidfuzz's normalised Indel similarity (``fuzz.ratio``) and
+   the decision weighs first author, journal (ISSN, abbreviations, acronyms), volume, issue, first
+   page and year. A journal name that does not match counts against a pair only when volume and
+   first page do not both agree, an issue only when nothing else agrees. The same title and
+   authors in another journal and volume is a co-publication or an abstract printed elsewhere:
+   linked (``report``), not merged.
 
 ``same`` pairs are merged automatically, ``review`` pairs (the grey band) go to a person.
 """

@@ -3,6 +3,13 @@
 Titles are folded to ASCII with anyascii, lower-cased, stripped of HTML entities and tags, of the
 square brackets Embase and MEDLINE put around translated titles and of trailing language tags
 ("[Chinese]"), so that the same title spelled by two databases gives the same string.
+
+Export faults that would otherwise reject a pair silently are read as missing, not as evidence: a
+page range whose end is below its start ("2297-2108"), a volume fragment with an unmatched
+bracket ("1)"). Authors glued together without separators ("Chen R.Wang J.Li Q.") are split, a
+family name cut in two at a separator is joined again, and a study group written as an author is
+set aside so that the people are compared. Issues are kept as their numbers, so that a supplement
+written "2", "S2", "Suppl 2" or "22 Suppl. 3" can be matched.
 """
 
 from __future__ import annotations
