@@ -76,10 +76,11 @@ def compare(a: Prepared, b: Prepared) -> Verdict | None:
     if same_id:
         if title >= 0.9 or truncated:
             return Verdict(SAME, 1.0, "same DOI or PMID and title")
-        if _first_author(a, b) and a.volume and a.volume == b.volume and pages_agree(a, b):
-            # A title translated or rewritten by one database; abstracts sharing a supplement's
-            # DOI have other authors or other pages.
-            return Verdict(SAME, 0.9, "same DOI or PMID, authors, volume and pages; titles differ")
+        if _first_author(a, b) and a.volume and a.volume == b.volume and same_locator(a, b):
+            # A title translated or rewritten by one database. Abstracts sharing a supplement's
+            # DOI have other authors or other pages, though one author's may share a page or
+            # overlap: only the identical range of two pages or more tells.
+            return Verdict(SAME, 0.9, "same DOI or PMID, authors, volume and page range; titles differ")
         if title >= 0.7:
             return Verdict(REVIEW, title, "same DOI or PMID, titles differ")
         return None
