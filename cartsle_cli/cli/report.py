@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from cartsle_cli.cli.common import DEFAULT_DB, DbOption, review
+from cartsle_cli.cli.common import DEFAULT_DB, DbOption, review, say
 from cartsle_cli.errors import CartsleError
 from cartsle_cli.pooling import PoolOptions
 from cartsle_cli.report.document import build_report
@@ -19,7 +18,7 @@ def report_command(
     format: Annotated[
         str, typer.Option("--format", help="csv (one tidy CSV per table + manifest), md, html or json.")
     ] = "html",
-    out: Annotated[Path, typer.Option("--out", help="Folder to write into.")] = Path("report"),
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder to write into.")] = Path("report"),
     method: Annotated[str, typer.Option("--method", help="Meta-analysis: glmm, dl or reml.")] = "glmm",
     scale: Annotated[str, typer.Option("--scale", help="logit, ft or raw.")] = "logit",
     quantile_method: Annotated[
@@ -39,7 +38,4 @@ def report_command(
         report = build_report(conn, options)
     written = write_report(report, out, format)
     for path in written:
-        typer.echo(str(path))
-
-
-top_level_commands: dict[str, Callable] = {"report": report_command}
+        say(str(path))

@@ -13,9 +13,13 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from pathlib import Path
 
+from cartsle_cli.csv_input import csv_dicts
 from cartsle_cli.dedup.decisions import latest_decisions, record_decision
 from cartsle_cli.dedup.run import rebuild_clusters
 from cartsle_cli.errors import CartsleError
+from cartsle_cli.formats.text import read_text_file
+from cartsle_cli.safe_output import for_spreadsheet
+from cartsle_cli.store.connection import require_transaction
 
 SHOWN_FIELDS = ("title", "authors", "year", "journal", "volume", "issue", "pages", "doi", "pmid", "database")
 # The review screen shows the abstracts too (the CSV export leaves them out: too long for a sheet).
@@ -146,31 +150,17 @@ def _shown(conn: sqlite3.Connection, ids: set[int]) -> dict[int, dict[str, str]]
     return shown
 
 
-def decide(
-    conn: sqlite3.Connection,
-    record_id: int,
-    other_record_id: int,
-    decision: str,
-    *,
-    reviewer: str | None,
-    how: str,
-) -> None:
-    """One person's decision, applied at once; the caller holds the transaction."""
-    record_decision(conn, record_id, other_record_id, decision, reviewer=reviewer, how=how)
-    rebuild_clusters(conn)
-
-
 def export_pairs(conn: sqlite3.Connection, path: Path) -> int:
     """Write the pending pairs to a CSV file with an empty ``decision`` column; returns the count."""
     pairs = pending_pairs(conn)
     with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
+        writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(PAIR_COLUMNS)
         for pair in pairs:
-            writer.writerow(
-                [pair.record_id, pair.other_record_id, "", pair.score, pair.reason]
-                + [side[name] for name in SHOWN_FIELDS for side in (pair.record, pair.other)]
-            )
+            cells = [pair.record_id, pair.other_record_id, "", pair.score, pair.reason] + [
+                side[name] for name in SHOWN_FIELDS for side in (pair.record, pair.other)
+            ]
+            writer.writerow([for_spreadsheet(cell) for cell in cells])
     return len(pairs)
 
 
@@ -187,17 +177,12 @@ def decide_from_csv(conn: sqlite3.Connection, path: Path, *, reviewer: str | Non
 
     Every row is checked before anything is stored; the caller holds the transaction.
     """
-    decisions = []
-    try:
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            reader = csv.DictReader(handle)
-            missing = {"record_id", "other_record_id", "decision"} - set(reader.fieldnames or [])
-            if missing:
-                raise CartsleError(f"missing column {', '.join(sorted(missing))}", file=path, line=1)
-            for row in reader:
-                decisions.append(_parse_row(row, path, reader.line_num))
-    except OSError as error:
-        raise CartsleError(f"cannot read: {error.strerror}", file=path) from error
+    require_transaction(conn)
+    header, table = csv_dicts(read_text_file(path), path)
+    missing = {"record_id", "other_record_id", "decision"} - set(header)
+    if missing:
+        raise CartsleError(f"missing column {', '.join(sorted(missing))}", file=path, line=1)
+    decisions = [_parse_row(row, path, line) for line, row in table]
     how = f"decide {path.name}"
     latest = latest_decisions(conn)
     stored = []
@@ -261,6 +246,7 @@ def undo(conn: sqlite3.Connection, record_id: int, *, reviewer: str | None) -> U
     for any other member, that record alone leaves its cluster. Recorded as a person's
     ``different`` decisions, so later runs do not merge them again. The caller holds the transaction.
     """
+    require_transaction(conn)
     undone, pairs = _plan(conn, record_id)
     for a, b in pairs:
         record_decision(conn, a, b, "different", reviewer=reviewer, how="undo")

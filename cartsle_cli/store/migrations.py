@@ -22,15 +22,38 @@ INITIAL_SCHEMA_FILES = ("core.sql", "dedup.sql", "screening.sql", "extraction.sq
 
 
 def _schema_sql(name: str) -> str:
-    return resources.files("cartsle_cli.store").joinpath("schema", name).read_text("utf-8")
+    # one part per joinpath call: Python 3.10's Traversable.joinpath takes only one
+    return resources.files("cartsle_cli.store").joinpath("schema").joinpath(name).read_text("utf-8")
 
 
 def _initial_schema() -> str:
     return "\n".join(_schema_sql(name) for name in INITIAL_SCHEMA_FILES)
 
 
+def _search_removal() -> str:
+    return _schema_sql("search_removal.sql")
+
+
+def _fulltext_and_updates() -> str:
+    return _schema_sql("week.sql")
+
+
+def _record_units() -> str:
+    return _schema_sql("record_units.sql")
+
+
+def _appraisal() -> str:  # risk-of-bias appraisals, resolutions, GRADE judgements
+    return _schema_sql("appraisal.sql")
+
+
 # Each entry returns the SQL that takes the schema one version up.
-MIGRATIONS: list[Callable[[], str]] = [_initial_schema]
+MIGRATIONS: list[Callable[[], str]] = [
+    _initial_schema,
+    _search_removal,
+    _fulltext_and_updates,
+    _record_units,
+    _appraisal,
+]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

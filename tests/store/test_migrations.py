@@ -82,3 +82,105 @@ def test_a_failing_migration_leaves_the_review_at_its_old_version(db, monkeypatc
     raw = sqlite3.connect(db)
     assert raw.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     assert "note" not in [row[1] for row in raw.execute("PRAGMA table_info(searches)")]
+
+
+def test_a_review_of_schema_1_gains_the_appraisal_tables_keeping_its_data(db):
+    from cartsle_cli.store import migrations
+
+    raw = sqlite3.connect(db)
+    for statement in migrations.split_statements(migrations.MIGRATIONS[0]()):
+        raw.execute(statement)
+    raw.execute(
+        "INSERT INTO searches (database, format, file_name, sha256, imported_at, record_count)"
+        " VALUES ('PubMed', 'medline', 'a.nbib', 'x', 'then', 0)"
+    )
+    raw.execute("PRAGMA user_version = 1")
+    raw.commit()
+    raw.close()
+    conn = open_review(db)
+    tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert {"appraisal_loads", "appraisal_rows", "appraisal_resolutions", "grade_judgements"} <= tables
+    assert conn.execute("SELECT file_name FROM searches").fetchone()[0] == "a.nbib"
+    with pytest.raises(sqlite3.IntegrityError):  # a downgrade without a reason cannot be stored
+        conn.execute(
+            "INSERT INTO grade_judgements (outcome, domain, levels, reviewer, decided_at)"
+            " VALUES ('o', 'imprecision', 1, 'A', 'now')"
+        )
+
+
+def test_search_removal_migration_gives_orphaned_votes_back_to_the_surviving_cluster(db, monkeypatch):
+    """A search removed by an older cartsle left the votes on its kept record counting for nothing;
+    the migration anchors that record to the record it was found the same as."""
+    from cartsle_cli.store import migrations
+
+    monkeypatch.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:1])
+    monkeypatch.setattr(migrations, "SCHEMA_VERSION", 1)
+    conn = open_review(db)
+    with transaction(conn):
+        for search, removed in ((1, "2026-01-01"), (2, None)):
+            conn.execute(
+                "INSERT INTO searches (id, database, format, file_name, sha256, imported_at, record_count,"
+                " removed_at) VALUES (?, 'X', 'ris', 'f', ?, 'then', 1, ?)",
+                (search, str(search), removed),
+            )
+            conn.execute(
+                "INSERT INTO records (id, search_id, position, line, raw) VALUES (?, ?, 1, 1, '')",
+                (search, search),
+            )
+        conn.execute("INSERT INTO dedup_runs VALUES (1, 'then', 2, 2, 1, 1, 0)")
+        conn.execute("INSERT INTO dedup_pairs VALUES (1, 2, 'same', 0.99, 'doi', 1)")
+        conn.execute(
+            "INSERT INTO screening_decisions (record_id, stage, reviewer, decision, decided_at)"
+            " VALUES (1, 'ta', 'kofi', 'include', 'then')"
+        )
+    assert conn.execute("SELECT unit_id FROM screening_current").fetchone()[0] == 1
+    conn.close()
+    monkeypatch.undo()
+    conn = open_review(db)
+    assert conn.execute("SELECT unit_id FROM screening_current").fetchone()[0] == 2
+    assert [tuple(row) for row in conn.execute("SELECT record_id, anchor_id FROM removed_record_units")] == [
+        (1, 2)
+    ]
+
+
+def test_a_review_of_the_first_schema_gains_fulltext_and_update_tables(db, monkeypatch):
+    from cartsle_cli.store import migrations
+
+    monkeypatch.setattr(migrations, "SCHEMA_VERSION", 1)
+    open_review(db).close()
+    monkeypatch.undo()
+    conn = open_review(db)
+    tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert {"fulltext_status", "search_updates"} <= tables
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+
+
+def test_a_version_1_review_gains_record_units_with_each_records_kept_record(db):
+    """The migration to record_units on a review written at schema 1: a duplicate's unit is its
+    cluster's kept record, a record in no cluster is its own unit."""
+    from cartsle_cli.store.migrations import MIGRATIONS, split_statements
+
+    raw = sqlite3.connect(db, isolation_level=None)
+    for statement in split_statements(MIGRATIONS[0]()):
+        raw.execute(statement)
+    raw.execute("PRAGMA user_version = 1")
+    raw.execute(
+        "INSERT INTO searches (id, database, format, file_name, sha256, imported_at, record_count)"
+        " VALUES (1, 'PubMed', 'ris', 'a.ris', 'x', '2025-01-01', 3)"
+    )
+    raw.executemany(
+        "INSERT INTO records (id, search_id, position, line, raw) VALUES (?, 1, ?, ?, '')",
+        [(n, n, n) for n in (1, 2, 3)],
+    )
+    raw.executemany("INSERT INTO record_clusters (record_id, cluster_id) VALUES (?, 2)", [(1,), (2,)])
+    raw.close()
+    conn = open_review(db)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert [
+        tuple(row) for row in conn.execute("SELECT record_id, unit_id FROM record_units ORDER BY record_id")
+    ] == [
+        (1, 2),
+        (2, 2),
+        (3, 3),
+    ]
+    conn.close()
