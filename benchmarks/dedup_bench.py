@@ -413,8 +413,8 @@ def speed(sizes: list[int]) -> None:
             print(
                 f"  {count:>9,} records: {figures['seconds']:8.2f} s (CPU {figures['cpu']:.2f} s)  peak {figures['peak_mb']:6,} MB  "
                 f"comparisons {figures['comparisons']:,} ({figures['comparisons'] / count:.2f} per record)  "
-                f"precision {figures['precision']:.4f}  recall {figures['recall']:.4f}  "
-                f"for a person {figures['review_pairs']:,}"
+                f"precision {figures['precision']:.4f} ({figures['false_merges']} false merges)  "
+                f"recall {figures['recall']:.4f}  for a person {figures['review_pairs']:,}"
             )
 
 

@@ -133,7 +133,7 @@ def review_command(
         if export is not None:
             count = export_pairs(conn, export)
             say(
-                f"wrote {count} pairs to {export}; fill in the decision column, then `cartsle dedup decide {export}`"
+                f"wrote {count} pairs to {export}; fill in the decision column, then `cartsle dedup decide {export} --reviewer NAME`"
             )
             return
         _need_reviewer(reviewer)
@@ -271,7 +271,11 @@ def undo_command(
         plan = undo_plan(conn, record_id)
         if not yes:
             _print_split(plan, "would separate")
-            if not typer.confirm("split?", default=False):
+            try:
+                confirmed = typer.confirm("split?", default=False)
+            except typer.Abort:  # no answer (input closed)
+                raise CartsleError("no answer, nothing changed: give --yes to split without asking") from None
+            if not confirmed:
                 say("nothing changed")
                 return
         with transaction(conn):

@@ -4,17 +4,24 @@ Rules in order, each cheap before it is fuzzy:
 
 1. Different kinds never merge: an erratum, retraction notice, comment or reply is not the article;
    a conference abstract or preprint with a close title and an agreeing first author is linked as
-   another report of the study (verdict ``report``), unless year, volume and pages show it is the
-   same printed item that one database did not mark as an abstract.
-2. Conflicting strong evidence keeps apart: different DOIs, different PMIDs, different part numbers,
-   years two or more apart, non-overlapping plain page ranges in the same volume.
+   another report of the study (verdict ``report``), unless it is the same printed item that one
+   database did not mark as an abstract (:func:`same_printing`: year, volume and pages, or for
+   meeting abstracts, which often have no pages, year, journal, volume and supplement with the
+   very same title and first author).
+2. Conflicting strong evidence keeps apart: different DOIs (sent to a person when everything else
+   is identical: a wrong DOI in one database), different PMIDs, different part numbers, years two
+   or more apart, non-overlapping plain page ranges in the same volume (unless the DOI is one).
 3. A shared DOI or PMID merges only with a close title, or with the same authors, volume and pages
    (a translated title); conference abstracts printed in one supplement share its DOI but not
    their titles or pages, so a DOI alone never merges.
-4. Otherwise titles are compared with rapidfuzz's normalised Indel similarity (``fuzz.ratio``) and
-   the decision weighs first author, journal (abbreviations and acronyms allowed), volume, issue,
-   first page and year. The same title and authors in another journal and volume is a
-   co-publication or an abstract printed elsewhere: linked (``report``), not merged.
+4. The same first author, year, volume and identical page range of two pages or more are one
+   printed item whatever the titles say (:func:`same_locator`).
+5. Otherwise titles are compared with rapidfuzz's normalised Indel similarity (``fuzz.ratio``) and
+   the decision weighs first author, journal (ISSN, abbreviations, acronyms), volume, issue, first
+   page and year. A journal name that does not match counts against a pair only when volume and
+   first page do not both agree, an issue only when nothing else agrees. The same title and
+   authors in another journal and volume is a co-publication or an abstract printed elsewhere:
+   linked (``report``), not merged.
 
 ``same`` pairs are merged automatically, ``review`` pairs (the grey band) go to a person.
 """
@@ -26,7 +33,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from cartsle_cli.dedup.kinds import REPORT_KINDS, Kind
-from cartsle_cli.dedup.normalise import Prepared, issues_agree
+from cartsle_cli.dedup.normalise import Prepared, issues_agree, span
 
 SAME = "same"
 REVIEW = "review"
@@ -69,10 +76,11 @@ def compare(a: Prepared, b: Prepared) -> Verdict | None:
     if same_id:
         if title >= 0.9 or truncated:
             return Verdict(SAME, 1.0, "same DOI or PMID and title")
-        if _first_author(a, b) and a.volume and a.volume == b.volume and pages_agree(a, b):
-            # A title translated or rewritten by one database; abstracts sharing a supplement's
-            # DOI have other authors or other pages.
-            return Verdict(SAME, 0.9, "same DOI or PMID, authors, volume and pages; titles differ")
+        if _first_author(a, b) and a.volume and a.volume == b.volume and same_locator(a, b):
+            # A title translated or rewritten by one database. Abstracts sharing a supplement's
+            # DOI have other authors or other pages, though one author's may share a page or
+            # overlap: only the identical range of two pages or more tells.
+            return Verdict(SAME, 0.9, "same DOI or PMID, authors, volume and page range; titles differ")
         if title >= 0.7:
             return Verdict(REVIEW, title, "same DOI or PMID, titles differ")
         return None
@@ -219,7 +227,8 @@ def same_printing(a: Prepared, b: Prepared) -> str | None:
 def same_locator(a: Prepared, b: Prepared) -> bool:
     """The identical plain page range of two pages or more (a single page is not enough: one
     author's supplement abstracts can share a page)."""
-    return a.page_range is not None and a.page_range == b.page_range and a.page_range[1] > a.page_range[0]
+    pages = span(a.page_span)
+    return pages is not None and a.page_span == b.page_span and pages[1] > pages[0]
 
 
 def _identical_but_doi(a: Prepared, b: Prepared, title: float) -> bool:
@@ -298,8 +307,8 @@ def pages_agree(a: Prepared, b: Prepared) -> bool | None:
     None when that cannot be told."""
     if a.first_page and a.first_page == b.first_page:
         return True
-    if a.page_range and b.page_range:
-        (first_a, last_a), (first_b, last_b) = a.page_range, b.page_range
+    if a.page_span is not None and b.page_span is not None:
+        (first_a, last_a), (first_b, last_b) = span(a.page_span), span(b.page_span)
         if first_a <= last_b and first_b <= last_a:
             return True
         if str(last_a).endswith(str(last_b)) or str(last_b).endswith(str(last_a)):

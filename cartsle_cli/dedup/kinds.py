@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from enum import Enum
+from functools import lru_cache
 
 
 class Kind(str, Enum):
@@ -103,15 +104,27 @@ def kind_of(
         return Kind.REPLY
     if "comment" in types or (notice and _COMMENT_TITLE.search(title)):
         return Kind.COMMENT
-    if (
-        "preprint" in types
-        or _PREPRINT_JOURNAL.search(journal or "")
-        or _PREPRINT_DOI.search((doi or "").lower())
-    ):
+    journal_kind = _journal_kind(journal or "")
+    if "preprint" in types or journal_kind is Kind.PREPRINT or _PREPRINT_DOI.search((doi or "").lower()):
         return Kind.PREPRINT
-    if _CONFERENCE_TYPE.search(types) or _CONFERENCE_JOURNAL.search(journal or ""):
+    if journal_kind is Kind.CONFERENCE or _conference_type(types):
         return Kind.CONFERENCE
     return Kind.ARTICLE
+
+
+@lru_cache(maxsize=20_000)
+def _journal_kind(journal: str) -> Kind | None:
+    """What a journal name says (a preprint server, a meeting), once per journal."""
+    if _PREPRINT_JOURNAL.search(journal):
+        return Kind.PREPRINT
+    if _CONFERENCE_JOURNAL.search(journal):
+        return Kind.CONFERENCE
+    return None
+
+
+@lru_cache(maxsize=2_000)
+def _conference_type(types: str) -> bool:
+    return _CONFERENCE_TYPE.search(types) is not None
 
 
 def part_of(folded_title: str) -> str | None:

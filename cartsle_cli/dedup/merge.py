@@ -65,8 +65,12 @@ class MergedRecord:
 
 
 def completeness(row: Mapping[str, Any]) -> int:
-    filled = sum(1 for name in MERGED_FIELDS if _filled(row[name]))
+    values = tuple(row[name] for name in MERGED_FIELDS)
+    filled = len(values) - sum(map(_EMPTY.__contains__, values))
     return filled + (2 if _filled(row["abstract"]) else 0)
+
+
+_EMPTY = {None, "", "[]"}
 
 
 def kept_record(rows: Sequence[Mapping[str, Any]]) -> Mapping[str, Any]:
@@ -76,9 +80,10 @@ def kept_record(rows: Sequence[Mapping[str, Any]]) -> Mapping[str, Any]:
 
 def merge_rows(rows: Sequence[Mapping[str, Any]]) -> MergedRecord:
     """The merged record of one cluster's ``active_records`` rows."""
-    kept = kept_record(rows)
+    scores = {row["id"]: completeness(row) for row in rows}
+    kept = max(rows, key=lambda row: (scores[row["id"]], -row["id"]))  # as kept_record chooses
     others = sorted(
-        (row for row in rows if row["id"] != kept["id"]), key=lambda row: (-completeness(row), row["id"])
+        (row for row in rows if row["id"] != kept["id"]), key=lambda row: (-scores[row["id"]], row["id"])
     )
     merged = MergedRecord(cluster_id=kept["id"])
     for name in MERGED_FIELDS:

@@ -3,6 +3,13 @@
 Titles are folded to ASCII with anyascii, lower-cased, stripped of HTML entities and tags, of the
 square brackets Embase and MEDLINE put around translated titles and of trailing language tags
 ("[Chinese]"), so that the same title spelled by two databases gives the same string.
+
+Export faults that would otherwise reject a pair silently are read as missing, not as evidence: a
+page range whose end is below its start ("2297-2108"), a volume fragment with an unmatched
+bracket ("1)"). Authors glued together without separators ("Chen R.Wang J.Li Q.") are split, a
+family name cut in two at a separator is joined again, and a study group written as an author is
+set aside so that the people are compared. Issues are kept as their numbers, so that a supplement
+written "2", "S2", "Suppl 2" or "22 Suppl. 3" can be matched.
 """
 
 from __future__ import annotations
@@ -97,7 +104,7 @@ class Prepared:
     volume: str | None
     issue: tuple[str, ...]  # the numbers of the issue (:func:`issue_key`)
     first_page: str | None
-    page_range: tuple[int, int] | None  # plain numeric pages only, last page expanded ("288-97")
+    page_span: int | None  # plain numeric pages only, last page expanded ("288-97"): :func:`span`
     issns: tuple[str, ...]  # the ISSNs the record carries ("03064530"), print and electronic
     group_author: bool  # a study group or consortium is among the authors
     doi: str | None
@@ -341,13 +348,13 @@ def prepare_values(values: tuple) -> Prepared:
         "".join(_DIGITS.findall(title)) if _HAS_DIGIT.search(title) else "",
         names,
         _name_words(people[0]) if people else (),
-        year,
+        _YEARS.setdefault(year, year),
         journal_words(journal),
         journal_words(journal, whole=True),
         _shared(short_value(volume)),
         issue_key(issue),
         _shared(first_page(pages)),
-        page_range(pages),
+        _packed(page_range(pages)),
         issns_in(issn) if issn else (),
         bool(groups),
         (doi or "").strip().lower() or None,
@@ -358,6 +365,18 @@ def prepare_values(values: tuple) -> Prepared:
 
 
 _HAS_DIGIT = re.compile(r"\d")
+_YEARS: dict[int | None, int | None] = {}  # one int object per year for a million records
+_SPAN_SHIFT = 32
+
+
+def _packed(pages: tuple[int, int] | None) -> int | None:
+    """A page range as one number (32 bytes, where a tuple of two numbers takes over 100)."""
+    return None if pages is None else (pages[0] << _SPAN_SHIFT) | pages[1]
+
+
+def span(packed: int | None) -> tuple[int, int] | None:
+    """First and last page of a record's ``page_span``."""
+    return None if packed is None else (packed >> _SPAN_SHIFT, packed & ((1 << _SPAN_SHIFT) - 1))
 
 
 @lru_cache(maxsize=200_000)

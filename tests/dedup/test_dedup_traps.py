@@ -325,3 +325,15 @@ def test_one_authors_two_abstracts_in_a_supplement_sharing_its_doi_are_not_merge
     )
     dedup(conn)
     assert clusters() == []
+
+
+def test_one_authors_abstracts_sharing_a_supplement_doi_and_overlapping_pages_are_not_merged(
+    conn, add, rec, clusters
+):
+    # Several abstracts by one author can share a page of a supplement, or overlap.
+    supplement = dict(doi="10.1177/2396987319845581", volume="4", authors=("Bernhardt, J",))
+    add([rec("Very early mobilisation: dose and timing in the AVERT trial", pages="120-126", **supplement)])
+    add([rec("Sedentary behaviour in the first weeks after stroke", pages="123-124", **supplement)], "Embase")
+    add([rec("Fatigue and mood one year after a first stroke", pages="120", **supplement)], "Scopus")
+    dedup(conn)
+    assert clusters() == []
