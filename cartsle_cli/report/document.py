@@ -20,8 +20,10 @@ from cartsle_cli.errors import CartsleError
 from cartsle_cli.pooling import PoolOptions, PoolResult, pool_review
 from cartsle_cli.report.appraisal_methods import appraisal_methods
 from cartsle_cli.report.methods_text import methods_paragraph
+from cartsle_cli.report.update_changes import update_section
 from cartsle_cli.screening import included_studies, prisma_counts
 from cartsle_cli.screening.agreement import agreement
+from cartsle_cli.screening.retractions import retracted_report_rows, retracted_units
 from cartsle_cli.store.searches import list_searches
 
 SCHEMA = "cartsle-report/1"
@@ -39,6 +41,10 @@ def build_report(conn: sqlite3.Connection, options: PoolOptions = PoolOptions())
     removed = [asdict(s) for s in list_searches(conn, include_removed=True) if s.removed_at]
     prisma = prisma_counts(conn).to_dict()
     studies = [_with_citations(conn, study.to_dict()) for study in included_studies(conn)]
+    flagged = retracted_units(conn)
+    for study in studies:  # a retracted report is flagged where the reader sees it cited
+        for report in study["reports"]:
+            report["retracted"] = flagged.get(report["record_id"])
     agreements = [item.to_dict() for stage in ("ta", "ft") for item in agreement(conn, stage)]
     try:
         pooled, pool_note = pool_review(conn, options), None
@@ -53,12 +59,14 @@ def build_report(conn: sqlite3.Connection, options: PoolOptions = PoolOptions())
         "prisma": prisma,
         "agreement": agreements,
         "included_studies": studies,
+        "retracted": retracted_report_rows(conn),
         "pool": pooled.to_dict() if pooled else None,
         "pool_note": pool_note,
         "risk_of_bias": appraisal_document(conn),
         "certainty": [c.to_dict() for c in grade_outcomes(conn, pooled_evidence(pooled))] if pooled else [],
         "sensitivity_without_high_risk": [r.to_dict() for r in sensitivity(conn, pooled)] if pooled else [],
     }
+    document["update"] = update_section(conn, document["pool"])
     document["methods"] = " ".join(
         part for part in (methods_paragraph(document), appraisal_methods(document)) if part
     )

@@ -33,10 +33,15 @@ def _search_removal() -> str:
     return _schema_sql("search_removal.sql")
 
 
+def _fulltext_and_updates() -> str:
+    return _schema_sql("week.sql")
+
+
 # Each entry returns the SQL that takes the schema one version up.
 MIGRATIONS: list[Callable[[], str]] = [
     _initial_schema,
     _search_removal,
+    _fulltext_and_updates,
     lambda: _schema_sql("appraisal.sql"),  # risk-of-bias appraisals, resolutions, GRADE judgements
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
