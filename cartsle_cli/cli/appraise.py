@@ -103,7 +103,7 @@ def tools_command(json_output: JsonOption = False) -> None:
 @app.command("template")
 def template_command(
     tool: Annotated[str, typer.Option("--tool", help=f"The tool: {', '.join(tool_names())}.")],
-    out: Annotated[Path, typer.Option("--out", help="The CSV file to write.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="The CSV file to write.")],
     outcome: Annotated[
         list[str] | None,
         typer.Option(
@@ -325,7 +325,9 @@ def show_command(tool: ToolOption = None, db: DbOption = DEFAULT_DB, json_output
 def plot_command(
     out: Annotated[
         Path,
-        typer.Option("--out", help="The traffic-light plot (.svg or .png); the summary plot goes beside it."),
+        typer.Option(
+            "--out", "-o", help="The traffic-light plot (.svg or .png); the summary plot goes beside it."
+        ),
     ],
     tool: ToolOption = None,
     db: DbOption = DEFAULT_DB,

@@ -201,7 +201,7 @@ def show_command(db: DbOption = DEFAULT_DB, json_output: JsonOption = False) -> 
 @app.command("export")
 def export_command(
     out: Annotated[
-        Path, typer.Option("--out", help="The CSV file to write (GRADEpro's evidence-profile columns).")
+        Path, typer.Option("--out", "-o", help="The CSV file to write (GRADEpro's evidence-profile columns).")
     ],
     db: DbOption = DEFAULT_DB,
 ) -> None:
