@@ -35,7 +35,7 @@ from pathlib import Path
 from cartsle_cli.dedup import run_dedup
 from cartsle_cli.dedup.export import cluster_rows
 from cartsle_cli.formats.record import Record
-from cartsle_cli.importing import import_files
+from cartsle_cli.review.importing import import_files
 from cartsle_cli.store import open_review, transaction
 from cartsle_cli.store.searches import add_search
 

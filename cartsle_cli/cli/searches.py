@@ -16,7 +16,7 @@ from cartsle_cli.cli.common import (
     print_table,
     review,
 )
-from cartsle_cli.importing import remove_import
+from cartsle_cli.review.importing import remove_import
 from cartsle_cli.store import transaction
 from cartsle_cli.store.searches import list_searches
 

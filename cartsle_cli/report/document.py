@@ -14,8 +14,8 @@ from datetime import datetime, timezone
 
 from cartsle_cli import __version__
 from cartsle_cli.errors import CartsleError
-from cartsle_cli.pooling import PoolOptions, PoolResult, pool_review
 from cartsle_cli.report.methods_text import methods_paragraph
+from cartsle_cli.review.pooling import PoolOptions, PoolResult, pool_review
 from cartsle_cli.screening import included_studies, prisma_counts
 from cartsle_cli.screening.agreement import agreement
 from cartsle_cli.store.searches import list_searches
