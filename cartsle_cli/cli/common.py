@@ -21,6 +21,7 @@ from typer._click.exceptions import ClickException, UsageError  # typer runs its
 from typer.core import TyperGroup
 
 from cartsle_cli.errors import CartsleError
+from cartsle_cli.safe_output import for_terminal
 from cartsle_cli.store import open_review
 
 DbOption = Annotated[
@@ -35,11 +36,20 @@ ReviewerOption = Annotated[
 ]
 
 
+class SafeConsole(Console):
+    """A rich Console whose plain-string arguments go through ``for_terminal`` first: a file name or
+    a reviewer's name in a message can never drive the terminal. (Text objects are built with
+    ``safe_text``, which does the same.)"""
+
+    def print(self, *objects: Any, **kwargs: Any) -> None:  # type: ignore[override]
+        super().print(*(for_terminal(o) if isinstance(o, str) else o for o in objects), **kwargs)
+
+
 def stdout() -> Console:
     """Tables and results. Rich turns colour off when piped and when NO_COLOR is set; piped
     output is not squeezed to 80 columns, so a script reads whole cells."""
     width = None if sys.stdout.isatty() else PIPED_WIDTH
-    return Console(no_color="NO_COLOR" in os.environ or None, soft_wrap=False, width=width)
+    return SafeConsole(no_color="NO_COLOR" in os.environ or None, soft_wrap=False, width=width)
 
 
 PIPED_WIDTH = 200
@@ -47,7 +57,7 @@ PIPED_WIDTH = 200
 
 def stderr() -> Console:
     """Progress bars, warnings and errors."""
-    return Console(stderr=True, no_color="NO_COLOR" in os.environ or None)
+    return SafeConsole(stderr=True, no_color="NO_COLOR" in os.environ or None)
 
 
 @contextmanager
@@ -60,13 +70,9 @@ def review(db: Path, *, create: bool = False) -> Iterator[sqlite3.Connection]:
         conn.close()
 
 
-# C0 and C1 control characters but tab and newline: ESC would let a record's text drive the terminal.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
 def plain(value: Any) -> str:
-    """Text from a record made safe for a terminal: no escape sequences or control characters."""
-    return _CONTROL.sub("", "" if value is None else str(value))
+    """Text from a record made safe for a terminal (``safe_output.for_terminal``)."""
+    return for_terminal(value)
 
 
 def safe_text(value: Any, style: str = "") -> Text:
@@ -74,8 +80,18 @@ def safe_text(value: Any, style: str = "") -> Text:
     return Text(plain(value), style=style)
 
 
+def say(message: Any, *, err: bool = False) -> None:
+    """One line of text for the user (stdout, or stderr with ``err``), made safe for a terminal."""
+    typer.echo(for_terminal(message), err=err)
+
+
+# json.dumps escapes C0 controls but writes DEL and the C1 range raw, and 0x9b alone starts a CSI.
+_RAW_IN_JSON = re.compile("[\x7f-\x9f]")
+
+
 def print_json(value: Any) -> None:
-    sys.stdout.write(json.dumps(value, indent=2, ensure_ascii=False, default=str) + "\n")
+    text = json.dumps(value, indent=2, ensure_ascii=False, default=str)
+    sys.stdout.write(_RAW_IN_JSON.sub(lambda match: f"\\u{ord(match.group()):04x}", text) + "\n")
 
 
 def print_table(title: str | None, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
@@ -159,11 +175,12 @@ def pass_down(ctx: typer.Context, names: tuple[str, ...] = ("db",)) -> None:
 
     Call it from a group's callback when ``ctx.invoked_subcommand`` is set.
     """
-    # Compared by name: typer runs its own copy of click, whose enum is not click's.
+    # Compared by name: typer runs its own copy of click, whose enum is not click's. A value a
+    # parent passed down (DEFAULT_MAP) goes on down too.
     given = {
         name: ctx.params[name]
         for name in names
-        if getattr(ctx.get_parameter_source(name), "name", None) == "COMMANDLINE"
+        if getattr(ctx.get_parameter_source(name), "name", None) in ("COMMANDLINE", "DEFAULT_MAP")
     }
     if given and ctx.invoked_subcommand is not None:
         command = ctx.command.get_command(ctx, ctx.invoked_subcommand)  # type: ignore[attr-defined]
@@ -174,9 +191,13 @@ def pass_down(ctx: typer.Context, names: tuple[str, ...] = ("db",)) -> None:
 
 
 def _defaults_for(command: Any, given: dict) -> dict:
-    defaults = {name: value for name, value in given.items() if any(p.name == name for p in command.params)}
+    own = {parameter.name for parameter in command.params}
+    defaults = {name: value for name, value in given.items() if name in own}
     for name, sub in getattr(command, "commands", {}).items():  # a group: its subcommands too
-        defaults[name] = _defaults_for(sub, given)
+        if name in own:  # click looks a parameter's default up by its name: never shadow one
+            continue  # (the group's own pass_down hands the value on to that subcommand)
+        if sub_defaults := _defaults_for(sub, given):
+            defaults[name] = sub_defaults
     return defaults
 
 
@@ -191,10 +212,49 @@ def _merged(base: dict, more: dict) -> dict:
     return merged
 
 
-def group(help_text: str, **kwargs: Any) -> typer.Typer:
-    """A command group that reports errors the cartsle way."""
+def group(
+    help_text: str, *, lazy: dict[str, tuple[str, str, str]] | None = None, **kwargs: Any
+) -> typer.Typer:
+    """A command group that reports errors the cartsle way.
+
+    ``lazy`` names subcommands by (module in cartsle_cli.cli, function, one-line help): their
+    module is imported only when that subcommand runs or shows its own help (`screen simulate`
+    loads scikit-learn; `screen decide` should not).
+    """
     kwargs.setdefault("no_args_is_help", False)
+    cls = type("LazyCartsleGroup", (_LazySubcommands,), {"lazy": dict(lazy or {})}) if lazy else CartsleGroup
     # plain click help: paragraphs reflow to the terminal and flags show no "<bool>" placeholder
-    return typer.Typer(
-        cls=CartsleGroup, help=help_text, add_completion=False, rich_markup_mode=None, **kwargs
-    )
+    return typer.Typer(cls=cls, help=help_text, add_completion=False, rich_markup_mode=None, **kwargs)
+
+
+class _LazySubcommands(CartsleGroup):
+    lazy: dict[str, tuple[str, str, str]] = {}
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy})
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        if cmd_name not in self.lazy:
+            return super().get_command(ctx, cmd_name)
+        module_name, attribute, short_help = self.lazy[cmd_name]
+        import importlib
+
+        single = typer.Typer(add_completion=False, rich_markup_mode=None)
+        single.command(cmd_name)(
+            getattr(importlib.import_module(f"cartsle_cli.cli.{module_name}"), attribute)
+        )
+        command = typer.main.get_command(single)
+        command.short_help = short_help
+        return command
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        """The list of subcommands, with the lazy ones' help from the table (nothing imported)."""
+        rows = []
+        for name in self.list_commands(ctx):
+            if name in self.lazy:
+                rows.append((name, self.lazy[name][2]))
+            elif (command := super().get_command(ctx, name)) is not None and not command.hidden:
+                rows.append((name, command.get_short_help_str(formatter.width - 6 - len(name))))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)

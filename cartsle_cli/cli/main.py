@@ -17,7 +17,7 @@ import typer
 from typer import _click as click  # typer runs its own copy of click
 
 from cartsle_cli import __version__
-from cartsle_cli.cli.common import CartsleGroup, pass_down
+from cartsle_cli.cli.common import CartsleGroup, pass_down, say
 
 # name -> (module in cartsle_cli.cli, attribute, one-line help). The attribute is a Typer app (a
 # command group) or a function (one command). Order is help order.
@@ -81,7 +81,7 @@ app = typer.Typer(
 
 def _version(value: bool) -> None:
     if value:
-        typer.echo(f"cartsle {__version__}")
+        say(f"cartsle {__version__}")
         raise typer.Exit()
 
 

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from cartsle_cli.cli.common import DEFAULT_DB, DbOption, review
+from cartsle_cli.cli.common import DEFAULT_DB, DbOption, review, say
 from cartsle_cli.errors import CartsleError
 from cartsle_cli.report.document import build_report
 from cartsle_cli.report.writers import FORMATS, write_report
@@ -38,4 +38,4 @@ def report_command(
         report = build_report(conn, options)
     written = write_report(report, out, format)
     for path in written:
-        typer.echo(str(path))
+        say(str(path))

@@ -15,13 +15,13 @@ or by DOI / PMID / title; matching them to records is ``bulk``'s job.
 from __future__ import annotations
 
 import csv
-import io
 import re
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from cartsle_cli.csv_input import csv_dict_rows
 from cartsle_cli.errors import CartsleError
 from cartsle_cli.formats.record import Record
 from cartsle_cli.formats.text import read_text_file
@@ -111,6 +111,12 @@ def _read_any(path: Path) -> StreamedDecisionFile | DecisionFile:
 _UNTIDY_SPACE = re.compile(r"\s{2,}|[^\S ]")
 
 
+def _delimiter(text: str) -> str:
+    """Comma, tab or semicolon: whichever the header line has most of (a comma on a tie)."""
+    header = text.lstrip().split("\n", 1)[0]
+    return max(",\t;", key=header.count)
+
+
 def _clean(value: object) -> str | None:
     """The value with runs of white space made one space, or None when empty."""
     if not value:
@@ -122,14 +128,14 @@ def _clean(value: object) -> str | None:
 
 
 def _read_csv(text: str, path: Path) -> DecisionFile | StreamedDecisionFile:
-    dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;") if text.strip() else csv.excel
-    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
-    columns = {(name or "").strip().lower(): name for name in reader.fieldnames or []}
-    # Rows are numbered from 2 (the header is row 1), as a spreadsheet shows them.
+    delimiter = _delimiter(text)
+    header, rows = csv_dict_rows(text, path, delimiter=delimiter)
+    columns = {name.lower(): name for name in header}
+    # Rows are named by their file line (the header is line 1), as a spreadsheet numbers them;
+    # made one at a time, so a cartsle file of a million rows never holds all its cells.
     table: Iterable[tuple[str, dict]] = (
-        (f"row {number}", {key: row.get(name) for key, name in columns.items()})
-        for number, row in enumerate(reader, 2)
-    )  # one row at a time: a cartsle file of a million rows never holds all its cells
+        (f"row {line}", {key: row.get(name) for key, name in columns.items()}) for line, row in rows
+    )
     if "notes" in columns:
         table = list(table)  # looked through twice: for Rayyan notes, then read
     if "asreview_label" in columns:
@@ -137,12 +143,12 @@ def _read_csv(text: str, path: Path) -> DecisionFile | StreamedDecisionFile:
             "asreview-csv", [row for where, values in table if (row := _asreview_row(values, where))]
         )
     if "notes" in columns and any("RAYYAN-INCLUSION" in (values.get("notes") or "") for _, values in table):
-        rows = [
+        rayyan = [
             row
             for where, values in table
             for row in _rayyan_rows(values.get("notes"), _identity(values), where)
         ]
-        return DecisionFile("rayyan-csv", rows)
+        return DecisionFile("rayyan-csv", rayyan)
     if "decision" in columns:
         return StreamedDecisionFile(
             "cartsle-csv", (_cartsle_row(values, where, path) for where, values in table)
@@ -164,7 +170,7 @@ def _identity(values: dict) -> dict:
 
 def _cartsle_row(values: dict, where: str, path: Path) -> DecisionRow:
     record_id = _clean(values.get("record_id"))
-    if record_id is not None and not record_id.isdigit():
+    if record_id is not None and not (record_id.isascii() and record_id.isdigit()):
         raise CartsleError(
             f"record_id must be a number, not {record_id!r}", file=path, line=where, field="record_id"
         )
