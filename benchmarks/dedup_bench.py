@@ -49,7 +49,7 @@ from dedup_generate import generate, write_bibdedupe_csv
 
 from cartsle_cli.dedup import compare, run_dedup
 from cartsle_cli.dedup.export import cluster_rows
-from cartsle_cli.importing import import_files
+from cartsle_cli.review.importing import import_files
 from cartsle_cli.store import open_review, transaction
 from cartsle_cli.store.searches import add_search
 

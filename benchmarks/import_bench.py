@@ -6,7 +6,7 @@ temporary folder, split into files as databases split their exports, then runs t
 
 0. bare rispy 0.10 (``rispy.load`` on every file: parsing only, nothing normalised or stored),
 1. in-process, reading only (``formats.read_file`` on every file, records kept as import does),
-2. in-process, through ``cartsle_cli.importing.import_files`` (read, normalise and store, the
+2. in-process, through ``cartsle_cli.review.importing.import_files`` (read, normalise and store, the
    file streamed), each in a fresh process so the peak resident memory reported by
    ``getrusage`` is that run's alone, and
 3. through the real command line, ``python -m cartsle_cli import FILE... --db``.
@@ -100,7 +100,7 @@ def in_process(paths: list[str], db: str | None) -> None:
             with open(path, encoding="utf-8") as handle:
                 count += len(rispy.load(handle))
     elif db:
-        from cartsle_cli.importing import import_files
+        from cartsle_cli.review.importing import import_files
         from cartsle_cli.store import open_review
 
         conn = open_review(db)

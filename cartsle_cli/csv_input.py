@@ -99,13 +99,8 @@ def csv_dict_rows(
     multiline: bool = False,
     short_rows: bool = True,
 ) -> tuple[list[str], Iterator[tuple[int, dict[str, str]]]]:
-    """The header (names stripped) and, read as they are used, each later row as a dict with the
-    line it starts on: a file of a million rows never holds all its cells at once.
-
-    A row with a filled cell beyond the header is refused: that cell would be lost. A row with
-    fewer cells than the header is read with the missing cells empty, unless ``short_rows`` is
-    False (files where every row must carry every column).
-    """
+    """As :func:`csv_dicts`, the rows made one at a time as they are used (their errors too), so
+    a million-row file never holds a million dicts."""
     rows = csv_lines(text, path, delimiter=delimiter, multiline=multiline)
     first = next(rows, None)
     if first is None:

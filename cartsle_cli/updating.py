@@ -50,7 +50,7 @@ def updated_search(conn: sqlite3.Connection, search_id: int) -> Search:
 def snapshot_previous_version(conn: sqlite3.Connection, update_of: int) -> None:
     """Keep the pooled results as they stand, before the update round that reruns ``update_of``
     changes them (the first import of a round takes it); the caller holds the transaction."""
-    from cartsle_cli.pooling import pool_review  # pandas and the statistics: only for updates
+    from cartsle_cli.review.pooling import pool_review  # pandas and the statistics: only for updates
 
     round_ = search_rounds(conn).get(update_of, 0) + 1
     try:

@@ -119,7 +119,7 @@ def _records(db):
 
 def test_the_report_says_what_the_update_changed_in_the_pooled_results(cli, tmp_path, monkeypatch):
     """The snapshot taken at the update is compared with the pooled results now."""
-    import cartsle_cli.pooling as pooling
+    import cartsle_cli.review.pooling as pooling
     from cartsle_cli.report.document import build_report
     from cartsle_cli.report.update_changes import update_section
 

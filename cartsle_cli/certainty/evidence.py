@@ -27,7 +27,7 @@ from cartsle_cli.certainty.suggest import (
     suggest_risk_of_bias,
 )
 from cartsle_cli.errors import CartsleError
-from cartsle_cli.pooling import PoolOptions, PoolResult, pool_review
+from cartsle_cli.review.pooling import PoolOptions, PoolResult, pool_review
 from cartsle_cli.stats.effect_sizes import proportion
 from cartsle_cli.stats.sensitivity import egger_test
 

@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass
 from cartsle_cli.appraisal.store import appraised_tools, study_appraisals
 from cartsle_cli.appraisal.tool import get_tool
 from cartsle_cli.errors import CartsleError
-from cartsle_cli.pooling import PoolResult
+from cartsle_cli.review.pooling import PoolResult
 from cartsle_cli.stats.meta_proportions import meta_proportions
 
 HIGH_LEVEL = 2

@@ -187,11 +187,12 @@ def pass_down(ctx: typer.Context, names: tuple[str, ...] = ("db",)) -> None:
 
     Call it from a group's callback when ``ctx.invoked_subcommand`` is set.
     """
-    # Compared by name: typer runs its own copy of click, whose enum is not click's.
+    # Compared by name: typer runs its own copy of click, whose enum is not click's. A value a
+    # parent passed down (DEFAULT_MAP) goes on down too.
     given = {
         name: ctx.params[name]
         for name in names
-        if getattr(ctx.get_parameter_source(name), "name", None) == "COMMANDLINE"
+        if getattr(ctx.get_parameter_source(name), "name", None) in ("COMMANDLINE", "DEFAULT_MAP")
     }
     if given and ctx.invoked_subcommand is not None:
         command = ctx.command.get_command(ctx, ctx.invoked_subcommand)  # type: ignore[attr-defined]
@@ -203,10 +204,14 @@ def pass_down(ctx: typer.Context, names: tuple[str, ...] = ("db",)) -> None:
 
 def _defaults_for(command: Any, given: dict) -> dict:
     # A group's default_map holds its options' defaults and its subcommands' maps under their
-    # names, so no option of a group may share its name with one of its subcommands.
-    defaults = {name: value for name, value in given.items() if any(p.name == name for p in command.params)}
+    # names: a subcommand whose name is also one of the group's options is left out.
+    own = {p.name for p in command.params}
+    defaults = {name: value for name, value in given.items() if name in own}
     for name, sub in getattr(command, "commands", {}).items():  # a group: its subcommands too
-        defaults[name] = _defaults_for(sub, given)
+        if name in own:  # click looks a parameter's default up by its name: never shadow one
+            continue  # (the group's own pass_down hands the value on to that subcommand)
+        if sub_defaults := _defaults_for(sub, given):
+            defaults[name] = sub_defaults
     return defaults
 
 
@@ -221,10 +226,49 @@ def _merged(base: dict, more: dict) -> dict:
     return merged
 
 
-def group(help_text: str, **kwargs: Any) -> typer.Typer:
-    """A command group that reports errors the cartsle way."""
+def group(
+    help_text: str, *, lazy: dict[str, tuple[str, str, str]] | None = None, **kwargs: Any
+) -> typer.Typer:
+    """A command group that reports errors the cartsle way.
+
+    ``lazy`` names subcommands by (module in cartsle_cli.cli, function, one-line help): their
+    module is imported only when that subcommand runs or shows its own help (`screen simulate`
+    loads scikit-learn; `screen decide` should not).
+    """
     kwargs.setdefault("no_args_is_help", False)
+    cls = type("LazyCartsleGroup", (_LazySubcommands,), {"lazy": dict(lazy or {})}) if lazy else CartsleGroup
     # plain click help: paragraphs reflow to the terminal and flags show no "<bool>" placeholder
-    return typer.Typer(
-        cls=CartsleGroup, help=help_text, add_completion=False, rich_markup_mode=None, **kwargs
-    )
+    return typer.Typer(cls=cls, help=help_text, add_completion=False, rich_markup_mode=None, **kwargs)
+
+
+class _LazySubcommands(CartsleGroup):
+    lazy: dict[str, tuple[str, str, str]] = {}
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy})
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        if cmd_name not in self.lazy:
+            return super().get_command(ctx, cmd_name)
+        module_name, attribute, short_help = self.lazy[cmd_name]
+        import importlib
+
+        single = typer.Typer(add_completion=False, rich_markup_mode=None)
+        single.command(cmd_name)(
+            getattr(importlib.import_module(f"cartsle_cli.cli.{module_name}"), attribute)
+        )
+        command = typer.main.get_command(single)
+        command.short_help = short_help
+        return command
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        """The list of subcommands, with the lazy ones' help from the table (nothing imported)."""
+        rows = []
+        for name in self.list_commands(ctx):
+            if name in self.lazy:
+                rows.append((name, self.lazy[name][2]))
+            elif (command := super().get_command(ctx, name)) is not None and not command.hidden:
+                rows.append((name, command.get_short_help_str(formatter.width - 6 - len(name))))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)

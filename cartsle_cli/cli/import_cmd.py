@@ -19,7 +19,7 @@ from cartsle_cli.cli.common import (
     stderr,
 )
 from cartsle_cli.errors import CartsleError
-from cartsle_cli.importing import import_files
+from cartsle_cli.review.importing import import_files
 from cartsle_cli.store.searches import search_date
 
 

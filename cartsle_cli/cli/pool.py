@@ -22,7 +22,7 @@ from cartsle_cli.cli.common import (
     stdout,
 )
 from cartsle_cli.extraction.numbers import count_of, interval, number, percent_range, round_half_up, span
-from cartsle_cli.pooling import Overview, PoolOptions, PoolResult, pool_review
+from cartsle_cli.review.pooling import Overview, PoolOptions, PoolResult, pool_review
 from cartsle_cli.stats.descriptive import MedianIQR
 from cartsle_cli.stats.efficacy import EfficacyResult, SubgroupComparison
 from cartsle_cli.stats.proportions import CrudeProportion

@@ -9,9 +9,9 @@ import typer
 
 from cartsle_cli.cli.common import DEFAULT_DB, DbOption, review, say
 from cartsle_cli.errors import CartsleError
-from cartsle_cli.pooling import PoolOptions
 from cartsle_cli.report.document import build_report
 from cartsle_cli.report.writers import FORMATS, write_report
+from cartsle_cli.review.pooling import PoolOptions
 
 
 def report_command(

@@ -28,7 +28,6 @@ from cartsle_cli.cli.common import (
     stdout,
 )
 from cartsle_cli.cli.screen_files import AllOption
-from cartsle_cli.cli.screen_ranking import MODEL_DESCRIPTION, simulate_command
 from cartsle_cli.cli.screen_status import ConfidenceOption, TargetOption, status_command
 from cartsle_cli.errors import CartsleError
 from cartsle_cli.report.csv_safe import write_csv
@@ -55,8 +54,16 @@ app = group(
     "Screen records, title/abstract (ta) then full text (ft). Plain `cartsle screen` opens the "
     "interactive screen; the subcommands decide, resolve and report in bulk.\n\n"
     "Order at title/abstract: a seeded random order until the review has one include and one exclude, "
-    "then ranked by the model, retrained every 10 decisions. " + MODEL_DESCRIPTION + ".",
+    "then ranked by the model, retrained every 10 decisions (`cartsle screen simulate --help` "
+    "describes the model).",
     invoke_without_command=True,
+    lazy={
+        "simulate": (
+            "screen_ranking",
+            "simulate_command",
+            "Replay a fully labelled set with the screening model; report WSS, RRF and recall.",
+        )
+    },
 )
 
 StageOption = Annotated[str, typer.Option("--stage", help="ta (title/abstract) or ft (full text).")]
@@ -401,5 +408,4 @@ def agreement_command(
 
 
 app.command("status")(status_command)
-app.command("simulate")(simulate_command)
 screen_files.register(app)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from cartsle_cli.cli.common import DEFAULT_DB, DbOption, JsonOption, print_json, print_table, review
-from cartsle_cli.review_status import source_status
+from cartsle_cli.review.status import source_status
 
 
 def status_command(db: DbOption = DEFAULT_DB, json_output: JsonOption = False) -> None:

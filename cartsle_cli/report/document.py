@@ -17,10 +17,10 @@ from cartsle_cli.appraisal.summary import appraisal_document
 from cartsle_cli.certainty.evidence import grade_outcomes, pooled_evidence
 from cartsle_cli.certainty.sensitivity import sensitivity
 from cartsle_cli.errors import CartsleError
-from cartsle_cli.pooling import PoolOptions, PoolResult, pool_review
 from cartsle_cli.report.appraisal_methods import appraisal_methods
 from cartsle_cli.report.methods_text import methods_paragraph
 from cartsle_cli.report.update_changes import update_section
+from cartsle_cli.review.pooling import PoolOptions, PoolResult, pool_review
 from cartsle_cli.screening import included_studies, prisma_counts
 from cartsle_cli.screening.agreement import agreement
 from cartsle_cli.screening.retractions import retracted_report_rows, retracted_units

@@ -141,12 +141,12 @@ def _read_csv(text: str, path: Path) -> DecisionFile | StreamedDecisionFile:
             "asreview-csv", [row for where, values in table if (row := _asreview_row(values, where))]
         )
     if "notes" in columns and any("RAYYAN-INCLUSION" in (values.get("notes") or "") for _, values in table):
-        rows = [
+        rayyan = [
             row
             for where, values in table
             for row in _rayyan_rows(values.get("notes"), _identity(values), where)
         ]
-        return DecisionFile("rayyan-csv", rows)
+        return DecisionFile("rayyan-csv", rayyan)
     if "decision" in columns:
         return StreamedDecisionFile(
             "cartsle-csv", (_cartsle_row(values, where, path) for where, values in table)

@@ -12,17 +12,20 @@ import json
 import sqlite3
 from collections import Counter
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from cartsle_cli.safe_output import for_terminal
-from cartsle_cli.screening.features_store import ReviewFeatures, review_texts
 from cartsle_cli.screening.fulltext import fulltext_status
 from cartsle_cli.screening.outcomes import awaits, current_votes, effective, stage_outcomes
 from cartsle_cli.screening.retractions import retracted_units
 from cartsle_cli.screening.sampling import sample_start
 from cartsle_cli.screening.settings import reviewers_required
 from cartsle_cli.screening.studies import table_exists
+
+if TYPE_CHECKING:  # features_store loads the model (scikit-learn): `screen conflicts` needs none of it
+    from cartsle_cli.screening.features_store import ReviewFeatures
 
 
 def safe_text(text: str | None) -> str:
@@ -154,6 +157,8 @@ def _ranked(
             features.record_ids, None, labels, seed=seed, features=features.matrix, estimate=False
         )
     else:
+        from cartsle_cli.screening.features_store import review_texts  # the model: scikit-learn
+
         texts = review_texts(conn)
         result = rank_records(
             texts.record_ids, texts.texts, labels, seed=seed, keywords=texts.keywords, estimate=False

@@ -216,7 +216,9 @@ def _refuse_non_sqlite(conn: sqlite3.Connection, path: Path) -> None:
         conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()
     except sqlite3.DatabaseError as error:
         if "not a database" in str(error):
-            raise CartsleError("not a cartsle review: this file is not an SQLite database", file=path) from None
+            raise CartsleError(
+                "not a cartsle review: this file is not an SQLite database", file=path
+            ) from None
         raise
 
 

@@ -3,7 +3,7 @@ import pytest
 
 from cartsle_cli.errors import CartsleError
 from cartsle_cli.extraction.store import load_extraction
-from cartsle_cli.pooling import PoolOptions, Share, pool_review, shares
+from cartsle_cli.review.pooling import PoolOptions, Share, pool_review, shares
 from cartsle_cli.store import open_review
 from tests.extraction.conftest import include_studies
 

@@ -137,8 +137,8 @@ def test_import_reads_its_file_before_taking_the_lock(cli, db: Path, tmp_path: P
     goes through: the import takes the write lock only to store what it has read."""
     import threading
 
-    from cartsle_cli import importing
     from cartsle_cli.formats import stream_file
+    from cartsle_cli.review import importing
 
     _small_review(cli, tmp_path)
     reading, release = threading.Event(), threading.Event()
