@@ -26,6 +26,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "export": ("dedup", "export", "entry"),
     "screen": ("screen", "app", "group"),
     "prisma": ("screen", "prisma", "entry"),
+    "protocol": ("protocol", "app", "group"),
     "extract": ("extract", "app", "group"),
     "pool": ("pool", "app", "group"),
     "report": ("report", "report", "entry"),

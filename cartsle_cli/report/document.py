@@ -18,9 +18,10 @@ from cartsle_cli.pooling import PoolOptions, PoolResult, pool_review
 from cartsle_cli.report.methods_text import methods_paragraph
 from cartsle_cli.screening import included_studies, prisma_counts
 from cartsle_cli.screening.agreement import agreement
+from cartsle_cli.screening.settings import reviewers_required
 from cartsle_cli.store.searches import list_searches
 
-SCHEMA = "cartsle-report/1"
+SCHEMA = "cartsle-report/2"
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,7 @@ def build_report(conn: sqlite3.Connection, options: PoolOptions = PoolOptions())
         "searches": searches,
         "prisma": prisma,
         "agreement": agreements,
+        "reviewers_required": reviewers_required(conn),
         "included_studies": studies,
         "pool": pooled.to_dict() if pooled else None,
         "pool_note": pool_note,

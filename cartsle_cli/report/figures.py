@@ -1,12 +1,14 @@
-"""The report's figures: the PRISMA flow diagram and one forest plot per pooled outcome."""
+"""The report's figures: the PRISMA flow diagram and one forest plot per pooled analysis, each
+placed in its outcome's section."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
 
+from cartsle_cli.pooling import PoolResult
 from cartsle_cli.report.document import ReviewReport
-from cartsle_cli.report.forest import draw_forest
+from cartsle_cli.report.forest import FORMATS, draw_forest
 from cartsle_cli.report.prisma_diagram import PrismaColumn, PrismaFlow, save_diagram
 
 
@@ -15,6 +17,7 @@ class Figure:
     name: str  # file stem
     caption: str
     path: Path
+    section: str = ""  # the outcome section it belongs to
 
 
 def prisma_flow(prisma: dict) -> PrismaFlow:
@@ -41,6 +44,25 @@ def prisma_flow(prisma: dict) -> PrismaFlow:
     )
 
 
+def forest_plots(pool: PoolResult, folder: Path, suffix: str, prefix: str = "forest_") -> list[Figure]:
+    """One forest plot per analysis that was pooled, named after the analysis id."""
+    figures = []
+    for analysis in pool.analyses:
+        meta = analysis.proportion.meta if analysis.proportion is not None else None
+        if meta is not None:
+            name = f"{prefix}{analysis.id}"
+            path = draw_forest(meta, folder / f"{name}{suffix}", title=analysis.label)
+            figures.append(Figure(name, f"Forest plot: {analysis.label}", path, analysis.label))
+    return figures
+
+
+def write_forest_plots(pool: PoolResult, folder: Path) -> list[Path]:
+    """Every forest plot as PNG and SVG into ``folder`` (`cartsle pool --plots`)."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    return [figure.path for suffix in FORMATS for figure in forest_plots(pool, folder, suffix, prefix="")]
+
+
 def write_figures(report: ReviewReport, folder: Path, suffix: str) -> list[Figure]:
     """Write every figure as ``suffix`` (.svg or .png) into ``folder``."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -52,10 +74,5 @@ def write_figures(report: ReviewReport, folder: Path, suffix: str) -> list[Figur
         )
     ]
     if report.pool is not None:
-        for outcome in report.pool.safety.outcomes:
-            if outcome.meta is not None:
-                path = draw_forest(
-                    outcome.meta, folder / f"forest_{outcome.name}{suffix}", title=outcome.label
-                )
-                figures.append(Figure(f"forest_{outcome.name}", f"Forest plot: {outcome.label}", path))
+        figures += forest_plots(report.pool, folder, suffix)
     return figures

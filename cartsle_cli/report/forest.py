@@ -20,7 +20,6 @@ from matplotlib.transforms import blended_transform_factory
 
 from cartsle_cli.errors import CartsleError
 from cartsle_cli.stats.meta_proportions import MetaProportionResult
-from cartsle_cli.stats.safety import SafetyResult
 
 FORMATS = (".png", ".svg")
 ROW_INCHES = 0.28
@@ -163,16 +162,3 @@ def draw_forest(result: MetaProportionResult, path: Path, title: str | None = No
     with matplotlib.rc_context({"svg.hashsalt": "cartsle-forest", "svg.fonttype": "none"}):
         figure.savefig(path, format=suffix[1:], metadata=metadata, dpi=150)
     return path
-
-
-def write_forest_plots(safety: SafetyResult, folder: Path) -> list[Path]:
-    """One forest plot per pooled safety outcome, as ``<outcome>.png`` and ``<outcome>.svg``."""
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    for outcome in safety.outcomes:
-        if outcome.meta is None:
-            continue
-        for suffix in FORMATS:
-            written.append(draw_forest(outcome.meta, folder / f"{outcome.name}{suffix}", title=outcome.label))
-    return written

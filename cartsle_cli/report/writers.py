@@ -11,12 +11,13 @@ import html
 import json
 import math
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from cartsle_cli.report.csv_safe import write_csv
 from cartsle_cli.report.document import ReviewReport
-from cartsle_cli.report.figures import write_figures
+from cartsle_cli.report.figures import Figure, write_figures
 from cartsle_cli.report.tables import Table, report_tables
 
 FORMATS = ("csv", "md", "html", "json")
@@ -78,10 +79,16 @@ def _markdown(report: ReviewReport, out: Path) -> list[Path]:
     ]
     if doc["pool_note"]:
         lines += [f"> Pooled results not available: {doc['pool_note']}", ""]
-    for figure in figures:
-        lines += [f"![{figure.caption}](figures/{figure.path.name})", ""]
-    for table in report_tables(doc):
-        lines += [f"## {table.title}", "", *_markdown_table(table), ""]
+    for section, tables, shown in sections(report_tables(doc), figures):
+        level = "###" if section else "##"
+        if section:
+            lines += [f"## {section}", ""]
+        for figure in shown if not section else ():
+            lines += [f"![{figure.caption}](figures/{figure.path.name})", ""]
+        for table in tables:
+            lines += [f"{level} {table.title}", "", *_markdown_table(table), ""]
+        for figure in shown if section else ():
+            lines += [f"![{figure.caption}](figures/{figure.path.name})", ""]
     path = out / "report.md"
     path.write_text("\n".join(lines), encoding="utf-8")
     return [path, *(figure.path for figure in figures)]
@@ -100,7 +107,7 @@ def _html(report: ReviewReport, out: Path) -> list[Path]:
     doc = report.document
     with tempfile.TemporaryDirectory() as scratch:
         figures = [
-            (figure.caption, _data_uri(figure.path))
+            replace(figure, path=_data_uri(figure.path))
             for figure in write_figures(report, Path(scratch), ".svg")
         ]
     body = [
@@ -111,16 +118,33 @@ def _html(report: ReviewReport, out: Path) -> list[Path]:
     ]
     if doc["pool_note"]:
         body.append(f'<p class="note">Pooled results not available: {html.escape(doc["pool_note"])}</p>')
-    for caption, uri in figures:
-        body.append(
-            f'<figure><img src="{uri}" alt="{html.escape(caption)}"><figcaption>{html.escape(caption)}</figcaption></figure>'
-        )
-    for table in report_tables(doc):
-        body.append(_html_table(table))
+    for section, tables, shown in sections(report_tables(doc), figures):
+        if section:
+            body.append(f"<section><h2>{html.escape(section)}</h2>")
+        else:
+            body += [_html_figure(figure) for figure in shown]
+        body += [_html_table(table, "h3" if section else "h2") for table in tables]
+        if section:
+            body += [_html_figure(figure) for figure in shown] + ["</section>"]
     page = _PAGE.format(body="\n".join(body))
     path = out / "report.html"
     path.write_text(page, encoding="utf-8")
     return [path]
+
+
+def sections(tables: list[Table], figures: list[Figure]) -> list[tuple[str, list[Table], list[Figure]]]:
+    """The review's own tables (section "") first, then each outcome's tables with its figures."""
+    order = [""] + [t.section for t in tables if t.section] + [f.section for f in figures if f.section]
+    names = list(dict.fromkeys(order))
+    return [
+        (name, [t for t in tables if t.section == name], [f for f in figures if f.section == name])
+        for name in names
+    ]
+
+
+def _html_figure(figure: Figure) -> str:
+    caption = html.escape(figure.caption)
+    return f'<figure><img src="{figure.path}" alt="{caption}"><figcaption>{caption}</figcaption></figure>'
 
 
 def _data_uri(path: Path) -> str:
@@ -128,12 +152,12 @@ def _data_uri(path: Path) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(path.read_bytes()).decode("ascii")
 
 
-def _html_table(table: Table) -> str:
+def _html_table(table: Table, heading: str = "h2") -> str:
     head = "".join(f"<th>{html.escape(c)}</th>" for c in table.columns)
     rows = "".join(
         "<tr>" + "".join(f"<td>{html.escape(cell_text(c))}</td>" for c in row) + "</tr>" for row in table.rows
     )
-    return f"<h2>{html.escape(table.title)}</h2>\n<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+    return f"<{heading}>{html.escape(table.title)}</{heading}>\n<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
 
 
 # No scripts, no external resources: the page renders offline and runs nothing.

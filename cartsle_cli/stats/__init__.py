@@ -3,5 +3,5 @@
 ``proportions`` (one proportion with exact and score intervals), ``transforms`` and
 ``random_effects`` (inverse-variance meta-analysis), ``glmm`` (binomial-normal model),
 ``meta_proportions`` (the entry point that names each method), ``descriptive`` and
-``efficacy`` (patient-level SLEDAI), ``safety`` (study-level adverse events).
+``scores`` (patient-level scores over time), ``proportion_outcomes`` (single-arm counts).
 """

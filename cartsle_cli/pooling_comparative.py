@@ -1,0 +1,122 @@
+"""The numbers of a comparative or generic analysis, from the agreed extraction, pooled by stats.
+
+Binary and continuous outcomes come from arms.csv (the intervention arm as ``_e``, the control arm
+as ``_c``, as metafor's escalc names them); generic outcomes from studies.csv (estimate and SE).
+A continuous arm given as median with IQR or range is converted to mean and SD only when the
+protocol asks, by its named method, and the result says which studies were converted. The
+statistics are ``stats.effect_sizes`` and ``stats.meta`` (engineer stats' modules).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+
+from cartsle_cli.errors import CartsleError
+from cartsle_cli.extraction.agreement import AgreedExtraction
+from cartsle_cli.extraction.layout import ARMS_FILE, layout
+from cartsle_cli.protocol.model import Analysis, Outcome, Protocol
+
+
+def _arm_frame(agreed: AgreedExtraction, protocol: Protocol, role: str) -> pd.DataFrame:
+    arm = next(a.id for a in protocol.design.arms if a.role == role)
+    arms = agreed.frames[ARMS_FILE]
+    return arms[arms["arm"] == arm].set_index(arms["study_id"][arms["arm"] == arm].astype(str))
+
+
+def _column(frame: pd.DataFrame, name: str, index: pd.Index) -> np.ndarray:
+    if name not in frame.columns:
+        return np.full(len(index), np.nan)
+    return pd.to_numeric(frame[name], errors="coerce").reindex(index).to_numpy(dtype=float, na_value=np.nan)
+
+
+def _arm_values(
+    outcome: Outcome, frame: pd.DataFrame, index: pd.Index, notes: list[str]
+) -> dict[str, np.ndarray]:
+    o = outcome.id
+    values = {field: _column(frame, f"{o}_{field}", index) for field in ("mean", "sd", "n", "events")}
+    if outcome.conversion is not None:
+        from cartsle_cli.stats.conversions import mean_sd_from_quantiles
+
+        spread = ("q1", "q3") if outcome.conversion.source == "iqr" else ("min", "max")
+        median = _column(frame, f"{o}_median", index)
+        low, high = (_column(frame, f"{o}_{s}", index) for s in spread)
+        todo = np.isnan(values["mean"]) & ~np.isnan(median)
+        if todo.any():
+            mean, sd = mean_sd_from_quantiles(
+                median[todo],
+                low[todo],
+                high[todo],
+                values["n"][todo],
+                outcome.conversion.source,
+                outcome.conversion.method,
+            )
+            values["mean"][todo], values["sd"][todo] = mean, sd
+            notes.append(
+                f"mean and SD estimated from the median and {outcome.conversion.source} by"
+                f" {outcome.conversion.method} in {int(todo.sum())} arms"
+            )
+    return values
+
+
+def comparative_result(
+    protocol: Protocol,
+    analysis: Analysis,
+    agreed: AgreedExtraction,
+    labels_of: Callable[[pd.DataFrame], list[str]],
+) -> tuple[object | None, list[str]]:
+    """The pooled result of a binary, continuous or generic analysis, and notes; (None, []) when no
+    study reports the outcome."""
+    outcome = protocol.outcome(analysis.outcome)
+    studies = agreed.frames[layout(protocol).studies.name]
+    label_of = dict(zip(studies["study_id"].astype(str), labels_of(studies)))
+    notes: list[str] = []
+    try:
+        from cartsle_cli.stats import effect_sizes, meta
+    except ImportError:  # the comparative statistics are not merged into this branch yet
+        return None, [f"{analysis.label}: comparative pooling is not available in this build"]
+    if outcome.type == "generic":
+        index = pd.Index(studies["study_id"].astype(str))
+        yi = _column(studies.set_index(index), f"{outcome.id}_estimate", index)
+        sei = _column(studies.set_index(index), f"{outcome.id}_se", index)
+        keep = ~np.isnan(yi) & ~np.isnan(sei)
+        if not keep.any():
+            return None, []
+        effects = effect_sizes.generic(yi[keep], sei[keep], labels=[label_of[s] for s in index[keep]])
+    else:
+        treated, control = (
+            _arm_frame(agreed, protocol, "intervention"),
+            _arm_frame(agreed, protocol, "control"),
+        )
+        index = pd.Index([s for s in treated.index if s in set(control.index)])
+        e, c = _arm_values(outcome, treated, index, notes), _arm_values(outcome, control, index, notes)
+        fields = ("events", "n") if outcome.type == "binary" else ("mean", "sd", "n")
+        keep = (
+            np.all([~np.isnan(side[f]) for side in (e, c) for f in fields], axis=0)
+            if len(index)
+            else np.array([], bool)
+        )
+        if not keep.any():
+            return None, []
+        labels = [label_of.get(s, s) for s in index[keep]]
+        if outcome.type == "binary":
+            effects = effect_sizes.binary(
+                e["events"][keep],
+                e["n"][keep],
+                c["events"][keep],
+                c["n"][keep],
+                analysis.measure,
+                labels=labels,
+            )
+        else:
+            effects = effect_sizes.continuous(
+                e["mean"][keep], e["sd"][keep], e["n"][keep], c["mean"][keep], c["sd"][keep], c["n"][keep],
+                analysis.measure, labels=labels,
+            )  # fmt: skip
+    pi = "z" if analysis.pi == "none" else analysis.pi
+    try:
+        return meta.pool(effects, method=analysis.method, ci=analysis.ci, pi=pi), notes
+    except CartsleError as error:
+        return None, [*notes, f"not pooled: {error}"]
