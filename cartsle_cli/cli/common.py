@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import sqlite3
 import sys
 from collections.abc import Iterator, Sequence
@@ -20,6 +19,7 @@ from rich.text import Text
 from typer.core import TyperGroup
 
 from cartsle_cli.errors import CartsleError
+from cartsle_cli.safe_output import for_terminal
 from cartsle_cli.store import open_review
 
 DbOption = Annotated[
@@ -59,13 +59,9 @@ def review(db: Path, *, create: bool = False) -> Iterator[sqlite3.Connection]:
         conn.close()
 
 
-# C0 and C1 control characters but tab and newline: ESC would let a record's text drive the terminal.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
 def plain(value: Any) -> str:
-    """Text from a record made safe for a terminal: no escape sequences or control characters."""
-    return _CONTROL.sub("", "" if value is None else str(value))
+    """Text from a record made safe for a terminal (``safe_output.for_terminal``)."""
+    return for_terminal(value)
 
 
 def safe_text(value: Any, style: str = "") -> Text:

@@ -9,26 +9,16 @@ written as they are, so "-0.5" stays a number a spreadsheet can sum.
 from __future__ import annotations
 
 import csv
-import math
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from cartsle_cli.safe_output import for_spreadsheet
 
 
 def neutralise(value: Any) -> Any:
-    """The cell as it is safe to write: text that could start a formula gets a leading quote."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return str(value).lower()
-    if isinstance(value, (int, float)):
-        return "" if isinstance(value, float) and math.isnan(value) else value
-    text = str(value)
-    if text.startswith(FORMULA_STARTS):
-        return "'" + text
-    return text
+    """The cell as it is safe to write (``safe_output.for_spreadsheet``, the one rule for it)."""
+    return for_spreadsheet(value)
 
 
 def write_csv(path: str | Path, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> Path:

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from cartsle_cli.pooling import PoolResult
 from cartsle_cli.report.document import ReviewReport
-from cartsle_cli.report.forest import FORMATS, draw_forest
+from cartsle_cli.report.forest import draw_forest
+from cartsle_cli.report.plot_layout import FORMATS
 from cartsle_cli.report.prisma_diagram import PrismaColumn, PrismaFlow, save_diagram
 
 

@@ -10,25 +10,19 @@ from __future__ import annotations
 
 import json
 import random
-import re
 import sqlite3
 from collections import Counter
 from dataclasses import dataclass
 
+from cartsle_cli.safe_output import for_terminal
 from cartsle_cli.screening.outcomes import awaits, effective, stage_outcomes
 from cartsle_cli.screening.settings import reviewers_required
 from cartsle_cli.screening.studies import table_exists
 
-# Whole CSI and OSC escape sequences first, then any other C0 or C1 control character (tab and
-# newline stay).
-_CONTROL = re.compile(
-    r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|[\x00-\x08\x0b-\x1f\x7f-\x9f]"
-)
-
 
 def safe_text(text: str | None) -> str:
-    """Record text fit for a terminal: escape sequences and control characters removed."""
-    return _CONTROL.sub("", text or "")
+    """Record text fit for a terminal (``safe_output.for_terminal``, the one rule for it)."""
+    return for_terminal(text)
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,9 @@
 
 ``proportions`` (one proportion with exact and score intervals), ``transforms`` and
 ``random_effects`` (inverse-variance meta-analysis), ``glmm`` (binomial-normal model),
-``meta_proportions`` (the entry point that names each method), ``descriptive`` and
+``meta_proportions`` (the entry point that names each method),
+``effect_sizes`` (escalc: OR, RR, RD, MD, SMD, generic), ``tau2`` (DL, REML, ML, PM, SJ, Q-profile),
+``rma`` (inverse-variance models and meta-regression), ``common_effect`` (Mantel-Haenszel, Peto),
+``meta`` (the front door of comparative meta-analysis), ``descriptive`` and
 ``scores`` (patient-level scores over time), ``proportion_outcomes`` (single-arm counts).
 """
