@@ -4,12 +4,13 @@ Binary and continuous outcomes come from arms.csv (the intervention arm as ``_e`
 as ``_c``, as metafor's escalc names them); generic outcomes from studies.csv (estimate and SE).
 A continuous arm given as median with IQR or range is converted to mean and SD only when the
 protocol asks, by its named method, and the result says which studies were converted. The
-statistics are ``stats.effect_sizes`` and ``stats.meta`` (engineer stats' modules).
+statistics are ``stats.effect_sizes``, ``stats.meta``, ``stats.moderators`` and ``stats.sensitivity``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -61,62 +62,117 @@ def _arm_values(
     return values
 
 
+@dataclass(frozen=True)
+class ComparativeOutcome:
+    """A pooled comparative or generic analysis with the extra analyses the protocol declares."""
+
+    result: object  # stats.meta.MetaResult
+    subgroups: list = field(default_factory=list)  # stats.moderators.SubgroupAnalysis per variable
+    meta_regression: object | None = None
+    leave_one_out: object | None = None
+
+    def __getattr__(self, name: str):  # the pooled numbers read as the result's own
+        if name == "result":
+            raise AttributeError(name)
+        return getattr(self.result, name)
+
+    def to_dict(self) -> dict:
+        return {
+            **self.result.to_dict(),
+            "subgroups": [s.to_dict() for s in self.subgroups],
+            "meta_regression": self.meta_regression.to_dict() if self.meta_regression else None,
+            "leave_one_out": self.leave_one_out.to_dict() if self.leave_one_out else None,
+        }
+
+
+def _effects(
+    protocol: Protocol, analysis: Analysis, agreed: AgreedExtraction, label_of: dict, notes: list[str]
+):
+    """The study effects of the analysis and the ids of the studies given (rows of the effects)."""
+    from cartsle_cli.stats import effect_sizes
+
+    outcome = protocol.outcome(analysis.outcome)
+    studies = agreed.frames[layout(protocol).studies.name]
+    if outcome.type == "generic":
+        index = pd.Index(studies["study_id"].astype(str))
+        by_id = studies.set_index(index)
+        yi, sei = _column(by_id, f"{outcome.id}_estimate", index), _column(by_id, f"{outcome.id}_se", index)
+        keep = ~np.isnan(yi) & ~np.isnan(sei)
+        if not keep.any():
+            return None, []
+        ids = list(index[keep])
+        return effect_sizes.generic(yi[keep], sei[keep], labels=[label_of[s] for s in ids]), ids
+    treated, control = _arm_frame(agreed, protocol, "intervention"), _arm_frame(agreed, protocol, "control")
+    index = pd.Index([s for s in treated.index if s in set(control.index)])
+    e, c = _arm_values(outcome, treated, index, notes), _arm_values(outcome, control, index, notes)
+    fields = ("events", "n") if outcome.type == "binary" else ("mean", "sd", "n")
+    if not len(index):
+        return None, []
+    keep = np.all([~np.isnan(side[f]) for side in (e, c) for f in fields], axis=0)
+    if not keep.any():
+        return None, []
+    ids = list(index[keep])
+    labels = [label_of.get(s, s) for s in ids]
+    if outcome.type == "binary":
+        return effect_sizes.binary(
+            e["events"][keep], e["n"][keep], c["events"][keep], c["n"][keep], analysis.measure, labels=labels
+        ), ids
+    return effect_sizes.continuous(
+        e["mean"][keep], e["sd"][keep], e["n"][keep], c["mean"][keep], c["sd"][keep], c["n"][keep],
+        analysis.measure, labels=labels,
+    ), ids  # fmt: skip
+
+
 def comparative_result(
     protocol: Protocol,
     analysis: Analysis,
     agreed: AgreedExtraction,
     labels_of: Callable[[pd.DataFrame], list[str]],
-) -> tuple[object | None, list[str]]:
-    """The pooled result of a binary, continuous or generic analysis, and notes; (None, []) when no
-    study reports the outcome."""
-    outcome = protocol.outcome(analysis.outcome)
+) -> tuple[ComparativeOutcome | None, list[str]]:
+    """The pooled result of a binary, continuous or generic analysis with its declared subgroups,
+    meta-regression and leave-one-out, and notes; (None, []) when no study reports the outcome."""
+    from cartsle_cli.stats import meta, moderators, sensitivity
+
     studies = agreed.frames[layout(protocol).studies.name]
     label_of = dict(zip(studies["study_id"].astype(str), labels_of(studies)))
     notes: list[str] = []
-    try:
-        from cartsle_cli.stats import effect_sizes, meta
-    except ImportError:  # the comparative statistics are not merged into this branch yet
-        return None, [f"{analysis.label}: comparative pooling is not available in this build"]
-    if outcome.type == "generic":
-        index = pd.Index(studies["study_id"].astype(str))
-        yi = _column(studies.set_index(index), f"{outcome.id}_estimate", index)
-        sei = _column(studies.set_index(index), f"{outcome.id}_se", index)
-        keep = ~np.isnan(yi) & ~np.isnan(sei)
-        if not keep.any():
-            return None, []
-        effects = effect_sizes.generic(yi[keep], sei[keep], labels=[label_of[s] for s in index[keep]])
-    else:
-        treated, control = (
-            _arm_frame(agreed, protocol, "intervention"),
-            _arm_frame(agreed, protocol, "control"),
-        )
-        index = pd.Index([s for s in treated.index if s in set(control.index)])
-        e, c = _arm_values(outcome, treated, index, notes), _arm_values(outcome, control, index, notes)
-        fields = ("events", "n") if outcome.type == "binary" else ("mean", "sd", "n")
-        keep = (
-            np.all([~np.isnan(side[f]) for side in (e, c) for f in fields], axis=0)
-            if len(index)
-            else np.array([], bool)
-        )
-        if not keep.any():
-            return None, []
-        labels = [label_of.get(s, s) for s in index[keep]]
-        if outcome.type == "binary":
-            effects = effect_sizes.binary(
-                e["events"][keep],
-                e["n"][keep],
-                c["events"][keep],
-                c["n"][keep],
-                analysis.measure,
-                labels=labels,
-            )
-        else:
-            effects = effect_sizes.continuous(
-                e["mean"][keep], e["sd"][keep], e["n"][keep], c["mean"][keep], c["sd"][keep], c["n"][keep],
-                analysis.measure, labels=labels,
-            )  # fmt: skip
+    effects, ids = _effects(protocol, analysis, agreed, label_of, notes)
+    if effects is None:
+        return None, []
     pi = "z" if analysis.pi == "none" else analysis.pi
     try:
-        return meta.pool(effects, method=analysis.method, ci=analysis.ci, pi=pi), notes
+        result = meta.pool(effects, method=analysis.method, ci=analysis.ci, pi=pi)
     except CartsleError as error:
         return None, [*notes, f"not pooled: {error}"]
+    by_id = studies.set_index(studies["study_id"].astype(str))
+    outcome = ComparativeOutcome(result)
+    for name in analysis.subgroups:
+        values = [str(v).strip() if pd.notna(v) else "" for v in by_id[name].reindex(ids)]
+        try:
+            outcome.subgroups.append(
+                moderators.subgroups(
+                    effects, values, variable=name, method=analysis.method, ci=analysis.ci, pi=pi
+                )
+            )
+        except CartsleError as error:
+            notes.append(f"subgroups by {name} not run: {error}")
+    if analysis.covariates:
+        values = {name: list(by_id[name].reindex(ids)) for name in analysis.covariates}
+        try:
+            outcome = replace(
+                outcome,
+                meta_regression=moderators.meta_regression(
+                    effects, values, method=analysis.method, ci=analysis.ci
+                ),
+            )
+        except CartsleError as error:
+            notes.append(f"meta-regression not run: {error}")
+    if "leave-one-out" in analysis.sensitivity:
+        try:
+            outcome = replace(
+                outcome,
+                leave_one_out=sensitivity.leave_one_out(effects, method=analysis.method, ci=analysis.ci),
+            )
+        except CartsleError as error:
+            notes.append(f"leave-one-out not run: {error}")
+    return outcome, notes

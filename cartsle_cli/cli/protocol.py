@@ -76,8 +76,9 @@ def load_command(
     db: DbOption = DEFAULT_DB,
     json_output: JsonOption = False,
 ) -> None:
-    """Check the file and store it as the review's new protocol version. Example: cartsle protocol load protocol.toml"""
-    with review(db) as conn:
+    """Check the file and store it as the review's new protocol version (a new review if there is none yet). Example: cartsle protocol load protocol.toml"""
+    read_protocol(file)  # a bad protocol stops here: no review file is created, nothing stored
+    with review(db, create=True) as conn:
         version = load_protocol(conn, file)
     if json_output:
         print_json(version.to_dict())

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from cartsle_cli.pooling import PoolResult
 from cartsle_cli.report.document import ReviewReport
-from cartsle_cli.report.forest import draw_forest
+from cartsle_cli.report.forest import draw_any, draw_forest
 from cartsle_cli.report.plot_layout import FORMATS
 from cartsle_cli.report.prisma_diagram import PrismaColumn, PrismaFlow, save_diagram
 
@@ -49,11 +49,19 @@ def forest_plots(pool: PoolResult, folder: Path, suffix: str, prefix: str = "for
     """One forest plot per analysis that was pooled, named after the analysis id."""
     figures = []
     for analysis in pool.analyses:
+        name = f"{prefix}{analysis.id}"
         meta = analysis.proportion.meta if analysis.proportion is not None else None
         if meta is not None:
-            name = f"{prefix}{analysis.id}"
             path = draw_forest(meta, folder / f"{name}{suffix}", title=analysis.label)
             figures.append(Figure(name, f"Forest plot: {analysis.label}", path, analysis.label))
+        effect = analysis.effect
+        if effect is not None:
+            grouped = effect.subgroups[0] if effect.subgroups else None
+            path = draw_any(
+                effect.result, folder / f"{name}{suffix}", subgroups=grouped, title=analysis.label
+            )
+            caption = f"Forest plot: {analysis.label}" + (f", by {grouped.variable}" if grouped else "")
+            figures.append(Figure(name, caption, path, analysis.label))
     return figures
 
 
