@@ -30,7 +30,12 @@ def _arm_frame(agreed: AgreedExtraction, protocol: Protocol, role: str) -> pd.Da
 def _column(frame: pd.DataFrame, name: str, index: pd.Index) -> np.ndarray:
     if name not in frame.columns:
         return np.full(len(index), np.nan)
-    return pd.to_numeric(frame[name], errors="coerce").reindex(index).to_numpy(dtype=float, na_value=np.nan)
+    return (
+        pd.to_numeric(frame[name], errors="coerce")
+        .reindex(index)
+        .to_numpy(dtype=float, na_value=np.nan)
+        .copy()
+    )
 
 
 def _arm_values(

@@ -199,3 +199,66 @@ def test_an_arm_missing_for_a_comparative_outcome_is_refused(conn, tmp_path):
     assert (error.file, error.line, error.field) == (str(files[1]), 4, "tb_events")
     assert "tb of 'Ferguson 1949' is given for vaccine but not for arm 'control'" in error.message
     assert conn.execute("SELECT count(*) FROM extract_loads").fetchone()[0] == 0
+
+
+CONTINUOUS = """\
+[design]
+type = "comparative"
+
+[[design.arms]]
+id = "new"
+role = "intervention"
+
+[[design.arms]]
+id = "old"
+role = "control"
+
+[[outcomes]]
+id = "pain"
+label = "Pain score"
+type = "continuous"
+convert = "iqr"
+convert_method = "wan2014"
+
+[[outcomes.analyses]]
+measure = "MD"
+model = "common"
+method = "fe"
+pi = "none"
+
+[[outcomes]]
+id = "death"
+label = "Death"
+type = "generic"
+scale = "log hazard ratio"
+
+[[outcomes.analyses]]
+measure = "GEN"
+method = "dl"
+"""
+
+
+def test_median_and_iqr_are_converted_only_as_declared_and_flagged(db, tmp_path):
+    protocol = tmp_path / "protocol.toml"
+    protocol.write_text(CONTINUOUS)
+    conn = open_review(db)
+    load_protocol(conn, protocol)
+    (tmp_path / "studies.csv").write_text("study_id,death_estimate,death_se\nA,-0.2,0.1\nB,-0.4,0.2\n")
+    # B's new arm is reported as median 4 (IQR 2-7), n 30: Wan 2014 gives mean 13/3, SD 5/(2*0.642326583936)
+    (tmp_path / "arms.csv").write_text(
+        "study_id,arm,pain_mean,pain_sd,pain_n,pain_median,pain_q1,pain_q3\n"
+        "A,new,5,2,20,,,\nA,old,6,2,20,,,\nB,new,,,30,4,2,7\nB,old,5,4,30,,,\n"
+    )
+    load_extraction(conn, [tmp_path / "studies.csv", tmp_path / "arms.csv"], known_study_ids={"A", "B"})
+    pain, death = pool_review(conn).analyses
+    assert "mean and SD estimated from the median and iqr by wan2014 in 1 arms" in pain.notes
+    # common-effect MD by inverse variance: A -1 (var 4/20 + 4/20 = 0.4), B 13/3 - 5 (var sd^2/30 + 16/30)
+    sd_b = 5 / (2 * 0.642326583936)
+    v = [0.4, sd_b**2 / 30 + 16 / 30]
+    y = [-1.0, 13 / 3 - 5]
+    expected = (y[0] / v[0] + y[1] / v[1]) / (1 / v[0] + 1 / v[1])
+    assert pain.effect.estimate == pytest.approx(expected, abs=1e-9)
+    # DL of two generic estimates: Q = (0.2)^2 / (0.01 + 0.04) = 0.8 < df 1, so tau^2 = 0 and the
+    # pooled log HR is the IV mean (-0.2/0.01 - 0.4/0.04) / (1/0.01 + 1/0.04) = -0.24
+    assert death.effect.tau2 == 0 and death.effect.estimate_transformed == pytest.approx(-0.24, abs=1e-12)
+    conn.close()
