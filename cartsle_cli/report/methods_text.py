@@ -139,8 +139,18 @@ def _statistics(pool: dict | None) -> list[str]:
     for line, labels in sorted(pooled.items()):
         sentences.append(f"Single-arm proportions ({_join(labels)}) were pooled by meta-analysis: {line}.")
     for a in analyses:
-        if a["effect"]:
-            sentences.append(f"{a['label']} was pooled as {a['measure']}: {a['effect']['method_line']}.")
+        effect = a["effect"]
+        if not effect:
+            continue
+        sentences.append(f"{a['label']} was pooled as {a['measure']}: {effect['method_line']}.")
+        extras = [f"subgroups by {s['variable']} ({s['test']})" for s in effect["subgroups"]]
+        if effect["meta_regression"]:
+            names = _join([c["name"] for c in effect["meta_regression"]["coefficients"][1:]])
+            extras.append(f"a meta-regression on {names} ({effect['meta_regression']['method_line']})")
+        if effect["leave_one_out"]:
+            extras.append("leave-one-out sensitivity analysis")
+        if extras:
+            sentences.append(f"For {a['label']}: {_join(extras)}.")
     return sentences
 
 

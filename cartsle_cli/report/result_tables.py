@@ -283,7 +283,74 @@ def _effect_tables(analysis: dict, section: str) -> list[Table]:
             ],
             section,
         ),
+        *_effect_extras(analysis, section),
     ]
+
+
+def _effect_extras(analysis: dict, section: str) -> list[Table]:
+    """The declared subgroup analyses, meta-regression and leave-one-out of a comparative analysis."""
+    effect, key, label, measure = analysis["effect"], analysis["id"], analysis["label"], analysis["measure"]
+    tables = []
+    for grouped in effect["subgroups"]:
+        rows = [
+            [
+                s["level"],
+                str(s["k"]),
+                f"{round_half_up(s['estimate'], 2)} ({interval(s['lower'], s['upper'], 2)})",
+                f"{s['tau2']:.4g}",
+                f"{round_half_up(s['i2'])}%",
+            ]  # fmt: skip
+            for s in grouped["subgroups"]
+        ]
+        test = f"Q = {number(grouped['q_between'], 2)}, df {grouped['q_between_df']}, p = {_p(grouped['q_between_p'])}"
+        tables.append(
+            Table(
+                f"{key}_by_{grouped['variable']}",
+                f"{label} by {grouped['variable']} ({test}; {grouped['test']})",
+                ["Subgroup", "Studies", f"{measure} (95% CI)", "tau^2", "I^2"],
+                rows,
+                section,
+            )
+        )
+    model = effect["meta_regression"]
+    if model:
+        tables.append(
+            Table(
+                f"{key}_meta_regression",
+                f"{label}: meta-regression ({model['method_line']}; residual tau^2 {model['tau2']:.4g},"
+                f" R^2 {'' if model['r2'] is None else round_half_up(model['r2']) + '%'})",
+                ["Coefficient", "Estimate (95% CI)", "p"],
+                [
+                    [
+                        c["name"],
+                        f"{number(c['estimate'], 4)} ({span(number(c['lower'], 4), number(c['upper'], 4))})",
+                        _p(c["p"]),
+                    ]
+                    for c in model["coefficients"]
+                ],
+                section,
+            )
+        )
+    left = effect["leave_one_out"]
+    if left:
+        tables.append(
+            Table(
+                f"{key}_leave_one_out",
+                f"{label}: leave-one-out ({left['method_line']})",
+                ["Omitted", f"{measure} (95% CI)", "tau^2", "I^2"],
+                [
+                    [
+                        o["study"],
+                        f"{round_half_up(o['estimate'], 2)} ({interval(o['lower'], o['upper'], 2)})",
+                        f"{o['tau2']:.4g}",
+                        f"{round_half_up(o['i2'])}%",
+                    ]  # fmt: skip
+                    for o in left["omitted"]
+                ],
+                section,
+            )
+        )
+    return tables
 
 
 def _summaries(overview: dict) -> list[Table]:

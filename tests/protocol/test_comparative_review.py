@@ -163,6 +163,10 @@ def test_bcg_report_has_the_outcome_section_its_forest_plot_and_methods(cli, con
         "Tuberculosis was pooled as RR: random effects, inverse variance, tau^2 by restricted maximum" in text
     )
     assert "0.49 (0.34-0.70)" in text  # exp(-0.7145) = 0.489 with its CI, as a reader quotes it
+    assert "### Tuberculosis by alloc (Q = " in text and "### Tuberculosis: meta-regression" in text
+    assert "| ablat | -0.0291 (" in text  # metafor: -0.0291016609
+    assert "| TPT Madras 1980 | 0.45 (" in text  # leave-one-out: exp(-0.7947676109) = 0.452
+    assert "For Tuberculosis: subgroups by alloc" in text and "leave-one-out sensitivity analysis" in text
     table = text[text.index("## Characteristics of included studies") :]
     assert "| Study | First author | Year | Allocation | Absolute latitude |" in table
     pooled = json.loads(cli("pool", "--json").stdout)
