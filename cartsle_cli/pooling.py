@@ -22,6 +22,7 @@ from cartsle_cli.extraction.agreement import AgreedExtraction, agreed_extraction
 from cartsle_cli.extraction.layout import count_columns, events_column, layout
 from cartsle_cli.extraction.numbers import count_of, percent_half_up
 from cartsle_cli.pooling_comparative import comparative_result
+from cartsle_cli.pooling_extras import Extras, proportion_extras
 from cartsle_cli.protocol.model import Analysis, Characteristic, Protocol
 from cartsle_cli.protocol.store import stored_protocol
 from cartsle_cli.screening import included_studies
@@ -150,6 +151,7 @@ class AnalysisResult:
     scores: ScoreSummary | None = None
     effect: object | None = None  # the comparative or generic result (``pooling_comparative``)
     notes: list[str] = field(default_factory=list)
+    extras: Extras | None = None  # a proportion's declared subgroups, meta-regression, leave-one-out
 
     @property
     def studies(self) -> int:
@@ -195,6 +197,7 @@ def _analysis_dict(result: AnalysisResult) -> dict:
     data["proportion"] = _plain(result.proportion)
     data["scores"] = result.scores.to_dict() if result.scores else None
     data["effect"] = result.effect.to_dict() if hasattr(result.effect, "to_dict") else None
+    data["extras"] = result.extras.to_dict() if result.extras else None
     return data
 
 
@@ -278,7 +281,7 @@ def _study_rows(studies: pd.DataFrame, labels: list[str], protocol: Protocol) ->
 
 def _proportion(
     protocol: Protocol, analysis: Analysis, studies: pd.DataFrame, options: PoolOptions
-) -> ProportionSummary:
+) -> tuple[ProportionSummary, Extras]:
     outcome = protocol.outcome(analysis.outcome)
     columns = count_columns(outcome)
     grades = None
@@ -290,14 +293,29 @@ def _proportion(
         raise CartsleError(
             f"the GLMM works on the logit scale; for --scale {scale} use --method dl or reml", field="scale"
         )
-    return summarise_proportion(
-        _numbers(studies, columns[0]),
-        _numbers(studies, events_column(protocol, analysis.denominator)),
-        study_labels(studies),
-        grades=grades,
+    events = _numbers(studies, columns[0])
+    totals = _numbers(studies, events_column(protocol, analysis.denominator))
+    labels = study_labels(studies)
+    summary = summarise_proportion(events, totals, labels, grades=grades, method=method, scale=scale)
+    reporting = ~np.isnan(events) & ~np.isnan(totals) & (totals > 0)
+    rows = np.flatnonzero(reporting)
+    extras = proportion_extras(
+        events[reporting],
+        totals[reporting],
+        [labels[i] for i in rows],
+        groups={n: [_text(studies[n].iloc[i]) for i in rows] for n in analysis.subgroups},
+        covariates={n: [studies[n].iloc[i] for i in rows] for n in analysis.covariates},
+        leave_one_out="leave-one-out" in analysis.sensitivity,
         method=method,
         scale=scale,
+        ci=analysis.ci,
+        pi="z" if analysis.pi == "none" else analysis.pi,
     )
+    return summary, extras
+
+
+def _text(value: object) -> str:
+    return "" if pd.isna(value) else str(value).strip()
 
 
 def _scores(
@@ -347,7 +365,7 @@ def run_analysis(
     if outcome.type in ("proportion", "graded"):
         method = options.method or analysis.method
         measure = {v: k for k, v in SCALE_OF.items()}[options.scale] if options.scale else measure
-        found["proportion"] = _proportion(protocol, analysis, studies, options)
+        found["proportion"], found["extras"] = _proportion(protocol, analysis, studies, options)
         if found["proportion"].studies == 0:
             return None
     elif outcome.type == "score-over-time":

@@ -297,20 +297,24 @@ def _print_effects(analyses: list[AnalysisResult]) -> None:
         rows,
     )
     _notes("method", lines)
-    from cartsle_cli.cli import meta_tables  # the extras as `pool meta` prints them
-
     for a in analyses:
-        if a.effect is None:
-            continue
-        for grouped in a.effect.subgroups:
-            stdout().print(f"{a.label}, by {grouped.variable}:", markup=False, highlight=False)
-            meta_tables.print_subgroups(grouped)
-        if a.effect.meta_regression is not None:
-            stdout().print(f"{a.label}, meta-regression:", markup=False, highlight=False)
-            meta_tables.print_regression(a.effect.meta_regression)
-        if a.effect.leave_one_out is not None:
-            stdout().print(f"{a.label}, leave-one-out:", markup=False, highlight=False)
-            meta_tables.print_leave_one_out(a.effect.leave_one_out, a.measure)
+        if a.effect is not None:
+            _print_extras(a.label, a.measure, a.effect)
+
+
+def _print_extras(label: str, measure: str, extras) -> None:
+    """Declared subgroups, meta-regression and leave-one-out, as `pool meta` prints them."""
+    from cartsle_cli.cli import meta_tables
+
+    for grouped in extras.subgroups:
+        stdout().print(f"{label}, by {grouped.variable}:", markup=False, highlight=False)
+        meta_tables.print_subgroups(grouped)
+    if extras.meta_regression is not None:
+        stdout().print(f"{label}, meta-regression:", markup=False, highlight=False)
+        meta_tables.print_regression(extras.meta_regression)
+    if extras.leave_one_out is not None:
+        stdout().print(f"{label}, leave-one-out:", markup=False, highlight=False)
+        meta_tables.print_leave_one_out(extras.leave_one_out, measure)
 
 
 def _notes(kind: str, lines) -> None:

@@ -139,10 +139,11 @@ def _statistics(pool: dict | None) -> list[str]:
     for line, labels in sorted(pooled.items()):
         sentences.append(f"Single-arm proportions ({_join(labels)}) were pooled by meta-analysis: {line}.")
     for a in analyses:
-        effect = a["effect"]
+        effect = a["effect"] or a["extras"]
         if not effect:
             continue
-        sentences.append(f"{a['label']} was pooled as {a['measure']}: {effect['method_line']}.")
+        if a["effect"]:
+            sentences.append(f"{a['label']} was pooled as {a['measure']}: {effect['method_line']}.")
         extras = [f"subgroups by {s['variable']} ({s['test']})" for s in effect["subgroups"]]
         if effect["meta_regression"]:
             names = _join([c["name"] for c in effect["meta_regression"]["coefficients"][1:]])

@@ -226,7 +226,7 @@ def _proportion_tables(analysis: dict, section: str) -> list[Table]:
         tables.append(
             Table(f"{key}_meta", f"{label}: not pooled", ["Reason"], [[p["meta_unavailable"] or ""]], section)
         )
-    return tables
+    return tables + _extras_tables(analysis["extras"], analysis, section)
 
 
 def _q(result: dict) -> str:
@@ -283,13 +283,15 @@ def _effect_tables(analysis: dict, section: str) -> list[Table]:
             ],
             section,
         ),
-        *_effect_extras(analysis, section),
+        *_extras_tables(analysis["effect"], analysis, section),
     ]
 
 
-def _effect_extras(analysis: dict, section: str) -> list[Table]:
-    """The declared subgroup analyses, meta-regression and leave-one-out of a comparative analysis."""
-    effect, key, label, measure = analysis["effect"], analysis["id"], analysis["label"], analysis["measure"]
+def _extras_tables(effect: dict | None, analysis: dict, section: str) -> list[Table]:
+    """The declared subgroup analyses, meta-regression and leave-one-out of an analysis."""
+    if not effect:
+        return []
+    key, label, measure = analysis["id"], analysis["label"], analysis["measure"]
     tables = []
     for grouped in effect["subgroups"]:
         rows = [

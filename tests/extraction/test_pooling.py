@@ -49,3 +49,27 @@ def test_pool_review_reads_the_current_load_and_names_its_options(db, pair):
     assert "heme_tox_g34" in result.not_reported and result.analysis("heme_tox_g34") is None
     assert result.to_dict()["options"] == {"method": "dl", "scale": "ft", "quantile_method": "linear"}
     assert ids == ["Alpha 2022", "Beta 2024"]
+
+
+def test_declared_extras_of_a_single_arm_analysis_reach_the_result(db, pair, tmp_path):
+    from cartsle_cli.protocol.presets import preset_text
+    from cartsle_cli.protocol.store import load_protocol
+
+    text = preset_text("car-t-sle").replace(
+        '[[outcomes.analyses]]\nmeasure = "PLO"\nmethod = "glmm"\n\n[[outcomes]]\nid = "icans"',
+        '[[outcomes.analyses]]\nmeasure = "PLO"\nmethod = "reml"\nsubgroups = ["origin"]\n'
+        'sensitivity = ["leave-one-out"]\n\n[[outcomes]]\nid = "icans"',
+    )
+    assert 'subgroups = ["origin"]\nsensitivity' in text
+    protocol = tmp_path / "protocol.toml"
+    protocol.write_text(text)
+    include_studies(db, [("Alpha", 2022, False), ("Beta", 2024, True)])
+    conn = open_review(db)
+    load_protocol(conn, protocol)
+    load_extraction(conn, pair)
+    crs = pool_review(conn).analysis("crs")
+    # CRS 2/3 (Alpha, autologous) and 0/2 (Beta, allogeneic): one study per subgroup
+    (by_origin,) = crs.extras.subgroups
+    assert [s.level for s in by_origin.subgroups] == ["autologous", "allogeneic"]
+    assert [o.study for o in crs.extras.leave_one_out.omitted] == ["Alpha 2022", "Beta 2024"]
+    assert pool_review(conn).to_dict()["analyses"][1]["extras"]["subgroups"][0]["variable"] == "origin"
