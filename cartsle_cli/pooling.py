@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -117,6 +117,9 @@ class Overview:
     sources: list[Share]  # PRISMA column of each study: databases or other methods
     declared: list[dict]  # every declared characteristic: name, label, type, unit
     study_rows: list[dict]  # one per study: study_id, label and every characteristic's value
+    # Extraction rows of studies screening no longer includes (e.g. after `searches remove`): left
+    # out of every pooled figure, so PRISMA and the pooled results name the same studies.
+    left_out: list[str] = field(default_factory=list)
 
     def characteristic(self, name: str) -> CharacteristicSummary | None:
         return next((c for c in self.characteristics if c.name == name), None)
@@ -246,7 +249,31 @@ def _characteristic(studies: pd.DataFrame, labels: list[str], c: Characteristic)
     return CharacteristicSummary(c.name, c.label, c.summary, c.unit, findings=found)
 
 
-def overview(conn: sqlite3.Connection, protocol: Protocol, agreed: AgreedExtraction) -> Overview:
+def included_only(conn: sqlite3.Connection, agreed: AgreedExtraction) -> tuple[AgreedExtraction, list[str]]:
+    """The extraction's rows of studies screening includes, in every file, and the ids left out.
+
+    Once full-text screening has begun, a study it does not include (its reports were excluded,
+    or the search that found them was removed) is not pooled, whatever the extraction files say.
+    """
+    if conn.execute("SELECT 1 FROM screening_decisions WHERE stage = 'ft' LIMIT 1").fetchone() is None:
+        return agreed, []
+    included = {study.study_id for study in included_studies(conn)}
+    left_out = sorted(
+        {str(s) for frame in agreed.frames.values() for s in frame["study_id"] if str(s) not in included}
+    )
+    if not left_out:
+        return agreed, []
+    frames, lines = {}, {}
+    for name, frame in agreed.frames.items():
+        keep = frame["study_id"].isin(included).to_numpy()
+        frames[name] = frame[keep].reset_index(drop=True)
+        lines[name] = tuple(line for line, kept in zip(agreed.lines[name], keep) if kept)
+    return replace(agreed, frames=frames, lines=lines), left_out
+
+
+def overview(
+    conn: sqlite3.Connection, protocol: Protocol, agreed: AgreedExtraction, left_out: list[str] | None = None
+) -> Overview:
     studies = agreed.frames[layout(protocol).studies.name]
     labels = study_labels(studies)
     source_of = {study.study_id: study.source for study in included_studies(conn)}
@@ -265,6 +292,7 @@ def overview(conn: sqlite3.Connection, protocol: Protocol, agreed: AgreedExtract
             for c in protocol.characteristics
         ],
         _study_rows(studies, labels, protocol),
+        left_out or [],
     )
 
 
@@ -401,7 +429,7 @@ def pool_review(conn: sqlite3.Connection, options: PoolOptions = PoolOptions()) 
     options.check()
     current = stored_protocol(conn)
     protocol = current.protocol
-    agreed = agreed_extraction(conn, layout(protocol))
+    agreed, left_out = included_only(conn, agreed_extraction(conn, layout(protocol)))
     results, not_reported = [], []
     for analysis in protocol.analyses:
         result = run_analysis(protocol, analysis, agreed, options)
@@ -415,7 +443,7 @@ def pool_review(conn: sqlite3.Connection, options: PoolOptions = PoolOptions()) 
         protocol.title,
         asdict(protocol.question),
         protocol.design.type,
-        overview(conn, protocol, agreed),
+        overview(conn, protocol, agreed, left_out),
         results,
         not_reported,
     )

@@ -19,6 +19,7 @@ from cartsle_cli.errors import CartsleError
 from cartsle_cli.extraction.layout import Column, FileLayout, Layout, layout
 from cartsle_cli.protocol.model import Protocol
 from cartsle_cli.protocol.store import stored_protocol
+from cartsle_cli.safe_output import for_spreadsheet
 from cartsle_cli.screening import included_studies
 
 _TYPE_WORDS = {"text": "text", "int": "whole number", "float": "number", "date": "date YYYY-MM-DD"}
@@ -135,6 +136,7 @@ def _write(
         handle.write(f"# {path.name}. Lines starting with # are ignored by `cartsle extract load`.\n")
         for line in [*lines, *map(describe, columns)]:
             handle.write(f"# {line}\n")
-        writer = csv.DictWriter(handle, [column.name for column in columns], lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow([for_spreadsheet(column.name) for column in columns])
+        for row in rows:
+            writer.writerow([for_spreadsheet(row.get(column.name)) for column in columns])

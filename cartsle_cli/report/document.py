@@ -33,6 +33,7 @@ class ReviewReport:
 def build_report(conn: sqlite3.Connection, options: PoolOptions = PoolOptions()) -> ReviewReport:
     """Everything the report shows; ``pool`` is None (with ``pool_note``) before extraction."""
     searches = [asdict(search) for search in list_searches(conn)]
+    removed = [asdict(s) for s in list_searches(conn, include_removed=True) if s.removed_at]
     prisma = prisma_counts(conn).to_dict()
     studies = [_with_citations(conn, study.to_dict()) for study in included_studies(conn)]
     agreements = [item.to_dict() for stage in ("ta", "ft") for item in agreement(conn, stage)]
@@ -45,6 +46,7 @@ def build_report(conn: sqlite3.Connection, options: PoolOptions = PoolOptions())
         "cartsle_version": __version__,
         "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "searches": searches,
+        "removed_searches": removed,
         "prisma": prisma,
         "agreement": agreements,
         "reviewers_required": reviewers_required(conn),

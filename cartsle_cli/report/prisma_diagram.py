@@ -19,6 +19,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch  # noqa: E402
 
 from cartsle_cli.errors import CartsleError  # noqa: E402
+from cartsle_cli.safe_output import figure_settings, for_figure  # noqa: E402
 
 
 @dataclass(frozen=True)
@@ -53,10 +54,12 @@ def save_diagram(flow: PrismaFlow, path: str | Path) -> Path:
     suffix = path.suffix.lower()
     if suffix not in (".svg", ".png"):
         raise CartsleError("the diagram is written as .svg or .png", file=path)
-    figure = draw_diagram(flow)
     metadata = {"Date": None, "Creator": None} if suffix == ".svg" else {"Software": None}
-    with matplotlib.rc_context({"svg.hashsalt": "cartsle-prisma", "svg.fonttype": "none"}):
-        figure.savefig(path, format=suffix[1:], metadata=metadata, dpi=150)
+    # A database name or reason is drawn as written: "$5 $10" is never mathtext (safe_output).
+    with figure_settings():
+        figure = draw_diagram(flow)
+        with matplotlib.rc_context({"svg.hashsalt": "cartsle-prisma", "svg.fonttype": "none"}):
+            figure.savefig(path, format=suffix[1:], metadata=metadata, dpi=150)
     plt.close(figure)
     return path
 
@@ -166,7 +169,7 @@ def _wrap(text: str, width: int) -> str:
 
 def _box(axes, x: float, y: float, w: float, h: float, text: str) -> None:
     axes.add_patch(FancyBboxPatch((x, y), w, h, **_BOX))
-    axes.text(x + w / 2, y + h / 2, text, ha="center", va="center", fontsize=8, wrap=False)
+    axes.text(x + w / 2, y + h / 2, for_figure(text), ha="center", va="center", fontsize=8, wrap=False)
 
 
 def _phase(axes, y: float, h: float, label: str) -> None:

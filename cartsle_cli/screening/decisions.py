@@ -9,6 +9,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
+from cartsle_cli.dedup.removed import unit_of
 from cartsle_cli.errors import CartsleError
 from cartsle_cli.screening.outcomes import DECISIONS, STAGE_NAMES, STAGES, stage_outcomes, unblinded
 from cartsle_cli.screening.settings import OTHER_REASON, reasons
@@ -36,12 +37,16 @@ class DecisionChecker:
     call :meth:`refresh_stages` after writing title/abstract decisions that full-text rows rely on.
     """
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: sqlite3.Connection, record_ids: list[int] | None = None) -> None:
+        """``record_ids``: check only these records (one decision looks up one record, not all)."""
         self.conn = conn
-        rows = conn.execute(
+        sql = (
             "SELECT r.id, COALESCE(c.cluster_id, r.id) FROM active_records r"
             " LEFT JOIN record_clusters c ON c.record_id = r.id"
-        ).fetchall()
+        )
+        if record_ids is not None:
+            sql += f" WHERE r.id IN ({', '.join('?' * len(record_ids))})"
+        rows = conn.execute(sql, record_ids or []).fetchall()
         self.unit_of: dict[int, int] = {row[0]: row[1] for row in rows}
         self.reasons = {label.casefold(): label for label in reasons(conn)}
         self.refresh_stages()
@@ -142,7 +147,7 @@ def store_decisions(conn: sqlite3.Connection, decisions: list[Decision], *, sour
 
 def record_decision(conn: sqlite3.Connection, decision: Decision, *, source: str = "screen") -> Decision:
     """Check and store one decision (a vote, or a resolution); the caller holds the transaction."""
-    checked = DecisionChecker(conn).check(decision)
+    checked = DecisionChecker(conn, [decision.record_id]).check(decision)
     store_decisions(conn, [checked], source=source)
     if checked.stage == "ft":  # only a full-text decision can make a new include
         ensure_studies(conn)
@@ -192,9 +197,7 @@ def history(
     checker = DecisionChecker(conn) if record_id is not None or blind_for else None
     if record_id is not None:
         unit = checker.unit(record_id)
-        where.append(
-            "COALESCE((SELECT cluster_id FROM record_clusters c WHERE c.record_id = d.record_id), d.record_id) = ?"
-        )
+        where.append(f"{unit_of('d.record_id')} = ?")
         params.append(unit)
     if reviewer is not None:
         where.append("d.reviewer = ?")

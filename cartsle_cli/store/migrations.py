@@ -35,6 +35,10 @@ def _initial_schema() -> str:
     return "\n".join(_schema_sql(name) for name in INITIAL_SCHEMA_FILES)
 
 
+def _search_removal() -> str:
+    return _schema_sql("search_removal.sql")
+
+
 def _protocol_schema(conn: sqlite3.Connection) -> str:
     # Imported here: only this data migration needs to know what the old extraction columns meant.
     from cartsle_cli.extraction.legacy import legacy_extraction_sql
@@ -43,7 +47,7 @@ def _protocol_schema(conn: sqlite3.Connection) -> str:
 
 
 # Each entry returns the SQL that takes the schema one version up.
-MIGRATIONS: list[Callable[..., str]] = [_initial_schema, _protocol_schema]
+MIGRATIONS: list[Callable[..., str]] = [_initial_schema, _search_removal, _protocol_schema]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
