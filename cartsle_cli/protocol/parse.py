@@ -11,22 +11,20 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Callable
 from pathlib import Path as FilePath
 from typing import Any
 
-from rapidfuzz import process
-
 from cartsle_cli.errors import CartsleError
 from cartsle_cli.protocol import model as m
-from cartsle_cli.protocol.locate import Locator, Path, dotted
+from cartsle_cli.protocol.analyses import check_analysis
+from cartsle_cli.protocol.locate import Path
+from cartsle_cli.protocol.reader import Reader
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
-NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 RESERVED = {"study_id", "arm"}
 
 _TOP_KEYS = ("format", "title", "question", "design", "characteristics", "outcomes")
@@ -46,81 +44,6 @@ _TYPE_KEYS: dict[str, tuple[str, ...]] = {
         "thresholds", "also_recorded",
     ),
 }  # fmt: skip
-_ANALYSIS_KEYS = (
-    "id", "label", "measure", "model", "method", "ci", "pi", "denominator", "subgroups", "covariates",
-    "sensitivity",
-)  # fmt: skip
-
-
-class _Reader:
-    """Checks one parsed TOML document; every error carries the file, the key's line and its path."""
-
-    def __init__(self, text: str, file: str | FilePath | None) -> None:
-        self.file = file
-        self.locator = Locator(text)
-
-    def error(self, path: Path, message: str) -> CartsleError:
-        return CartsleError(message, file=self.file, line=self.locator.line(path), field=dotted(path) or None)
-
-    def table(self, value: Any, path: Path, allowed: tuple[str, ...]) -> dict[str, Any]:
-        if not isinstance(value, dict):
-            raise self.error(path, "expected a table")
-        for key in value:
-            if key not in allowed:
-                raise self.error((*path, key), f"unknown key {key!r}{_suggestion(key, allowed)}")
-        return value
-
-    def tables(self, value: Any, path: Path) -> list[dict[str, Any]]:
-        if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
-            raise self.error(path, f"expected [[{dotted(path)}]] tables")
-        return value
-
-    def text(self, table: dict, path: Path, key: str, default: str | None = None) -> str:
-        if key not in table:
-            if default is None:
-                raise self.error(path, f"{key!r} is required")
-            return default
-        value = table[key]
-        if not isinstance(value, str):
-            raise self.error((*path, key), f"expected text in quotes, got {value!r}")
-        return value.strip()
-
-    def name(self, table: dict, path: Path, key: str) -> str:
-        value = self.text(table, path, key)
-        if not NAME.match(value):
-            raise self.error(
-                (*path, key),
-                f"{value!r} is not a name: lower-case letters, digits and _, starting with a letter",
-            )
-        return value
-
-    def choice(self, table: dict, path: Path, key: str, choices: tuple[str, ...], default: str) -> str:
-        value = self.text(table, path, key, default)
-        if value not in choices:
-            raise self.error((*path, key), f"unknown {key} {value!r}; use one of {', '.join(choices)}")
-        return value
-
-    def flag(self, table: dict, path: Path, key: str) -> bool:
-        value = table.get(key, False)
-        if not isinstance(value, bool):
-            raise self.error((*path, key), f"expected true or false, got {value!r}")
-        return value
-
-    def number(self, table: dict, path: Path, key: str) -> float | None:
-        value = table.get(key)
-        if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))):
-            raise self.error((*path, key), f"expected a number, got {value!r}")
-        return value
-
-    def list_of(self, table: dict, path: Path, key: str, kind: type | tuple[type, ...]) -> tuple:
-        value = table.get(key, [])
-        if isinstance(value, str) and kind is str:
-            value = [value]
-        if not isinstance(value, list) or not all(
-            isinstance(item, kind) and not isinstance(item, bool) for item in value
-        ):
-            raise self.error((*path, key), f"expected a list, e.g. {key} = [...], got {value!r}")
-        return tuple(value)
 
 
 def read_protocol(path: str | FilePath) -> m.Protocol:
@@ -145,7 +68,7 @@ def parse_protocol(text: str, file: str | FilePath | None = None) -> m.Protocol:
         raise CartsleError(
             f"not valid TOML: {message}", file=file, line=int(where.group(1)) if where else None
         ) from None
-    reader = _Reader(text, file)
+    reader = Reader(text, file)
     reader.table(document, (), _TOP_KEYS)
     version = document.get("format", m.FORMAT)
     if version != m.FORMAT:
@@ -164,7 +87,7 @@ def parse_protocol(text: str, file: str | FilePath | None = None) -> m.Protocol:
     )
 
 
-def _characteristic(reader: _Reader, table: dict, path: Path) -> m.Characteristic:
+def _characteristic(reader: Reader, table: dict, path: Path) -> m.Characteristic:
     reader.table(table, path, _CHARACTERISTIC_KEYS)
     name = reader.name(table, path, "name")
     kind = reader.choice(table, path, "type", m.CHARACTERISTIC_TYPES, "text")
@@ -198,7 +121,7 @@ def _characteristic(reader: _Reader, table: dict, path: Path) -> m.Characteristi
     )
 
 
-def _characteristics(reader: _Reader, value: Any) -> tuple[m.Characteristic, ...]:
+def _characteristics(reader: Reader, value: Any) -> tuple[m.Characteristic, ...]:
     found: list[m.Characteristic] = []
     for index, table in enumerate(reader.tables(value, ("characteristics",))):
         path = ("characteristics", index)
@@ -210,12 +133,12 @@ def _characteristics(reader: _Reader, value: Any) -> tuple[m.Characteristic, ...
     return tuple(found)
 
 
-def _unique(reader: _Reader, path: Path, name: str, seen: list[str], what: str) -> None:
+def _unique(reader: Reader, path: Path, name: str, seen: list[str], what: str) -> None:
     if name in seen:
         raise reader.error(path, f"duplicate {what} {name!r}: each needs its own")
 
 
-def _design(reader: _Reader, value: Any, characteristics: tuple[m.Characteristic, ...]) -> m.Design:
+def _design(reader: Reader, value: Any, characteristics: tuple[m.Characteristic, ...]) -> m.Design:
     path: Path = ("design",)
     if value is None:
         raise CartsleError("the [design] table is required (type = \"single-arm\" or \"comparative\")",
@@ -248,7 +171,7 @@ def _design(reader: _Reader, value: Any, characteristics: tuple[m.Characteristic
 
 
 def _outcomes(
-    reader: _Reader, value: Any, design: m.Design, characteristics: tuple[m.Characteristic, ...]
+    reader: Reader, value: Any, design: m.Design, characteristics: tuple[m.Characteristic, ...]
 ) -> tuple[m.Outcome, ...]:
     outcomes: list[m.Outcome] = []
     analysis_ids: list[str] = []
@@ -281,7 +204,7 @@ def _outcomes(
         )
         analyses = []
         for number, analysis in enumerate(reader.tables(table.get("analyses", []), (*path, "analyses"))):
-            checked = _analysis(
+            checked = check_analysis(
                 reader, analysis, (*path, "analyses", number), outcome, characteristics, count_ids
             )
             _unique(reader, (*path, "analyses", number, "id"), checked.id, analysis_ids, "analysis id")
@@ -297,7 +220,7 @@ def _with(outcome: m.Outcome, **changes: Any) -> m.Outcome:
     return replace(outcome, **changes)
 
 
-def _fits_design(reader: _Reader, path: Path, kind: str, design: m.Design) -> None:
+def _fits_design(reader: Reader, path: Path, kind: str, design: m.Design) -> None:
     if design.comparative and kind in ("proportion", "graded"):
         raise reader.error(
             (*path, "type"), f"a {kind} outcome is single-arm; a comparative design uses binary"
@@ -309,7 +232,7 @@ def _fits_design(reader: _Reader, path: Path, kind: str, design: m.Design) -> No
 
 
 def _type_fields(
-    reader: _Reader,
+    reader: Reader,
     table: dict,
     path: Path,
     kind: str,
@@ -354,7 +277,7 @@ def _type_fields(
 
 
 def _denominator(
-    reader: _Reader,
+    reader: Reader,
     table: dict,
     path: Path,
     design: m.Design,
@@ -368,98 +291,3 @@ def _denominator(
             (*path, "denominator"), f"{name!r} is neither an integer characteristic nor a count outcome"
         )
     return name
-
-
-def _analysis(
-    reader: _Reader,
-    table: dict,
-    path: Path,
-    outcome: m.Outcome,
-    characteristics: tuple[m.Characteristic, ...],
-    counts: set[str | None],
-) -> m.Analysis:
-    reader.table(table, path, _ANALYSIS_KEYS)
-    fitting = m.MEASURES[outcome.type]
-    measure = reader.text(table, path, "measure", fitting[0]).upper()
-    if measure not in fitting:
-        raise reader.error(
-            (*path, "measure"),
-            f"measure {measure!r} does not fit a {outcome.type} outcome; use {' or '.join(fitting)}",
-        )
-    model = reader.choice(table, path, "model", m.MODELS, "random")
-    methods = m.COMMON_METHODS if model == "common" else m.RANDOM_METHODS
-    method = reader.choice(table, path, "method", methods, "fe" if model == "common" else "reml")
-    _method_fits(reader, (*path, "method"), method, measure)
-    ci = reader.choice(table, path, "ci", m.CI_METHODS, "z")
-    if ci == "hksj" and model == "common":
-        raise reader.error((*path, "ci"), "the Hartung-Knapp-Sidik-Jonkman CI is for random-effects models")
-    pi = reader.choice(table, path, "pi", m.PI_METHODS, "z" if model == "random" else "none")
-    if model == "common" and pi != "none":
-        raise reader.error(
-            (*path, "pi"), 'a common-effect model has no prediction interval; give pi = "none"'
-        )
-    declared = {c.name: c for c in characteristics}
-    subgroups = reader.list_of(table, path, "subgroups", str)
-    _declared(reader, (*path, "subgroups"), subgroups, declared, "subgroup")
-    covariates = reader.list_of(table, path, "covariates", str)
-    _declared(reader, (*path, "covariates"), covariates, declared, "covariate")
-    sensitivity = reader.list_of(table, path, "sensitivity", str)
-    for item in sensitivity:
-        if item not in m.SENSITIVITY:
-            raise reader.error(
-                (*path, "sensitivity"),
-                f"unknown sensitivity analysis {item!r}; use {', '.join(m.SENSITIVITY)}",
-            )
-    denominator = outcome.denominator
-    if "denominator" in table:
-        denominator = reader.name(table, path, "denominator")
-        integers = {c.name for c in characteristics if c.type == "integer"}
-        if outcome.type not in ("proportion", "graded") or denominator not in integers | counts:
-            raise reader.error(
-                (*path, "denominator"), f"{denominator!r} is not a count this outcome can be pooled over"
-            )
-    analysis_id = reader.name(table, path, "id") if "id" in table else outcome.id
-    return m.Analysis(
-        id=analysis_id,
-        outcome=outcome.id,
-        label=reader.text(table, path, "label", outcome.label),
-        measure=measure,
-        model=model,
-        method=method,
-        ci=ci,
-        pi=pi,
-        denominator=denominator,
-        subgroups=subgroups,
-        covariates=covariates,
-        sensitivity=sensitivity,
-    )
-
-
-def _method_fits(reader: _Reader, path: Path, method: str, measure: str) -> None:
-    fits: dict[str, Callable[[str], bool]] = {
-        "mh": lambda x: x in ("OR", "RR", "RD"),
-        "peto": lambda x: x == "OR",
-        "glmm": lambda x: x == "PLO",
-    }
-    if method in fits and not fits[method](measure):
-        raise reader.error(path, f"method {method!r} does not apply to measure {measure!r}")
-
-
-def _declared(
-    reader: _Reader, path: Path, names: tuple[str, ...], declared: dict[str, m.Characteristic], role: str
-) -> None:
-    for name in names:
-        characteristic = declared.get(name)
-        if characteristic is None:
-            raise reader.error(path, f"{role} {name!r} is not a declared characteristic")
-        if role not in characteristic.roles:
-            raise reader.error(path, f'characteristic {name!r} is not declared with role = "{role}"')
-        if role == "covariate" and characteristic.type not in ("integer", "number", "choice"):
-            raise reader.error(
-                path, f"covariate {name!r} is {characteristic.type}; a moderator needs numbers or choices"
-            )
-
-
-def _suggestion(name: str, known: tuple[str, ...]) -> str:
-    match = process.extractOne(name.lower(), known, score_cutoff=75)
-    return f" (did you mean {match[0]!r}?)" if match else ""
