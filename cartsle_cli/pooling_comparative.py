@@ -75,6 +75,7 @@ class ComparativeOutcome:
     subgroups: list = field(default_factory=list)  # stats.moderators.SubgroupAnalysis per variable
     meta_regression: object | None = None
     leave_one_out: object | None = None
+    egger: object | None = None  # stats.sensitivity.EggerTest
 
     def __getattr__(self, name: str):  # the pooled numbers read as the result's own
         if name == "result":
@@ -87,6 +88,7 @@ class ComparativeOutcome:
             "subgroups": [s.to_dict() for s in self.subgroups],
             "meta_regression": self.meta_regression.to_dict() if self.meta_regression else None,
             "leave_one_out": self.leave_one_out.to_dict() if self.leave_one_out else None,
+            "egger": self.egger.to_dict() if self.egger else None,
         }
 
 
@@ -180,4 +182,9 @@ def comparative_result(
             )
         except CartsleError as error:
             notes.append(f"leave-one-out not run: {error}")
+    if analysis.bias == "egger":
+        try:
+            outcome = replace(outcome, egger=sensitivity.egger_test(effects))
+        except CartsleError as error:
+            notes.append(f"Egger's test not run: {error}")
     return outcome, notes

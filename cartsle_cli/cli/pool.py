@@ -315,6 +315,9 @@ def _print_extras(label: str, measure: str, extras) -> None:
     if extras.leave_one_out is not None:
         stdout().print(f"{label}, leave-one-out:", markup=False, highlight=False)
         meta_tables.print_leave_one_out(extras.leave_one_out, measure)
+    if getattr(extras, "egger", None) is not None:
+        stdout().print(f"{label}, small-study test:", markup=False, highlight=False)
+        meta_tables.print_egger(extras.egger)
 
 
 def _notes(kind: str, lines) -> None:

@@ -11,7 +11,7 @@ from cartsle_cli.protocol.reader import Reader
 
 ANALYSIS_KEYS = (
     "id", "label", "measure", "model", "method", "ci", "pi", "denominator", "subgroups", "covariates",
-    "sensitivity",
+    "sensitivity", "bias",
 )  # fmt: skip
 
 
@@ -65,6 +65,11 @@ def check_analysis(
             raise reader.error(
                 (*path, "denominator"), f"{denominator!r} is not a count this outcome can be pooled over"
             )
+    bias = ""
+    if "bias" in table:
+        bias = reader.choice(table, path, "bias", m.BIAS_TESTS, "egger")
+        if outcome.type not in ("binary", "continuous", "generic"):
+            raise reader.error((*path, "bias"), "Egger's test is run on comparative and generic outcomes")
     analysis_id = reader.name(table, path, "id") if "id" in table else outcome.id
     return m.Analysis(
         id=analysis_id,
@@ -79,6 +84,7 @@ def check_analysis(
         subgroups=subgroups,
         covariates=covariates,
         sensitivity=sensitivity,
+        bias=bias,
     )
 
 
@@ -91,7 +97,7 @@ def _summary_analysis(
     measure: str,
 ) -> m.Analysis:
     """A score-over-time outcome is summarised, not pooled: no model, estimator or intervals to choose."""
-    for key in ("model", "method", "ci", "pi", "covariates", "sensitivity", "denominator"):
+    for key in ("model", "method", "ci", "pi", "covariates", "sensitivity", "denominator", "bias"):
         if key in table:
             raise reader.error(
                 (*path, key), f"a score-over-time summary has no {key}: only subgroups are compared"

@@ -21,6 +21,7 @@ OUTCOME_TYPES = ("proportion", "binary", "continuous", "generic", "graded", "sco
 DIRECTIONS = ("higher-is-better", "lower-is-better")
 CONVERSIONS = ("wan2014", "luo2018")
 SENSITIVITY = ("leave-one-out",)
+BIAS_TESTS = ("egger",)  # small-study tests, with a funnel plot
 MODELS = ("common", "random")
 CI_METHODS = ("z", "hksj")
 PI_METHODS = ("z", "t", "none")
@@ -109,6 +110,7 @@ class Analysis:
     subgroups: tuple[str, ...] = ()
     covariates: tuple[str, ...] = ()
     sensitivity: tuple[str, ...] = ()
+    bias: str = ""  # "egger": Egger's regression test and a funnel plot (comparative and generic)
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from pathlib import Path
 from cartsle_cli.pooling import PoolResult
 from cartsle_cli.report.document import ReviewReport
 from cartsle_cli.report.forest import draw_any, draw_forest
+from cartsle_cli.report.funnel import draw_funnel
 from cartsle_cli.report.plot_layout import FORMATS
 from cartsle_cli.report.prisma_diagram import PrismaColumn, PrismaFlow, save_diagram
 
@@ -62,6 +63,13 @@ def forest_plots(pool: PoolResult, folder: Path, suffix: str, prefix: str = "for
             )
             caption = f"Forest plot: {analysis.label}" + (f", by {grouped.variable}" if grouped else "")
             figures.append(Figure(name, caption, path, analysis.label))
+            if effect.egger is not None:
+                funnel = draw_funnel(
+                    effect.result, folder / f"{name}_funnel{suffix}", effect.egger, analysis.label
+                )
+                figures.append(
+                    Figure(f"{name}_funnel", f"Funnel plot: {analysis.label}", funnel, analysis.label)
+                )
     return figures
 
 

@@ -172,6 +172,8 @@ def _statistics(pool: dict | None) -> list[str]:
             extras.append(f"a meta-regression on {names} ({effect['meta_regression']['method_line']})")
         if effect["leave_one_out"]:
             extras.append("leave-one-out sensitivity analysis")
+        if effect.get("egger"):
+            extras.append(f"Egger's regression test with a funnel plot ({effect['egger']['method_line']})")
         if extras:
             sentences.append(f"For {a['label']}: {_join(extras)}.")
     return sentences

@@ -333,6 +333,25 @@ def _extras_tables(effect: dict | None, analysis: dict, section: str) -> list[Ta
                 section,
             )
         )
+    egger = effect.get("egger")
+    if egger:
+        tables.append(
+            Table(
+                f"{key}_egger",
+                f"{label}: Egger's test for small-study effects ({egger['method_line']})",
+                ["Studies", "Bias (SE)", "t (df)", "p", "Note"],
+                [
+                    [
+                        str(egger["k"]),
+                        f"{number(egger['slope'], 3)} ({number(egger['slope_se'], 3)})",
+                        f"{number(egger['statistic'], 3)} ({egger['df']})",
+                        _p(egger["p"]),
+                        egger["warning"] or "",
+                    ]
+                ],  # fmt: skip
+                section,
+            )
+        )
     left = effect["leave_one_out"]
     if left:
         tables.append(

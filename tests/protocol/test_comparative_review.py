@@ -8,6 +8,7 @@ Golden numbers from R 4 / metafor 3.8.1, not from cartsle:
     m <- rma(yi, vi, mods=~ablat, data=dat)  # 0.2514642944, -0.0291016609, tau2 0.0763546947, R2 75.6244783615
     leave1out(r)$estimate[8]              # without TPT Madras: -0.7947676109
     rma(yi, vi, data=dat, subset=alloc=="random")  # -0.9709644758, tau2 0.3925265491
+    regtest(r, model="lm", predictor="sei")  # t = -1.4012820023, p = 0.1887069951 (classic Egger)
 """
 
 from __future__ import annotations
@@ -83,6 +84,7 @@ method = "reml"
 subgroups = ["alloc"]
 covariates = ["ablat"]
 sensitivity = ["leave-one-out"]
+bias = "egger"
 """
 
 # author, year, tpos, tneg, cpos, cneg, ablat, alloc (dat.bcg)
@@ -149,6 +151,10 @@ def test_bcg_trials_pool_as_the_protocol_declares(conn, tmp_path):
     assert effect.meta_regression.tau2 == pytest.approx(0.0763546947, abs=1e-6)
     without_madras = next(o for o in effect.leave_one_out.omitted if o.study == "TPT Madras 1980")
     assert without_madras.estimate_transformed == pytest.approx(-0.7947676109, abs=1e-6)
+    assert (effect.egger.statistic, effect.egger.p) == (
+        pytest.approx(-1.4012820023, abs=1e-6),
+        pytest.approx(0.1887069951, abs=1e-6),
+    )
     assert result.overview.participants is None  # no participants count declared for this design
 
 
@@ -157,7 +163,8 @@ def test_bcg_report_has_the_outcome_section_its_forest_plot_and_methods(cli, con
     cli("report", "--format", "md", "--out", tmp_path / "report")
     text = (tmp_path / "report" / "report.md").read_text()
     section = text.index("\n## Tuberculosis\n")
-    assert section < text.index("](figures/forest_tb.svg)")
+    assert section < text.index("](figures/forest_tb.svg)") < text.index("](figures/forest_tb_funnel.svg)")
+    assert "### Tuberculosis: Egger&\\#x27;s test for small-study effects" in text  # Markdown-escaped
     assert "Review question (PICOS) - population: people without tuberculosis" in text
     assert (
         "Tuberculosis was pooled as RR: random effects, inverse variance, tau^2 by restricted maximum" in text
@@ -167,6 +174,7 @@ def test_bcg_report_has_the_outcome_section_its_forest_plot_and_methods(cli, con
     assert "| ablat | -0.0291 (" in text  # metafor: -0.0291016609
     assert "| TPT Madras 1980 | 0.45 (" in text  # leave-one-out: exp(-0.7947676109) = 0.452
     assert "For Tuberculosis: subgroups by alloc" in text and "leave-one-out sensitivity analysis" in text
+    assert "Egger&\\#x27;s regression test with a funnel plot" in text  # Markdown-escaped apostrophe
     table = text[text.index("## Characteristics of included studies") :]
     assert "| Study | First author | Year | Allocation | Absolute latitude |" in table
     pooled = json.loads(cli("pool", "--json").stdout)

@@ -156,3 +156,10 @@ type = "text"
 """
     error = error_of(text)
     assert (error.line, error.field) == (3, "design.participants")
+
+
+def test_egger_is_declared_for_comparative_outcomes_only() -> None:
+    protocol = parse_protocol(MINIMAL.replace('measure = "OR"', 'measure = "OR"\nbias = "egger"'))
+    assert protocol.analyses[0].bias == "egger"
+    error = error_of(MINIMAL.replace('measure = "OR"', 'measure = "OR"\nbias = "funnel"'))
+    assert error.field == "outcomes[1].analyses[1].bias" and "unknown bias 'funnel'" in error.message
