@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -57,8 +58,10 @@ app = group(
 )
 
 OutputOption = Annotated[
-    Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
+    Path | None, typer.Option("--out", "-o", help="Write to this file instead of stdout.")
 ]
+# the name these commands had before every command's output file was --out; kept for scripts
+OldOutputOption = Annotated[Path | None, typer.Option("--output", hidden=True)]
 
 
 @app.callback()
@@ -297,6 +300,7 @@ def clusters_command(
         ClusterFormat, typer.Option("--format", help="table, or csv with one row per imported record.")
     ] = ClusterFormat.table,
     output: OutputOption = None,
+    old_output: OldOutputOption = None,
     db: DbOption = DEFAULT_DB,
     json_output: JsonOption = False,
 ) -> None:
@@ -304,6 +308,7 @@ def clusters_command(
 
     Example: cartsle dedup clusters --format csv -o clusters.csv
     """
+    output = output or old_output
     with review(db) as conn:
         rows = cluster_rows(conn)
     if json_output:
@@ -352,26 +357,89 @@ def show_command(
 class ExportFormat(str, Enum):
     ris = "ris"
     csv = "csv"
+    csl_json = "csl-json"
+    revman = "revman"
 
 
 def export_command(
     unique: Annotated[
         bool,
-        typer.Option("--unique", help="The deduplicated records (required: the only set exported so far)."),
+        typer.Option("--unique", help="Every deduplicated record, each cluster as its merged record."),
     ] = False,
-    format: Annotated[ExportFormat, typer.Option("--format", help="ris or csv.")] = ExportFormat.ris,
+    stage: Annotated[
+        str | None, typer.Option("--stage", help="With --decision: ta (title/abstract) or ft (full text).")
+    ] = None,
+    decision: Annotated[
+        str | None,
+        typer.Option(
+            "--decision",
+            help="With --stage: include, exclude, maybe, conflict or undecided (fewer votes than required).",
+        ),
+    ] = None,
+    included: Annotated[bool, typer.Option("--included", help="The reports included at full text.")] = False,
+    format: Annotated[
+        ExportFormat,
+        typer.Option(
+            "--format",
+            help="ris, csv, csl-json, or revman (RevMan Web's study import files into the folder -o names; with --included).",
+        ),
+    ] = ExportFormat.ris,
     output: OutputOption = None,
+    old_output: OldOutputOption = None,
     db: DbOption = DEFAULT_DB,
 ) -> None:
-    """Write the deduplicated records, each cluster as its merged record.
+    """Write records for a reference manager: the deduplicated set, or the records at a stage by decision.
 
-    Example: cartsle export --unique --format ris -o unique.ris
+    Example: cartsle export --stage ta --decision include --format ris -o full_texts_to_fetch.ris
+
+    By decision (or --included), each record carries its keywords, full page range, source
+    databases, the screening decisions and reasons (RIS N1 notes) and its full-text location
+    (L1 / UR), for EndNote and Zotero.
     """
-    if not unique:
-        raise CartsleError("say which records: `cartsle export --unique` writes the deduplicated set")
-    writer: Callable = write_ris if format is ExportFormat.ris else write_csv
-    with review(db) as conn, _output(output) as handle:
-        count = writer(unique_merged(conn), handle)
+    output = output or old_output
+    if unique and (stage or decision or included):
+        raise CartsleError("give --unique, or --stage with --decision, or --included: one set at a time")
+    if not unique and not (stage or decision or included):
+        raise CartsleError(
+            "say which records: --unique, --stage ta|ft --decision include|exclude|maybe|conflict|undecided,"
+            " or --included"
+        )
+    if unique and format is ExportFormat.csl_json:
+        raise CartsleError("CSL-JSON is written for a set by decision or --included, not --unique")
+    if format is ExportFormat.revman:
+        if not included or output is None:
+            raise CartsleError("RevMan files are of the included studies: give --included -o FOLDER")
+        from cartsle_cli.report.revman import write_revman
+
+        with review(db) as conn:
+            written = write_revman(conn, output)
+        say(f"wrote {', '.join(str(path) for path in written)}", err=True)
+        return
+    with review(db) as conn:
+        if unique:
+            with _output(output) as handle:
+                writer: Callable = write_ris if format is ExportFormat.ris else write_csv
+                count = writer(unique_merged(conn), handle)
+        else:
+            from cartsle_cli.report.references import (
+                reference_records,
+                select_units,
+                write_references_csv,
+                write_references_ris,
+            )
+
+            references = reference_records(
+                conn, select_units(conn, stage=stage, decision=decision, included=included)
+            )
+            with _output(output) as handle:
+                if format is ExportFormat.csl_json:
+                    from cartsle_cli.report.csl_json import csl_items
+
+                    handle.write(json.dumps(csl_items(references), indent=2, ensure_ascii=False) + "\n")
+                    count = len(references)
+                else:
+                    writer = write_references_ris if format is ExportFormat.ris else write_references_csv
+                    count = writer(references, handle)
     if output is not None:
         say(f"wrote {count} records to {output}", err=True)
 
@@ -386,6 +454,3 @@ def _output(path: Path | None):
             yield handle
     except OSError as error:
         raise CartsleError(f"cannot write: {error.strerror}", file=path) from error
-
-
-top_level_commands: dict[str, Callable] = {"export": export_command}

@@ -37,9 +37,9 @@ def _say(text: str) -> None:
 
 @app.command("template")
 def template_command(
-    out: Annotated[Path, typer.Option("--out", help="Folder to write the protocol's CSV files into.")] = Path(
-        "."
-    ),
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Folder to write the protocol's CSV files into.")
+    ] = Path("."),
     force: Annotated[bool, typer.Option("--force", help="Overwrite existing files.")] = False,
     db: DbOption = DEFAULT_DB,
     json_output: JsonOption = False,

@@ -38,7 +38,7 @@ def init_command(
     preset: Annotated[
         str, typer.Option("--preset", help=f"Preset to start from: {', '.join(preset_names())}.")
     ] = DEFAULT_PRESET,
-    out: Annotated[Path, typer.Option("--out", help="File to write.")] = Path("protocol.toml"),
+    out: Annotated[Path, typer.Option("--out", "-o", help="File to write.")] = Path("protocol.toml"),
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
     db: DbOption = DEFAULT_DB,  # accepted like every command's, unused: nothing is stored
 ) -> None:

@@ -19,7 +19,7 @@ def preset_path(name: str) -> Path:
     """The preset's file; an unknown name is refused with the known ones."""
     if name not in preset_names():
         raise CartsleError(f"no preset {name!r}; presets: {', '.join(preset_names())}", field="--preset")
-    return Path(str(resources.files("cartsle_cli").joinpath("presets", f"{name}.toml")))
+    return Path(str(resources.files("cartsle_cli").joinpath("presets").joinpath(f"{name}.toml")))
 
 
 def preset_text(name: str) -> str:

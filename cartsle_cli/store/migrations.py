@@ -28,7 +28,8 @@ INITIAL_SCHEMA_FILES = ("core.sql", "dedup.sql", "screening.sql")
 
 
 def _schema_sql(name: str) -> str:
-    return resources.files("cartsle_cli.store").joinpath("schema", name).read_text("utf-8")
+    # one part per joinpath call: Python 3.10's Traversable.joinpath takes only one
+    return resources.files("cartsle_cli.store").joinpath("schema").joinpath(name).read_text("utf-8")
 
 
 def _initial_schema() -> str:
@@ -39,6 +40,14 @@ def _search_removal() -> str:
     return _schema_sql("search_removal.sql")
 
 
+def _fulltext_and_updates() -> str:
+    return _schema_sql("week.sql")
+
+
+def _record_units() -> str:
+    return _schema_sql("record_units.sql")
+
+
 def _protocol_schema(conn: sqlite3.Connection) -> str:
     # Imported here: only this data migration needs to know what the old extraction columns meant.
     from cartsle_cli.extraction.legacy import legacy_extraction_sql
@@ -46,8 +55,15 @@ def _protocol_schema(conn: sqlite3.Connection) -> str:
     return _schema_sql("protocol.sql") + "\n" + legacy_extraction_sql(conn)
 
 
-# Each entry returns the SQL that takes the schema one version up.
-MIGRATIONS: list[Callable[..., str]] = [_initial_schema, _search_removal, _protocol_schema]
+# Each entry returns the SQL that takes the schema one version up (a data migration takes the
+# connection).
+MIGRATIONS: list[Callable[..., str]] = [
+    _initial_schema,
+    _search_removal,
+    _fulltext_and_updates,
+    _record_units,
+    _protocol_schema,
+]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
