@@ -13,6 +13,7 @@ from __future__ import annotations
 import sqlite3
 from collections import Counter
 from dataclasses import asdict, dataclass, field, replace
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -152,7 +153,7 @@ class AnalysisResult:
     sensitivity: tuple[str, ...] = ()
     proportion: ProportionSummary | None = None
     scores: ScoreSummary | None = None
-    effect: object | None = None  # the comparative or generic result (``pooling_comparative``)
+    effect: Any = None  # the comparative or generic result (``pooling_comparative``)
     notes: list[str] = field(default_factory=list)
     extras: Extras | None = None  # a proportion's declared subgroups, meta-regression, leave-one-out
 
@@ -299,7 +300,7 @@ def overview(
 def _study_rows(studies: pd.DataFrame, labels: list[str], protocol: Protocol) -> list[dict]:
     rows = []
     for position, (_, row) in enumerate(studies.iterrows()):
-        values = {"study_id": str(row["study_id"]), "label": labels[position]}
+        values: dict[str, Any] = {"study_id": str(row["study_id"]), "label": labels[position]}
         for c in protocol.characteristics:
             value = row[c.name]
             values[c.name] = None if pd.isna(value) else (value.item() if hasattr(value, "item") else value)
@@ -310,7 +311,7 @@ def _study_rows(studies: pd.DataFrame, labels: list[str], protocol: Protocol) ->
 def _proportion(
     protocol: Protocol, analysis: Analysis, studies: pd.DataFrame, options: PoolOptions
 ) -> tuple[ProportionSummary, Extras]:
-    outcome = protocol.outcome(analysis.outcome)
+    outcome = protocol.outcome_of(analysis)
     columns = count_columns(outcome)
     grades = None
     if outcome.type == "graded":
@@ -349,7 +350,7 @@ def _text(value: object) -> str:
 def _scores(
     protocol: Protocol, analysis: Analysis, agreed: AgreedExtraction, options: PoolOptions
 ) -> ScoreSummary:
-    outcome = protocol.outcome(analysis.outcome)
+    outcome = protocol.outcome_of(analysis)
     patients = agreed.frames[outcome.file]
     scores = pd.DataFrame(
         {
@@ -385,11 +386,11 @@ def run_analysis(
     protocol: Protocol, analysis: Analysis, agreed: AgreedExtraction, options: PoolOptions
 ) -> AnalysisResult | None:
     """One analysis on the agreed extraction; None when no study reports its outcome."""
-    outcome = protocol.outcome(analysis.outcome)
+    outcome = protocol.outcome_of(analysis)
     studies = agreed.frames[layout(protocol).studies.name]
     method = analysis.method
     measure = analysis.measure
-    found: dict[str, object] = {}
+    found: dict[str, Any] = {}
     if outcome.type in ("proportion", "graded"):
         method = options.method or analysis.method
         measure = {v: k for k, v in SCALE_OF.items()}[options.scale] if options.scale else measure

@@ -9,8 +9,9 @@ statistics are ``stats.effect_sizes``, ``stats.meta``, ``stats.moderators`` and 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -71,11 +72,11 @@ def _arm_values(
 class ComparativeOutcome:
     """A pooled comparative or generic analysis with the extra analyses the protocol declares."""
 
-    result: object  # stats.meta.MetaResult
+    result: Any  # stats.meta.MetaResult
     subgroups: list = field(default_factory=list)  # stats.moderators.SubgroupAnalysis per variable
-    meta_regression: object | None = None
-    leave_one_out: object | None = None
-    egger: object | None = None  # stats.sensitivity.EggerTest
+    meta_regression: Any = None
+    leave_one_out: Any = None
+    egger: Any = None  # stats.sensitivity.EggerTest
 
     def __getattr__(self, name: str):  # the pooled numbers read as the result's own
         if name == "result":
@@ -98,7 +99,7 @@ def _effects(
     """The study effects of the analysis and the ids of the studies given (rows of the effects)."""
     from cartsle_cli.stats import effect_sizes
 
-    outcome = protocol.outcome(analysis.outcome)
+    outcome = protocol.outcome_of(analysis)
     studies = agreed.frames[layout(protocol).studies.name]
     if outcome.type == "generic":
         index = pd.Index(studies["study_id"].astype(str))
@@ -164,12 +165,14 @@ def comparative_result(
         except CartsleError as error:
             notes.append(f"subgroups by {name} not run: {error}")
     if analysis.covariates:
-        values = {name: list(by_id[name].reindex(ids)) for name in analysis.covariates}
+        moderator_values: dict[str, Sequence[Any]] = {
+            n: list(by_id[n].reindex(ids)) for n in analysis.covariates
+        }
         try:
             outcome = replace(
                 outcome,
                 meta_regression=moderators.meta_regression(
-                    effects, values, method=analysis.method, ci=analysis.ci
+                    effects, moderator_values, method=analysis.method, ci=analysis.ci
                 ),
             )
         except CartsleError as error:

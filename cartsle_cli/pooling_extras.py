@@ -8,8 +8,9 @@ so they run with fe, DL, REML, ML, PM or SJ; with the GLMM the result says why t
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -21,8 +22,8 @@ MEASURE_OF = {"logit": "PLO", "ft": "PFT", "raw": "PR"}
 @dataclass(frozen=True)
 class Extras:
     subgroups: list = field(default_factory=list)  # stats.moderators.SubgroupAnalysis per variable
-    meta_regression: object | None = None
-    leave_one_out: object | None = None
+    meta_regression: Any = None
+    leave_one_out: Any = None
     notes: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
@@ -40,7 +41,7 @@ def proportion_extras(
     labels: Sequence[str],
     *,
     groups: dict[str, list[str]],
-    covariates: dict[str, list],
+    covariates: Mapping[str, Sequence[Any]],
     leave_one_out: bool,
     method: str,
     scale: str,
@@ -64,7 +65,9 @@ def proportion_extras(
             )
         else:
             effects = effect_sizes.proportion(events, totals, MEASURE_OF[scale], labels=labels)
-    for name, values in groups.items() if effects is not None else ():
+    for name, values in groups.items():
+        if effects is None:
+            break
         try:
             found.subgroups.append(
                 moderators.subgroups(effects, values, variable=name, method=method, ci=ci, pi=pi)
@@ -74,7 +77,7 @@ def proportion_extras(
     regression, left_out = None, None
     if covariates and effects is not None:
         try:
-            regression = moderators.meta_regression(effects, covariates, method=method, ci=ci)
+            regression = moderators.meta_regression(effects, dict(covariates), method=method, ci=ci)
         except CartsleError as error:
             found.notes.append(f"meta-regression not run: {error}")
     if leave_one_out:

@@ -134,7 +134,10 @@ def _studies(protocol: Protocol) -> FileLayout:
         Column("study_id", "text", True, "the included study's id as `cartsle screen studies` lists it")
     ]
     columns += [characteristic_column(c) for c in protocol.characteristics]
-    counts, at_most, grades, together = [], [], [], []
+    counts: list[str] = []
+    at_most: list[AtMost] = []
+    grades: list[GradesAddUp] = []
+    together: list[Together] = []
     for outcome in protocol.outcomes:
         if outcome.type in ("proportion", "graded"):
             names = count_columns(outcome)

@@ -168,21 +168,21 @@ def _check_rules(table: CsvTable, row: CsvRow, values: Values, file_layout: File
                 first,
                 f"{first} is blank but {given[0]} is given: give {', '.join(rule.columns)} together",
             )
-    for rule in file_layout.at_most:
-        part, whole = values.get(rule.part), values.get(rule.whole)
+    for limit in file_layout.at_most:
+        part, whole = values.get(limit.part), values.get(limit.whole)
         if part is None:
             continue
         if whole is None:
-            if rule.strict:
+            if limit.strict:
                 raise _error(
                     table,
                     row,
-                    rule.part,
-                    f"{rule.part} is given but {rule.whole}, the count it is part of, is blank",
+                    limit.part,
+                    f"{limit.part} is given but {limit.whole}, the count it is part of, is blank",
                 )
             continue
         if part > whole:
-            raise _error(table, row, rule.part, f"{rule.part} is {part} but {rule.whole} is only {whole}")
+            raise _error(table, row, limit.part, f"{limit.part} is {part} but {limit.whole} is only {whole}")
 
 
 def _arm_rows(

@@ -21,7 +21,7 @@ def check_analysis(
     path: Path,
     outcome: m.Outcome,
     characteristics: tuple[m.Characteristic, ...],
-    counts: set[str | None],
+    counts: set[str],
 ) -> m.Analysis:
     reader.table(table, path, ANALYSIS_KEYS)
     fitting = m.MEASURES[outcome.type]

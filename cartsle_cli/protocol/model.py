@@ -165,6 +165,13 @@ class Protocol:
     def outcome(self, outcome_id: str) -> Outcome | None:
         return next((o for o in self.outcomes if o.id == outcome_id), None)
 
+    def outcome_of(self, analysis: Analysis) -> Outcome:
+        """The outcome an analysis belongs to (the parser checked that it is declared)."""
+        found = self.outcome(analysis.outcome)
+        if found is None:
+            raise KeyError(analysis.outcome)
+        return found
+
     @property
     def analyses(self) -> tuple[Analysis, ...]:
         return tuple(analysis for outcome in self.outcomes for analysis in outcome.analyses)

@@ -23,7 +23,7 @@ from cartsle_cli.protocol.reader import Reader
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
+    import tomli as tomllib  # type: ignore[import-not-found]
 
 RESERVED = {"study_id", "arm"}
 
@@ -177,7 +177,9 @@ def _outcomes(
     analysis_ids: list[str] = []
     tables = reader.tables(value, ("outcomes",))
     count_ids = {
-        t.get("id") for t in tables if isinstance(t, dict) and t.get("type") in ("proportion", "graded")
+        str(t["id"])
+        for t in tables
+        if isinstance(t.get("id"), str) and t.get("type") in ("proportion", "graded")
     }
     for index, table in enumerate(tables):
         path = ("outcomes", index)

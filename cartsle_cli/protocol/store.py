@@ -51,7 +51,7 @@ def load_protocol(conn: sqlite3.Connection, path: str | Path) -> ProtocolVersion
                 text,
             ),
         )
-    return protocol_versions(conn, int(cursor.lastrowid))[0]
+    return protocol_versions(conn, cursor.lastrowid)[0]
 
 
 def protocol_versions(conn: sqlite3.Connection, version: int | None = None) -> list[ProtocolVersion]:

@@ -11,6 +11,7 @@ import json
 import sqlite3
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
+from typing import Any
 
 from cartsle_cli import __version__
 from cartsle_cli.errors import CartsleError
@@ -47,7 +48,7 @@ def build_report(conn: sqlite3.Connection, options: PoolOptions = PoolOptions())
         pooled, pool_note = pool_review(conn, options), None
     except CartsleError as error:
         pooled, pool_note = None, str(error)
-    document = {
+    document: dict[str, Any] = {
         "schema": SCHEMA,
         "cartsle_version": __version__,
         "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),

@@ -77,7 +77,7 @@ def courses_csv(courses: list[Course]) -> str:
 def patients_csv(courses: list[Course]) -> str:
     """Long format: one row per patient and visit; prednisone filled, biomarker columns left blank
     (the biomarker figures are study-level counts in studies.csv)."""
-    names = [c.name for c in _layout().file("patients.csv").columns]
+    names = [c.name for c in _layout().files[-1].columns]  # the score-over-time file, patients.csv
     rows = []
     for course in courses:
         for month, score in zip(course.months, course.scores):

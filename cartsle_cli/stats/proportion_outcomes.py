@@ -10,10 +10,11 @@ summarised by median and range. The outcome's columns are passed in; nothing her
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from cartsle_cli.errors import CartsleError
 from cartsle_cli.stats.meta_proportions import MetaProportionResult, meta_proportions
@@ -47,11 +48,11 @@ class NumberSummary:
 
 
 def summarise_proportion(
-    events: Sequence[float],
-    totals: Sequence[float],
+    events: ArrayLike,
+    totals: ArrayLike,
     labels: Sequence[str],
     *,
-    grades: dict[int, Sequence[float]] | None = None,
+    grades: Mapping[int, ArrayLike] | None = None,
     method: str = "glmm",
     scale: str = "logit",
 ) -> ProportionSummary:
@@ -64,7 +65,7 @@ def summarise_proportion(
     meta, unavailable = None, None
     try:
         meta = meta_proportions(
-            xs, ns, method=method, scale=scale, labels=[labels[i] for i in np.flatnonzero(reporting)]
+            xs, ns, method=method, scale=scale, labels=[labels[int(i)] for i in np.flatnonzero(reporting)]
         )
     except CartsleError as error:
         unavailable = str(error)
@@ -74,9 +75,7 @@ def summarise_proportion(
     )
 
 
-def _grades(
-    events: np.ndarray, grades: dict[int, Sequence[float]], reporting: np.ndarray
-) -> list[GradeShare]:
+def _grades(events: np.ndarray, grades: Mapping[int, ArrayLike], reporting: np.ndarray) -> list[GradeShare]:
     counts = {grade: np.asarray(values, dtype=float) for grade, values in grades.items()}
     graded = reporting & np.any([~np.isnan(values) for values in counts.values()], axis=0)
     with_event = float(np.nansum(events[graded]))
@@ -87,7 +86,7 @@ def _grades(
     return shares
 
 
-def summarise_numbers(values: Sequence[float]) -> NumberSummary:
+def summarise_numbers(values: ArrayLike) -> NumberSummary:
     found = np.asarray(values, dtype=float)
     found = found[~np.isnan(found)]
     if not len(found):
