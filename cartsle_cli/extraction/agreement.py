@@ -69,10 +69,11 @@ def _compared(conn: sqlite3.Connection) -> tuple[list[ExtractionLoad], dict, lis
         found = {name: cells[name].get(key, (None, 0, "")) for name in cells}
         values = {name: value for name, (value, _, _) in found.items()}
         first = next(item for item in found.values() if item[1])
-        if len({_same(value) for value in values.values()}) == 1:
-            merged[key] = first
-            continue
         resolved = resolutions.get(key, _MISSING)
+        if len({_same(value) for value in values.values()}) == 1:
+            # agreed by the extractors, unless a reviewer recorded another value for the cell
+            merged[key] = first if resolved is _MISSING else (resolved, first[1], first[2])
+            continue
         differences.append(
             Difference(
                 *key[:5],
@@ -133,7 +134,8 @@ def resolve_cell(
     reviewer: str = "",
     note: str = "",
 ) -> Difference:
-    """Record the agreed value of a cell where the extractors differ."""
+    """Record the agreed value of a cell (usually one where the extractors differ; it then wins
+    over what every extractor gave)."""
     file_layout = layout.file(resolution.file)
     column = file_layout.column(resolution.field) if file_layout else None
     if column is None:
@@ -148,11 +150,11 @@ def resolve_cell(
         (d for d in differences(conn) if (d.file, d.study_id, d.arm, d.patient, d.timepoint, d.field) == key),
         None,
     )
-    if found is None:
+    if found is None and not any(key in load_cells(conn, load.id) for load in current_loads(conn)):
         raise CartsleError(
-            f"the extractors do not differ on {resolution.field} of {resolution.study_id!r}"
+            f"no cell {resolution.field} of {resolution.study_id!r} in {resolution.file}"
             " (`cartsle extract compare` lists the cells that differ)",
-            field="--field",
+            field="--column",
         )
     with transaction(conn):
         conn.execute(
@@ -160,4 +162,6 @@ def resolve_cell(
             " reviewer, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (datetime.now(timezone.utc).isoformat(timespec="seconds"), *key, value, reviewer, note),
         )
-    return Difference(*key[:5], key[5], found.outcome, found.values, value, True)
+    return Difference(
+        *key[:5], key[5], found.outcome if found else "", found.values if found else {}, value, True
+    )

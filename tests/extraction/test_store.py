@@ -150,12 +150,17 @@ def test_two_extractors_differ_on_cells_until_resolved(conn, tmp_path, pair):
     assert result.resolved_cells == 3
 
 
-def test_a_resolution_is_checked_like_a_cell_and_must_be_a_difference(conn, tmp_path, pair):
+def test_a_resolution_is_checked_like_a_cell_and_names_a_cell_of_a_current_load(conn, tmp_path, pair):
     load_extraction(conn, pair, extractor="anna", known_study_ids=INCLUDED)
     ben = write_pair(tmp_path / "ben", studies=STUDIES.replace("12.5,2,1,1,,,", "12.5,2,1,0,1,,"))
     load_extraction(conn, ben, extractor="ben", known_study_ids=INCLUDED)
     with pytest.raises(CartsleError, match="expected a whole number"):
         resolve_cell(conn, LAYOUT, Resolution("studies.csv", "Alpha 2022", "crs_g2", "one"))
-    with pytest.raises(CartsleError, match="do not differ on crs_any"):
-        resolve_cell(conn, LAYOUT, Resolution("studies.csv", "Alpha 2022", "crs_any", "2"))
+    with pytest.raises(CartsleError, match="no cell crs_any of 'Gamma 2023'"):
+        resolve_cell(conn, LAYOUT, Resolution("studies.csv", "Gamma 2023", "crs_any", "2"))
     assert conn.execute("SELECT count(*) FROM extract_resolutions").fetchone()[0] == 0
+    # a cell both extractors agree on can still be given another agreed value, and that value wins
+    resolve_cell(conn, LAYOUT, Resolution("studies.csv", "Alpha 2022", "crs_any", "3"))
+    resolve_cell(conn, LAYOUT, Resolution("studies.csv", "Alpha 2022", "crs_g2", "1"))
+    resolve_cell(conn, LAYOUT, Resolution("studies.csv", "Alpha 2022", "crs_g3", "1"))
+    assert agreed(conn).frames["studies.csv"].loc[0, "crs_any"] == 3
