@@ -1,4 +1,4 @@
-"""`cartsle pool`: efficacy and safety of the included studies; `pool meta` for counts given directly."""
+"""`cartsle pool`: every analysis the protocol declares, as tables; `pool meta` for numbers at hand."""
 
 from __future__ import annotations
 
@@ -22,15 +22,14 @@ from cartsle_cli.cli.common import (
     stdout,
 )
 from cartsle_cli.extraction.numbers import count_of, interval, number, percent_range, round_half_up, span
-from cartsle_cli.review.pooling import Overview, PoolOptions, PoolResult, pool_review
+from cartsle_cli.review.pooling import AnalysisResult, Overview, PoolOptions, PoolResult, pool_review
 from cartsle_cli.stats.descriptive import MedianIQR
-from cartsle_cli.stats.efficacy import EfficacyResult, SubgroupComparison
 from cartsle_cli.stats.proportions import CrudeProportion
-from cartsle_cli.stats.safety import OutcomeSummary, SafetyResult
+from cartsle_cli.stats.scores import GroupComparison, ScoreSummary
 
 app = group(
-    "Pool the current extraction: efficacy, safety, meta-analyses and B cells as tables (plain `cartsle pool`);"
-    " `cartsle pool meta` takes counts directly."
+    "Pool the current extraction: every analysis the review's protocol declares, as tables (plain"
+    " `cartsle pool`); `cartsle pool meta` takes numbers directly."
 )
 app.command("meta")(pool_meta.meta_command)
 
@@ -39,14 +38,19 @@ app.command("meta")(pool_meta.meta_command)
 def pool_command(
     ctx: typer.Context,
     method: Annotated[
-        str,
+        str | None,
         typer.Option(
-            "--method", help="Meta-analysis: glmm (binomial-normal, default), dl (DerSimonian-Laird) or reml."
+            "--method",
+            help="Single-arm proportions: glmm, dl or reml instead of the protocol's estimator.",
         ),
-    ] = "glmm",
+    ] = None,
     scale: Annotated[
-        str, typer.Option("--scale", help="Scale of the dl/reml pool: logit, ft (Freeman-Tukey) or raw.")
-    ] = "logit",
+        str | None,
+        typer.Option(
+            "--scale",
+            help="Single-arm proportions: logit, ft (Freeman-Tukey) or raw instead of the protocol's.",
+        ),
+    ] = None,
     quantile_method: Annotated[
         str,
         typer.Option(
@@ -62,7 +66,7 @@ def pool_command(
     db: DbOption = DEFAULT_DB,
     json_output: JsonOption = False,
 ) -> None:
-    """Efficacy and safety of the stored extraction, as tables. Example: cartsle pool --method reml --scale ft"""
+    """Every analysis of the protocol on the agreed extraction, as tables. Example: cartsle pool --method reml --scale ft"""
     if ctx.invoked_subcommand is not None:
         pass_down(ctx, ("db", "json_output"))
         return
@@ -73,7 +77,7 @@ def pool_command(
         result = pool_review(conn, PoolOptions(method, scale, quantile_method))
         without_high_risk = sensitivity(conn, result)
     if plots is not None:
-        _write_plots(result.safety, plots)
+        _write_plots(result, plots)
     if json_output:
         document = result.to_dict()
         if without_high_risk:
@@ -86,62 +90,78 @@ def pool_command(
 
 def print_pool(result: PoolResult) -> None:
     """Every table of `cartsle pool`, in the order a results section reads."""
-    _print_overview(result.overview, result.efficacy)
-    _print_efficacy(result.efficacy)
-    _print_safety(result.safety)
-    _print_bcells(result.safety)
+    _print_overview(result)
+    scores = [a for a in result.analyses if a.scores is not None]
+    for analysis in scores:
+        _print_scores(analysis)
+    _print_proportions([a for a in result.analyses if a.proportion is not None], result.options)
+    _print_effects([a for a in result.analyses if a.type in ("binary", "continuous", "generic")])
+    _print_characteristics(result.overview)
 
 
-def _print_overview(overview: Overview, efficacy: EfficacyResult) -> None:
-    rows: list[list] = [["included studies", overview.studies], ["participants", overview.participants]]
+def _print_overview(result: PoolResult) -> None:
+    overview: Overview = result.overview
+    rows: list[list] = [["included studies", overview.studies]]
+    if overview.participants is not None:
+        rows.append(["participants", overview.participants])
     rows += [[f"source: {share.label}", f"{share.text} studies"] for share in overview.sources]
-    rows += [[f"target {share.label}", f"{share.text} studies"] for share in overview.targets]
-    rows += [[f"{share.label} product", f"{share.text} studies"] for share in overview.origins]
-    rows += [["patients with SLEDAI-2K scores", f"{efficacy.patients} (from {efficacy.studies} studies)"]]
+    for characteristic in overview.characteristics:
+        if characteristic.shares is not None:
+            rows += [
+                [f"{characteristic.label}: {s.label}", f"{s.text} studies"] for s in characteristic.shares
+            ]
+    for analysis in result.analyses:
+        if analysis.scores is not None:
+            s = analysis.scores
+            rows.append(
+                [f"patients with {analysis.label} scores", f"{s.patients} (from {s.studies} studies)"]
+            )
+    loads = ", ".join(map(str, overview.load_ids))
     print_table(
-        f"Included studies (extraction load {overview.load_id}, {overview.loaded_at})", ["", "value"], rows
+        f"{result.title or 'Included studies'} (protocol version {result.protocol_version}; extraction load {loads},"
+        f" {overview.loaded_at})",
+        ["", "value"],
+        rows,
     )
 
 
-def _print_efficacy(efficacy: EfficacyResult) -> None:
+def _print_scores(analysis: AnalysisResult) -> None:
+    s: ScoreSummary = analysis.scores
+    time = analysis.time_unit.rstrip("s") if analysis.time_unit else "time"
     print_table(
-        f"SLEDAI-2K reduction from baseline (median and IQR; quantiles: {efficacy.quantile_method})",
-        ["month", "patients", "median", "IQR"],
+        f"{analysis.label} {s.direction} from baseline (median and IQR; quantiles: {s.quantile_method})",
+        [time, "patients", "median", "IQR"],
         [
-            [number(r.month), r.summary.n, number(r.summary.median), _range(r.summary.q1, r.summary.q3)]
-            for r in efficacy.reductions
+            [number(c.time), c.summary.n, number(c.summary.median), _range(c.summary.q1, c.summary.q3)]
+            for c in s.changes
         ],
     )
-    means = efficacy.means
     print_table(
-        f"Mean SLEDAI-2K ({means[0].summary.method if means else 'Student t'}, 95% CI)",
-        ["month", "patients", "mean", "SD", "95% CI"],
+        f"Mean {analysis.label} ({s.means[0].summary.method if s.means else 'Student t'}, 95% CI)",
+        [time, "patients", "mean", "SD", "95% CI"],
         [
             [
-                number(m.month),
+                number(m.time),
                 m.summary.n,
                 round_half_up(m.summary.mean),
                 round_half_up(m.summary.sd),
                 interval(m.summary.lower, m.summary.upper),
-            ]
-            for m in means
+            ]  # fmt: skip
+            for m in s.means
         ],
     )
     print_table(
-        f"Disease activity at last follow-up ({efficacy.last_followup_patients} patients with a score after baseline)",
-        ["SLEDAI-2K", "patients", "Clopper-Pearson 95% CI", "Wilson 95% CI"],
-        [
-            [label, *_proportion_cells(p)]
-            for label, p in (("0", efficacy.sledai_zero), ("<= 4", efficacy.sledai_low))
-            if p is not None
-        ],
+        f"{analysis.label} at last follow-up ({s.last_followup_patients} patients with a score after baseline)",
+        [analysis.label, "patients", "Clopper-Pearson 95% CI", "Wilson 95% CI"],
+        [[f"<= {number(a.threshold)}", *_proportion_cells(a.share)] for a in s.at_or_below],
     )
-    _print_subgroups(efficacy.subgroups)
+    if s.comparisons:
+        _print_comparisons(analysis.label, s.comparisons)
 
 
-def _print_subgroups(subgroups: list[SubgroupComparison]) -> None:
+def _print_comparisons(label: str, comparisons: list[GroupComparison]) -> None:
     rows, tests = [], []
-    for sub in subgroups:
+    for sub in comparisons:
         groups = [
             f"{name}: {_median_iqr(summary)}"
             for name, summary in ((sub.group1, sub.group1_summary), (sub.group2, sub.group2_summary))
@@ -161,35 +181,47 @@ def _print_subgroups(subgroups: list[SubgroupComparison]) -> None:
             )
             tests.append(f"{sub.by}: {sub.test.method}; effect size {sub.test.effect_size}")
     print_table(
-        "Subgroups: SLEDAI-2K reduction at last follow-up (n, median [IQR]; two-sided Mann-Whitney U)",
+        f"Subgroups (descriptive): {label} change at last follow-up (n, median [IQR]; two-sided Mann-Whitney U on patients)",
         ["by", "group 1", "group 2", "W", "p", "rank-biserial r"],
         rows,
     )
     _notes("test", tests)
+    _notes("note", [comparisons[0].label])
 
 
-def _print_safety(safety: SafetyResult) -> None:
+def _print_proportions(analyses: list[AnalysisResult], options: PoolOptions) -> None:
+    if not analyses:
+        return
     print_table(
-        "Safety and biomarkers: crude proportions (patients with the event over patients of the reporting studies)",
+        "Single-arm outcomes: crude proportions (patients with the event over patients of the reporting studies)",
         ["outcome", "studies", "patients", "Clopper-Pearson 95% CI", "Wilson 95% CI"],
-        [
-            [o.label, o.studies, *_proportion_cells(o.crude)]
-            if o.crude
-            else [o.label, 0, "not reported", "", ""]
-            for o in safety.outcomes
-        ],
+        [[a.label, a.proportion.studies, *_proportion_cells(a.proportion.crude)] for a in analyses],
     )
-    reported = [o for o in safety.outcomes if o.crude is not None]
-    graded = [o for o in reported if o.grades and sum(g.patients for g in o.grades)]
-    print_table(
-        "Grades (ASTCT): patients by grade, of the patients with the event in studies that report grades",
-        ["outcome", *(f"grade {g.grade}" for g in graded[0].grades)] if graded else ["outcome"],
-        [
-            [o.label, *(count_of(g.patients, sum(h.patients for h in o.grades)) for g in o.grades)]
-            for o in graded
-        ],
-    )
-    _print_meta(reported, safety)
+    graded = [a for a in analyses if a.proportion.grades and sum(g.patients for g in a.proportion.grades)]
+    for grades_of in _same_grades(graded):
+        first = grades_of[0].proportion.grades
+        print_table(
+            "Grades: patients by grade, of the patients with the event in studies that report grades",
+            ["outcome", *(f"grade {g.grade}" for g in first)],
+            [
+                [
+                    a.label,
+                    *(
+                        count_of(g.patients, sum(h.patients for h in a.proportion.grades))
+                        for g in a.proportion.grades
+                    ),
+                ]
+                for a in grades_of
+            ],
+        )
+    _print_meta(analyses, options)
+
+
+def _same_grades(graded: list[AnalysisResult]) -> list[list[AnalysisResult]]:
+    tables: dict[tuple[int, ...], list[AnalysisResult]] = {}
+    for a in graded:
+        tables.setdefault(tuple(g.grade for g in a.proportion.grades), []).append(a)
+    return list(tables.values())
 
 
 def _proportion_cells(proportion: CrudeProportion) -> list[str]:
@@ -202,38 +234,98 @@ def _proportion_cells(proportion: CrudeProportion) -> list[str]:
     ]
 
 
-def _print_meta(outcomes: list[OutcomeSummary], safety: SafetyResult) -> None:
-    pooled = [o for o in outcomes if o.meta is not None]
+def _print_meta(analyses: list[AnalysisResult], options: PoolOptions) -> None:
+    pooled = [a for a in analyses if a.proportion.meta is not None]
+    methods = sorted({f"{a.method}, {a.measure}" for a in analyses})
     print_table(
-        f"Random-effects meta-analysis of proportions (--method {safety.method}, --scale {safety.scale})",
+        f"Random-effects meta-analysis of proportions ({'; '.join(methods)})",
         ["outcome", "k", "events", "pooled", "95% CI", "95% PI", "tau^2", "I^2", "heterogeneity test"],
         [
             [
-                o.label,
-                o.meta.k,
-                f"{o.meta.events}/{o.meta.total}",
-                f"{round_half_up(100 * o.meta.estimate)}%",
-                percent_range(o.meta.lower, o.meta.upper),
-                percent_range(o.meta.pi_lower, o.meta.pi_upper),
-                f"{o.meta.tau2:.4g}",
-                "" if o.meta.i2 is None else f"{round_half_up(o.meta.i2)}%",
-                _q(o.meta.q, o.meta.q_df, o.meta.q_p),
+                a.label,
+                m.k,
+                f"{m.events}/{m.total}",
+                f"{round_half_up(100 * m.estimate)}%",
+                percent_range(m.lower, m.upper),
+                percent_range(m.pi_lower, m.pi_upper),
+                f"{m.tau2:.4g}",
+                "" if m.i2 is None else f"{round_half_up(m.i2)}%",
+                _q(m.q, m.q_df, m.q_p),
             ]
-            for o in pooled
+            for a in pooled
+            for m in [a.proportion.meta]
         ],
     )
     # The continuity correction differs by outcome and is told in that outcome's note; the FT
     # back-transformation's harmonic mean n differs too, so each line names its outcomes then.
     outcomes_of: dict[str, list[str]] = {}
-    for o in pooled:
-        outcomes_of.setdefault(replace(o.meta.method, continuity_correction=None).line(), []).append(o.label)
+    for a in pooled:
+        outcomes_of.setdefault(
+            replace(a.proportion.meta.method, continuity_correction=None).line(), []
+        ).append(a.label)
     for line, labels in outcomes_of.items():
         _notes("method" if len(outcomes_of) == 1 else f"method ({', '.join(labels)})", [line])
-    for o in outcomes:
+    for a in analyses:
+        meta = a.proportion.meta
         _notes(
-            f"note ({o.label})",
-            o.meta.warnings if o.meta is not None else [f"not pooled: {o.meta_unavailable}"],
+            f"note ({a.label})",
+            meta.warnings if meta is not None else [f"not pooled: {a.proportion.meta_unavailable}"],
         )
+
+
+def _print_effects(analyses: list[AnalysisResult]) -> None:
+    if not analyses:
+        return
+    rows, lines = [], []
+    for a in analyses:
+        effect = a.effect
+        if effect is None:
+            rows.append([a.label, a.measure, "", "", "", "", "", "", ""])
+            lines += [f"{a.label}: {note}" for note in a.notes]
+            continue
+        pi = interval(effect.pi_lower, effect.pi_upper, 2) if effect.pi_lower is not None else ""
+        rows.append(
+            [
+                a.label,
+                a.measure,
+                effect.k,
+                round_half_up(effect.estimate, 2),
+                interval(effect.lower, effect.upper, 2),
+                pi,
+                f"{effect.tau2:.4g}",
+                f"{round_half_up(effect.i2)}%",
+                _q(effect.q, effect.q_df, effect.q_p),
+            ]
+        )
+        lines.append(f"{a.label}: {effect.method.line()}")
+        lines += [f"{a.label}: {note}" for note in (*a.notes, *effect.warnings)]
+    print_table(
+        "Comparative and generic outcomes (ratios on their natural scale)",
+        ["outcome", "measure", "k", "pooled", "95% CI", "95% PI", "tau^2", "I^2", "heterogeneity test"],
+        rows,
+    )
+    _notes("method", lines)
+    for a in analyses:
+        if a.effect is not None:
+            _print_extras(a.label, a.measure, a.effect)
+
+
+def _print_extras(label: str, measure: str, extras) -> None:
+    """Declared subgroups, meta-regression and leave-one-out, as `pool meta` prints them."""
+    from cartsle_cli.cli import meta_tables
+
+    for grouped in extras.subgroups:
+        stdout().print(f"{label}, by {grouped.variable}:", markup=False, highlight=False)
+        meta_tables.print_subgroups(grouped)
+    if extras.meta_regression is not None:
+        stdout().print(f"{label}, meta-regression:", markup=False, highlight=False)
+        meta_tables.print_regression(extras.meta_regression)
+    if extras.leave_one_out is not None:
+        stdout().print(f"{label}, leave-one-out:", markup=False, highlight=False)
+        meta_tables.print_leave_one_out(extras.leave_one_out, measure)
+    if getattr(extras, "egger", None) is not None:
+        stdout().print(f"{label}, small-study test:", markup=False, highlight=False)
+        meta_tables.print_egger(extras.egger)
 
 
 def _notes(kind: str, lines) -> None:
@@ -243,32 +335,36 @@ def _notes(kind: str, lines) -> None:
         console.print(f"{kind}: {line}", markup=False, highlight=False)
 
 
-def _print_bcells(safety: SafetyResult) -> None:
-    print_table(
-        "B-cells (per-study timings, over the studies that report them)",
-        ["finding", "studies", "median", "range"],
-        [
+def _print_characteristics(overview: Overview) -> None:
+    numbers = [c for c in overview.characteristics if c.numbers is not None]
+    if numbers:
+        print_table(
+            "Study characteristics (over the studies that report them)",
+            ["characteristic", "studies", "median", "range"],
             [
-                t.label,
-                t.studies,
-                f"{number(t.median)} {t.unit}" if t.studies else "",
-                _range(t.minimum, t.maximum),
-            ]
-            for t in (safety.bcell_depletion, safety.bcell_reconstitution)
-        ],
-    )
-    print_table(
-        f"B-cell phenotype at reconstitution (studies reporting it: {len(safety.bcell_phenotype)})",
-        ["study", "finding"],
-        [[finding.study, finding.finding] for finding in safety.bcell_phenotype],
-    )
+                [
+                    c.label,
+                    c.numbers.studies,
+                    f"{number(c.numbers.median)} {c.unit}".strip() if c.numbers.studies else "",
+                    _range(c.numbers.minimum, c.numbers.maximum),
+                ]  # fmt: skip
+                for c in numbers
+            ],
+        )
+    for c in overview.characteristics:
+        if c.findings is not None:
+            print_table(
+                f"{c.label} (studies reporting it: {len(c.findings)})",
+                ["study", "finding"],
+                [[finding.study, finding.finding] for finding in c.findings],
+            )
 
 
-def _write_plots(safety: SafetyResult, folder: Path) -> None:
+def _write_plots(result: PoolResult, folder: Path) -> None:
     # Imported here: plotting loads matplotlib, which only --plots needs.
-    from cartsle_cli.report.forest import write_forest_plots
+    from cartsle_cli.report.figures import write_forest_plots
 
-    written = write_forest_plots(safety, folder)
+    written = write_forest_plots(result, folder)
     stderr().print(f"wrote {len(written)} forest plot files into {folder}", markup=False, highlight=False)
 
 

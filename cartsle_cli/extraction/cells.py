@@ -1,11 +1,12 @@
-"""One cell of an extraction file: blank, text, whole number, number or choice, within its limits."""
+"""One cell of an extraction file: blank, text, whole number, number, date or choice, within its limits."""
 
 from __future__ import annotations
 
 import math
 import re
+from datetime import date
 
-from cartsle_cli.extraction.columns import Column
+from cartsle_cli.extraction.layout import Column
 
 _FORMULA_QUOTE = re.compile(r"^'(?=[=+\-@])")
 LARGEST_WHOLE = 2**53  # floats hold whole numbers exactly up to here; SQLite's INTEGER up to 2**63
@@ -28,6 +29,11 @@ def parse_cell(column: Column, text: str) -> str | int | float | None:
         return _FORMULA_QUOTE.sub("", text)
     if column.type.startswith("choice:"):
         return _choice(column, text)
+    if column.type == "date":
+        try:
+            return date.fromisoformat(text).isoformat()
+        except ValueError:
+            raise CellError(f"expected a date as YYYY-MM-DD, got {text!r}") from None
     number = _number(text, whole=column.type == "int")
     _check_limits(column, number)
     return number
@@ -60,7 +66,9 @@ def _number(text: str, *, whole: bool) -> int | float:
 
 
 def _check_limits(column: Column, number: int | float) -> None:
-    if number < column.minimum:
+    if column.positive and number <= 0:
+        raise CellError(f"{_plain(number)} is not above 0")
+    if column.minimum is not None and number < column.minimum:
         raise CellError(f"{_plain(number)} is below the minimum of {_plain(column.minimum)}")
     if column.maximum is not None and number > column.maximum:
         raise CellError(f"{_plain(number)} is above the maximum of {_plain(column.maximum)}")

@@ -1,4 +1,4 @@
-"""Extraction rows as pandas frames with the columns of columns.py and their proper dtypes."""
+"""Extraction rows as pandas frames with the columns of their file layout and their proper dtypes."""
 
 from __future__ import annotations
 
@@ -7,13 +7,13 @@ from typing import Any
 
 import pandas as pd
 
-from cartsle_cli.extraction.columns import Column
+from cartsle_cli.extraction.layout import Column
 
 _DTYPES = {"text": "string", "int": "Int64", "float": "float64"}
 
 
 def dtype(column: Column) -> str:
-    """Text and choices as pandas strings, whole numbers as nullable Int64, numbers as float64."""
+    """Text, dates and choices as pandas strings, whole numbers as nullable Int64, numbers as float64."""
     return _DTYPES.get(column.type, "string")
 
 

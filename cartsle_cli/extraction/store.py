@@ -1,13 +1,16 @@
-"""Storing validated extraction files in the review, and reading the current extraction back.
+"""Storing validated extraction files in the review, and reading the agreed extraction back.
 
-A load stores both files in one transaction or nothing. It replaces the previous load as the
-current extraction; earlier loads stay in the review under their load id, with the files' text.
+A load stores every file of the protocol in one transaction, or nothing: each cell one row of
+``extract_values`` (long form, so a review of any protocol needs no SQL column of its own), with
+the protocol version it was checked against and the extractor who made it. The current extraction
+is each extractor's latest load; where two extractors differ, the value recorded by
+``extract resolve`` is the agreed one (``agreement.py``).
 """
 
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -15,34 +18,42 @@ from pathlib import Path
 import pandas as pd
 
 from cartsle_cli.errors import CartsleError
-from cartsle_cli.extraction.columns import PATIENT_COLUMNS, STUDY_COLUMNS, Column
-from cartsle_cli.extraction.frames import to_frame
-from cartsle_cli.extraction.validation import Extraction, validate_extraction
+from cartsle_cli.extraction.layout import FileLayout
+from cartsle_cli.extraction.validation import CheckedFile, Extraction, validate_extraction
+from cartsle_cli.protocol.store import stored_protocol
 from cartsle_cli.screening import included_studies
 from cartsle_cli.store import transaction
+
+CellKey = tuple[str, str, str, str, str, str]  # file, study, arm, patient, timepoint, field
 
 
 @dataclass(frozen=True)
 class ExtractionLoad:
     id: int
     loaded_at: str
-    studies_file: str
-    patients_file: str
+    protocol_version: int
+    extractor: str
     study_count: int
-    patient_rows: int
+    row_count: int
+    files: dict[str, str]  # protocol file name -> path loaded
+
+    def to_dict(self) -> dict:
+        return vars(self).copy()
 
 
 @dataclass(frozen=True)
 class LoadResult:
     load: ExtractionLoad
-    replaced: ExtractionLoad | None  # the load that was current before
+    replaced: ExtractionLoad | None  # the same extractor's load that was current before
     missing_study_ids: tuple[str, ...]  # included studies with no row in studies.csv
+    rows: dict[str, int]  # rows per file
 
     def to_dict(self) -> dict:
         return {
-            "load": vars(self.load),
-            "replaced": vars(self.replaced) if self.replaced else None,
+            "load": self.load.to_dict(),
+            "replaced": self.replaced.to_dict() if self.replaced else None,
             "missing_study_ids": list(self.missing_study_ids),
+            "rows": self.rows,
         }
 
 
@@ -53,121 +64,150 @@ def included_study_ids(conn: sqlite3.Connection) -> set[str]:
 
 def load_extraction(
     conn: sqlite3.Connection,
-    studies_path: str | Path,
-    patients_path: str | Path,
+    files: Collection[str | Path],
     *,
+    extractor: str = "",
     known_study_ids: Collection[str] | None = None,
 ) -> LoadResult:
-    """Validate both files fully, then store them as the current extraction in one transaction.
+    """Validate every file against the current protocol, then store them in one transaction.
 
     ``known_study_ids`` defaults to the review's included studies.
     """
+    protocol = stored_protocol(conn)
     if known_study_ids is None:
         known_study_ids = included_study_ids(conn)
-    extraction = validate_extraction(studies_path, patients_path, known_study_ids)
+    extraction = validate_extraction(protocol.protocol, files, known_study_ids)
     with transaction(conn):
-        replaced = latest_load(conn)
-        load_id = _insert_load(conn, extraction)
-        _insert_rows(
-            conn, "extraction_studies", load_id, STUDY_COLUMNS, extraction.studies, extraction.study_lines
-        )
-        _insert_rows(
-            conn,
-            "extraction_patients",
-            load_id,
-            PATIENT_COLUMNS,
-            extraction.patients,
-            extraction.patient_lines,
-        )
-        load = extraction_loads(conn, latest_only=True)[0]
-    return LoadResult(load, replaced, extraction.missing_study_ids)
+        replaced = latest_load(conn, extractor)
+        load_id = _insert_load(conn, extraction, protocol.version.version, extractor.strip())
+        for checked in extraction.files:
+            _insert_file(conn, load_id, checked)
+        load = extraction_loads(conn, load_id=load_id)[0]
+    return LoadResult(
+        load, replaced, extraction.missing_study_ids, {f.layout.name: len(f.rows) for f in extraction.files}
+    )
 
 
-def _insert_load(conn: sqlite3.Connection, extraction: Extraction) -> int:
-    studies, patients = extraction.studies_file, extraction.patients_file
+def _insert_load(conn: sqlite3.Connection, extraction: Extraction, version: int, extractor: str) -> int:
     cursor = conn.execute(
-        "INSERT INTO extraction_loads (loaded_at, studies_file, studies_sha256, studies_text, patients_file,"
-        " patients_sha256, patients_text, study_count, patient_rows) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO extract_loads (loaded_at, protocol_version, extractor, study_count, row_count)"
+        " VALUES (?, ?, ?, ?, ?)",
         (
             datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            str(studies.path),
-            studies.sha256,
-            studies.text,
-            str(patients.path),
-            patients.sha256,
-            patients.text,
-            len(extraction.studies),
-            len(extraction.patients),
+            version,
+            extractor,
+            extraction.study_count,
+            extraction.row_count,
         ),
     )
     return int(cursor.lastrowid)
 
 
-def _insert_rows(
-    conn: sqlite3.Connection,
-    table: str,
-    load_id: int,
-    columns: tuple[Column, ...],
-    frame: pd.DataFrame,
-    lines: tuple[int, ...],
-) -> None:
-    names = [column.name for column in columns]
-    placeholders = ", ".join("?" for _ in range(len(names) + 2))
+def _insert_file(conn: sqlite3.Connection, load_id: int, checked: CheckedFile) -> None:
+    table = checked.table
+    conn.execute(
+        "INSERT INTO extract_files (load_id, name, path, sha256, text, rows) VALUES (?, ?, ?, ?, ?, ?)",
+        (load_id, checked.layout.name, str(table.path), table.sha256, table.text, len(checked.rows)),
+    )
     conn.executemany(
-        f"INSERT INTO {table} (load_id, line, {', '.join(names)}) VALUES ({placeholders})",
-        (
-            [load_id, line, *map(_sql_value, values)]
-            for line, values in zip(lines, frame[names].itertuples(index=False))
-        ),
+        "INSERT INTO extract_values (load_id, file, study_id, arm, patient, timepoint, outcome, field, value,"
+        " line) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        _cells(load_id, checked),
     )
 
 
-def _sql_value(value: object) -> object:
-    """pandas' missing values and numpy scalars as SQLite takes them."""
-    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
-        return None
-    return value.item() if hasattr(value, "item") else value
+def row_key(file_layout: FileLayout, values: dict) -> tuple[str, str, str, str]:
+    """(study, arm, patient, timepoint) of a row: what identifies it in its file."""
+    study = str(values["study_id"])
+    if file_layout.kind == "arms":
+        return study, str(values["arm"]), "", ""
+    if file_layout.kind == "patients":
+        _, patient, time = file_layout.keys
+        return study, "", str(values[patient]), time_text(values[time])
+    return study, "", "", ""
 
 
-def latest_load(conn: sqlite3.Connection) -> ExtractionLoad | None:
-    """The current load (the latest), or None before the first."""
-    loads = extraction_loads(conn, latest_only=True)
+def time_text(time: float) -> str:
+    """A time as a key: 3.0 -> "3", 0.5 -> "0.5" (as the migration writes version-1 months)."""
+    return str(int(time)) if float(time).is_integer() else repr(float(time))
+
+
+def _cells(load_id: int, checked: CheckedFile) -> Iterator[tuple]:
+    file_layout = checked.layout
+    present = [c for c in file_layout.columns if c.name in checked.table.header]
+    for line, values in checked.rows:
+        study, arm, patient, timepoint = row_key(file_layout, values)
+        for column in present:
+            yield (
+                load_id, file_layout.name, study, arm, patient, timepoint, column.outcome, column.name,
+                values.get(column.name), line,
+            )  # fmt: skip
+
+
+def latest_load(conn: sqlite3.Connection, extractor: str | None = None) -> ExtractionLoad | None:
+    """The latest load (of ``extractor`` when given), or None before the first."""
+    loads = extraction_loads(conn, extractor=extractor)
     return loads[0] if loads else None
 
 
-def extraction_loads(conn: sqlite3.Connection, *, latest_only: bool = False) -> list[ExtractionLoad]:
-    """Every load, newest first."""
+def extraction_loads(
+    conn: sqlite3.Connection, *, extractor: str | None = None, load_id: int | None = None
+) -> list[ExtractionLoad]:
+    """Every load, newest first (of one extractor, or one load)."""
+    where, arguments = [], []
+    if extractor is not None:
+        where.append("extractor = ?")
+        arguments.append(extractor.strip())
+    if load_id is not None:
+        where.append("id = ?")
+        arguments.append(load_id)
     rows = conn.execute(
-        "SELECT id, loaded_at, studies_file, patients_file, study_count, patient_rows FROM extraction_loads"
-        " ORDER BY id DESC" + (" LIMIT 1" if latest_only else "")
+        "SELECT id, loaded_at, protocol_version, extractor, study_count, row_count FROM extract_loads"
+        + (" WHERE " + " AND ".join(where) if where else "")
+        + " ORDER BY id DESC",
+        arguments,
     ).fetchall()
-    return [ExtractionLoad(*row) for row in rows]
+    files: dict[int, dict[str, str]] = {}
+    for load, name, path in conn.execute("SELECT load_id, name, path FROM extract_files ORDER BY rowid"):
+        files.setdefault(load, {})[name] = path
+    return [ExtractionLoad(*row, files.get(row[0], {})) for row in rows]
 
 
-def stored_extraction(
-    conn: sqlite3.Connection, load_id: int | None = None
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The studies and patients frames of the current load (or of ``load_id``).
+def current_loads(conn: sqlite3.Connection) -> list[ExtractionLoad]:
+    """Each extractor's latest load, oldest extractor first."""
+    latest: dict[str, ExtractionLoad] = {}
+    for load in extraction_loads(conn):
+        latest.setdefault(load.extractor, load)
+    if not latest:
+        raise CartsleError(
+            "no extraction loaded yet: `cartsle extract template`, fill in, then `cartsle extract load`"
+        )
+    return sorted(latest.values(), key=lambda load: load.id)
 
-    Columns exactly as in columns.py; text as pandas strings, whole numbers as nullable Int64,
-    numbers as float64. Rows in file order.
-    """
-    if load_id is None:
-        load = latest_load(conn)
-        if load is None:
-            raise CartsleError(
-                "no extraction loaded yet: `cartsle extract template`, fill in, then `cartsle extract load`"
-            )
-        load_id = load.id
-    elif conn.execute("SELECT 1 FROM extraction_loads WHERE id = ?", (load_id,)).fetchone() is None:
-        raise CartsleError(f"no extraction load {load_id}: `cartsle extract loads` lists them")
-    return (
-        _frame(conn, "extraction_studies", load_id, STUDY_COLUMNS),
-        _frame(conn, "extraction_patients", load_id, PATIENT_COLUMNS),
+
+def load_cells(conn: sqlite3.Connection, load_id: int) -> dict[CellKey, tuple[object, int, str]]:
+    """Every cell of a load: its key -> (value, line, outcome)."""
+    rows = conn.execute(
+        "SELECT file, study_id, arm, patient, timepoint, field, value, line, outcome FROM extract_values"
+        " WHERE load_id = ?",
+        (load_id,),
     )
+    return {tuple(row[:6]): (row[6], row[7], row[8]) for row in rows}
 
 
-def _frame(conn: sqlite3.Connection, table: str, load_id: int, columns: tuple[Column, ...]) -> pd.DataFrame:
-    names = ", ".join(column.name for column in columns)
-    rows = conn.execute(f"SELECT {names} FROM {table} WHERE load_id = ? ORDER BY line", (load_id,)).fetchall()
-    return to_frame((dict(row) for row in rows), columns)
+def frame_of(
+    file_layout: FileLayout, cells: dict[CellKey, tuple[object, int, str]]
+) -> tuple[pd.DataFrame, tuple[int, ...]]:
+    """The rows of one file as a frame with the layout's columns, in file order, and their lines."""
+    from cartsle_cli.extraction.frames import to_frame
+
+    rows: dict[tuple[str, str, str, str], dict] = {}
+    lines: dict[tuple[str, str, str, str], int] = {}
+    for (file, *key, field), (value, line, _) in cells.items():
+        if file != file_layout.name:
+            continue
+        row = rows.setdefault(tuple(key), {})
+        row[field] = value
+        lines[tuple(key)] = min(line, lines.get(tuple(key), line))
+    order = sorted(rows, key=lambda key: lines[key])
+    return to_frame((rows[key] for key in order), file_layout.columns), tuple(lines[key] for key in order)

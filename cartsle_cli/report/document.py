@@ -11,6 +11,7 @@ import json
 import sqlite3
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
+from typing import Any
 
 from cartsle_cli import __version__
 from cartsle_cli.appraisal.summary import appraisal_document
@@ -24,9 +25,10 @@ from cartsle_cli.review.pooling import PoolOptions, PoolResult, pool_review
 from cartsle_cli.screening import included_studies, prisma_counts
 from cartsle_cli.screening.agreement import agreement
 from cartsle_cli.screening.retractions import retracted_report_rows, retracted_units
+from cartsle_cli.screening.settings import reviewers_required
 from cartsle_cli.store.searches import list_searches
 
-SCHEMA = "cartsle-report/1"
+SCHEMA = "cartsle-report/2"
 
 
 @dataclass(frozen=True)
@@ -50,7 +52,7 @@ def build_report(conn: sqlite3.Connection, options: PoolOptions = PoolOptions())
         pooled, pool_note = pool_review(conn, options), None
     except CartsleError as error:
         pooled, pool_note = None, str(error)
-    document = {
+    document: dict[str, Any] = {
         "schema": SCHEMA,
         "cartsle_version": __version__,
         "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -58,6 +60,7 @@ def build_report(conn: sqlite3.Connection, options: PoolOptions = PoolOptions())
         "removed_searches": removed,
         "prisma": prisma,
         "agreement": agreements,
+        "reviewers_required": reviewers_required(conn),
         "included_studies": studies,
         "retracted": retracted_report_rows(conn),
         "pool": pooled.to_dict() if pooled else None,

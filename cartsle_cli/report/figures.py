@@ -1,4 +1,5 @@
-"""The report's figures: the PRISMA flow diagram and one forest plot per pooled outcome."""
+"""The report's figures: the PRISMA flow diagram and one forest plot per pooled analysis, each
+placed in its outcome's section."""
 
 from __future__ import annotations
 
@@ -6,10 +7,13 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from cartsle_cli.report.document import ReviewReport
-from cartsle_cli.report.forest import draw_forest
+from cartsle_cli.report.forest import draw_any, draw_forest
+from cartsle_cli.report.funnel import draw_funnel
+from cartsle_cli.report.plot_layout import FORMATS
 from cartsle_cli.report.prisma_diagram import PrismaColumn, PrismaFlow, save_diagram
 from cartsle_cli.report.rob_plots import rob_styles
 from cartsle_cli.report.rob_section import rob_figures
+from cartsle_cli.review.pooling import PoolResult
 
 
 @dataclass(frozen=True)
@@ -17,6 +21,7 @@ class Figure:
     name: str  # file stem
     caption: str
     path: Path
+    section: str = ""  # the outcome section it belongs to
 
 
 def prisma_flow(prisma: dict) -> PrismaFlow:
@@ -64,6 +69,44 @@ def _straight_to_retrieval(column: PrismaColumn) -> PrismaColumn:
     )
 
 
+def forest_plots(
+    pool: PoolResult, folder: Path, suffix: str, prefix: str = "forest_", risk_of_bias: dict | None = None
+) -> list[Figure]:
+    """One forest plot per analysis that was pooled, named after the analysis id."""
+    figures = []
+    for analysis in pool.analyses:
+        name = f"{prefix}{analysis.id}"
+        meta = analysis.proportion.meta if analysis.proportion is not None else None
+        if meta is not None:
+            path = draw_forest(
+                meta, folder / f"{name}{suffix}", title=analysis.label, risk_of_bias=risk_of_bias
+            )
+            figures.append(Figure(name, f"Forest plot: {analysis.label}", path, analysis.label))
+        effect = analysis.effect
+        if effect is not None:
+            grouped = effect.subgroups[0] if effect.subgroups else None
+            path = draw_any(
+                effect.result, folder / f"{name}{suffix}", subgroups=grouped, title=analysis.label
+            )
+            caption = f"Forest plot: {analysis.label}" + (f", by {grouped.variable}" if grouped else "")
+            figures.append(Figure(name, caption, path, analysis.label))
+            if effect.egger is not None:
+                funnel = draw_funnel(
+                    effect.result, folder / f"{name}_funnel{suffix}", effect.egger, analysis.label
+                )
+                figures.append(
+                    Figure(f"{name}_funnel", f"Funnel plot: {analysis.label}", funnel, analysis.label)
+                )
+    return figures
+
+
+def write_forest_plots(pool: PoolResult, folder: Path) -> list[Path]:
+    """Every forest plot as PNG and SVG into ``folder`` (`cartsle pool --plots`)."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    return [figure.path for suffix in FORMATS for figure in forest_plots(pool, folder, suffix, prefix="")]
+
+
 def write_figures(report: ReviewReport, folder: Path, suffix: str) -> list[Figure]:
     """Write every figure as ``suffix`` (.svg or .png) into ``folder``."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -77,14 +120,6 @@ def write_figures(report: ReviewReport, folder: Path, suffix: str) -> list[Figur
     appraised = report.document.get("risk_of_bias") or []
     risk_of_bias = rob_styles(appraised[0]) if appraised else None  # the forest plots' RoB column
     if report.pool is not None:
-        for outcome in report.pool.safety.outcomes:
-            if outcome.meta is not None:
-                path = draw_forest(
-                    outcome.meta,
-                    folder / f"forest_{outcome.name}{suffix}",
-                    title=outcome.label,
-                    risk_of_bias=risk_of_bias,
-                )
-                figures.append(Figure(f"forest_{outcome.name}", f"Forest plot: {outcome.label}", path))
+        figures += forest_plots(report.pool, folder, suffix, risk_of_bias=risk_of_bias)
     figures += [Figure(*parts) for parts in rob_figures(report.document, folder, suffix)]
     return figures

@@ -17,11 +17,10 @@ from pathlib import Path
 from matplotlib.patches import Polygon
 from matplotlib.transforms import blended_transform_factory
 
-from cartsle_cli.report.plot_layout import FORMATS, check_format, interval, new_figure, p_text, save, wrap
+from cartsle_cli.report.plot_layout import check_format, interval, new_figure, p_text, save, wrap
 from cartsle_cli.report.rob_plots import draw_rob_column
 from cartsle_cli.safe_output import figure_settings, for_figure
 from cartsle_cli.stats.meta_proportions import MetaProportionResult
-from cartsle_cli.stats.safety import SafetyResult
 
 ROW_INCHES = 0.28
 LEFT_COLUMNS = ((0.02, "Study", "left"), (0.25, "Events", "right"), (0.32, "Total", "right"))
@@ -184,16 +183,3 @@ def draw_any(result, path: Path, subgroups=None, title: str | None = None) -> Pa
     from cartsle_cli.report import forest_effects
 
     return forest_effects.draw_forest(result, path, subgroups, title)
-
-
-def write_forest_plots(safety: SafetyResult, folder: Path) -> list[Path]:
-    """One forest plot per pooled safety outcome, as ``<outcome>.png`` and ``<outcome>.svg``."""
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    for outcome in safety.outcomes:
-        if outcome.meta is None:
-            continue
-        for suffix in FORMATS:
-            written.append(draw_forest(outcome.meta, folder / f"{outcome.name}{suffix}", title=outcome.label))
-    return written

@@ -1,7 +1,9 @@
-"""The report document as tidy tables: one row per observation, one column per variable.
+"""The report document as tables: the review's own (PRISMA, searches, studies, agreement) here,
+the results of the protocol's analyses in ``result_tables.py``.
 
-Each table is a name (its CSV file name without .csv), a title, columns and rows. The CSV, Markdown
-and HTML writers render these same tables, so every format shows the same figures.
+Each table is a name (its CSV file name without .csv), a title, columns, rows and the outcome
+section it belongs to. The CSV, Markdown and HTML writers render these same tables, so every format
+shows the same figures.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ class Table:
     title: str
     columns: list[str]
     rows: list[list[Any]]
+    section: str = ""  # the outcome section it belongs to ("" for the review's own tables)
 
 
 def report_tables(document: dict) -> list[Table]:
@@ -49,20 +52,10 @@ def report_tables(document: dict) -> list[Table]:
                 [[r["record_id"], r["title"], r["reason"], r["ta"], r["ft"]] for r in document["retracted"]],
             )
         )
-    pool = document["pool"]
-    if pool is not None:
-        tables += [
-            _overview(pool["overview"]),
-            _reductions(pool["efficacy"]),
-            _means(pool["efficacy"]),
-            _last_followup(pool["efficacy"]),
-            _subgroups(pool["efficacy"]),
-            _safety(pool["safety"]),
-            _grades(pool["safety"]),
-            _meta(pool["safety"]),
-            _meta_studies(pool["safety"]),
-            _bcells(pool["safety"]),
-        ]
+    if document["pool"] is not None:
+        from cartsle_cli.report.result_tables import result_tables
+
+        tables += result_tables(document["pool"])
     tables += [Table(*parts) for parts in rob_tables(document) + certainty_tables(document)]
     return tables
 
@@ -157,146 +150,6 @@ def _agreement(agreements: list[dict]) -> Table:
     return Table("agreement", "Screening agreement", columns, [[a[c] for c in columns] for a in agreements])
 
 
-def _overview(overview: dict) -> Table:
-    rows = [["studies", "", overview["studies"], None], ["participants", "", overview["participants"], None]]
-    rows += [["target", s["label"], s["count"], s["total"]] for s in overview["targets"]]
-    rows += [["origin", s["label"], s["count"], s["total"]] for s in overview["origins"]]
-    return Table("overview", "Included studies", ["variable", "value", "count", "of"], rows)
-
-
-def _reductions(efficacy: dict) -> Table:
-    rows = [
-        [
-            r["month"],
-            r["summary"]["n"],
-            r["summary"]["median"],
-            r["summary"]["q1"],
-            r["summary"]["q3"],
-            r["summary"]["quantile_method"],
-        ]
-        for r in efficacy["reductions"]
-    ]
-    return Table(
-        "efficacy_sledai_reduction",
-        "SLEDAI-2K reduction from baseline",
-        ["month", "n", "median", "q1", "q3", "quantile_method"],
-        rows,
-    )
-
-
-def _means(efficacy: dict) -> Table:
-    rows = [
-        [
-            m["month"],
-            m["summary"]["n"],
-            m["summary"]["mean"],
-            m["summary"]["sd"],
-            m["summary"]["lower"],
-            m["summary"]["upper"],
-            m["summary"]["method"],
-        ]
-        for m in efficacy["means"]
-    ]
-    return Table(
-        "efficacy_sledai_mean",
-        "Mean SLEDAI-2K",
-        ["month", "n", "mean", "sd", "ci_lower", "ci_upper", "method"],
-        rows,
-    )
-
-
-def _last_followup(efficacy: dict) -> Table:
-    rows = []
-    for name, label in (("sledai_zero", "SLEDAI-2K = 0"), ("sledai_low", "SLEDAI-2K <= 4")):
-        share = efficacy.get(name)
-        if share:
-            rows.append([label, *_crude_cells(share)])
-    return Table("efficacy_last_followup", "At last follow-up", ["outcome", *_CRUDE_COLUMNS], rows)
-
-
-def _subgroups(efficacy: dict) -> Table:
-    rows = []
-    for s in efficacy["subgroups"]:
-        test = s.get("test") or {}
-        rows.append(
-            [
-                s["by"],
-                s["group1"],
-                s["group2"],
-                s["outcome"],
-                s["group1_summary"]["n"],
-                s["group1_summary"]["median"],
-                s["group2_summary"]["n"],
-                s["group2_summary"]["median"],
-                test.get("w"),
-                test.get("p_value"),
-                test.get("rank_biserial"),
-                test.get("method") or s.get("not_tested"),
-            ]
-        )
-    return Table(
-        "subgroups",
-        "Subgroup comparisons",
-        [
-            "by",
-            "group1",
-            "group2",
-            "outcome",
-            "n1",
-            "median1",
-            "n2",
-            "median2",
-            "w",
-            "p_value",
-            "rank_biserial",
-            "method",
-        ],
-        rows,
-    )
-
-
-_CRUDE_COLUMNS = ["events", "total", "proportion", "cp_lower", "cp_upper", "wilson_lower", "wilson_upper"]
-
-
-def _crude_cells(crude: dict) -> list[Any]:
-    return [
-        crude["events"],
-        crude["total"],
-        crude["proportion"],
-        crude["clopper_pearson"]["lower"],
-        crude["clopper_pearson"]["upper"],
-        crude["wilson"]["lower"],
-        crude["wilson"]["upper"],
-    ]
-
-
-def _safety(safety: dict) -> Table:
-    rows = [
-        [o["name"], o["label"], o["studies"], *(_crude_cells(o["crude"]) if o["crude"] else [None] * 7)]
-        for o in safety["outcomes"]
-    ]
-    return Table(
-        "safety",
-        "Safety and biomarkers (crude pooled proportions)",
-        ["outcome", "label", "studies", *_CRUDE_COLUMNS],
-        rows,
-    )
-
-
-def _grades(safety: dict) -> Table:
-    rows = [
-        [o["name"], g["grade"], g["patients"], g["share_of_events"]]
-        for o in safety["outcomes"]
-        for g in (o["grades"] or [])
-    ]
-    return Table(
-        "safety_grades",
-        "CRS and ICANS by ASTCT grade",
-        ["outcome", "grade", "patients", "share_of_events"],
-        rows,
-    )
-
-
 def method_line(meta: dict) -> str:
     """The meta-analysis method in one line (``to_dict`` of a nested result may lack ``method_line``)."""
     if "method_line" in meta:
@@ -311,104 +164,4 @@ def method_line(meta: dict) -> str:
     ]
     return "; ".join(
         parts + ([method["continuity_correction"]] if method.get("continuity_correction") else [])
-    )
-
-
-def _meta(safety: dict) -> Table:
-    rows = []
-    for o in safety["outcomes"]:
-        m = o.get("meta")
-        if m:
-            rows.append(
-                [
-                    o["name"],
-                    m["k"],
-                    m["events"],
-                    m["total"],
-                    m["estimate"],
-                    m["lower"],
-                    m["upper"],
-                    m["pi_lower"],
-                    m["pi_upper"],
-                    m["tau2"],
-                    m["i2"],
-                    m["q"],
-                    m["q_p"],
-                    method_line(m),
-                    " | ".join(m["warnings"]),
-                ]
-            )
-        else:
-            rows.append(
-                [
-                    o["name"],
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    None,
-                    o.get("meta_unavailable"),
-                    "",
-                ]
-            )
-    return Table(
-        "meta_analyses",
-        "Random-effects meta-analyses of proportions",
-        [
-            "outcome",
-            "k",
-            "events",
-            "total",
-            "estimate",
-            "ci_lower",
-            "ci_upper",
-            "pi_lower",
-            "pi_upper",
-            "tau2",
-            "i2",
-            "q",
-            "q_p",
-            "method",
-            "warnings",
-        ],
-        rows,
-    )
-
-
-def _meta_studies(safety: dict) -> Table:
-    rows = [
-        [o["name"], s["label"], s["events"], s["total"], s["proportion"], s["lower"], s["upper"], s["weight"]]
-        for o in safety["outcomes"]
-        if o.get("meta")
-        for s in o["meta"]["studies"]
-    ]
-    return Table(
-        "meta_analysis_studies",
-        "Studies in each meta-analysis",
-        ["outcome", "study", "events", "total", "proportion", "ci_lower", "ci_upper", "weight_percent"],
-        rows,
-    )
-
-
-def _bcells(safety: dict) -> Table:
-    rows = []
-    for key in ("bcell_depletion", "bcell_reconstitution"):
-        t = safety[key]
-        rows.append([t["label"], t["unit"], t["studies"], t["median"], t["minimum"], t["maximum"], ""])
-    rows += [
-        ["B-cell phenotype", "", None, None, None, None, f"{p['study']}: {p['finding']}"]
-        for p in safety["bcell_phenotype"]
-    ]
-    return Table(
-        "bcells",
-        "B-cell depletion, reconstitution and phenotype",
-        ["measure", "unit", "studies", "median", "minimum", "maximum", "finding"],
-        rows,
     )

@@ -1,4 +1,7 @@
-"""``studies.csv`` and ``patients.csv`` of the sample review, with the columns of the contract.
+"""``studies.csv`` and ``patients.csv`` of the sample review, with the columns of its protocol.
+
+The protocol is the ``car-t-sle`` preset (written beside the files as ``extraction/protocol.toml``); the
+columns and their order are those of its layout, as `cartsle extract template` writes them.
 
 The SLEDAI time courses come from ``sledai_courses.csv`` beside this module: the result of the
 seeded search in :mod:`cartsle_cli.sample.patients` (``python3 -m cartsle_cli.sample.patients``
@@ -12,11 +15,22 @@ import csv
 import io
 from pathlib import Path
 
-from cartsle_cli.extraction.columns import PATIENT_COLUMNS, STUDY_COLUMNS
+from cartsle_cli.extraction.layout import Layout, layout
+from cartsle_cli.protocol.parse import parse_protocol
+from cartsle_cli.protocol.presets import preset_text
 from cartsle_cli.sample.patients import Course, prednisone
 from cartsle_cli.sample.studies import STUDIES
 
 COURSES_FILE = Path(__file__).with_name("sledai_courses.csv")
+PRESET = "car-t-sle"
+
+
+def protocol_toml() -> str:
+    return preset_text(PRESET)
+
+
+def _layout() -> Layout:
+    return layout(parse_protocol(protocol_toml()))
 
 
 def _cell(value: object) -> str:
@@ -36,7 +50,7 @@ def _table(header: list[str], rows: list[list[object]]) -> str:
 
 
 def studies_csv() -> str:
-    names = [c.name for c in STUDY_COLUMNS]
+    names = [c.name for c in _layout().studies.columns]
     return _table(names, [[study.row[name] for name in names] for study in STUDIES])
 
 
@@ -63,7 +77,7 @@ def courses_csv(courses: list[Course]) -> str:
 def patients_csv(courses: list[Course]) -> str:
     """Long format: one row per patient and visit; prednisone filled, biomarker columns left blank
     (the biomarker figures are study-level counts in studies.csv)."""
-    names = [c.name for c in PATIENT_COLUMNS]
+    names = [c.name for c in _layout().files[-1].columns]  # the score-over-time file, patients.csv
     rows = []
     for course in courses:
         for month, score in zip(course.months, course.scores):

@@ -15,7 +15,7 @@ from cartsle_cli.sample.appraisals import seed_review_jbi
 from cartsle_cli.sample.catalogue import Catalogue, build
 from cartsle_cli.sample.csv_writers import acr_file, scopus_file
 from cartsle_cli.sample.decisions import decisions_csv, identifiers, screening
-from cartsle_cli.sample.extraction_files import load_courses, patients_csv, studies_csv
+from cartsle_cli.sample.extraction_files import load_courses, patients_csv, protocol_toml, studies_csv
 from cartsle_cli.sample.medline_writer import medline_file
 from cartsle_cli.sample.ris_writers import central_file, embase_file
 from cartsle_cli.sample.works import Copy
@@ -55,6 +55,7 @@ def write_sample(folder: Path) -> SampleFiles:
     texts["screening/title_abstract_resolutions.csv"] = decisions_csv(files.title_abstract_resolutions, ids)
     texts["screening/full_text.csv"] = decisions_csv(files.full_text, ids)
     texts["screening/full_text_resolutions.csv"] = decisions_csv(files.full_text_resolutions, ids)
+    texts["extraction/protocol.toml"] = protocol_toml()
     texts["extraction/studies.csv"] = studies_csv()
     texts["extraction/patients.csv"] = patients_csv(load_courses())
     jbi = seed_review_jbi()

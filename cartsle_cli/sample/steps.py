@@ -58,6 +58,7 @@ STEPS: tuple[Step, ...] = (
     ),
     Step("Agreement between the reviewers", ("screen", "agreement")),
     Step("Included studies", ("screen", "studies")),
+    Step("Load the review protocol (the car-t-sle preset)", ("protocol", "load", "extraction/protocol.toml")),
     Step(
         "Load the extraction files", ("extract", "load", "extraction/studies.csv", "extraction/patients.csv")
     ),

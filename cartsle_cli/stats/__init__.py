@@ -8,5 +8,5 @@
 ``moderators`` (subgroups, meta-regression), ``sensitivity`` (leave-one-out, Egger),
 ``analysis`` (one outcome's whole plan in one call),
 ``meta`` (the front door of comparative meta-analysis), ``descriptive`` and
-``efficacy`` (patient-level SLEDAI), ``safety`` (study-level adverse events).
+``scores`` (patient-level scores over time), ``proportion_outcomes`` (single-arm counts).
 """

@@ -6,11 +6,17 @@ cartsle (a version above :data:`SCHEMA_VERSION`) is refused rather than risked.
 
 Version 1 is the first released schema: the SQL files in ``schema/``, one per pipeline stage,
 applied in the order of :data:`INITIAL_SCHEMA_FILES`. Later changes are new entries in
-:data:`MIGRATIONS`, never edits of a released file.
+:data:`MIGRATIONS`, never edits of a released file. An entry takes no argument, or the connection
+when it must look at the review (a data migration).
+
+Version 1's extraction tables had a column per field of the seed review; the protocol migration
+moves their rows into the long ``extract_values`` table and drops them. Their SQL is no longer
+applied to new reviews (``tests/store/fixtures/schema_v1_extraction.sql`` keeps it for the test).
 """
 
 from __future__ import annotations
 
+import inspect
 import sqlite3
 from collections.abc import Callable
 from importlib import resources
@@ -18,7 +24,7 @@ from pathlib import Path
 
 from cartsle_cli.errors import CartsleError
 
-INITIAL_SCHEMA_FILES = ("core.sql", "dedup.sql", "screening.sql", "extraction.sql")
+INITIAL_SCHEMA_FILES = ("core.sql", "dedup.sql", "screening.sql")
 
 
 def _schema_sql(name: str) -> str:
@@ -46,13 +52,22 @@ def _appraisal() -> str:  # risk-of-bias appraisals, resolutions, GRADE judgemen
     return _schema_sql("appraisal.sql")
 
 
-# Each entry returns the SQL that takes the schema one version up.
-MIGRATIONS: list[Callable[[], str]] = [
+def _protocol_schema(conn: sqlite3.Connection) -> str:
+    # Imported here: only this data migration needs to know what the old extraction columns meant.
+    from cartsle_cli.extraction.legacy import legacy_extraction_sql
+
+    return _schema_sql("protocol.sql") + "\n" + legacy_extraction_sql(conn)
+
+
+# Each entry returns the SQL that takes the schema one version up (a data migration takes the
+# connection).
+MIGRATIONS: list[Callable[..., str]] = [
     _initial_schema,
     _search_removal,
     _fulltext_and_updates,
     _record_units,
     _appraisal,
+    _protocol_schema,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -75,13 +90,17 @@ def migrate(conn: sqlite3.Connection, path: Path) -> None:
         try:
             if schema_version(conn) < number:  # another process may have migrated meanwhile
                 # Statement by statement: executescript would commit half-way.
-                for statement in split_statements(MIGRATIONS[number - 1]()):
+                for statement in split_statements(_migration_sql(MIGRATIONS[number - 1], conn)):
                     conn.execute(statement)
                 conn.execute(f"PRAGMA user_version = {number}")
         except BaseException:
             conn.execute("ROLLBACK")
             raise
         conn.execute("COMMIT")
+
+
+def _migration_sql(step: Callable[..., str], conn: sqlite3.Connection) -> str:
+    return step(conn) if inspect.signature(step).parameters else step()
 
 
 def split_statements(sql: str) -> list[str]:

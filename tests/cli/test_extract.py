@@ -11,12 +11,16 @@ from tests.extraction.conftest import include_studies
 
 
 @pytest.fixture
-def included(db: Path) -> Path:
-    """Two studies included at full text by screening: 'Mackensen 2022' and 'Wang 2024'."""
+def included(cli, db: Path, tmp_path: Path) -> Path:
+    """Two studies included at full text by screening: 'Mackensen 2022' and 'Wang 2024'; the
+    review's protocol is the car-t-sle preset."""
     assert include_studies(db, [("Mackensen", 2022, False), ("Wang", 2024, False)]) == [
         "Mackensen 2022",
         "Wang 2024",
     ]
+    protocol = tmp_path / "protocol" / "protocol.toml"
+    cli("protocol", "init", "--preset", "car-t-sle", "--out", protocol)
+    cli("protocol", "load", protocol)
     return db
 
 
@@ -44,9 +48,10 @@ def test_template_lists_the_included_studies_and_loads_once_filled_in(cli, inclu
         ["Mackensen 2022", "Mackensen", "2022"],
         ["Wang 2024", "Wang", "2024"],
     ]
-    assert "load 1: 2 studies, 3 patient rows" in cli("extract", "load", *_fill(tmp_path)).stderr
+    loaded = cli("extract", "load", *_fill(tmp_path)).stderr
+    assert "load 1 (protocol version 1): 2 studies; 2 rows of studies.csv, 3 rows of patients.csv" in loaded
     loads = json.loads(cli("extract", "loads", "--json").stdout)
-    assert [(load["id"], load["study_count"], load["patient_rows"]) for load in loads] == [(1, 2, 3)]
+    assert [(load["id"], load["study_count"], load["row_count"]) for load in loads] == [(1, 2, 5)]
 
 
 def test_bad_file_gives_one_line_naming_file_line_and_column_and_stores_nothing(cli, included, tmp_path):
@@ -54,10 +59,12 @@ def test_bad_file_gives_one_line_naming_file_line_and_column_and_stores_nothing(
     studies, patients = _fill(tmp_path, wang_origin="donor")
     result = cli("extract", "load", studies, patients, ok=False)
     assert result.exit_code == 1
-    # 39 comment lines, the header on line 40, Mackensen on 41, Wang on 42.
+    lines = studies.read_text().splitlines()
+    header = next(number for number, line in enumerate(lines, 1) if not line.startswith("#"))
+    # the comment lines, then the header, Mackensen on the next line, Wang on the one after
     assert (
         result.stderr
-        == f"error: {studies}, line 42, field origin: expected one of autologous, allogeneic, got 'donor'\n"
+        == f"error: {studies}, line {header + 2}, field origin: expected one of autologous, allogeneic, got 'donor'\n"
     )
     assert json.loads(cli("extract", "loads", "--json").stdout) == []
 
@@ -93,3 +100,35 @@ def test_study_that_screening_did_not_include_is_refused(cli, included, tmp_path
     studies.write_text(studies.read_text().replace("Wang 2024,Wang", "Other 2023,Other"))
     result = cli("extract", "load", studies, patients, ok=False)
     assert "field study_id: 'Other 2023' is not an included study" in result.stderr
+
+
+def test_two_extractors_are_compared_and_resolved_through_the_cli(cli, included, tmp_path):
+    cli("extract", "template", "--out", tmp_path)
+    studies, patients = _fill(tmp_path)
+    cli("extract", "load", studies, patients, "--extractor", "anna")
+    text = studies.read_text()
+    studies.write_text(
+        text.replace("Wang 2024,Wang,2024,phase 1,China,2,", "Wang 2024,Wang,2024,phase 1,China,3,")
+    )
+    assert "load 2 by ben" in cli("extract", "load", studies, patients, "--extractor", "ben").stderr
+    found = json.loads(cli("extract", "compare", "--json").stdout)
+    assert [(d["study_id"], d["field"], d["values"], d["is_resolved"]) for d in found] == [
+        ("Wang 2024", "n_treated", {"anna": 2, "ben": 3}, False)
+    ]
+    assert "1 cells differ between extractors" in cli("pool", ok=False).stderr
+    cli(
+        "extract",
+        "resolve",
+        "--study",
+        "Wang 2024",
+        "--column",
+        "n_treated",
+        "--value",
+        "2",
+        "--reviewer",
+        "anna",
+    )
+    assert "(1 unresolved)" not in cli("extract", "compare").stdout
+    pooled = json.loads(cli("pool", "--json").stdout)
+    assert pooled["overview"]["participants"] == 5 + 2
+    assert pooled["overview"]["extractors"] == ["anna", "ben"]

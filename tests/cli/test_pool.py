@@ -92,6 +92,9 @@ def loaded(cli, db: Path, tmp_path: Path) -> Path:
     studies, patients = tmp_path / "studies.csv", tmp_path / "patients.csv"
     studies.write_text(STUDIES)
     patients.write_text(PATIENTS)
+    protocol = tmp_path / "protocol.toml"
+    cli("protocol", "init", "--preset", "car-t-sle", "--out", protocol)
+    cli("protocol", "load", protocol)
     cli("extract", "load", studies, patients)
     return db
 
@@ -102,15 +105,24 @@ def _cells(table_text: str, containing: str) -> list[str]:
     return [cell.strip() for cell in row.strip("│ ").split("│")]
 
 
-def _outcome(pooled: dict, name: str) -> dict:
-    return next(o for o in pooled["safety"]["outcomes"] if o["name"] == name)
+def _analysis(pooled: dict, analysis_id: str) -> dict:
+    return next(a for a in pooled["analyses"] if a["id"] == analysis_id)
+
+
+def _outcome(pooled: dict, analysis_id: str) -> dict:
+    """A single-arm analysis's crude, graded and pooled figures."""
+    return _analysis(pooled, analysis_id)["proportion"]
+
+
+def _characteristic(pooled: dict, name: str) -> dict:
+    return next(c for c in pooled["overview"]["characteristics"] if c["name"] == name)
 
 
 def test_pool_json_has_the_hand_calculated_efficacy(cli, loaded):
     pooled = json.loads(cli("pool", "--json").stdout)
     overview = pooled["overview"]
     assert (overview["studies"], overview["participants"]) == (3, 10)
-    assert [(s["label"], s["text"]) for s in overview["targets"]] == [
+    assert [(s["label"], s["text"]) for s in _characteristic(pooled, "target")["shares"]] == [
         ("CD19", "2/3 (67%)"),
         ("CD19-BCMA", "1/3 (33%)"),
     ]
@@ -118,10 +130,10 @@ def test_pool_json_has_the_hand_calculated_efficacy(cli, loaded):
         ("databases", "2/3 (67%)"),
         ("other methods", "1/3 (33%)"),
     ]
-    efficacy = pooled["efficacy"]
+    efficacy = _analysis(pooled, "sledai")["scores"]
     assert [
-        (r["month"], r["summary"]["n"], r["summary"]["median"], r["summary"]["q1"], r["summary"]["q3"])
-        for r in efficacy["reductions"]
+        (r["time"], r["summary"]["n"], r["summary"]["median"], r["summary"]["q1"], r["summary"]["q3"])
+        for r in efficacy["changes"]
     ] == [
         (1, 4, 5, 3.5, 6.5),
         (3, 5, 8, 8, 12),
@@ -138,9 +150,10 @@ def test_pool_json_has_the_hand_calculated_efficacy(cli, loaded):
         assert (n, mean) == pytest.approx(expected[:2]) and (sd, lower) == pytest.approx(
             expected[2:], abs=2e-6
         )
-    assert (efficacy["sledai_zero"]["events"], efficacy["sledai_zero"]["total"]) == (3, 6)
-    assert (efficacy["sledai_low"]["events"], efficacy["sledai_low"]["total"]) == (5, 6)
-    origin, target = efficacy["subgroups"]
+    zero, low = (a["share"] for a in efficacy["at_or_below"])
+    assert (zero["events"], zero["total"]) == (3, 6)
+    assert (low["events"], low["total"]) == (5, 6)
+    origin, target = efficacy["comparisons"]
     assert (origin["test"]["w"], origin["test"]["p_value"], origin["test"]["rank_biserial"]) == (
         4,
         pytest.approx(1),
@@ -155,7 +168,11 @@ def test_pool_json_has_the_hand_calculated_efficacy(cli, loaded):
 
 def test_pool_json_has_the_hand_counted_safety(cli, loaded):
     pooled = json.loads(cli("pool", "--json").stdout)
-    counts = {o["name"]: (o["crude"]["events"], o["crude"]["total"]) for o in pooled["safety"]["outcomes"]}
+    counts = {
+        a["id"]: (a["proportion"]["crude"]["events"], a["proportion"]["crude"]["total"])
+        for a in pooled["analyses"]
+        if a["proportion"]
+    }
     assert counts == {
         "crs": (6, 10),
         "icans": (1, 10),
@@ -175,9 +192,10 @@ def test_pool_json_has_the_hand_counted_safety(cli, loaded):
         pytest.approx(0.831817, abs=1e-5),
     )
     assert crs["meta"]["k"] == 3 and crs["meta"]["method"]["estimator"].startswith("binomial-normal GLMM")
-    bcells = pooled["safety"]
-    assert (bcells["bcell_depletion"]["studies"], bcells["bcell_depletion"]["median"]) == (3, 2)
-    assert (bcells["bcell_reconstitution"]["median"], bcells["bcell_reconstitution"]["maximum"]) == (2.5, 3)
+    depletion = _characteristic(pooled, "bcell_depletion_weeks")["numbers"]
+    reconstitution = _characteristic(pooled, "bcell_reconstitution_months")["numbers"]
+    assert (depletion["studies"], depletion["median"]) == (3, 2)
+    assert (reconstitution["median"], reconstitution["maximum"]) == (2.5, 3)
 
 
 def test_pool_tables_print_counts_with_half_up_percentages_and_the_method(cli, loaded):
@@ -209,7 +227,7 @@ def test_pool_options_reach_the_statistics(cli, loaded):
     assert pooled["options"] == {"method": "reml", "scale": "ft", "quantile_method": "hazen"}
     assert "REML" in _outcome(pooled, "crs")["meta"]["method"]["estimator"]
     # Hazen (R type 5): the p-quantile sits at n p + 1/2; month 1, n 4: Q1 at 1.5 = 3, Q3 at 3.5 = 7.
-    month1 = pooled["efficacy"]["reductions"][0]["summary"]
+    month1 = _analysis(pooled, "sledai")["scores"]["changes"][0]["summary"]
     assert (month1["q1"], month1["q3"]) == (3, 7)
 
 
@@ -219,8 +237,12 @@ def test_glmm_on_another_scale_is_refused_in_one_line(cli, loaded):
     assert "the GLMM works on the logit scale; for --scale ft use --method dl or reml" in result.stderr
 
 
-def test_pool_before_any_extraction_says_what_to_do(cli, db):
+def test_pool_before_any_extraction_says_what_to_do(cli, db, tmp_path):
     open_review(db).close()
+    result = cli("pool", ok=False)
+    assert result.exit_code == 1 and "this review has no protocol yet" in result.stderr
+    cli("protocol", "init", "--preset", "car-t-sle", "--out", tmp_path / "protocol.toml")
+    cli("protocol", "load", tmp_path / "protocol.toml")
     result = cli("pool", ok=False)
     assert result.exit_code == 1 and "no extraction loaded yet" in result.stderr
 

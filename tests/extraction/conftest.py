@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 STUDIES = """\
@@ -61,3 +63,44 @@ def include_studies(db: Path, studies: list[tuple[str, int, bool]]) -> list[str]
     finally:
         conn.close()
     return [f"{family} {year}" for family, year, _ in studies]
+
+
+def seed_protocol():
+    """The seed review's protocol (the car-t-sle preset): the columns these files use."""
+    from cartsle_cli.protocol import read_protocol
+    from cartsle_cli.protocol.presets import preset_path
+
+    return read_protocol(preset_path("car-t-sle"))
+
+
+@dataclass(frozen=True)
+class Pair:
+    """A validated studies.csv and patients.csv as frames, with their lines."""
+
+    studies: pd.DataFrame
+    patients: pd.DataFrame
+    study_lines: tuple[int, ...]
+    patient_lines: tuple[int, ...]
+    missing_study_ids: tuple[str, ...]
+
+
+def validate_pair(studies: Path, patients: Path, included) -> Pair:
+    from cartsle_cli.extraction.validation import validate_extraction
+
+    extraction = validate_extraction(seed_protocol(), [studies, patients], included)
+    first, second = extraction.files
+    return Pair(
+        first.frame,
+        second.frame,
+        tuple(line for line, _ in first.rows),
+        tuple(line for line, _ in second.rows),
+        extraction.missing_study_ids,
+    )
+
+
+def load_seed_protocol(conn) -> None:
+    """Store the car-t-sle preset as the review's protocol, as `cartsle protocol load` does."""
+    from cartsle_cli.protocol.presets import preset_path
+    from cartsle_cli.protocol.store import load_protocol
+
+    load_protocol(conn, preset_path("car-t-sle"))

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from cartsle_cli.errors import CartsleError
 from cartsle_cli.extraction.store import load_extraction
 from cartsle_cli.store import open_review
-from tests.extraction.conftest import INCLUDED, PATIENTS, STUDIES, write_pair
+from tests.extraction.conftest import INCLUDED, PATIENTS, STUDIES, load_seed_protocol, write_pair
 
 CELLS = st.one_of(
     st.text(max_size=8), st.sampled_from(["", "-1", "1e308", "nan", "inf", "3.0", "106", '"', "#", "0x10"])
@@ -38,12 +38,13 @@ def test_any_cell_values_or_bytes_are_stored_or_give_one_cartsle_error(studies_c
             Path(folder), _mutated(STUDIES, studies_cells), _mutated(PATIENTS, patients_cells)
         )
         conn = open_review(Path(folder) / "review.db")
+        load_seed_protocol(conn)
         try:
             for replace_patients in (None, raw):
                 if replace_patients is not None:
                     patients.write_bytes(replace_patients)
                 try:
-                    load_extraction(conn, studies, patients, known_study_ids=INCLUDED)
+                    load_extraction(conn, [studies, patients], known_study_ids=INCLUDED)
                 except CartsleError as error:
                     assert "\n" not in str(error)
         finally:

@@ -4,10 +4,15 @@ from pathlib import Path
 import pytest
 
 from cartsle_cli.errors import CartsleError
-from cartsle_cli.extraction.columns import PATIENT_COLUMNS, STUDY_COLUMNS
 from cartsle_cli.extraction.csvfile import read_csv
+from cartsle_cli.extraction.layout import layout
 from cartsle_cli.extraction.template import describe, write_template_files
-from cartsle_cli.extraction.validation import validate_extraction
+from cartsle_cli.protocol import parse_protocol
+from tests.extraction.conftest import seed_protocol, validate_pair
+
+SEED = seed_protocol()
+STUDY_COLUMNS = layout(SEED).studies.columns
+PATIENT_COLUMNS = layout(SEED).file("patients.csv").columns
 
 
 @dataclass
@@ -21,8 +26,8 @@ STUDIES = [Study("Mackensen 2022", "Mackensen", 2022), Study("Wang 2024", "Wang"
 
 
 def test_template_has_a_row_per_included_study_and_documents_every_column(tmp_path: Path):
-    template = write_template_files(tmp_path, STUDIES)
-    studies = read_csv(template.studies)
+    template = write_template_files(SEED, tmp_path, STUDIES)
+    studies = read_csv(template.files[0])
     assert studies.header == tuple(column.name for column in STUDY_COLUMNS)
     assert [
         (row.cells["study_id"], row.cells["first_author"], row.cells["year"]) for row in studies.rows
@@ -30,13 +35,13 @@ def test_template_has_a_row_per_included_study_and_documents_every_column(tmp_pa
         ("Mackensen 2022", "Mackensen", "2022"),
         ("Wang 2024", "Wang", ""),
     ]
-    text = template.studies.read_text()
+    text = template.files[0].read_text()
     for column in STUDY_COLUMNS:
         assert f"# {describe(column)}\n" in text
-    patients = read_csv(template.patients)
+    patients = read_csv(template.files[1])
     assert patients.header == tuple(column.name for column in PATIENT_COLUMNS) and patients.rows == ()
     assert (
-        "# sledai (whole number, required, 0-105): SLEDAI-2K score, 0-105\n" in template.patients.read_text()
+        "# sledai (whole number, required, 0-105): SLEDAI-2K score, 0-105\n" in template.files[1].read_text()
     )
 
 
@@ -53,23 +58,58 @@ def test_column_description_names_type_requirement_and_limits():
 
 
 def test_filled_in_template_loads(tmp_path: Path):
-    template = write_template_files(tmp_path, STUDIES[:1])
+    template = write_template_files(SEED, tmp_path, STUDIES[:1])
     # The six blank cells after year are design, country, n_treated, product, target, origin.
     blank = "Mackensen 2022,Mackensen,2022" + "," * 7
     filled = "Mackensen 2022,Mackensen,2022,case series,Germany,5,MB-CART19.1,CD19,autologous,"
-    text = template.studies.read_text()
+    text = template.files[0].read_text()
     assert blank in text
     text = text.replace(blank, filled)
-    template.studies.write_text(text)
-    extraction = validate_extraction(template.studies, template.patients, {"Mackensen 2022"})
+    template.files[0].write_text(text)
+    extraction = validate_pair(template.files[0], template.files[1], {"Mackensen 2022"})
     assert extraction.studies.loc[0, "n_treated"] == 5 and len(extraction.patients) == 0
 
 
 def test_existing_files_are_kept_unless_overwrite(tmp_path: Path):
-    template = write_template_files(tmp_path, STUDIES)
-    template.studies.write_text("work in progress")
+    template = write_template_files(SEED, tmp_path, STUDIES)
+    template.files[0].write_text("work in progress")
     with pytest.raises(CartsleError, match="already exists"):
-        write_template_files(tmp_path, STUDIES)
-    assert template.studies.read_text() == "work in progress"
-    write_template_files(tmp_path, STUDIES, overwrite=True)
-    assert template.studies.read_text().startswith("# studies.csv")
+        write_template_files(SEED, tmp_path, STUDIES)
+    assert template.files[0].read_text() == "work in progress"
+    write_template_files(SEED, tmp_path, STUDIES, overwrite=True)
+    assert template.files[0].read_text().startswith("# studies.csv")
+
+
+COMPARATIVE = """\
+[design]
+type = "comparative"
+
+[[design.arms]]
+id = "vaccine"
+role = "intervention"
+
+[[design.arms]]
+id = "control"
+role = "control"
+
+[[outcomes]]
+id = "tb"
+label = "Tuberculosis"
+type = "binary"
+"""
+
+
+def test_comparative_template_has_a_row_per_study_and_arm(tmp_path: Path):
+    template = write_template_files(parse_protocol(COMPARATIVE), tmp_path, STUDIES)
+    assert [path.name for path in template.files] == ["studies.csv", "arms.csv"]
+    arms = read_csv(template.files[1])
+    assert arms.header == ("study_id", "arm", "tb_events", "tb_n")
+    assert [(row.cells["study_id"], row.cells["arm"]) for row in arms.rows] == [
+        ("Mackensen 2022", "vaccine"),
+        ("Mackensen 2022", "control"),
+        ("Wang 2024", "vaccine"),
+        ("Wang 2024", "control"),
+    ]
+    text = template.files[1].read_text()
+    assert "# tb_n (whole number, optional, >= 1): Tuberculosis: participants analysed\n" in text
+    assert "at most: tb_events <= tb_n" in text

@@ -3,8 +3,7 @@ from pathlib import Path
 import pytest
 
 from cartsle_cli.errors import CartsleError
-from cartsle_cli.extraction.validation import validate_extraction
-from tests.extraction.conftest import INCLUDED, PATIENTS, STUDIES, write_pair
+from tests.extraction.conftest import INCLUDED, PATIENTS, STUDIES, validate_pair, write_pair
 
 # Line numbers count the comment line: the studies header is line 2, Alpha line 3, Beta line 4;
 # in patients.csv the header is line 1 and the rows are lines 2-6.
@@ -217,7 +216,7 @@ def test_problem_is_named_by_file_line_and_column(
 ):
     paths = write_pair(tmp_path, **{wrong: text})
     with pytest.raises(CartsleError) as raised:
-        validate_extraction(*paths, INCLUDED)
+        validate_pair(*paths, INCLUDED)
     error = raised.value
     wrong_path = paths[0] if wrong == "studies" else paths[1]
     assert (error.file, error.line, error.field) == (str(wrong_path), line, column)
@@ -227,7 +226,7 @@ def test_problem_is_named_by_file_line_and_column(
 def test_error_prints_as_one_line_with_file_line_and_column(tmp_path: Path):
     studies_path, patients_path = write_pair(tmp_path, patients=_patients_with("P1,3,4,", "P1,3,106,"))
     with pytest.raises(CartsleError) as raised:
-        validate_extraction(studies_path, patients_path, INCLUDED)
+        validate_pair(studies_path, patients_path, INCLUDED)
     assert str(raised.value) == f"{patients_path}, line 3, field sledai: 106 is above the maximum of 105"
 
 
@@ -236,12 +235,12 @@ def test_first_problem_in_file_order_is_reported(tmp_path: Path):
     studies = _studies_with("Alpha,2022", "Alpha,20x2").replace("Allogeneic", "donor")
     studies_path, patients_path = write_pair(tmp_path, studies=studies, patients="nonsense\n")
     with pytest.raises(CartsleError) as raised:
-        validate_extraction(studies_path, patients_path, INCLUDED)
+        validate_pair(studies_path, patients_path, INCLUDED)
     assert (raised.value.line, raised.value.field) == (3, "year")
 
 
 def test_valid_pair_reads_to_frames_with_columns_dtypes_and_filled_grades(pair):
-    extraction = validate_extraction(*pair, INCLUDED)
+    extraction = validate_pair(*pair, INCLUDED)
     studies, patients = extraction.studies, extraction.patients
     assert list(studies["study_id"]) == ["Alpha 2022", "Beta 2024"]
     assert str(studies["crs_any"].dtype) == "Int64" and str(patients["sledai"].dtype) == "Int64"
@@ -259,7 +258,7 @@ def test_valid_pair_reads_to_frames_with_columns_dtypes_and_filled_grades(pair):
 def test_semicolon_file_from_a_comma_decimal_spreadsheet_is_read(tmp_path: Path):
     studies = STUDIES.replace(",", ";")
     patients = "study_id;patient_id;month;sledai\nAlpha 2022;P1;0;16\n"
-    extraction = validate_extraction(*write_pair(tmp_path, studies, patients), INCLUDED)
+    extraction = validate_pair(*write_pair(tmp_path, studies, patients), INCLUDED)
     assert list(extraction.patients["sledai"]) == [16]
 
 
@@ -268,7 +267,7 @@ def test_windows_1252_file_is_read(tmp_path: Path):
     phenotype = "naïve B cells up, mémoire B cells down; Müller, Köln, Genève"
     studies_path, patients_path = write_pair(tmp_path)
     studies_path.write_bytes(STUDIES.replace("naive up", f'"{phenotype}"').encode("cp1252"))
-    extraction = validate_extraction(studies_path, patients_path, INCLUDED)
+    extraction = validate_pair(studies_path, patients_path, INCLUDED)
     assert extraction.studies.loc[0, "bcell_phenotype"] == phenotype
 
 
@@ -276,5 +275,5 @@ def test_empty_cells_a_spreadsheet_adds_after_the_last_column_are_ignored(tmp_pa
     studies = STUDIES.replace(",bcell_phenotype\n", ",bcell_phenotype,,\n").replace(
         "naive up\n", "naive up,,\n"
     )
-    extraction = validate_extraction(*write_pair(tmp_path, studies=studies), INCLUDED)
+    extraction = validate_pair(*write_pair(tmp_path, studies=studies), INCLUDED)
     assert list(extraction.studies["bcell_phenotype"].fillna("")) == ["naive up", ""]

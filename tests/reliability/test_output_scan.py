@@ -75,6 +75,9 @@ def test_every_output_format_neutralises_formulas_escapes_and_html(hostile_revie
         if out.exists():
             _assert_csv_safe(out.read_text(encoding="utf-8"), name)
             _assert_terminal_safe(result.output, name)
+    # extraction follows the review's protocol (the seed's preset here)
+    cli("protocol", "init", "--preset", "car-t-sle", "--out", tmp_path / "protocol.toml")
+    cli("protocol", "load", tmp_path / "protocol.toml")
     cli("extract", "template", "--out", tmp_path / "extraction")
     for name in ("studies.csv", "patients.csv"):
         text = (tmp_path / "extraction" / name).read_text(encoding="utf-8")

@@ -101,6 +101,9 @@ def review(cli, tmp_path) -> Path:
     ):
         lines += [f'"{study}",P{n},0,{base}', f'"{study}",P{n},3,{m3}', f'"{study}",P{n},6,{m6}']
     patients.write_text("\n".join(lines) + "\n")
+    protocol = tmp_path / "protocol.toml"
+    cli("protocol", "init", "--preset", "car-t-sle", "--out", protocol)
+    cli("protocol", "load", protocol)
     cli("extract", "load", studies, patients)
     return cli.db
 
@@ -121,15 +124,53 @@ def test_csv_report_tables_agree_with_pool_and_prisma(cli, review, tmp_path):
         == prisma["studies_included"]
         == 2
     )
-    safety = pd.read_csv(out / "safety.csv").set_index("outcome")
-    crs = next(o for o in pooled["safety"]["outcomes"] if o["name"] == "crs")
-    assert (safety.loc["crs", "events"], safety.loc["crs", "total"]) == (5, 9)  # 4/6 + 1/3, counted by hand
-    assert safety.loc["crs", "wilson_lower"] == pytest.approx(crs["crude"]["wilson"]["lower"])
-    meta = pd.read_csv(out / "meta_analyses.csv").set_index("outcome")
-    assert meta.loc["crs", "estimate"] == pytest.approx(crs["meta"]["estimate"])
-    assert "DerSimonian" in meta.loc["crs", "method"]
-    means = pd.read_csv(out / "efficacy_sledai_mean.csv").set_index("month")
-    assert means.loc[0, "mean"] == pytest.approx((12 + 10 + 14 + 8) / 4)  # 11, by hand
+    crude = pd.read_csv(out / "crs_crude.csv").iloc[0]
+    crs = next(a for a in pooled["analyses"] if a["id"] == "crs")["proportion"]
+    assert crude["Patients with the event"] == "5/9 (56%)"  # 4/6 + 1/3, counted by hand
+    wilson = crs["crude"]["wilson"]
+    assert crude["Wilson 95% CI"] == f"{100 * wilson['lower']:.1f}-{100 * wilson['upper']:.1f}%"
+    meta = pd.read_csv(out / "crs_meta.csv").iloc[0]
+    assert meta["Pooled (95% CI)"].startswith(f"{100 * crs['meta']['estimate']:.1f}% (")
+    assert "DerSimonian" in meta["Method"]
+    means = pd.read_csv(out / "sledai_mean.csv", dtype=str).set_index("Months")
+    assert means.loc["0", "Mean (95% CI)"].startswith("11.0 (")  # (12 + 10 + 14 + 8) / 4, by hand
+
+
+def test_characteristics_of_included_studies_has_every_declared_characteristic(cli, review, tmp_path):
+    out = tmp_path / "csv"
+    cli("report", "--format", "csv", "--out", out)
+    table = pd.read_csv(out / "characteristics_of_included_studies.csv", dtype=str, keep_default_na=False)
+    assert list(table.columns[:7]) == [
+        "Study",
+        "First author",
+        "Year",
+        "Design",
+        "Country",
+        "Patients treated",
+        "Product",
+    ]
+    assert len(table) == 2 and set(table["Origin"]) == {"autologous", "allogeneic"}
+    for path in out.glob("*.csv"):
+        text = path.read_text()
+        assert "True" not in text and "False" not in text, path.name
+    # results read as a person reads them: no raw field names as headers
+    assert "crs_any" not in (out / "crs_crude.csv").read_text()
+
+
+def test_each_forest_plot_sits_in_its_outcomes_section_and_methods_name_only_what_ran(cli, review, tmp_path):
+    cli("report", "--format", "md", "--out", tmp_path)
+    text = (tmp_path / "report.md").read_text()
+    crs = text.index("\n## Cytokine release syndrome\n")
+    figure = text.index("![Forest plot: Cytokine release syndrome](figures/forest_crs.svg)")
+    later = text.index("\n## ", crs + 3)
+    assert crs < figure < later
+    document_methods = text[text.index("## Methods") : text.index("\n## ", text.index("## Methods") + 3)]
+    assert "binomial-normal GLMM" in document_methods and "Mann-Whitney" in document_methods
+    assert "Two reviewers screened independently (2 required per record)" in document_methods
+    # no study reports ICANS here: it is neither pooled nor named among the analyses that ran
+    pooled = document_methods[document_methods.index("Single-arm proportions (") :].split(")")[0]
+    assert pooled == "Single-arm proportions (Cytokine release syndrome and Infections"
+    assert "\n## ICANS\n" not in text
 
 
 def test_hostile_titles_and_authors_cannot_run_in_a_spreadsheet(cli, review, tmp_path):
@@ -173,7 +214,7 @@ def test_reports_are_byte_identical_apart_from_the_timestamp_line(cli, review, t
 def test_json_report_holds_every_section(cli, review, tmp_path):
     cli("report", "--format", "json", "--out", tmp_path)
     document = json.loads((tmp_path / "report.json").read_text())
-    assert document["schema"] == "cartsle-report/1"
+    assert document["schema"] == "cartsle-report/2"
     assert {"searches", "prisma", "agreement", "included_studies", "pool", "methods"} <= set(document)
     assert "PubMed (searched 2025-03-01)" in document["methods"]
     assert len(document["included_studies"]) == 2

@@ -14,10 +14,13 @@ def test_demo_prints_every_step_and_ends_with_prisma_efficacy_and_safety(tmp_pat
     assert result.exit_code == 0, result.output
     output = result.output
     assert "$ cartsle import searches/pubmed.nbib" in output
+    assert output.index("$ cartsle protocol load extraction/protocol.toml") < output.index(
+        "$ cartsle extract load"
+    )
     assert (
         output.index("PRISMA 2020 flow")
         < output.index("Mean SLEDAI-2K")
-        < output.index("Safety and biomarkers")
+        < output.index("Single-arm outcomes: crude proportions")
     )
     assert (tmp_path / "review" / "cartsle.db").is_file()
     assert (tmp_path / "review" / "report" / "report.md").is_file()

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from cartsle_cli.extraction.columns import PATIENT_COLUMNS, STUDY_COLUMNS
+from cartsle_cli.extraction.layout import layout
+from cartsle_cli.protocol import read_protocol
 from cartsle_cli.sample.check import SampleFigures, figures
 
 SAMPLE = Path(__file__).resolve().parents[2] / "sample_data"
@@ -25,13 +26,11 @@ def half_up(value: float, digits: int = 1) -> float:
     return float(f"{value + 1e-9:.{digits}f}")
 
 
-def test_extraction_files_have_exactly_the_contract_columns() -> None:
-    assert (SAMPLE / "extraction" / "studies.csv").read_text().splitlines()[0] == ",".join(
-        c.name for c in STUDY_COLUMNS
-    )
-    assert (SAMPLE / "extraction" / "patients.csv").read_text().splitlines()[0] == ",".join(
-        c.name for c in PATIENT_COLUMNS
-    )
+def test_extraction_files_have_exactly_the_columns_of_the_sample_protocol() -> None:
+    files = layout(read_protocol(SAMPLE / "extraction" / "protocol.toml"))
+    for name in ("studies.csv", "patients.csv"):
+        header = (SAMPLE / "extraction" / name).read_text().splitlines()[0]
+        assert header == ",".join(c.name for c in files.file(name).columns)
 
 
 def test_63_time_courses_and_65_last_scores(sample: SampleFigures) -> None:

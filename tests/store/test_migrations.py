@@ -1,4 +1,5 @@
 import sqlite3
+from pathlib import Path
 
 import pytest
 
@@ -106,6 +107,80 @@ def test_a_review_of_schema_1_gains_the_appraisal_tables_keeping_its_data(db):
             "INSERT INTO grade_judgements (outcome, domain, levels, reviewer, decided_at)"
             " VALUES ('o', 'imprecision', 1, 'A', 'now')"
         )
+
+
+V1_EXTRACTION = Path(__file__).with_name("fixtures") / "schema_v1_extraction.sql"
+
+
+def test_version_1_extraction_moves_into_the_long_table_under_the_seed_protocol(db):
+    """A review written before protocols existed keeps every extracted cell, its line and the files."""
+    from cartsle_cli.extraction.agreement import agreed_extraction
+    from cartsle_cli.extraction.layout import layout
+    from cartsle_cli.protocol.store import stored_protocol
+    from cartsle_cli.store.migrations import INITIAL_SCHEMA_FILES, _schema_sql, split_statements
+
+    raw = sqlite3.connect(db)
+    old_schema = "\n".join(_schema_sql(name) for name in INITIAL_SCHEMA_FILES) + V1_EXTRACTION.read_text()
+    for statement in split_statements(old_schema):
+        raw.execute(statement)
+    raw.execute(
+        "INSERT INTO extraction_loads VALUES (1, '2025-01-02T03:04:05+00:00', 'studies.csv', 'a', 'S', 'patients.csv',"
+        " 'b', 'P', 1, 2)"
+    )
+    raw.execute(
+        "INSERT INTO extraction_studies (load_id, line, study_id, first_author, year, n_treated, target, origin,"
+        " crs_any, crs_g1, crs_g2, crs_g3, crs_g4, bcell_phenotype) VALUES"
+        " (1, 3, 'Alpha 2022', 'Alpha', 2022, 3, 'CD19', 'autologous', 2, 1, 1, 0, 0, 'naive up')"
+    )
+    raw.executemany(
+        "INSERT INTO extraction_patients (load_id, line, study_id, patient_id, month, sledai) VALUES (?, ?, ?, ?, ?, ?)",
+        [(1, 2, "Alpha 2022", "P1", 0.0, 16), (1, 3, "Alpha 2022", "P1", 3.0, 4)],
+    )
+    raw.execute("PRAGMA user_version = 1")
+    raw.commit()
+    raw.close()
+
+    conn = open_review(db)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    tables = {
+        row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")
+    }
+    assert not tables & {"extraction_studies", "extraction_patients", "extraction_loads"}
+    current = stored_protocol(conn)
+    assert (current.version.version, current.protocol.design.participants) == (1, "n_treated")
+    load = conn.execute(
+        "SELECT protocol_version, extractor, study_count, row_count FROM extract_loads"
+    ).fetchone()
+    assert tuple(load) == (1, "", 1, 3)
+    texts = dict(conn.execute("SELECT name, text FROM extract_files").fetchall())
+    assert texts == {"studies.csv": "S", "patients.csv": "P"}
+    crs = conn.execute("SELECT outcome, value, line FROM extract_values WHERE field = 'crs_g2'").fetchone()
+    assert tuple(crs) == ("crs", 1, 3)
+    found = agreed_extraction(conn, layout(current.protocol))
+    studies, patients = found.frames["studies.csv"], found.frames["patients.csv"]
+    assert (studies.loc[0, "origin"], studies.loc[0, "bcell_phenotype"], studies.loc[0, "n_treated"]) == (
+        "autologous",
+        "naive up",
+        3,
+    )
+    assert list(patients["month"]) == [0.0, 3.0] and list(patients["sledai"]) == [16, 4]
+    assert found.lines["patients.csv"] == (2, 3)
+
+
+def test_a_version_1_review_without_extraction_gets_no_protocol(db):
+    from cartsle_cli.store.migrations import INITIAL_SCHEMA_FILES, _schema_sql, split_statements
+
+    raw = sqlite3.connect(db)
+    for statement in split_statements(
+        "\n".join(_schema_sql(name) for name in INITIAL_SCHEMA_FILES) + V1_EXTRACTION.read_text()
+    ):
+        raw.execute(statement)
+    raw.execute("PRAGMA user_version = 1")
+    raw.commit()
+    raw.close()
+    conn = open_review(db)
+    assert conn.execute("SELECT count(*) FROM protocol_versions").fetchone()[0] == 0
+    assert "extraction_loads" not in {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
 
 
 def test_search_removal_migration_gives_orphaned_votes_back_to_the_surviving_cluster(db, monkeypatch):
