@@ -27,8 +27,9 @@ from cartsle_cli.certainty.suggest import (
     suggest_risk_of_bias,
 )
 from cartsle_cli.errors import CartsleError
-from cartsle_cli.review.pooling import PoolOptions, PoolResult, pool_review
+from cartsle_cli.review.pooling import SCALE_OF, PoolOptions, PoolResult, pool_review
 from cartsle_cli.stats.effect_sizes import proportion
+from cartsle_cli.stats.meta_proportions import MetaProportionResult
 from cartsle_cli.stats.sensitivity import egger_test
 
 
@@ -53,13 +54,36 @@ class OutcomeEvidence:
     method_line: str
 
 
-def pooled_evidence(pool: PoolResult) -> list[OutcomeEvidence]:
-    """The meta-analysed outcomes of today's pooled results (single proportions)."""
-    evidence = []
-    for outcome in pool.safety.outcomes:
-        meta = outcome.meta
-        if meta is None:
+@dataclass(frozen=True)
+class PooledProportion:
+    """A declared analysis of a single proportion that was meta-analysed, with its method."""
+
+    name: str  # the analysis id
+    label: str
+    meta: MetaProportionResult
+    method: str
+    scale: str
+
+
+def pooled_proportions(pool: PoolResult) -> list[PooledProportion]:
+    """The protocol's single-proportion analyses that have a meta-analysis, in declared order."""
+    found = []
+    for analysis in pool.analyses:
+        summary = analysis.proportion
+        if summary is None or summary.meta is None:
             continue
+        method = pool.options.method or analysis.method
+        scale = pool.options.scale or SCALE_OF[analysis.measure]
+        found.append(PooledProportion(analysis.id, analysis.label, summary.meta, method, scale))
+    return found
+
+
+def pooled_evidence(pool: PoolResult) -> list[OutcomeEvidence]:
+    """The meta-analysed single proportions of the pooled results (comparative analyses wait for
+    their adapter: measures, null line and absolute effects from a control risk)."""
+    evidence = []
+    for outcome in pooled_proportions(pool):
+        meta = outcome.meta
         has_weights = all(s.weight is not None for s in meta.studies)
         weights = {s.label: float(s.weight if has_weights else s.total) for s in meta.studies}
         egger_p = None

@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass
 
 from cartsle_cli.appraisal.store import appraised_tools, study_appraisals
 from cartsle_cli.appraisal.tool import get_tool
+from cartsle_cli.certainty.evidence import pooled_proportions
 from cartsle_cli.errors import CartsleError
 from cartsle_cli.review.pooling import PoolResult
 from cartsle_cli.stats.meta_proportions import meta_proportions
@@ -68,10 +69,8 @@ def _figures(meta) -> PooledFigures:
 def without_high_risk(pool: PoolResult, high: set[str]) -> list[SensitivityResult]:
     """Every pooled outcome, main analysis beside the rerun without ``high``."""
     results = []
-    for outcome in pool.safety.outcomes:
+    for outcome in pooled_proportions(pool):
         meta = outcome.meta
-        if meta is None:
-            continue
         kept = [s for s in meta.studies if s.label not in high]
         left_out = [s.label for s in meta.studies if s.label in high]
         without, note = None, None
@@ -84,8 +83,8 @@ def without_high_risk(pool: PoolResult, high: set[str]) -> list[SensitivityResul
                 rerun = meta_proportions(
                     [s.events for s in kept],
                     [s.total for s in kept],
-                    method=pool.options.method,
-                    scale=pool.options.scale,
+                    method=outcome.method,
+                    scale=outcome.scale,
                     labels=[s.label for s in kept],
                 )
                 without = _figures(rerun)

@@ -15,10 +15,10 @@ EVENTS, TOTALS = [3, 5, 2, 8], [10, 12, 9, 20]
 
 def pool_of(method: str = "dl") -> SimpleNamespace:
     meta = meta_proportions(EVENTS, TOTALS, method=method, scale="logit", labels=LABELS)
-    outcome = SimpleNamespace(name="crs", label="CRS", meta=meta)
-    return SimpleNamespace(
-        options=SimpleNamespace(method=method, scale="logit"), safety=SimpleNamespace(outcomes=[outcome])
+    analysis = SimpleNamespace(
+        id="crs", label="CRS", method=method, measure="PLO", proportion=SimpleNamespace(meta=meta)
     )
+    return SimpleNamespace(options=SimpleNamespace(method=None, scale=None), analyses=[analysis])
 
 
 def test_rerun_leaves_out_the_high_risk_study_and_agrees_with_metafor():
