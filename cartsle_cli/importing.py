@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from cartsle_cli.dedup.run import rebuild_clusters
@@ -14,6 +14,13 @@ from cartsle_cli.formats import read_file
 from cartsle_cli.formats.record import ParsedFile
 from cartsle_cli.store import transaction
 from cartsle_cli.store.searches import Search, add_search, find_by_sha256, remove_search
+from cartsle_cli.updating import (
+    UpdateSummary,
+    finish_update,
+    register_update,
+    snapshot_previous_version,
+    updated_search,
+)
 
 
 @dataclass(frozen=True)
@@ -27,6 +34,7 @@ class ImportedFile:
     with_doi: int
     with_pmid: int
     with_abstract: int
+    update: UpdateSummary | None = None  # for a rerun of a search (``update_of``)
 
 
 def import_files(
@@ -38,6 +46,7 @@ def import_files(
     searched_on: str | None = None,
     query: str | None = None,
     force: bool = False,
+    update_of: int | None = None,
     on_file_read: Callable[[Path], None] | None = None,
 ) -> list[ImportedFile]:
     """Import export files as searches, all in one transaction.
@@ -45,10 +54,19 @@ def import_files(
     Files are read and stored one at a time inside the transaction, so only one file's records are
     in memory at once; a bad file, an unknown format or a file imported before (unless ``force``)
     raises :class:`CartsleError`, the transaction rolls back, and nothing of any file is stored.
+
+    ``update_of``: the files rerun that search (``updating``): its database and column are the
+    default, records seen before are linked to their earlier records, and the review is
+    deduplicated with the new records; each result then carries its ``update`` summary.
     """
     seen: dict[str, Path] = {}
     results = []
     with transaction(conn):
+        if update_of is not None:
+            updated = updated_search(conn, update_of)
+            snapshot_previous_version(conn, update_of)
+            source = source or updated.database
+            other_methods = other_methods or updated.other_methods
         for path in map(Path, paths):
             data_hash = _sha256(path)
             if not force:
@@ -74,6 +92,13 @@ def import_files(
             del parsed
             if on_file_read:
                 on_file_read(path)
+        if update_of is not None:
+            linked = [
+                (item.search_id, update_of, register_update(conn, item.search_id, update_of))
+                for item in results
+            ]
+            summaries = {summary.search_id: summary for summary in finish_update(conn, linked)}
+            results = [replace(item, update=summaries[item.search_id]) for item in results]
     return results
 
 

@@ -45,12 +45,21 @@ def import_command(
     force: Annotated[
         bool, typer.Option("--force", help="Import a file even if its content was imported before.")
     ] = False,
+    update_of: Annotated[
+        int | None,
+        typer.Option(
+            "--update-of",
+            help="The file reruns this search (`cartsle searches` lists them): records seen before are linked, only new ones reach screening.",
+        ),
+    ] = None,
     db: DbOption = DEFAULT_DB,
     json_output: JsonOption = False,
 ) -> None:
     """Import search exports. The format is detected from the content; all files or none are stored.
 
     Example: cartsle import pubmed.nbib embase.ris --searched 2025-03-01
+
+    A rerun of a search: cartsle import --update-of 1 pubmed_2025.nbib --searched 2025-09-01
     """
     new_review = not db.exists()
     try:
@@ -63,6 +72,7 @@ def import_command(
                 searched_on=searched,
                 query=query,
                 force=force,
+                update_of=update_of,
                 on_file_read=lambda _: bar.advance(bar.task_ids[0]),
             )
     except CartsleError:
@@ -71,7 +81,16 @@ def import_command(
                 leftover.unlink(missing_ok=True)
         raise
     if json_output:
-        print_json([{**vars(item), "path": str(item.path)} for item in imported])
+        print_json(
+            [
+                {
+                    **vars(item),
+                    "path": str(item.path),
+                    "update": item.update.to_dict() if item.update else None,
+                }
+                for item in imported
+            ]
+        )
         return
     for item in imported:
         if item.database_recognised:
@@ -97,3 +116,31 @@ def import_command(
             for i in imported
         ],
     )
+    updates = [item.update for item in imported if item.update]
+    if updates:
+        print_table(
+            "Search update",
+            [
+                "search",
+                "updates",
+                "round",
+                "records",
+                "seen before (same id)",
+                "seen before (duplicate)",
+                "duplicates within",
+                "new unique",
+            ],
+            [
+                [
+                    u.search_id,
+                    u.update_of,
+                    u.round,
+                    u.records,
+                    u.linked_by_id,
+                    u.duplicates_of_known,
+                    u.duplicates_within,
+                    u.new_unique,
+                ]
+                for u in updates
+            ],
+        )

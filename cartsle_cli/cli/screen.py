@@ -8,6 +8,7 @@ PRISMA counts are in ``screen_files``. Every command here is a thin layer over
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -24,15 +25,18 @@ from cartsle_cli.cli.common import (
     print_json,
     print_table,
     review,
+    say,
     stdout,
 )
 from cartsle_cli.cli.screen_files import AllOption
 from cartsle_cli.cli.screen_ranking import MODEL_DESCRIPTION, simulate_command
 from cartsle_cli.cli.screen_status import ConfidenceOption, TargetOption, status_command
 from cartsle_cli.errors import CartsleError
+from cartsle_cli.report.csv_safe import write_csv
 from cartsle_cli.screening.agreement import agreement
+from cartsle_cli.screening.conflicts import CONFLICT_FILE_COLUMNS, conflict_file_rows, list_conflicts
 from cartsle_cli.screening.decisions import Decision, history, record_decision, undo_last
-from cartsle_cli.screening.outcomes import STAGE_NAMES, STAGES, conflicts
+from cartsle_cli.screening.outcomes import STAGE_NAMES, STAGES
 from cartsle_cli.screening.ranking.recall_test import check_target
 from cartsle_cli.screening.sampling import start_random_sample
 from cartsle_cli.screening.settings import (
@@ -79,12 +83,22 @@ def screen_command(
     ] = 0,
     target: TargetOption = 0.95,
     confidence: ConfidenceOption = 0.95,
+    resolve: Annotated[
+        bool,
+        typer.Option(
+            "--resolve", help="Open on the conflicts: each record in full with every vote; i / e resolve it."
+        ),
+    ] = False,
     db: DbOption = DEFAULT_DB,
 ) -> None:
     """Screen record by record in the terminal. Example: cartsle screen --reviewer kofi --stage ta
 
     Keys: i include, e exclude, m maybe, s skip, u undo, n note, r switch to a random sample (for
-    the stopping test), PageUp/PageDown scroll, q quit (prints what this session did).
+    the stopping test), c the conflict-resolution screen, PageUp/PageDown scroll, q quit (prints
+    what this session did).
+
+    The conflict-resolution screen (c, or start on it with --resolve): i includes, e excludes
+    (asking the reason at full text), left/right move between conflicts, Escape goes back.
     """
     if ctx.invoked_subcommand is not None:
         pass_down(ctx, ("db", "reviewer", "stage"))
@@ -95,7 +109,9 @@ def screen_command(
     check_target(target, confidence)
     if not reviewer:
         raise CartsleError("who is screening? give --reviewer NAME or set CARTSLE_REVIEWER", field="reviewer")
-    run_screen(db, stage=stage, reviewer=reviewer, seed=seed, target=target, confidence=confidence)
+    run_screen(
+        db, stage=stage, reviewer=reviewer, seed=seed, target=target, confidence=confidence, resolve=resolve
+    )
 
 
 @app.command("sample")
@@ -135,7 +151,7 @@ def decide_command(
         stored = record_decision(
             conn, Decision(record_id, stage, reviewer or "", decision.lower(), reason, note)
         )
-    typer.echo(
+    say(
         plain(
             f"{stored.reviewer}: record {stored.record_id} {stored.decision} at {STAGE_NAMES[stored.stage]}"
             + (f" ({stored.reason})" if stored.reason else "")
@@ -152,7 +168,7 @@ def undo_command(
     """Undo your latest decision (it stays in the history, marked undone). Example: cartsle screen undo --reviewer kofi"""
     with review(db) as conn, transaction(conn):
         undone = undo_last(conn, reviewer or "", stage=stages(stage)[0] if stage else None)
-    typer.echo(
+    say(
         plain(
             f"undone: {undone.reviewer}'s {undone.decision} of record {undone.record_id} at {STAGE_NAMES[undone.stage]} ({undone.decided_at})"
         )
@@ -238,7 +254,7 @@ def reasons_add_command(
     """Add an exclusion reason. Example: cartsle screen reasons add "wrong comparator" """
     with review(db, create=True) as conn, transaction(conn):
         added = add_reason(conn, label)
-    typer.echo(plain(f"added reason: {added}"))
+    say(plain(f"added reason: {added}"))
 
 
 @app.command("keywords")
@@ -287,46 +303,60 @@ def settings_command(
     if json_output:
         print_json({"reviewers_required": required})
         return
-    typer.echo(f"reviewers required per record: {required}")
+    say(f"reviewers required per record: {required}")
 
 
 @app.command("conflicts")
 def conflicts_command(
-    stage: AnyStageOption = None, db: DbOption = DEFAULT_DB, json_output: JsonOption = False
+    stage: AnyStageOption = None,
+    export: Annotated[
+        Path | None,
+        typer.Option(
+            "--export",
+            help="Write the conflicts to this CSV (titles and votes in it); fill in decision, then `screen resolve --file`.",
+        ),
+    ] = None,
+    db: DbOption = DEFAULT_DB,
+    json_output: JsonOption = False,
 ) -> None:
-    """Records whose reviewers disagree and that no one has resolved yet. Example: cartsle screen conflicts --stage ta"""
+    """Records whose reviewers disagree and that no one has resolved yet, with title, year, first author and every vote. Example: cartsle screen conflicts --stage ta
+
+    To resolve them one by one with the record in view: `cartsle screen --resolve` (or press c in
+    the interactive screen).
+    """
     with review(db) as conn:
-        found = [outcome for name in stages(stage) for outcome in conflicts(conn, name)]
-    if json_output:
-        print_json(
-            [
-                {
-                    "record_id": o.unit_id,
-                    "stage": o.stage,
-                    "votes": {
-                        r: {"decision": v.decision, "reason": v.reason, "note": v.note}
-                        for r, v in o.votes.items()
-                    },
-                }
-                for o in found
-            ]
+        found = list_conflicts(conn, stages(stage))
+    if export is not None:
+        write_csv(export, CONFLICT_FILE_COLUMNS, conflict_file_rows(found))
+        typer.echo(
+            f"wrote {len(found)} conflicts to {export}; fill in decision (and reason, at full text), "
+            f"then `cartsle screen resolve --file {export} --reviewer NAME`",
+            err=True,
         )
+        return
+    if json_output:
+        print_json([conflict.to_dict() for conflict in found])
         return
     print_table(
         f"Conflicts ({len(found)})",
-        ["record", "stage", "votes"],
+        ["record", "stage", "title", "year", "first author", "votes"],
         [
             [
-                o.unit_id,
-                o.stage,
-                "; ".join(
-                    f"{r}: {v.decision}" + (f" ({v.reason})" if v.reason else "")
-                    for r, v in sorted(o.votes.items())
-                ),
+                c.record_id,
+                c.stage,
+                shorten(c.title, 70),
+                c.year,
+                c.first_author,
+                "; ".join(vote.describe() for vote in c.votes),
             ]
-            for o in found
+            for c in found
         ],
     )
+
+
+def shorten(text: str, width: int) -> str:
+    """A long title cut at a word with an ellipsis, so the votes stay in view."""
+    return text if len(text) <= width else text[: width - 1].rsplit(" ", 1)[0] + "…"
 
 
 @app.command("agreement")

@@ -19,11 +19,13 @@ from cartsle_cli.cli.common import (
     print_json,
     print_table,
     review,
+    say,
     stderr,
     stdout,
 )
 from cartsle_cli.errors import CartsleError
-from cartsle_cli.report.csv_safe import neutralise, write_csv
+from cartsle_cli.report.csv_safe import write_csv
+from cartsle_cli.safe_output import for_spreadsheet
 from cartsle_cli.screening.bulk import EXPORT_COLUMNS, ImportSummary, export_decisions, import_decisions
 from cartsle_cli.screening.decision_files import DecisionRow, read_decision_file, with_defaults
 from cartsle_cli.screening.decisions import DecisionChecker
@@ -109,7 +111,7 @@ def resolve_command(
     if json_output or dry_run:
         _print_summary(summary, json_output)
     else:
-        typer.echo(
+        say(
             plain(
                 f"{reviewer} resolved record {record_id}: {decision.lower()} at {STAGE_NAMES[row.stage]}"
                 + (f" ({reason})" if reason else "")
@@ -129,6 +131,15 @@ def _bulk(
 ) -> None:
     decisions = read_decision_file(file)
     rows = with_defaults(decisions.rows, reviewer=reviewer, stage=stage)
+    if resolutions:
+        # A conflicts file (`screen conflicts --export`) holds every conflict: the rows the lead
+        # left without a decision stay unresolved.
+        left = sum(1 for row in rows if not row.decision)
+        rows = [row for row in rows if row.decision]
+        if left:
+            stderr().print(f"{left} rows without a decision left unresolved", markup=False, highlight=False)
+        if left and not rows:
+            return  # a conflicts file nobody has filled in yet: nothing to store, nothing wrong
     if not rows:
         raise CartsleError(f"no decisions in this file ({decisions.format})", file=file)
     source = f"{'resolve' if resolutions else 'import'} {file.name}"
@@ -182,15 +193,11 @@ def export_command(
         print_json(rows)
     elif out is not None:
         write_csv(out, EXPORT_COLUMNS, [[row[c] for c in EXPORT_COLUMNS] for row in rows])
-        typer.echo(f"wrote {len(rows)} decisions to {out}", err=True)
+        say(f"wrote {len(rows)} decisions to {out}", err=True)
     else:
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(EXPORT_COLUMNS)
-        # On a terminal, stored text must not carry escape sequences; --out keeps it as stored.
-        writer.writerows(
-            [neutralise(plain(row[c]) if isinstance(row[c], str) else row[c]) for c in EXPORT_COLUMNS]
-            for row in rows
-        )
+        writer.writerows([for_spreadsheet(row[c]) for c in EXPORT_COLUMNS] for row in rows)
 
 
 def link_command(
@@ -205,7 +212,7 @@ def link_command(
     with review(db) as conn, transaction(conn):
         unit = DecisionChecker(conn).unit(record_id)
         label = link_report(conn, unit, study, create=new)
-    typer.echo(plain(f"record {unit} is a report of {label}"))
+    say(plain(f"record {unit} is a report of {label}"))
 
 
 def studies_command(db: DbOption = DEFAULT_DB, json_output: JsonOption = False) -> None:
@@ -228,13 +235,32 @@ def prisma_command(
     diagram: Annotated[
         Path | None, typer.Option("--diagram", help="Also draw the PRISMA 2020 flow diagram (.svg or .png).")
     ] = None,
+    r_csv: Annotated[
+        Path | None,
+        typer.Option("--r-csv", help="Also write the counts as the PRISMA2020 R package's data CSV."),
+    ] = None,
+    update: Annotated[
+        bool,
+        typer.Option(
+            "--update",
+            help="The flow for an updated review: studies of the previous version, then the records of the latest update.",
+        ),
+    ] = False,
 ) -> None:
     """PRISMA 2020 flow counts for databases and registers and for other methods.
 
-    Example: cartsle prisma --diagram prisma.svg
+    Example: cartsle prisma --diagram prisma.svg --r-csv prisma2020.csv
     """
     with review(db) as conn:
-        counts = prisma_counts(conn)
+        counts = prisma_counts(conn, update=update)
+    if r_csv is not None:
+        from cartsle_cli.report.prisma_csv import prisma_csv
+
+        try:
+            r_csv.write_text(prisma_csv(counts.to_dict()), encoding="utf-8")
+        except OSError as error:
+            raise CartsleError(f"cannot write: {error.strerror}", file=r_csv) from error
+        stderr().print(f"PRISMA2020 CSV written to {r_csv}", markup=False, highlight=False)
     if diagram is not None:
         from cartsle_cli.report.figures import prisma_flow  # matplotlib: only when drawing
         from cartsle_cli.report.prisma_diagram import save_diagram
@@ -248,8 +274,18 @@ def prisma_command(
         print_json(counts.to_dict())
         return
     rows = _column_rows(counts.databases, counts.other_methods)
-    rows.append(["Studies included in review", counts.studies_included, None])
-    rows.append(["Reports of included studies", counts.reports_included, None])
+    new = "new " if counts.previous else ""
+    if counts.previous:
+        rows.insert(0, ["Studies included in previous version", counts.previous["studies"], None])
+        rows.insert(1, ["Reports of studies in previous version", counts.previous["reports"], None])
+    rows.append(
+        [
+            "New studies included in review" if new else "Studies included in review",
+            counts.studies_included,
+            None,
+        ]
+    )
+    rows.append([f"Reports of {new}included studies", counts.reports_included, None])
     print_table("PRISMA 2020 flow", ["box", "databases and registers", "other methods"], rows)
     stdout().print(f"method: {counts.method}", markup=False, highlight=False)
 
@@ -263,9 +299,11 @@ def _column_rows(left: PrismaColumn, right: PrismaColumn) -> list[list]:
     rows.append(["Records identified (total)", left.identified_total, right.identified_total])
     for label, attribute in (
         ("Duplicate records removed", "duplicates_removed"),
+        ("Records marked ineligible by automation tools", "excluded_automatic"),
+        ("Records removed for other reasons", "excluded_other"),
+        ("Records awaiting screening", "awaiting_screening"),
         ("Records screened", "screened"),
         ("Records excluded", "screened_excluded"),
-        ("Records awaiting screening", "awaiting_screening"),
         ("Reports sought for retrieval", "sought"),
         ("Reports not retrieved", "not_retrieved"),
         ("Reports assessed for eligibility", "assessed"),
@@ -287,7 +325,76 @@ def _column_rows(left: PrismaColumn, right: PrismaColumn) -> list[list]:
     return rows
 
 
+def fulltext_command(
+    record_id: Annotated[
+        int | None,
+        typer.Argument(help="The report (record id); leave out to list every report at full text."),
+    ] = None,
+    file: Annotated[Path | None, typer.Option("--file", help="The full text is this PDF.")] = None,
+    url: Annotated[str | None, typer.Option("--url", help="The full text is at this URL.")] = None,
+    not_retrieved: Annotated[
+        bool,
+        typer.Option(
+            "--not-retrieved", help="The full text could not be had (PRISMA: reports not retrieved)."
+        ),
+    ] = False,
+    reviewer: ReviewerOption = None,
+    db: DbOption = DEFAULT_DB,
+    json_output: JsonOption = False,
+) -> None:
+    """Record where a report's full text is, or that it could not be retrieved; list them. Example: cartsle screen fulltext 12 --url https://doi.org/10.1000/x
+
+    The full-text screen shows it with the record; PRISMA counts a report marked --not-retrieved
+    under "Reports not retrieved" until a full-text decision settles it.
+    """
+    from cartsle_cli.screening.fulltext import fulltext_status, set_fulltext
+    from cartsle_cli.screening.outcomes import stage_outcomes
+
+    with review(db) as conn:
+        if record_id is not None:
+            with transaction(conn):
+                checker = DecisionChecker(conn)
+                unit = checker.unit(record_id)
+                if unit not in checker.reached_ft:
+                    raise CartsleError(
+                        f"record {record_id} has not reached full text: only reports sought for retrieval have one",
+                        field="record_id",
+                    )
+                entry = set_fulltext(
+                    conn, unit, file=file, url=url, not_retrieved=not_retrieved, reviewer=reviewer
+                )
+            if json_output:
+                print_json(vars(entry))
+            else:
+                typer.echo(plain(f"record {unit}: {entry.describe()}"))
+            return
+        if file or url or not_retrieved:
+            raise CartsleError("name the report: `cartsle screen fulltext ID --file PDF`")
+        status = fulltext_status(conn)
+        reports = sorted(stage_outcomes(conn, "ft"))
+    rows = [
+        {
+            "record_id": unit,
+            "status": status[unit].status if unit in status else None,
+            "location": status[unit].location if unit in status else None,
+        }
+        for unit in reports
+    ]
+    if json_output:
+        print_json(rows)
+        return
+    print_table(
+        f"Full texts ({sum(1 for r in rows if r['status'])} of {len(rows)} reports recorded)",
+        ["record", "full text"],
+        [
+            [r["record_id"], status[r["record_id"]].describe() if r["status"] else "not recorded"]
+            for r in rows
+        ],
+    )
+
+
 def register(app: typer.Typer) -> None:
+    app.command("fulltext")(fulltext_command)
     app.command("import")(import_command)
     app.command("export")(export_command)
     app.command("resolve")(resolve_command)

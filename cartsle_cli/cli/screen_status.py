@@ -7,7 +7,16 @@ from typing import Annotated
 
 import typer
 
-from cartsle_cli.cli.common import DEFAULT_DB, DbOption, JsonOption, print_json, print_table, review, stdout
+from cartsle_cli.cli.common import (
+    DEFAULT_DB,
+    DbOption,
+    JsonOption,
+    print_json,
+    print_table,
+    review,
+    say,
+    stdout,
+)
 from cartsle_cli.errors import CartsleError
 from cartsle_cli.screening.progress import screening_progress
 from cartsle_cli.screening.ranking.recall_test import METHOD as RECALL_METHOD
@@ -137,4 +146,4 @@ def _save_curves(decisions: dict[str, list[int]], total: int, path: Path) -> Non
     save_recall_plot(
         list(curves.values()), path, title="Includes found at title/abstract", labels=list(curves)
     )
-    typer.echo(f"wrote {path}", err=True)
+    say(f"wrote {path}", err=True)

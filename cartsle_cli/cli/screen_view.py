@@ -81,6 +81,7 @@ class ScreeningView(BackgroundRanking, Screen):
         Binding("u", "undo", "undo"),
         Binding("n", "note", "note"),
         Binding("r", "random_sample", "random sample"),
+        Binding("c", "conflicts", "conflicts"),
         Binding("pageup", "scroll(-1)", "PgUp"),
         Binding("pagedown", "scroll(1)", "PgDn"),
         Binding("q", "quit", "quit"),
@@ -135,6 +136,11 @@ class ScreeningView(BackgroundRanking, Screen):
 
     def on_unmount(self) -> None:
         self.conn.close()
+
+    def action_conflicts(self) -> None:
+        from cartsle_cli.cli.conflicts_tui import ConflictScreen  # its own module (issue 17)
+
+        self.app.push_screen(ConflictScreen(self.conn, self.reviewer))
 
     @property
     def current(self) -> int | None:

@@ -124,6 +124,10 @@ def render_record(
         ("\n\n", ""),
         (record.abstract or "(no abstract)", ""),
     ]
+    if record.retracted:
+        parts[:0] = [(f"RETRACTED: {record.retracted}", "bold red"), ("\n", "")]
+    if record.fulltext:
+        parts[-1:-1] = [(f"full text: {record.fulltext}", "bold"), ("\n\n", "")]
     if note:
         parts.append((f"\n\nnote (kept with your decision): {note}", "bold yellow"))
     for vote in own_votes or []:

@@ -16,8 +16,10 @@ from cartsle_cli import __version__
 from cartsle_cli.errors import CartsleError
 from cartsle_cli.pooling import PoolOptions, PoolResult, pool_review
 from cartsle_cli.report.methods_text import methods_paragraph
+from cartsle_cli.report.update_changes import update_section
 from cartsle_cli.screening import included_studies, prisma_counts
 from cartsle_cli.screening.agreement import agreement
+from cartsle_cli.screening.retractions import retracted_report_rows, retracted_units
 from cartsle_cli.store.searches import list_searches
 
 SCHEMA = "cartsle-report/1"
@@ -32,8 +34,13 @@ class ReviewReport:
 def build_report(conn: sqlite3.Connection, options: PoolOptions = PoolOptions()) -> ReviewReport:
     """Everything the report shows; ``pool`` is None (with ``pool_note``) before extraction."""
     searches = [asdict(search) for search in list_searches(conn)]
+    removed = [asdict(s) for s in list_searches(conn, include_removed=True) if s.removed_at]
     prisma = prisma_counts(conn).to_dict()
     studies = [_with_citations(conn, study.to_dict()) for study in included_studies(conn)]
+    flagged = retracted_units(conn)
+    for study in studies:  # a retracted report is flagged where the reader sees it cited
+        for report in study["reports"]:
+            report["retracted"] = flagged.get(report["record_id"])
     agreements = [item.to_dict() for stage in ("ta", "ft") for item in agreement(conn, stage)]
     try:
         pooled, pool_note = pool_review(conn, options), None
@@ -44,12 +51,15 @@ def build_report(conn: sqlite3.Connection, options: PoolOptions = PoolOptions())
         "cartsle_version": __version__,
         "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "searches": searches,
+        "removed_searches": removed,
         "prisma": prisma,
         "agreement": agreements,
         "included_studies": studies,
+        "retracted": retracted_report_rows(conn),
         "pool": pooled.to_dict() if pooled else None,
         "pool_note": pool_note,
     }
+    document["update"] = update_section(conn, document["pool"])
     document["methods"] = methods_paragraph(document)
     return ReviewReport(document, pooled)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from cartsle_cli.report.document import ReviewReport
@@ -18,7 +18,8 @@ class Figure:
 
 
 def prisma_flow(prisma: dict) -> PrismaFlow:
-    """The diagram's boxes from ``PrismaCounts.to_dict()``; the other-methods column only when used."""
+    """The diagram's boxes from ``PrismaCounts.to_dict()``; the other-methods column only when used,
+    and drawn as the template draws it: from records identified straight to reports sought."""
 
     def column(counts: dict) -> PrismaColumn:
         return PrismaColumn(
@@ -30,14 +31,34 @@ def prisma_flow(prisma: dict) -> PrismaFlow:
             not_retrieved=counts["not_retrieved"],
             assessed=counts["assessed"],
             excluded_reasons=[(item["reason"], item["reports"]) for item in counts["excluded_reasons"]],
+            excluded_automatic=counts.get("excluded_automatic", 0),
+            excluded_other=counts.get("excluded_other", 0),
+            awaiting_screening=counts.get("awaiting_screening", 0),
         )
 
     other = prisma["other_methods"]
     return PrismaFlow(
         databases=column(prisma["databases"]),
-        other_methods=column(other) if other["identified"] else None,
+        other_methods=_straight_to_retrieval(column(other)) if other["identified"] else None,
         studies_included=prisma["studies_included"],
         reports_included=prisma["reports_included"],
+        previous=(prisma["previous"]["studies"], prisma["previous"]["reports"])
+        if prisma.get("previous")
+        else None,
+    )
+
+
+def _straight_to_retrieval(column: PrismaColumn) -> PrismaColumn:
+    """The template's other-methods column has no screening boxes: what left before retrieval
+    (duplicates of database records, title/abstract exclusions) is told in a note beside it."""
+    removed = (column.duplicates_removed or 0) + (column.screened_excluded or 0)
+    return replace(
+        column,
+        duplicates_removed=None,
+        screened=None,
+        screened_excluded=None,
+        awaiting_screening=0,
+        removed_before_retrieval=removed,
     )
 
 

@@ -2,9 +2,11 @@
 
 Left: study, events, total. Middle: each study's proportion with its (Clopper-Pearson) interval as
 a square sized by weight, the pooled estimate as a diamond, the prediction interval as a bar.
-Right: proportion [95% CI] and weight. Below: the heterogeneity line and the method line.
-Drawn with matplotlib's Agg canvas (no pyplot state); the SVG keeps its text as text and fixed
-metadata and hash salt, so the same result always gives the same bytes.
+Right: proportion [95% CI] and weight (no weight column for the GLMM, which has none). Below: the
+heterogeneity line naming its I^2 definition and test, and the method line. Labels are wrapped
+and drawn as written (``$x$`` stays text); intervals beyond the axis end in an arrow; markers at 0
+and 1 are drawn whole. ``draw_any`` dispatches to ``forest_effects`` for comparative measures.
+Saved through ``plot_layout`` (reproducible bytes).
 """
 
 from __future__ import annotations
@@ -12,17 +14,14 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
-import matplotlib
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 from matplotlib.patches import Polygon
 from matplotlib.transforms import blended_transform_factory
 
-from cartsle_cli.errors import CartsleError
+from cartsle_cli.report.plot_layout import FORMATS, check_format, interval, new_figure, p_text, save, wrap
+from cartsle_cli.safe_output import figure_settings, for_figure
 from cartsle_cli.stats.meta_proportions import MetaProportionResult
 from cartsle_cli.stats.safety import SafetyResult
 
-FORMATS = (".png", ".svg")
 ROW_INCHES = 0.28
 LEFT_COLUMNS = ((0.02, "Study", "left"), (0.25, "Events", "right"), (0.32, "Total", "right"))
 RIGHT_COLUMNS = ((0.80, "Proportion [95% CI]", "center"), (0.97, "Weight", "right"))
@@ -33,16 +32,13 @@ def _ci_text(estimate: float, lower: float, upper: float) -> str:
     return f"{estimate:.2f} [{lower:.2f}; {upper:.2f}]"
 
 
-def _p_text(p: float | None) -> str:
-    if p is None:
-        return "p = NA"
-    return "p < 0.01" if p < 0.01 else f"p = {p:.2f}"
-
-
 def heterogeneity_line(result: MetaProportionResult) -> str:
-    """'Heterogeneity: I² = 78%, τ² = 1.1782, p < 0.01' as meta::forest prints it."""
+    """'Heterogeneity: I² = 78% [definition], τ² = 1.1782, Cochran's Q = 20.44 on 5 df, p < 0.01'."""
     i2 = "NA" if result.i2 is None else f"{result.i2:.0f}%"
-    return f"Heterogeneity: I² = {i2}, τ² = {result.tau2:.4f}, {_p_text(result.q_p)} ({result.q_test})"
+    common = result.method.estimator.endswith("common effect")
+    definition = "(Q − df)/Q" if common else "τ²/(τ² + typical within-study variance)"
+    q = "" if result.q is None else f" = {result.q:.2f} on {result.q_df} df"
+    return f"Heterogeneity: I² = {i2} [I² = {definition}], τ² = {result.tau2:.4f}, {result.q_test}{q}, {p_text(result.q_p)}"
 
 
 def _row(ax, text_at, y: float, cells: list[tuple[float, str, str]], bold: bool = False) -> None:
@@ -60,34 +56,43 @@ def _row(ax, text_at, y: float, cells: list[tuple[float, str, str]], bold: bool 
 
 
 def _axis_limit(result: MetaProportionResult) -> float:
-    highest = max([s.upper for s in result.studies] + [result.upper, result.pi_upper])
+    highest = max([s.upper for s in result.studies] + [result.upper])
     return min(1.0, max(0.1, round(highest * 1.1 + 0.049, 1)))
 
 
-def _draw_studies(ax, text_at, result: MetaProportionResult, top: float) -> None:
+def _columns(weighted: bool) -> tuple:
+    return LEFT_COLUMNS + (RIGHT_COLUMNS if weighted else RIGHT_COLUMNS[:1])
+
+
+def _draw_studies(ax, text_at, result: MetaProportionResult, top: float, limits: tuple[float, float]) -> None:
     weights = [s.weight for s in result.studies]
     largest = max((w for w in weights if w is not None), default=None)
     for i, study in enumerate(result.studies):
         y = top - i
         size = 7.0 if study.weight is None else 3 + 9 * (study.weight / largest) ** 0.5
-        ax.plot([study.lower, study.upper], [y, y], color="black", linewidth=0.8)
-        ax.plot([study.proportion], [y], marker="s", markersize=size, color="grey", markeredgecolor="black")
-        weight = "" if study.weight is None else f"{study.weight:.1f}%"
-        _row(
-            ax,
-            text_at,
-            y,
-            [
-                (0.02, study.label, "left"),
-                (0.25, str(study.events), "right"),
-                (0.32, str(study.total), "right"),
-                (0.80, _ci_text(study.proportion, study.lower, study.upper), "center"),
-                (0.97, weight, "right"),
-            ],
+        interval(ax, study.lower, study.upper, y, limits)
+        # clip_on=False: a study with 0 (or all) events shows a whole marker on the axis edge
+        ax.plot(
+            [study.proportion],
+            [y],
+            marker="s",
+            markersize=size,
+            color="grey",
+            markeredgecolor="black",
+            clip_on=False,
         )
+        cells = [
+            (0.02, wrap(study.label, 30), "left"),
+            (0.25, str(study.events), "right"),
+            (0.32, str(study.total), "right"),
+            (0.80, _ci_text(study.proportion, study.lower, study.upper), "center"),
+        ]
+        if study.weight is not None:
+            cells.append((0.97, f"{study.weight:.1f}%", "right"))
+        _row(ax, text_at, y, cells)
 
 
-def _draw_pooled(ax, text_at, result: MetaProportionResult) -> None:
+def _draw_pooled(ax, text_at, result: MetaProportionResult, limits: tuple[float, float]) -> None:
     ax.add_patch(
         Polygon(
             [(result.lower, 1), (result.estimate, 1.3), (result.upper, 1), (result.estimate, 0.7)],
@@ -97,21 +102,22 @@ def _draw_pooled(ax, text_at, result: MetaProportionResult) -> None:
         )
     )
     ax.axvline(result.estimate, color="grey", linestyle="--", linewidth=0.7)
-    pooled_weight = "" if result.studies[0].weight is None else "100.0%"
-    _row(
-        ax,
-        text_at,
-        1,
-        [
-            (0.02, "Random effects model", "left"),
-            (0.25, str(result.events), "right"),
-            (0.32, str(result.total), "right"),
-            (0.80, _ci_text(result.estimate, result.lower, result.upper), "center"),
-            (0.97, pooled_weight, "right"),
-        ],
-        bold=True,
-    )
-    ax.plot([max(result.pi_lower, 0.0), min(result.pi_upper, 1.0)], [0, 0], color="firebrick", linewidth=3)
+    cells = [
+        (
+            0.02,
+            "Common effect model"
+            if result.method.estimator.endswith("common effect")
+            else "Random effects model",
+            "left",
+        ),
+        (0.25, str(result.events), "right"),
+        (0.32, str(result.total), "right"),
+        (0.80, _ci_text(result.estimate, result.lower, result.upper), "center"),
+    ]
+    if result.studies[0].weight is not None:
+        cells.append((0.97, "100.0%", "right"))
+    _row(ax, text_at, 1, cells, bold=True)
+    interval(ax, result.pi_lower, result.pi_upper, 0, limits, color="firebrick", linewidth=3)
     _row(
         ax,
         text_at,
@@ -123,46 +129,49 @@ def _draw_pooled(ax, text_at, result: MetaProportionResult) -> None:
     )
 
 
+def build_forest(result: MetaProportionResult, title: str | None = None):
+    """The forest plot of ``result`` as a matplotlib Figure (not yet saved)."""
+    with figure_settings():
+        k = len(result.studies)
+        lines = [len(wrap(s.label, 30).split("\n")) for s in result.studies]
+        height = ROW_INCHES * (k + 8 + sum(lines) - k)
+        figure = new_figure(11, height)
+        bottom, top_row = 3.6 * ROW_INCHES / height, k + 2
+        ax = figure.add_axes([PLOT_BOX[0], bottom, PLOT_BOX[1], 1 - bottom - 1.2 * ROW_INCHES / height])
+        ax.set_ylim(-0.6, top_row + 1.6)
+        limits = (0.0, _axis_limit(result))
+        ax.set_xlim(*limits)
+        for side in ("top", "right", "left"):
+            ax.spines[side].set_visible(False)
+        ax.set_yticks([])
+        ax.tick_params(axis="x", labelsize=8)
+        ax.set_xlabel("Proportion", fontsize=9)
+        text_at = blended_transform_factory(figure.transFigure, ax.transData)
+        weighted = result.studies[0].weight is not None
+        _row(ax, text_at, top_row + 1, list(_columns(weighted)), bold=True)
+        _draw_studies(ax, text_at, result, top_row, limits)
+        _draw_pooled(ax, text_at, result, limits)
+        figure.text(0.02, 1.5 * ROW_INCHES / height, heterogeneity_line(result), fontsize=8.5)
+        method = "\n".join(textwrap.wrap(for_figure(result.method.line()), 160))
+        figure.text(0.02, 0.3 * ROW_INCHES / height, method, fontsize=7, color="dimgrey", va="bottom")
+        if title:
+            figure.suptitle(for_figure(title), x=0.02, ha="left", fontsize=11)
+        return figure
+
+
 def draw_forest(result: MetaProportionResult, path: Path, title: str | None = None) -> Path:
     """Write the forest plot of ``result`` to ``path`` (.png or .svg) and return the path."""
-    path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix not in FORMATS:
-        raise CartsleError(
-            f"a forest plot is written as .png or .svg, not {suffix or 'no extension'!r}", file=path
-        )
-    k = len(result.studies)
-    height = ROW_INCHES * (k + 8)
-    figure = Figure(figsize=(11, height))
-    FigureCanvasAgg(figure)
-    bottom, top_row = 3.6 * ROW_INCHES / height, k + 2
-    ax = figure.add_axes([PLOT_BOX[0], bottom, PLOT_BOX[1], 1 - bottom - 1.2 * ROW_INCHES / height])
-    ax.set_ylim(-0.6, top_row + 1.6)
-    ax.set_xlim(0, _axis_limit(result))
-    for side in ("top", "right", "left"):
-        ax.spines[side].set_visible(False)
-    ax.set_yticks([])
-    ax.tick_params(axis="x", labelsize=8)
-    ax.set_xlabel("Proportion", fontsize=9)
-    text_at = blended_transform_factory(figure.transFigure, ax.transData)
-    _row(
-        ax,
-        text_at,
-        top_row + 1,
-        [(x, name, align) for x, name, align in LEFT_COLUMNS + RIGHT_COLUMNS],
-        bold=True,
-    )
-    _draw_studies(ax, text_at, result, top_row)
-    _draw_pooled(ax, text_at, result)
-    figure.text(0.02, 1.5 * ROW_INCHES / height, heterogeneity_line(result), fontsize=8.5)
-    method = "\n".join(textwrap.wrap(result.method.line(), 160))
-    figure.text(0.02, 0.3 * ROW_INCHES / height, method, fontsize=7, color="dimgrey", va="bottom")
-    if title:
-        figure.suptitle(title, x=0.02, ha="left", fontsize=11)
-    metadata = {"Date": None, "Creator": "cartsle"} if suffix == ".svg" else {"Software": "cartsle"}
-    with matplotlib.rc_context({"svg.hashsalt": "cartsle-forest", "svg.fonttype": "none"}):
-        figure.savefig(path, format=suffix[1:], metadata=metadata, dpi=150)
-    return path
+    check_format(path)
+    return save(build_forest(result, title), path, "cartsle-forest")
+
+
+def draw_any(result, path: Path, subgroups=None, title: str | None = None) -> Path:
+    """The forest plot of a pooled proportion or of a comparative/generic result (with subgroups)."""
+    if isinstance(result, MetaProportionResult):
+        return draw_forest(result, path, title)
+    from cartsle_cli.report import forest_effects
+
+    return forest_effects.draw_forest(result, path, subgroups, title)
 
 
 def write_forest_plots(safety: SafetyResult, folder: Path) -> list[Path]:

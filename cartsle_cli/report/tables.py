@@ -26,6 +26,26 @@ def report_tables(document: dict) -> list[Table]:
         _reasons(document["prisma"]),
         _agreement(document["agreement"]),
     ]
+    if document.get("update"):
+        update = document["update"]
+        tables.append(
+            Table(
+                "update_changes",
+                f"What search update {update['round']} changed in the pooled results"
+                f" (previous version of {update['previous_taken_at']})",
+                ["result", "previous", "current", "change"],
+                [[r["result"], r["previous"], r["current"], r["change"]] for r in update["pool_changes"]],
+            )
+        )
+    if document.get("retracted"):
+        tables.append(
+            Table(
+                "retracted",
+                "Records flagged as retracted",
+                ["record_id", "title", "why", "title_abstract", "full_text"],
+                [[r["record_id"], r["title"], r["reason"], r["ta"], r["ft"]] for r in document["retracted"]],
+            )
+        )
     pool = document["pool"]
     if pool is not None:
         tables += [

@@ -1,17 +1,24 @@
 """PRISMA 2020 flow counts (Page et al. 2021, BMJ 372:n71), for both columns of the diagram.
 
 Every active record falls in exactly one box of its column:
-    identified = duplicates removed + screened
-    screened   = excluded at title/abstract + awaiting screening + sought for retrieval
+    identified = duplicates removed + marked ineligible by automation tools
+                 + removed for other reasons + awaiting screening + screened
+    screened   = excluded at title/abstract + sought for retrieval
     sought     = not retrieved + assessed
     assessed   = excluded at full text (per reason) + awaiting assessment + reports included
 
 Columns: a record belongs to the column of its search ("other methods" for searches imported with
 ``--other``). A duplicate cluster that spans both columns counts once, in the databases and
 registers column, because the other methods found nothing new; its other-methods records are
-counted as duplicates removed in the other-methods column. "Not retrieved" are full-text
-exclusions with the reason "full text not retrievable"; "awaiting" boxes hold records still
-undecided or in conflict (the PRISMA template's "studies ongoing / awaiting classification").
+counted as duplicates removed in the other-methods column. "Records screened" counts the records
+with a final title/abstract decision: a record nobody has decided yet, or in conflict, is
+"awaiting screening", which the template has no box for (the diagram says how many beside the
+flow). "Not retrieved" are full-text exclusions with the reason "full text not retrievable" and
+reports marked not retrieved (`screen fulltext ID --not-retrieved`) with no final full-text
+decision; "awaiting assessment" holds the other reports still undecided or in conflict (the
+PRISMA template's "studies ongoing / awaiting classification"). Nothing is marked ineligible by an
+automation tool (the ranking model orders records, it never excludes one) or removed for other
+reasons, so those two boxes are 0; they are kept so the counts match the template box for box.
 """
 
 from __future__ import annotations
@@ -20,15 +27,20 @@ import sqlite3
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 
+from cartsle_cli.errors import CartsleError
+from cartsle_cli.screening.fulltext import not_retrieved_units
 from cartsle_cli.screening.outcomes import FINAL, stage_outcomes
 from cartsle_cli.screening.settings import NOT_RETRIEVED_REASON
 from cartsle_cli.screening.studies import included_studies, unit_columns
+from cartsle_cli.screening.updates import search_rounds, unit_rounds
 
 
 @dataclass
 class PrismaColumn:
     identified: list[tuple[str, int]] = field(default_factory=list)  # (source, records) per database
     duplicates_removed: int = 0
+    excluded_automatic: int = 0  # "Records marked as ineligible by automation tools"
+    excluded_other: int = 0  # "Records removed for other reasons"
     screened: int = 0
     screened_excluded: int = 0
     awaiting_screening: int = 0
@@ -47,8 +59,13 @@ class PrismaColumn:
     def unaccounted(self) -> dict[str, int]:
         """Each identity above as (left side - right side); all zero when the boxes add up."""
         return {
-            "identified": self.identified_total - self.duplicates_removed - self.screened,
-            "screened": self.screened - self.screened_excluded - self.awaiting_screening - self.sought,
+            "identified": self.identified_total
+            - self.duplicates_removed
+            - self.excluded_automatic
+            - self.excluded_other
+            - self.awaiting_screening
+            - self.screened,
+            "screened": self.screened - self.screened_excluded - self.sought,
             "sought": self.sought - self.not_retrieved - self.assessed,
             "assessed": self.assessed
             - sum(n for _, n in self.excluded_reasons)
@@ -61,8 +78,9 @@ class PrismaColumn:
 class PrismaCounts:
     databases: PrismaColumn
     other_methods: PrismaColumn
-    studies_included: int
-    reports_included: int
+    studies_included: int  # with ``previous``: the new studies only
+    reports_included: int  # with ``previous``: the reports from new records only
+    previous: dict | None = None  # an update's previous version: {"studies": n, "reports": n}
     method: str = (
         "PRISMA 2020 (Page et al. 2021); clusters spanning both columns count in databases and registers"
     )
@@ -79,29 +97,62 @@ class PrismaCounts:
         return result
 
 
-def prisma_counts(conn: sqlite3.Connection) -> PrismaCounts:
-    """The PRISMA 2020 counts of the review as it stands."""
+def prisma_counts(conn: sqlite3.Connection, *, update: bool = False) -> PrismaCounts:
+    """The PRISMA 2020 counts of the review as it stands.
+
+    ``update``: the flow for an updated review (the PRISMA 2020 template for updated reviews):
+    the boxes count the latest update round's searches and the new unique records only (records
+    of the update that join a cluster seen before count as duplicates removed), and ``previous``
+    holds the studies and reports included from the earlier rounds.
+    """
+    not_retrieved = not_retrieved_units(conn)
+    rounds = search_rounds(conn)
+    latest = max(rounds.values(), default=0)
+    if update and latest == 0:
+        raise CartsleError(
+            "this review has no search update: import one with `cartsle import --update-of SEARCH_ID FILE`"
+        )
+    wanted_round = latest if update else None
+    new_units = None
+    if update:
+        new_units = {unit for unit, first in unit_rounds(conn).items() if first == latest}
     columns = {False: PrismaColumn(), True: PrismaColumn()}
     for row in conn.execute(
-        "SELECT s.other_methods, s.database, COUNT(r.id) FROM searches s JOIN records r ON r.search_id = s.id"
-        " WHERE s.removed_at IS NULL GROUP BY s.other_methods, s.database ORDER BY MIN(s.id)"
+        "SELECT s.id, s.other_methods, s.database, COUNT(r.id) FROM searches s JOIN records r ON r.search_id = s.id"
+        " WHERE s.removed_at IS NULL GROUP BY s.id ORDER BY s.id"
     ):
-        columns[bool(row[0])].identified.append((row[1], row[2]))
+        if wanted_round is not None and rounds.get(row[0], 0) != wanted_round:
+            continue
+        identified = columns[bool(row[1])].identified
+        names = [name for name, _ in identified]
+        if row[2] in names:
+            index = names.index(row[2])
+            identified[index] = (row[2], identified[index][1] + row[3])
+        else:
+            identified.append((row[2], row[3]))
     column_of = unit_columns(conn)
     for outcome in stage_outcomes(conn, "ta").values():
+        if new_units is not None and outcome.unit_id not in new_units:
+            continue
         column = columns[column_of.get(outcome.unit_id, False)]
-        column.screened += 1
         if outcome.status != FINAL:
             column.awaiting_screening += 1
-        elif outcome.decision == "exclude":
+            continue
+        column.screened += 1
+        if outcome.decision == "exclude":
             column.screened_excluded += 1
         else:
             column.sought += 1
     reasons: dict[bool, Counter] = {False: Counter(), True: Counter()}
     for outcome in stage_outcomes(conn, "ft").values():
+        if new_units is not None and outcome.unit_id not in new_units:
+            continue
         key = column_of.get(outcome.unit_id, False)
         if outcome.status != FINAL:
-            columns[key].awaiting_assessment += 1
+            if outcome.unit_id in not_retrieved:
+                columns[key].not_retrieved += 1
+            else:
+                columns[key].awaiting_assessment += 1
         elif outcome.decision == "include":
             columns[key].reports_included += 1
         elif outcome.reason == NOT_RETRIEVED_REASON:
@@ -109,14 +160,28 @@ def prisma_counts(conn: sqlite3.Connection) -> PrismaCounts:
         else:
             reasons[key][outcome.reason or "no reason given"] += 1
     studies = included_studies(conn)
+    previous = None
+    if new_units is not None:
+        earlier = [study for study in studies if any(r not in new_units for r in study.report_ids)]
+        previous = {
+            "studies": len(earlier),
+            "reports": sum(1 for study in studies for r in study.report_ids if r not in new_units),
+        }
+        studies = [study for study in studies if study not in earlier]
     for key, column in columns.items():
-        column.duplicates_removed = column.identified_total - column.screened
+        column.duplicates_removed = column.identified_total - column.screened - column.awaiting_screening
         column.assessed = column.sought - column.not_retrieved
         column.excluded_reasons = sorted(reasons[key].items(), key=lambda item: (-item[1], item[0]))
         column.studies_included = sum(1 for study in studies if study.other_methods == key)
+    reports = (
+        sum(column.reports_included for column in columns.values())
+        if new_units is not None
+        else sum(len(study.report_ids) for study in studies)
+    )
     return PrismaCounts(
         databases=columns[False],
         other_methods=columns[True],
         studies_included=len(studies),
-        reports_included=sum(len(study.report_ids) for study in studies),
+        reports_included=reports,
+        previous=previous,
     )

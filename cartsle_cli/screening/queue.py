@@ -17,7 +17,9 @@ import numpy as np
 
 from cartsle_cli.safe_output import for_terminal
 from cartsle_cli.screening.features_store import ReviewFeatures, review_texts
+from cartsle_cli.screening.fulltext import fulltext_status
 from cartsle_cli.screening.outcomes import awaits, current_votes, effective, stage_outcomes
+from cartsle_cli.screening.retractions import retracted_units
 from cartsle_cli.screening.sampling import sample_start
 from cartsle_cli.screening.settings import reviewers_required
 from cartsle_cli.screening.studies import table_exists
@@ -39,6 +41,8 @@ class ScreeningRecord:
     abstract: str
     doi: str | None
     pmid: str | None
+    fulltext: str | None = None  # where its full text is ("PDF: ...", "URL: ...", "not retrieved")
+    retracted: str | None = None  # why it is flagged as retracted (``screening.retractions``)
 
 
 @dataclass(frozen=True)
@@ -173,6 +177,8 @@ def load_records(conn: sqlite3.Connection, record_ids: list[int]) -> dict[int, S
         join = " LEFT JOIN merged_records m ON m.cluster_id = r.id"
     else:
         picks, join = ", ".join(f"r.{c}" for c in columns), ""
+    fulltext = fulltext_status(conn)
+    retracted = retracted_units(conn)
     wanted = set(record_ids)
     sources = _sources(conn, wanted if len(wanted) <= 500 else None)
     found = {}
@@ -196,6 +202,8 @@ def load_records(conn: sqlite3.Connection, record_ids: list[int]) -> dict[int, S
             sources=sources.get(row[0], []),
             doi=row[6],
             pmid=row[7],
+            fulltext=safe_text(fulltext[row[0]].describe()) if row[0] in fulltext else None,
+            retracted=retracted.get(row[0]),
         )
     return found
 

@@ -19,7 +19,7 @@ Single proportions (PLO, PFT, PR) are those of ``transforms``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 
 import numpy as np
 from scipy.special import gammaln
@@ -51,6 +51,7 @@ class Excluded:
 
     study: str
     reason: str
+    row: int  # position among the studies given
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,8 @@ class StudyEffects:
     log_scale: bool = False
     counts: TwoByTwo | None = None
     totals: np.ndarray | None = None  # per-study participants (proportions: n; comparative: n_e + n_c)
-    notes: tuple[str, ...] = field(default_factory=tuple)
+    events: np.ndarray | None = None  # per-study events (proportions, for the GLMM)
+    rows: np.ndarray | None = None  # input row of each analysed study (None: 0..k-1)
 
     @property
     def sei(self) -> np.ndarray:
@@ -92,33 +94,45 @@ class StudyEffects:
     def k(self) -> int:
         return len(self.yi)
 
-    def subset(self, keep: np.ndarray) -> StudyEffects:
-        """The same effects for the studies where ``keep`` is True (counts kept whole for MH/Peto)."""
-        keep = np.asarray(keep, dtype=bool)
+    @property
+    def input_rows(self) -> int:
+        """How many studies were given (analysed and excluded)."""
+        return self.k + len(self.excluded)
+
+    def study_rows(self) -> np.ndarray:
+        """The input row of each analysed study."""
+        return np.arange(self.k) if self.rows is None else self.rows
+
+    def select(self, chosen: np.ndarray) -> StudyEffects:
+        """The same analysis restricted to the input rows where ``chosen`` is True (a subgroup, or
+        all but one study): analysed and excluded studies, and the 2x2 counts, are all kept in step."""
+        chosen = np.asarray(chosen, dtype=bool)
+        if len(chosen) != self.input_rows:
+            raise CartsleError(f"{len(chosen)} values for {self.input_rows} studies")
+        rows = self.study_rows()
+        keep = chosen[rows]
+        renumber = np.cumsum(chosen) - 1
         counts = None
         if self.counts is not None:
-            chosen = set(np.asarray(self.labels)[keep])
-            rows = np.array([label in chosen for label in self.counts.labels])
             c = self.counts
             counts = TwoByTwo(
-                tuple(np.asarray(c.labels)[rows]),
-                c.events_e[rows],
-                c.n_e[rows],
-                c.events_c[rows],
-                c.n_c[rows],
+                tuple(np.asarray(c.labels)[chosen]),
+                c.events_e[chosen],
+                c.n_e[chosen],
+                c.events_c[chosen],
+                c.n_c[chosen],
             )
-        return StudyEffects(
-            self.measure,
-            self.scale,
-            tuple(np.asarray(self.labels)[keep]),
-            self.yi[keep],
-            self.vi[keep],
-            self.corrected[keep],
-            tuple(e for e in self.excluded if counts is None or e.study in counts.labels),
-            self.log_scale,
-            counts,
-            None if self.totals is None else self.totals[keep],
-            self.notes,
+        return replace(
+            self,
+            labels=tuple(np.asarray(self.labels)[keep]),
+            yi=self.yi[keep],
+            vi=self.vi[keep],
+            corrected=self.corrected[keep],
+            excluded=tuple(replace(e, row=int(renumber[e.row])) for e in self.excluded if chosen[e.row]),
+            counts=counts,
+            totals=None if self.totals is None else self.totals[keep],
+            events=None if self.events is None else self.events[keep],
+            rows=renumber[rows[keep]],
         )
 
 
@@ -157,9 +171,11 @@ def binary(events_e, n_e, events_c, n_c, measure: str, labels=None) -> StudyEffe
     dropped = double if measure in ("OR", "RR") else np.zeros(len(a), dtype=bool)
     excluded = tuple(
         Excluded(
-            label, "no events in either arm" if x1 == 0 else "all participants had the event in both arms"
+            label,
+            "no events in either arm" if x1 == 0 else "all participants had the event in both arms",
+            row,
         )
-        for label, x1, gone in zip(labels, a, dropped)
+        for row, (label, x1, gone) in enumerate(zip(labels, a, dropped))
         if gone
     )
     keep = ~dropped
@@ -178,7 +194,17 @@ def binary(events_e, n_e, events_c, n_c, measure: str, labels=None) -> StudyEffe
     kept = tuple(label for label, k in zip(labels, keep) if k)
     totals = (n1 + n2)[keep]
     return StudyEffects(
-        measure, SCALES[measure], kept, yi, vi, zero, excluded, measure in ("OR", "RR"), counts, totals
+        measure,
+        SCALES[measure],
+        kept,
+        yi,
+        vi,
+        zero,
+        excluded,
+        measure in ("OR", "RR"),
+        counts,
+        totals,
+        rows=np.flatnonzero(keep),
     )
 
 
@@ -234,4 +260,6 @@ def proportion(events, totals, measure: str = "PLO", labels=None) -> StudyEffect
                 f"study {label}: events {events_i:g} must lie between 0 and a positive total ({total:g})"
             )
     sizes = transforms.effect_sizes(x, n, PROPORTIONS[measure])
-    return StudyEffects(measure, SCALES[measure], labels, sizes.yi, sizes.vi, sizes.corrected, totals=n)
+    return StudyEffects(
+        measure, SCALES[measure], labels, sizes.yi, sizes.vi, sizes.corrected, totals=n, events=x
+    )

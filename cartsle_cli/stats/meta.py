@@ -113,6 +113,7 @@ class MetaResult:
     q_test: str
     level: float
     warnings: tuple[str, ...] = field(default_factory=tuple)
+    log_scale: bool = False  # the natural scale is exp() of the analysis scale (ratios)
 
     def to_dict(self) -> dict:
         return asdict(self) | {"method_line": self.method.line()}
@@ -168,7 +169,7 @@ def _excluded_text(effects: StudyEffects) -> str | None:
     return f"left out as not estimable: {names}"
 
 
-def _check(effects: StudyEffects, method: str, ci: str, pi: str) -> None:
+def check(effects: StudyEffects, method: str, ci: str, pi: str) -> None:
     if method not in METHODS:
         raise CartsleError(f"unknown method {method!r}; use one of {', '.join(METHODS)}")
     if ci not in CI_METHODS:
@@ -191,7 +192,7 @@ def pool(
     effects: StudyEffects, *, method: str = "reml", ci: str = "z", pi: str = "z", level: float = 0.95
 ) -> MetaResult:
     """Pool ``effects`` by ``method``; see the module docstring."""
-    _check(effects, method, ci, pi)
+    check(effects, method, ci, pi)
     if method in ("mh", "peto"):
         return _pool_common_2x2(effects, method, level)
     fit = rma.fit(effects.yi, effects.vi, method=method, test=CI_METHODS[ci], level=level)
@@ -247,6 +248,7 @@ def pool(
         "Cochran's Q",
         level,
         _warnings(effects),
+        effects.log_scale,
     )
 
 
@@ -260,8 +262,7 @@ def _pool_common_2x2(effects: StudyEffects, method: str, level: float) -> MetaRe
     else:
         result = common_effect.peto(effects.counts, level, effects.k)
     # per-study weights are over the studies given; show them for the analysed ones
-    analysed = np.array([label in set(effects.labels) for label in effects.counts.labels])
-    weights = result.weights[analysed] if result.weights is not None else None
+    weights = result.weights[effects.study_rows()] if result.weights is not None else None
     described = Method(
         effects.measure,
         effects.scale,
@@ -305,14 +306,13 @@ def _pool_common_2x2(effects: StudyEffects, method: str, level: float) -> MetaRe
         "Cochran's Q",
         level,
         _warnings(effects),
+        effects.log_scale,
     )
 
 
 def _double_zero(effects: StudyEffects) -> np.ndarray:
-    c = effects.counts
-    rows = {label: i for i, label in enumerate(c.labels)}
-    index = np.array([rows[label] for label in effects.labels], dtype=int)
-    a, n1, e, n2 = c.events_e[index], c.n_e[index], c.events_c[index], c.n_c[index]
+    c, rows = effects.counts, effects.study_rows()
+    a, n1, e, n2 = c.events_e[rows], c.n_e[rows], c.events_c[rows], c.n_c[rows]
     return ((a == 0) & (e == 0)) | ((a == n1) & (e == n2))
 
 

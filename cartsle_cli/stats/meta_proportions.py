@@ -1,10 +1,12 @@
-"""Random-effects meta-analysis of single proportions, each result naming its method.
+"""Meta-analysis of single proportions, each result naming its method.
 
-``meta_proportions(events, totals, method=, scale=)`` pools with the binomial-normal GLMM on the
-logit scale (the default; Stijnen, Hamza & Ozdemir 2010, see ``glmm``), or inverse-variance with
-DerSimonian-Laird (1986) or REML (Viechtbauer 2005) tau^2 on the logit, Freeman-Tukey double
-arcsine (Freeman & Tukey 1950; back-transformed by Miller 1978 with the harmonic mean n) or raw
-scale. Numbers agree with metafor's ``rma``/``rma.glmm`` with their default z-based intervals.
+``meta_proportions(events, totals, method=, scale=, ci=, pi=)`` pools with the binomial-normal GLMM
+on the logit scale (the default; Stijnen, Hamza & Ozdemir 2010, see ``glmm``), or by inverse
+variance (``rma``: common effect ``fe``, or random effects with DerSimonian-Laird, REML, ML,
+Paule-Mandel or Sidik-Jonkman tau^2, see ``tau2``; CI by z or HKSJ, prediction interval by z or t
+with k-2 df, Q-profile CI for tau^2) on the logit, Freeman-Tukey double arcsine (Freeman & Tukey
+1950; back-transformed by Miller 1978 with the harmonic mean n) or raw scale. Numbers agree with
+metafor's ``rma``/``rma.glmm`` at their defaults.
 Studies with zero events are always kept; the traps of each method are returned as warnings.
 """
 
@@ -16,10 +18,11 @@ import numpy as np
 from scipy import stats
 
 from cartsle_cli.errors import CartsleError
-from cartsle_cli.stats import glmm, random_effects, transforms
+from cartsle_cli.stats import glmm, random_effects, rma, tau2, transforms
 from cartsle_cli.stats.proportions import clopper_pearson
 
-METHODS = ("glmm", "dl", "reml")
+METHODS = ("glmm", "fe", "dl", "reml", "ml", "pm", "sj")
+CI_METHODS = {"z": "z", "hksj": "knha"}
 # The FT back-transformation is unreliable for proportions this close to 0 or 1 in small studies
 FT_SPARSE_PROPORTION = 0.1
 
@@ -35,6 +38,7 @@ class Method:
     prediction_interval: str
     study_ci: str
     continuity_correction: str | None
+    tau2_ci: str | None = None
 
     def line(self) -> str:
         parts = [
@@ -44,6 +48,8 @@ class Method:
             f"CI: {self.ci}",
             f"prediction interval: {self.prediction_interval}",
         ]
+        if self.tau2_ci:
+            parts.append(f"tau^2 CI: {self.tau2_ci}")
         if self.continuity_correction:
             parts.append(self.continuity_correction)
         return "; ".join(parts)
@@ -87,6 +93,12 @@ class MetaProportionResult:
     q_test: str
     level: float
     warnings: list[str] = field(default_factory=list)
+    tau2_lower: float | None = None
+    tau2_upper: float | None = None
+    lower_transformed: float | None = None
+    upper_transformed: float | None = None
+    pi_lower_transformed: float | None = None
+    pi_upper_transformed: float | None = None
 
     def to_dict(self) -> dict:
         return asdict(self) | {"method_line": self.method.line()}
@@ -121,9 +133,22 @@ def _study_rows(events, totals, labels, weights, level) -> list[StudyProportion]
     return rows
 
 
-def _inverse_variance(events, totals, method, scale, level):
+def _inverse_variance(events, totals, method, scale, level, ci, pi):
     sizes = transforms.effect_sizes(events, totals, scale)
-    pooled = random_effects.pool(sizes.yi, sizes.vi, method, level)
+    model = rma.fit(sizes.yi, sizes.vi, method=method, test=CI_METHODS[ci], level=level)
+    k = len(events)
+    interval = (
+        tau2.q_profile(model.tau2, sizes.yi, sizes.vi, model.X, level) if model.random and k > 1 else None
+    )
+    prediction = rma.prediction_interval(model, pi)
+    heterogeneity = random_effects.Heterogeneity(
+        model.tau2, model.i2 if k > 1 else None, model.h2 if k > 1 else None,
+        model.qe if k > 1 else None, k - 1, model.qe_p if k > 1 else None, "Cochran's Q",
+    )  # fmt: skip
+    pooled = random_effects.PooledEffect(
+        float(model.beta[0]), float(model.se[0]), float(model.ci_lower[0]), float(model.ci_upper[0]),
+        prediction.lower, prediction.upper, heterogeneity, model.weights,
+    )  # fmt: skip
     corrected = int(sizes.corrected.sum())
     correction = (
         f"0.5 added to the cells of {corrected} of {len(events)} studies with 0 or all events"
@@ -134,16 +159,23 @@ def _inverse_variance(events, totals, method, scale, level):
         back = f"Miller (1978) with harmonic mean n = {transforms.harmonic_mean(totals):.2f}"
     else:
         back = "inverse logit" if scale == "logit" else "none"
+    estimator = (
+        "inverse-variance common effect"
+        if method == "fe"
+        else f"inverse-variance random effects, tau^2 by {tau2.ESTIMATORS[method]}"
+    )
+    ci_text = "Wald z" if ci == "z" else f"Hartung-Knapp-Sidik-Jonkman, t with {k - 1} df"
     described = Method(
-        f"inverse-variance random effects, tau^2 by {random_effects.ESTIMATORS[method]}",
+        estimator,
         transforms.SCALE_NAMES[scale],
         back,
-        "Wald z",
-        "z (metafor default)",
+        ci_text,
+        prediction.method if model.random else "none (common effect)",
         "Clopper-Pearson (exact)",
         correction,
+        interval.method if interval else None,
     )
-    return pooled, described
+    return pooled, described, interval
 
 
 def _glmm(events, totals, level, nodes):
@@ -171,7 +203,7 @@ def _glmm(events, totals, level, nodes):
         "Clopper-Pearson (exact)",
         None,
     )
-    return pooled, described
+    return pooled, described, None
 
 
 def meta_proportions(
@@ -183,6 +215,8 @@ def meta_proportions(
     labels: list[str] | None = None,
     level: float = 0.95,
     nodes: int = glmm.DEFAULT_NODES,
+    ci: str = "z",
+    pi: str = "z",
 ) -> MetaProportionResult:
     """Pool single proportions across studies; see the module docstring for the methods."""
     x, n = np.asarray(events, dtype=float), np.asarray(totals, dtype=float)
@@ -190,10 +224,18 @@ def meta_proportions(
         [str(label) for label in labels] if labels is not None else [f"study {i + 1}" for i in range(len(x))]
     )
     _check_input(x, n, labels, method, scale)
+    if ci not in CI_METHODS:
+        raise CartsleError(f"unknown CI method {ci!r}; use z or hksj")
+    if method in ("glmm", "fe") and ci != "z":
+        raise CartsleError(
+            f"the HKSJ CI is for inverse-variance random-effects models, not {method}; use --ci z"
+        )
+    if method == "glmm" and pi != "z":
+        raise CartsleError("the GLMM prediction interval is z-based; use --pi z")
     if method == "glmm":
-        pooled, described = _glmm(x, n, level, nodes)
+        pooled, described, interval = _glmm(x, n, level, nodes)
     else:
-        pooled, described = _inverse_variance(x, n, method, scale, level)
+        pooled, described, interval = _inverse_variance(x, n, method, scale, level, ci, pi)
     values = np.array([pooled.estimate, pooled.lower, pooled.upper, pooled.pi_lower, pooled.pi_upper])
     back, clamped = transforms.back_transform(values, scale, n)
     het = pooled.heterogeneity
@@ -217,6 +259,13 @@ def meta_proportions(
         het.q_p,
         het.q_test,
         level,
+        [],
+        None if interval is None else interval.lower,
+        None if interval is None else interval.upper,
+        float(pooled.lower),
+        float(pooled.upper),
+        float(pooled.pi_lower),
+        float(pooled.pi_upper),
     )
     result.warnings.extend(trap_warnings(result, x, n, clamped))
     return result

@@ -147,7 +147,10 @@ def tau2_fisher(yi: np.ndarray, vi: np.ndarray, X: np.ndarray, reml: bool) -> fl
         if abs(old - tau2) <= THRESHOLD:
             break
     else:
-        raise CartsleError("the Fisher scoring algorithm for tau^2 did not converge; use --method dl or pm")
+        raise CartsleError(
+            "the Fisher scoring algorithm for tau^2 did not converge in 100 iterations (metafor's rma fails "
+            "on these data too); use --method pm or dl"
+        )
     if tau2 > THRESHOLD:
         # metafor's ll0check: a maximum below the likelihood at tau^2 = 0 is a local one
         if _log_likelihood(0.0, yi, vi, X, reml) - _log_likelihood(tau2, yi, vi, X, reml) > LL_TOLERANCE:

@@ -29,8 +29,16 @@ def _initial_schema() -> str:
     return "\n".join(_schema_sql(name) for name in INITIAL_SCHEMA_FILES)
 
 
+def _search_removal() -> str:
+    return _schema_sql("search_removal.sql")
+
+
+def _fulltext_and_updates() -> str:
+    return _schema_sql("week.sql")
+
+
 # Each entry returns the SQL that takes the schema one version up.
-MIGRATIONS: list[Callable[[], str]] = [_initial_schema]
+MIGRATIONS: list[Callable[[], str]] = [_initial_schema, _search_removal, _fulltext_and_updates]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

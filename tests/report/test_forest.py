@@ -58,4 +58,8 @@ def test_unknown_format_is_refused(tmp_path):
 
 
 def test_heterogeneity_line_reads_like_meta_forest():
-    assert heterogeneity_line(RESULT).startswith("Heterogeneity: I² = 76%, τ² = 1.0417, p < 0.01")
+    line = heterogeneity_line(RESULT)
+    assert line.startswith(
+        "Heterogeneity: I² = 76% [I² = τ²/(τ² + typical within-study variance)], τ² = 1.0417"
+    )
+    assert line.endswith("Cochran's Q = 20.44 on 5 df, p < 0.01")

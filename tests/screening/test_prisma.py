@@ -22,11 +22,13 @@ def test_a_cluster_spanning_both_columns_counts_once_in_databases(db, conn):
     cluster(db, pubmed[0], embase[0], other[0])  # found in all three
     cluster(db, other[1], pubmed[1])  # kept record from other methods, but PubMed found it too
     counts = prisma_counts(conn)
-    # Databases: 5 records; clusters {P0,E0,O0}, {O1,P1}, P2, E1 -> 4 units, 1 duplicate (E0).
+    # Databases: 5 records; clusters {P0,E0,O0}, {O1,P1}, P2, E1 -> 4 units, 1 duplicate (E0);
+    # nobody has decided anything, so all 4 await screening and none is screened yet.
     assert counts.databases.identified == [("PubMed", 3), ("Embase", 2)]
-    assert (counts.databases.duplicates_removed, counts.databases.screened) == (1, 4)
+    assert (counts.databases.duplicates_removed, counts.databases.awaiting_screening) == (1, 4)
+    assert counts.databases.screened == 0
     # Other methods: both records are in clusters with a database record -> both duplicates.
-    assert (counts.other_methods.duplicates_removed, counts.other_methods.screened) == (2, 0)
+    assert (counts.other_methods.duplicates_removed, counts.other_methods.awaiting_screening) == (2, 0)
     assert (
         counts.databases.unaccounted()
         == counts.other_methods.unaccounted()
@@ -110,4 +112,42 @@ def test_to_dict_names_every_box(db, conn):
     result = prisma_counts(conn).to_dict()
     assert result["databases"]["not_retrieved"] == 1 and result["databases"]["assessed"] == 0
     assert result["databases"]["awaiting_screening"] == 1
-    assert set(result) == {"databases", "other_methods", "studies_included", "reports_included", "method"}
+    assert set(result) == {
+        "databases",
+        "other_methods",
+        "studies_included",
+        "reports_included",
+        "previous",
+        "method",
+    }
+
+
+def test_records_screened_counts_only_final_title_abstract_decisions(db, conn):
+    """PRISMA's "Records screened" box: a record with one vote of two, or a conflict, is not screened."""
+    ids = add_records(db, [make_record(i) for i in range(5)])
+    with transaction(conn):
+        for record, votes in zip(
+            ids, [("include", "include"), ("exclude", "exclude"), ("include", "exclude"), ("exclude",)]
+        ):
+            for reviewer, vote in zip("AB", votes):
+                record_decision(conn, Decision(record, "ta", reviewer, vote))
+    column = prisma_counts(conn).databases
+    # Hand count: ids[0] included, ids[1] excluded -> 2 screened; ids[2] conflict, ids[3] one vote,
+    # ids[4] no vote -> 3 awaiting screening.
+    assert (column.screened, column.screened_excluded, column.sought) == (2, 1, 1)
+    assert column.awaiting_screening == 3 and column.duplicates_removed == 0
+    assert set(column.unaccounted().values()) == {0}
+
+
+def test_a_report_marked_not_retrieved_is_counted_not_retrieved_until_decided(db, conn):
+    from cartsle_cli.screening.fulltext import set_fulltext
+
+    ids = add_records(db, [make_record(i) for i in range(2)])
+    with transaction(conn):
+        for record in ids:
+            for reviewer in "AB":
+                record_decision(conn, Decision(record, "ta", reviewer, "include"))
+        set_fulltext(conn, ids[0], not_retrieved=True, reviewer="A")
+    column = prisma_counts(conn).databases
+    assert (column.sought, column.not_retrieved, column.assessed, column.awaiting_assessment) == (2, 1, 1, 1)
+    assert set(column.unaccounted().values()) == {0}

@@ -120,3 +120,65 @@ def test_one_study_pools_to_itself_with_no_heterogeneity():
 def test_peto_with_a_risk_ratio_is_refused():
     with pytest.raises(CartsleError, match="odds ratios only"):
         meta.pool(es.binary(*BCG, "RR"), method="peto")
+
+
+# d <- escalc("RR", ai=tpos, bi=tneg, ci=cpos, di=cneg, data=dat.bcg)
+# n <- escalc("SMD", m1i=m1i, sd1i=sd1i, n1i=n1i, m2i=m2i, sd2i=sd2i, n2i=n2i, data=dat.normand1999)
+# r <- rma(yi, vi, data=DATA, method=M); ci <- confint(r)$random; p <- predict(r)
+# print(c(r$beta, r$se, r$tau2, ci[1,2], ci[1,3], r$I2, r$H2, p$pi.lb, p$pi.ub))
+OTHER_ESTIMATORS = [
+    ("bcg", "pm", [-0.714970405632, 0.180897984126, 0.318093711863, 0.119695312817, 1.111486262215,
+                   92.330900289885, 13.039340180713, -1.875854596044, 0.445913784779]),
+    ("bcg", "ml", [-0.711199139190, 0.171896817023, 0.280028171050, 0.119695312817, 1.111486262215,
+                   91.378284739847, 11.598620110104, -1.801715573732, 0.379317295351]),
+    ("bcg", "sj", [-0.717248592558, 0.187059458416, 0.345515701599, 0.119695312817, 1.111486262215,
+                   92.896324095540, 14.077218801215, -1.926257174378, 0.491759989263]),
+    ("normand", "pm", [-0.537171693900, 0.309288693672, 0.794315357923, 0.325388402172, 3.108403351203,
+                       95.513747951177, 22.290321388926, -2.386171897503, 1.311828509704]),
+    ("normand", "ml", [-0.535127886339, 0.290682083197, 0.694351457147, 0.325388402172, 3.108403351203,
+                       94.900808709733, 19.610952856560, -2.264841942636, 1.194586169957]),
+    ("normand", "sj", [-0.537136233455, 0.308937655013, 0.792370987129, 0.325388402172, 3.108403351203,
+                       95.503234331251, 22.238205716382, -2.383889832076, 1.309617365165]),
+]  # fmt: skip
+
+
+def _data(name):
+    if name == "bcg":
+        return es.binary(*BCG, "RR", labels=BCG_LABELS)
+    return es.continuous(*NORMAND, "SMD", labels=NORMAND_LABELS)
+
+
+@pytest.mark.parametrize("name, method, expected", OTHER_ESTIMATORS)
+def test_pm_ml_sj_match_rma_defaults(name, method, expected):
+    r = meta.pool(_data(name), method=method)
+    got = [r.estimate_transformed, r.se_transformed, r.tau2, r.tau2_lower, r.tau2_upper, r.i2, r.h2,
+           r.pi_lower_transformed, r.pi_upper_transformed]  # fmt: skip
+    assert got == pytest.approx(expected, abs=TOL)
+
+
+# r <- rma(yi, vi, data=DATA, method="REML", test="knha"); p <- predict(r); p2 <- predict(r, pi.type="riley")
+# r0 <- rma(yi, vi, data=DATA); p3 <- predict(r0, pi.type="riley")
+# print(c(r$beta, r$se, r$zval, r$pval, r$ci.lb, r$ci.ub, p$pi.lb, p$pi.ub, p2$pi.lb, p2$pi.ub, p3$pi.lb, p3$pi.ub))
+HKSJ = {
+    "bcg": [-0.71453234836510, 0.18079174551910, -3.95223988967799, 0.00192001508513, -1.10844372300005,
+            -0.32062097373015, -1.99601696702229, 0.56695227029209, -2.00905778448572, 0.57999308775552,
+            -2.00837605069052, 0.57931135396032],
+    "normand": [-0.537108258567, 0.309285633869, -1.736609139741, 0.120664532128, -1.250322209227,
+                0.176105692093, -2.708307007956, 1.634090490823, -2.763500284260, 1.689283767127,
+                -2.763015916975, 1.688799399842],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", list(HKSJ))
+def test_hksj_ci_and_the_three_prediction_intervals_match_metafor(name):
+    effects = _data(name)
+    hksj, hksj_t = meta.pool(effects, ci="hksj"), meta.pool(effects, ci="hksj", pi="t")
+    z_t = meta.pool(effects, pi="t")
+    got = [hksj.estimate_transformed, hksj.se_transformed, hksj.zval, hksj.pval, hksj.lower_transformed,
+           hksj.upper_transformed, hksj.pi_lower_transformed, hksj.pi_upper_transformed,
+           hksj_t.pi_lower_transformed, hksj_t.pi_upper_transformed, z_t.pi_lower_transformed,
+           z_t.pi_upper_transformed]  # fmt: skip
+    assert got == pytest.approx(HKSJ[name], abs=TOL)
+    assert hksj.df == effects.k - 1
+    assert f"t with {effects.k - 2} df (Higgins" in z_t.method.line()
+    assert "Hartung-Knapp-Sidik-Jonkman" in hksj.method.line()

@@ -7,7 +7,8 @@ Data sets (x = events, n = totals):
      (3 ICANS in 98 patients over 14 studies)
   E  x=c(0,0,1,0,0),           n=c(2,3,4,5,8)
   F  x=c(0,0,0,0,0),           n=c(2,3,4,5,8)              (0 events in 22 patients)
-REML uses rma(..., method="REML", control=list(threshold=1e-12)). GLMM references use
+REML uses rma(..., method="REML") at metafor's defaults (Fisher scoring stopped at a change below
+1e-5, started at the Hedges estimate), as cartsle iterates it (stats/tau2.py). GLMM references use
 rma.glmm(measure="PLO", xi=x, ni=n, method="ML", nAGQ=25,
          control=list(glmerCtrl=list(optimizer="bobyqa", optCtrl=list(rhoend=1e-12)))),
 so that lme4's optimiser stops well inside 1e-6; cartsle uses the same 25-node adaptive rule.
@@ -47,7 +48,7 @@ def _model_scale(result):
     ]
 
 
-# r <- rma(measure=M, xi=x, ni=n, method=METHOD, control=list(threshold=1e-12)); p <- predict(r)
+# r <- rma(measure=M, xi=x, ni=n, method=METHOD); p <- predict(r)
 # c(r$beta, r$se, r$tau2, r$I2, r$H2, r$QE, r$QEp, p$pi.lb, p$pi.ub)
 INVERSE_VARIANCE = [
     (
@@ -71,15 +72,15 @@ INVERSE_VARIANCE = [
         "reml",
         "logit",
         [
-            -1.3961122965,
-            0.5100145031,
-            1.0416872601,
-            75.5963721586,
-            4.0977513938,
+            -1.3961122203,
+            0.5100144135,
+            1.0416867579,
+            75.5963632657,
+            4.0977499005,
             20.4362986036,
             0.0010347094,
-            -3.6323633962,
-            0.8401388033,
+            -3.6323628103,
+            0.8401383696,
         ],
     ),
     (
@@ -103,15 +104,15 @@ INVERSE_VARIANCE = [
         "reml",
         "ft",
         [
-            0.4607464198,
-            0.1000760003,
-            0.0470820482,
-            80.7028235005,
-            5.1821052682,
+            0.4607464050,
+            0.1000760698,
+            0.0470821307,
+            80.7028507951,
+            5.1821125980,
             26.5065552652,
             0.0000711532,
-            -0.0075875956,
-            0.9290804352,
+            -0.0075880060,
+            0.9290808159,
         ],
     ),
     (
@@ -135,15 +136,15 @@ INVERSE_VARIANCE = [
         "reml",
         "raw",
         [
-            0.1983682637,
-            0.0761573012,
-            0.0287067388,
-            85.5415605322,
-            6.9163757419,
+            0.1983683473,
+            0.0761576156,
+            0.0287070235,
+            85.5416831961,
+            6.9164344201,
             27.3395786958,
             0.0000489808,
-            -0.1657140962,
-            0.5624506235,
+            -0.1657157672,
+            0.5624524618,
         ],
     ),
     (
@@ -167,15 +168,15 @@ INVERSE_VARIANCE = [
         "reml",
         "ft",
         [
-            0.3383876768,
-            0.1055736344,
-            0.0137508736,
-            41.0665765968,
-            1.6968299859,
+            0.3383876987,
+            0.1055734402,
+            0.0137507517,
+            41.0663619904,
+            1.6968238069,
             3.3515583653,
             0.1871622890,
-            0.0291312834,
-            0.6476440702,
+            0.0291323173,
+            0.6476430802,
         ],
     ),
     (
@@ -183,15 +184,15 @@ INVERSE_VARIANCE = [
         "reml",
         "raw",
         [
-            0.0813831487,
-            0.0454766616,
-            0.0005969761,
-            8.1257035575,
-            1.0884437092,
+            0.0813814747,
+            0.0454750823,
+            0.0005966506,
+            8.1216323913,
+            1.0883954798,
             1.9986799616,
             0.3681223288,
-            -0.0197992751,
-            0.1825655726,
+            -0.0197920425,
+            0.1825549919,
         ],
     ),
     (
@@ -250,11 +251,11 @@ def test_ft_back_transformation_matches_metafor_transf_ipft_hm():
 
 
 def test_reml_weights_match_metafor_weights():
-    # weights(rma(measure="PLO", xi=x, ni=n, method="REML", control=list(threshold=1e-12))) on C
+    # weights(rma(measure="PLO", xi=x, ni=n, method="REML")) on C (metafor's default convergence)
     result = meta_proportions(*C, method="reml", scale="logit")
     weights = [study.weight for study in result.studies]
     assert weights == pytest.approx(
-        [16.28523796388, 21.52637465144, 8.33250648501, 22.13704124378, 19.71365560465, 12.00518405125],
+        [16.28523735932, 21.52637603031, 8.33250489644, 22.13704292273, 19.71365617755, 12.00518261366],
         abs=TOL,
     )
 
@@ -416,4 +417,47 @@ def test_more_nodes_move_a_skewed_fit_by_about_1e_6_as_they_would_move_lme4():
     assert abs(meta_proportions(*SKEWED, nodes=60).tau2 - meta_proportions(*SKEWED).tau2) > 1e-7
     assert meta_proportions(*SKEWED, nodes=60).tau2 == pytest.approx(
         meta_proportions(*SKEWED, nodes=100).tau2, abs=1e-9
+    )
+
+
+@pytest.mark.parametrize(
+    "method, expected",
+    [
+        # r <- rma(measure="PLO", xi=x, ni=n, method=M) on C; ci <- confint(r)$random
+        # c(r$beta, r$se, r$tau2, ci[1,2], ci[1,3])
+        ("pm", [-1.3789611750, 0.4906273111, 0.9356368481, 0.1582876493, 8.2929873549]),
+        ("ml", [-1.3527490884, 0.4637779733, 0.7972508144, 0.1582876493, 8.2929873549]),
+        ("sj", [-1.3924052534, 0.5056890192, 1.0175829274, 0.1582876493, 8.2929873549]),
+    ],
+)
+def test_other_tau2_estimators_and_q_profile_reach_proportions(method, expected):
+    result = meta_proportions(*C, method=method, scale="logit")
+    got = [
+        result.estimate_transformed,
+        result.se_transformed,
+        result.tau2,
+        result.tau2_lower,
+        result.tau2_upper,
+    ]
+    assert got == pytest.approx(expected, abs=TOL)
+    assert "Q-profile" in result.method.line()
+
+
+def test_hksj_and_t_prediction_interval_reach_proportions():
+    # r <- rma(measure="PFT", xi=x, ni=n, method="REML", test="knha"); p <- predict(r, pi.type="riley") on C
+    # c(r$beta, r$se, r$ci.lb, r$ci.ub, p$pi.lb, p$pi.ub)
+    result = meta_proportions(*C, method="reml", scale="ft", ci="hksj", pi="t")
+    got = [result.estimate_transformed, result.se_transformed, result.lower_transformed, result.upper_transformed,
+           result.pi_lower_transformed, result.pi_upper_transformed]  # fmt: skip
+    assert got == pytest.approx(
+        [0.4607464050, 0.0990892349, 0.2060294175, 0.7154633924, -0.2015437584, 1.1230365683], abs=TOL
+    )
+    assert "Hartung-Knapp-Sidik-Jonkman" in result.method.line() and "k-2" not in result.method.line()
+
+
+def test_common_effect_proportion_uses_q_based_i2():
+    # rma(measure="PLO", xi=x, ni=n, method="FE") on C: beta -0.8729171552 se 0.2221144372 I2 75.5337299724
+    result = meta_proportions(*C, method="fe", scale="logit")
+    assert [result.estimate_transformed, result.se_transformed, result.i2] == pytest.approx(
+        [-0.8729171552, 0.2221144372, 75.5337299724], abs=TOL
     )
