@@ -39,6 +39,7 @@ from cartsle_cli.screening.queue import (
 )
 from cartsle_cli.screening.ranking.recall_test import RecallTest, recall_test
 from cartsle_cli.screening.ranking.stopping import stopping_advice
+from cartsle_cli.screening.retractions import retracted_units
 from cartsle_cli.screening.sampling import (
     decisions_in_order,
     sample_labels,
@@ -110,6 +111,7 @@ class ScreeningView(BackgroundRanking, Screen):
         self.order = list(self.queue.record_ids)
         self.base_done = self.queue.done  # voted before this session
         self.records: dict[int, ScreeningRecord] = {}
+        self.retracted: dict[int, str] | None = None  # looked up once per session (it reads every record)
         self.note: str | None = None
         self.shown: int | None = None  # the record id on screen: the only one a key may decide
         self.pending: Pending | None = None
@@ -149,7 +151,9 @@ class ScreeningView(BackgroundRanking, Screen):
     def record(self, record_id: int) -> ScreeningRecord:
         if record_id not in self.records:
             upcoming = [other for other in self.order[:50] if other not in self.records]
-            self.records.update(load_records(self.conn, [record_id, *upcoming]))
+            if self.retracted is None:
+                self.retracted = retracted_units(self.conn)
+            self.records.update(load_records(self.conn, [record_id, *upcoming], retracted=self.retracted))
         return self.records[record_id]
 
     def show(self) -> None:
