@@ -26,7 +26,7 @@ TEXT = README.read_text(encoding="utf-8")
 BLOCKS = re.findall(r"^```bash\n(.*?)^```", TEXT, flags=re.MULTILINE | re.DOTALL)
 
 # The interactive screens need a terminal; their keys are tested under Textual's pilot instead.
-INTERACTIVE = {("screen",), ("screen", "--stage", "ft")}
+INTERACTIVE = {("screen",), ("screen", "--stage", "ft"), ("screen", "--resolve", "--reviewer", "lead")}
 # Labelled sets the README's simulation examples name: downloads (SYNERGY, ASReview), not part of
 # the sample review; taken from ../shared when it is beside the repository.
 LABELLED = Path(__file__).resolve().parent.parent.parent / "shared" / "labelled-screening"
