@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -82,10 +83,16 @@ def mean(values: list[float]) -> str:
     return f"{statistics.fmean(values):.3f} ({min(values):.3f}-{max(values):.3f})"
 
 
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def asreview_run(python: str, path: Path, labels: list[int], priors: list[int], seed: int):
-    started = time.perf_counter()
+    """ASReview's simulation in its own interpreter: metrics, wall and CPU seconds."""
+    started, cpu = time.perf_counter(), children_cpu()
     measured = asreview_metrics(python, path, labels, priors, seed)
-    return measured, time.perf_counter() - started
+    return measured, time.perf_counter() - started, children_cpu() - cpu
 
 
 def bench_file(
@@ -95,33 +102,42 @@ def bench_file(
     name = path.stem.replace("srd__Cohen_2006_local_", "")
     results, seconds = {}, {}
     for label, model in (("cartsle default", DEFAULT_MODEL), ("ELAS u4 (cartsle)", ELAS_U4)):
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         results[label] = simulate(
             labelled.texts, labelled.labels, runs=runs, seed=0, model=model, keywords=labelled.keywords
         )
-        seconds[label] = (time.perf_counter() - started) / runs
+        seconds[label] = ((time.perf_counter() - started) / runs, (time.process_time() - cpu) / runs)
+    first = results["cartsle default"]
     print(
-        f"\n{name}: {results['cartsle default'].records} records, {results['cartsle default'].includes} includes "
-        f"({labelled.label_column}), {runs} runs, priors 1+1 per seed, the same for every model"
+        f"\n{name}: {first.records} records, {first.includes} includes ({labelled.label_column}), {runs} runs, "
+        "priors 1+1 per seed, the same for every model"
     )
     print(
-        f"  {'model':<24} {'WSS@95 insights':<22} {'WSS@95 Cohen':<22} {'WSS@100 insights':<22} {'RRF@10':<22} s/simulation"
+        f"  {'model':<26} {'WSS@95 insights':<22} {'WSS@95 Cohen':<22} {'WSS@100 insights':<22} "
+        f"{'RRF@10':<22} per simulation"
     )
     rows = [
         (label, [run.metrics for run in result.runs], seconds[label]) for label, result in results.items()
     ]
     if asreview:
-        first = results["cartsle default"]
-        measured = [asreview_run(asreview, path, labelled.labels, run.priors, run.seed) for run in first.runs]
-        rows.append(
-            ("ASReview 3.0.8 ELAS u4", [m for m, _ in measured], statistics.fmean(t for _, t in measured))
-        )
-    for model, measured, wall in rows:
-        table.setdefault(model, {}).setdefault(name, [])
-        table[model][name] = [m.wss95_insights for m in measured]
+        measured = [
+            asreview_run(asreview, path, labelled.labels, run.priors, run.seed)
+            for run in first.runs[:asreview_runs]
+        ]
+        wall = statistics.fmean(m[1] for m in measured)
+        cpu = statistics.fmean(m[2] for m in measured)
+        rows.append((f"ASReview 3.0.8 ({len(measured)} run)", [m[0] for m in measured], (wall, cpu)))
+        ours = [run.metrics for run in results["ELAS u4 (cartsle)"].runs[: len(measured)]]
+        same = ours == [m[0] for m in measured]
         print(
-            f"  {model:<24} {mean([m.wss95_insights for m in measured]):<22} {mean([m.wss95_cohen for m in measured]):<22} "
-            f"{mean([m.wss100_insights for m in measured]):<22} {mean([m.rrf10 for m in measured]):<22} {wall:.1f}"
+            f"  ELAS u4 in cartsle and in ASReview, same priors: {'identical' if same else 'DIFFERENT'} metrics"
+        )
+    for model, measured, (wall, cpu) in rows:
+        table.setdefault(model, {})[name] = [m.wss95_insights for m in measured]
+        print(
+            f"  {model:<26} {mean([m.wss95_insights for m in measured]):<22} {mean([m.wss95_cohen for m in measured]):<22} "
+            f"{mean([m.wss100_insights for m in measured]):<22} {mean([m.rrf10 for m in measured]):<22} "
+            f"wall {wall:.1f} s, CPU {cpu:.1f} s"
         )
     if name in REFERENCE_WSS95:
         print(f"  reference (PROVENANCE.md, ASReview ELAS u4, insights WSS@95): {REFERENCE_WSS95[name]:.2f}")

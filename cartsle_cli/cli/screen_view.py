@@ -10,7 +10,6 @@ wait for it and quitting never waits for it either.
 
 from __future__ import annotations
 
-import asyncio
 import sqlite3
 import threading
 from collections import Counter
@@ -24,10 +23,11 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from cartsle_cli.cli.screen_reranking import BackgroundRanking
 from cartsle_cli.cli.screen_widgets import ConfirmScreen, NoteScreen, ReasonScreen, render_record
 from cartsle_cli.errors import CartsleError
 from cartsle_cli.screening.decisions import Decision, record_decision, undo_last
-from cartsle_cli.screening.features_store import ReviewFeatures, load_order, review_features, save_order
+from cartsle_cli.screening.features_store import ReviewFeatures, load_order
 from cartsle_cli.screening.outcomes import STAGE_NAMES
 from cartsle_cli.screening.queue import (
     Queue,
@@ -39,6 +39,7 @@ from cartsle_cli.screening.queue import (
 )
 from cartsle_cli.screening.ranking.recall_test import RecallTest, recall_test
 from cartsle_cli.screening.ranking.stopping import stopping_advice
+from cartsle_cli.screening.retractions import retracted_units
 from cartsle_cli.screening.sampling import (
     decisions_in_order,
     sample_labels,
@@ -70,7 +71,7 @@ class Pending:
     note: str | None
 
 
-class ScreeningView(Screen):
+class ScreeningView(BackgroundRanking, Screen):
     """Screen the records of one stage as one reviewer."""
 
     BINDINGS = [
@@ -110,6 +111,7 @@ class ScreeningView(Screen):
         self.order = list(self.queue.record_ids)
         self.base_done = self.queue.done  # voted before this session
         self.records: dict[int, ScreeningRecord] = {}
+        self.retracted: dict[int, str] | None = None  # looked up once per session (it reads every record)
         self.note: str | None = None
         self.shown: int | None = None  # the record id on screen: the only one a key may decide
         self.pending: Pending | None = None
@@ -149,7 +151,9 @@ class ScreeningView(Screen):
     def record(self, record_id: int) -> ScreeningRecord:
         if record_id not in self.records:
             upcoming = [other for other in self.order[:50] if other not in self.records]
-            self.records.update(load_records(self.conn, [record_id, *upcoming]))
+            if self.retracted is None:
+                self.retracted = retracted_units(self.conn)
+            self.records.update(load_records(self.conn, [record_id, *upcoming], retracted=self.retracted))
         return self.records[record_id]
 
     def show(self) -> None:
@@ -310,62 +314,6 @@ class ScreeningView(Screen):
     def _model_can_start(self) -> bool:
         """The first include and exclude are in while the order is still random: rank now."""
         return not self.queue.ranked and self._can_rank()
-
-    # -- ranking in the background ------------------------------------------------------------
-    @property
-    def ranking(self) -> bool:
-        return self._ranking is not None and self._ranking.is_alive()
-
-    def rerank(self) -> None:
-        """Retrain and re-rank in a daemon thread: the reviewer goes on screening meanwhile."""
-        if self.ranking:
-            self._rerank_again = True
-            return
-        self.decided_here = 0
-        self.decided_while_ranking = []
-        self._ranking = threading.Thread(target=self._rank_in_thread, name="cartsle-ranking", daemon=True)
-        self._ranking.start()
-
-    async def wait_for_ranking(self) -> None:
-        """For tests and scripts: until no ranking runs."""
-        while self.ranking or self._rerank_again:
-            await asyncio.sleep(0.02)
-
-    def _rank_in_thread(self) -> None:
-        queue = None
-        try:
-            conn = open_review(self.db, create=False)  # a SQLite connection belongs to its thread
-            try:
-                if self.features is None:
-                    self.features = review_features(self.db, conn)
-                queue = build_queue(conn, self.stage, self.reviewer, seed=self.seed, features=self.features)
-            finally:
-                conn.close()
-            if queue.ranked:
-                save_order(self.db, self.reviewer, queue.record_ids)
-        except (CartsleError, sqlite3.Error, OSError):
-            queue = None  # the screen goes on in the order it has
-        try:
-            self.app.call_from_thread(self._use_ranking, queue)
-        except RuntimeError:
-            pass  # the screen has closed: nothing to update
-
-    def _use_ranking(self, queue: Queue | None) -> None:
-        """Take the new order, less what was decided while it was computed; the record on screen stays."""
-        if queue is not None and not self.queue.sampling:
-            decided = {record_id for record_id, _ in self.decided_while_ranking}
-            for _, decision in self.decided_while_ranking:
-                queue.tally[decision] = queue.tally.get(decision, 0) + 1
-            keep = self.shown if self.shown == self.current else None
-            rest = [
-                record_id for record_id in queue.record_ids if record_id not in decided and record_id != keep
-            ]
-            self.queue, self.order = queue, ([keep] if keep is not None else []) + rest
-        self.decided_while_ranking = []
-        if self._rerank_again:
-            self._rerank_again = False
-            self.rerank()
-        self.show()
 
     # -- other keys ---------------------------------------------------------------------------
     def action_skip(self) -> None:

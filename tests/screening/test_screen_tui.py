@@ -300,3 +300,18 @@ def test_the_records_own_earlier_votes_and_notes_are_shown(db, conn):
     app.view.order.sort()  # the record with the undone vote first
     shown = run(app, "q")
     assert "your earlier vote: ta exclude (undone)" in shown[0] and "note: check dose" in shown[0]
+
+
+def test_retrains_run_in_a_daemon_thread_so_quitting_never_waits(db):
+    add_records(db, [make_record(i) for i in range(6)])
+    app = ScreenApp(db, stage="ta", reviewer="kofi")
+
+    async def drive() -> None:
+        async with app.run_test() as pilot:
+            await pilot.press("i", "e")  # the model can start: a retrain begins
+            thread = app.view._ranking
+            assert thread is not None and thread.daemon
+            await app.view.wait_for_ranking()
+            await pilot.pause()
+
+    asyncio.run(drive())
