@@ -1,20 +1,34 @@
 #!/usr/bin/env python3
-"""Benchmark `cartsle dedup`: accuracy on labelled searches, beside bib-dedupe, and speed at scale.
+"""Benchmark `cartsle dedup`: accuracy on labelled searches and generated traps, beside bib-dedupe,
+a check against fitting, and speed at scale.
 
 Accuracy: each labelled search (../shared/labelled-dedup, and the sample review's ground truth
-when given) is imported into a fresh review and deduplicated; the clusters are scored pairwise
-(a pair is a duplicate pair when both records share a cluster; precision and recall over those
-pairs, as ../shared/tools/score_dedup.py does). The grey-band pairs left for a person are counted,
-and the recall once they are decided is computed with the gold clusters deciding them.
+when given) is imported into a fresh review and deduplicated. Two scores, so that figures can be
+set beside published ones: pairwise (a pair is a duplicate pair when both records share a
+cluster; precision and recall over those pairs, as ../shared/tools/score_dedup.py does) and
+records removed (bib-dedupe's own measure: a removed record is right when it was merged with a
+true duplicate of itself; recall is over the records that should be removed, records minus gold
+clusters). The grey-band pairs left for a person are counted, as a share of the records, and the
+recall once they are decided is computed with the gold clusters deciding them.
+
+Traps: generated records (benchmarks/dedup_generate.py) in which a third of the originals have a
+trap beside them: an erratum, a later update, a reply on the same pages, the same abstract at two
+meetings, a co-publication, a meeting abstract's later article, one author's other abstract in a
+supplement. None may be merged.
+
+Against fitting: the two title thresholds of compare.py are set, over a small grid, to the values
+that score best on one labelled set; the table shows what those values give on the other set,
+beside the round values cartsle ships.
 
 bib-dedupe 0.11 (CoLRev-Environment/bib-dedupe) runs on the same CSV files in its own virtual
-environment (``--bib-dedupe /tmp/bibdedupe-venv/bin/python``; prep, block, match, cluster, timed).
+environment (``--bib-dedupe /work/venvs/bibdedupe/bin/python``; prep, block, match, cluster,
+timed), on the labelled sets and on 2,000 generated records, where ``cartsle import`` and
+``cartsle dedup`` are timed as commands.
 
-Speed: records with planted duplicates are generated (see :func:`generate`), stored in a review,
-and deduplicated in a fresh process that reports wall time, peak resident memory and the
-candidate pairs compared.
+Speed: records with planted duplicates are generated, stored in a review, and deduplicated in a
+fresh process that reports wall time, CPU time, peak resident memory and the pairs compared.
 
-    python3 benchmarks/dedup_bench.py --bib-dedupe /tmp/bibdedupe-venv/bin/python --sizes 10000 100000
+    python3 benchmarks/dedup_bench.py --bib-dedupe /work/venvs/bibdedupe/bin/python --sizes 10000 100000
 """
 
 from __future__ import annotations
@@ -22,19 +36,19 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import random
 import resource
-import string
 import subprocess
 import sys
 import tempfile
 import time
-from itertools import combinations
+from collections import Counter
+from itertools import combinations, product
 from pathlib import Path
 
-from cartsle_cli.dedup import run_dedup
+from dedup_generate import generate, write_bibdedupe_csv
+
+from cartsle_cli.dedup import compare, run_dedup
 from cartsle_cli.dedup.export import cluster_rows
-from cartsle_cli.formats.record import Record
 from cartsle_cli.importing import import_files
 from cartsle_cli.store import open_review, transaction
 from cartsle_cli.store.searches import add_search
@@ -42,6 +56,8 @@ from cartsle_cli.store.searches import add_search
 HERE = Path(__file__).resolve().parent
 SHARED = HERE.parent.parent / "shared"
 LABELLED = (("cytology", "bibdedupe__cytology_screening"), ("stroke", "bibdedupe__stroke"))
+# The grid the fitting check searches (compare.SAME_TITLE, compare.CLOSE_TITLE).
+GRID = ((0.90, 0.93, 0.95, 0.97, 0.99), (0.75, 0.80, 0.85, 0.90))
 
 Pair = tuple[str, str]
 
@@ -57,6 +73,25 @@ def score(predicted: set[Pair], gold: set[Pair]) -> dict[str, float]:
         "recall": true / len(gold) if gold else 1.0,
         "false_merges": len(predicted - gold),
         "missed": len(gold - predicted),
+    }
+
+
+def removed_score(predicted: list[list[str]], gold: list[list[str]]) -> dict[str, float]:
+    """Records removed, as bib-dedupe counts: in each predicted cluster, the records of one gold
+    cluster but one are rightly removed; each further gold cluster in it is one record wrongly
+    removed (merged into another publication). Recall is over records minus gold clusters."""
+    gold_of = {record: n for n, cluster in enumerate(gold) for record in cluster}
+    right = wrong = 0
+    for cluster in predicted:
+        groups = Counter(gold_of.get(record, f"alone:{record}") for record in set(cluster))
+        right += sum(size - 1 for size in groups.values())
+        wrong += len(groups) - 1
+    should = sum(len(set(cluster)) - 1 for cluster in gold)
+    return {
+        "precision": right / (right + wrong) if right + wrong else 1.0,
+        "recall": right / should if should else 1.0,
+        "removed": right + wrong,
+        "should": should,
     }
 
 
@@ -76,27 +111,42 @@ def read_gold(path: Path) -> list[list[str]]:
     return list(groups.values())
 
 
-def cartsle_on_files(files: list[Path], *, keyed_by_file: bool) -> dict:
-    """Import the files into a fresh review, deduplicate, and return clusters and timings."""
-    with tempfile.TemporaryDirectory() as folder:
-        conn = open_review(Path(folder) / "review.db")
-        import_files(conn, files, source="benchmark")
-        started, cpu = time.perf_counter(), time.process_time()
-        with transaction(conn):
-            run = run_dedup(conn)
-        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
-        rows = cluster_rows(conn)
-        key = {row.record_id: f"{row.source_file}:{row.id}" if keyed_by_file else row.id for row in rows}
-        groups: dict[int, list[str]] = {}
-        for row in rows:
-            groups.setdefault(row.cluster, []).append(key[row.record_id])
-        review_pairs = {
-            tuple(sorted((key[a], key[b])))
-            for a, b in conn.execute(
-                "SELECT record_id, other_record_id FROM dedup_pairs WHERE verdict = 'review'"
-            )
-        }
-        conn.close()
+_DEDUP_TABLES = (
+    "report_links",
+    "merged_records",
+    "record_clusters",
+    "dedup_pairs",
+    "dedup_seen",
+    "dedup_runs",
+)
+
+
+def dedup_again(conn, *, keyed_by_file: bool, by_record_id: bool = False) -> dict:
+    """Forget every earlier dedup run (decisions are kept: there are none here), deduplicate, and
+    return the clusters, the pairs for a person and the timing."""
+    with transaction(conn):
+        for table in _DEDUP_TABLES:
+            conn.execute(f"DELETE FROM {table}")
+    started, cpu = time.perf_counter(), time.process_time()
+    with transaction(conn):
+        run = run_dedup(conn)
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+    rows = cluster_rows(conn)
+    key = {
+        row.record_id: str(row.record_id)
+        if by_record_id
+        else (f"{row.source_file}:{row.id}" if keyed_by_file else row.id)
+        for row in rows
+    }
+    groups: dict[int, list[str]] = {}
+    for row in rows:
+        groups.setdefault(row.cluster, []).append(key[row.record_id])
+    review_pairs = {
+        tuple(sorted((key[a], key[b])))
+        for a, b in conn.execute(
+            "SELECT record_id, other_record_id FROM dedup_pairs WHERE verdict = 'review'"
+        )
+    }
     return {
         "clusters": [g for g in groups.values() if len(g) > 1],
         "seconds": seconds,
@@ -120,154 +170,188 @@ print(json.dumps({"seconds": time.perf_counter() - started, "cpu": time.process_
 
 
 def bib_dedupe_on(path: Path, python: str) -> dict | None:
+    started = time.perf_counter()
     result = subprocess.run([python, "-c", _BIB_DEDUPE, str(path)], capture_output=True, text=True)
     if result.returncode != 0:
         print(f"  bib-dedupe failed: {result.stderr.strip().splitlines()[-1:]}", file=sys.stderr)
         return None
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    figures = json.loads(result.stdout.strip().splitlines()[-1])
+    figures["command_seconds"] = time.perf_counter() - started
+    return figures
+
+
+def _line(who: str, pairwise: dict, removed: dict, rest: str) -> str:
+    return (
+        f"  {who:<11} pairwise P {pairwise['precision']:.4f} R {pairwise['recall']:.4f} "
+        f"(false merges {pairwise['false_merges']}, missed {pairwise['missed']})  "
+        f"records removed P {removed['precision']:.4f} R {removed['recall']:.4f}  {rest}"
+    )
 
 
 def accuracy(
-    name: str, files: list[Path], gold: list[list[str]], *, bib_dedupe: str | None, keyed_by_file: bool
-) -> None:
+    name: str,
+    conn,
+    gold: list[list[str]],
+    *,
+    bib_dedupe: str | None,
+    csv_file: Path | None,
+    keyed_by_file: bool,
+) -> dict:
     gold_pairs = pairs_of(gold)
-    ours = cartsle_on_files(files, keyed_by_file=keyed_by_file)
+    ours = dedup_again(conn, keyed_by_file=keyed_by_file)
     predicted = pairs_of(ours["clusters"])
     auto = score(predicted, gold_pairs)
     decided = predicted | (ours["review_pairs"] & gold_pairs)
     after = score(decided, gold_pairs)
-    print(f"{name}: {ours['records']} records, {len(gold_pairs)} gold duplicate pairs")
     print(
-        f"  cartsle     precision {auto['precision']:.4f}  recall {auto['recall']:.4f}  false merges "
-        f"{auto['false_merges']}  missed {auto['missed']}  dedup {ours['seconds']:.2f} s (CPU {ours['cpu']:.2f} s)  "
-        f"comparisons {ours['run'].comparisons}"
+        f"{name}: {ours['records']} records, {len(gold_pairs)} gold duplicate pairs, "
+        f"{sum(len(set(c)) - 1 for c in gold)} records to remove"
+    )
+    print(
+        _line(
+            "cartsle",
+            auto,
+            removed_score(ours["clusters"], gold),
+            f"dedup {ours['seconds']:.2f} s (CPU {ours['cpu']:.2f} s), {ours['run'].comparisons} comparisons",
+        )
     )
     share = len(ours["review_pairs"]) / ours["records"]
     print(
-        f"  cartsle     {len(ours['review_pairs'])} pairs for a person ({share:.1%} of records); once decided: "
-        f"recall {after['recall']:.4f}, precision {after['precision']:.4f}"
+        f"  {'':<11} {len(ours['review_pairs'])} pairs for a person ({share:.1%} of records); once decided: "
+        f"pairwise R {after['recall']:.4f}, P {after['precision']:.4f}"
     )
-    if bib_dedupe and not keyed_by_file and len(files) == 1:
-        theirs = bib_dedupe_on(files[0], bib_dedupe)
+    if bib_dedupe and csv_file is not None:
+        theirs = bib_dedupe_on(csv_file, bib_dedupe)
         if theirs:
-            other = score(pairs_of(theirs["clusters"]), gold_pairs)
             print(
-                f"  bib-dedupe  precision {other['precision']:.4f}  recall {other['recall']:.4f}  false merges "
-                f"{other['false_merges']}  missed {other['missed']}  prep+block+match+cluster {theirs['seconds']:.2f} s "
-                f"(CPU of its main process {theirs['cpu']:.2f} s; it also runs worker processes)"
+                _line(
+                    "bib-dedupe",
+                    score(pairs_of(theirs["clusters"]), gold_pairs),
+                    removed_score(theirs["clusters"], gold),
+                    f"prep+block+match+cluster {theirs['seconds']:.2f} s",
+                )
+            )
+    return auto
+
+
+def fitting_check(sets: dict[str, tuple]) -> None:
+    """Fit the two title thresholds to each labelled set in turn and score the other with them."""
+    defaults = (compare.SAME_TITLE, compare.CLOSE_TITLE)
+    results: dict[tuple[float, float], dict[str, dict]] = {}
+    try:
+        for same, close in product(*GRID):
+            compare.SAME_TITLE, compare.CLOSE_TITLE = same, close
+            results[(same, close)] = {
+                name: score(pairs_of(dedup_again(conn, keyed_by_file=False)["clusters"]), pairs_of(gold))
+                for name, (conn, gold) in sets.items()
+            }
+    finally:
+        compare.SAME_TITLE, compare.CLOSE_TITLE = defaults
+    print("against fitting: title thresholds (same, close) fitted to one set, scored on the other")
+
+    def merit(figures: dict) -> tuple:
+        return (figures["precision"] >= 0.999, figures["recall"] + figures["precision"])
+
+    names = list(sets)
+    for fitted_on in names:
+        # ties go to the grid point nearest the shipped values
+        best = max(
+            results,
+            key=lambda values: (
+                merit(results[values][fitted_on]),
+                -abs(values[0] - defaults[0]) - abs(values[1] - defaults[1]),
+            ),
+        )
+        for other in (n for n in names if n != fitted_on):
+            tuned, shipped = results[best][other], results[defaults][other]
+            recalls = [figures[other]["recall"] for figures in results.values()]
+            precisions = [figures[other]["precision"] for figures in results.values()]
+            print(
+                f"  fitted on {fitted_on}: {best}, there R {results[best][fitted_on]['recall']:.4f}; on {other} "
+                f"P {tuned['precision']:.4f} R {tuned['recall']:.4f}  |  shipped {defaults} on {other}: "
+                f"P {shipped['precision']:.4f} R {shipped['recall']:.4f}  |  whole grid on {other}: "
+                f"P {min(precisions):.4f}-{max(precisions):.4f} R {min(recalls):.4f}-{max(recalls):.4f}"
             )
 
 
-# --- generated records with planted duplicates ---------------------------------------------------
+def traps(count: int, bib_dedupe: str | None) -> None:
+    records, truth, roles = generate(count, seed=11, trap_rate=0.35)
+    with tempfile.TemporaryDirectory() as folder:
+        conn = _stored(records, Path(folder) / "traps.db")
+        ours = dedup_again(conn, keyed_by_file=False, by_record_id=True)  # ids are 1-based positions
+        conn.close()
+        by_position = {str(n): n - 1 for n in range(1, len(records) + 1)}
+        gold = _gold(truth)
+        pairwise = score(pairs_of(ours["clusters"]), pairs_of(gold))
+        kinds = Counter(roles)
+        wrong = Counter(
+            roles[by_position[x]]
+            if roles[by_position[x]] not in ("original", "copy")
+            else roles[by_position[y]]
+            for x, y in pairs_of(ours["clusters"]) - pairs_of(gold)
+        )
+        print(
+            f"traps: {count} generated records, {sum(v for k, v in kinds.items() if k not in ('original', 'copy'))} traps "
+            + ", ".join(f"{kind} {kinds[kind]}" for kind in sorted(kinds) if kind not in ("original", "copy"))
+        )
+        print(
+            _line(
+                "cartsle",
+                pairwise,
+                removed_score(ours["clusters"], gold),
+                f"{len(ours['review_pairs'])} pairs for a person; traps merged: {dict(wrong) or 'none'}",
+            )
+        )
+        if bib_dedupe:
+            path = Path(folder) / "traps.csv"
+            write_bibdedupe_csv(records, path)
+            theirs = bib_dedupe_on(path, bib_dedupe)
+            if theirs:
+                print(
+                    _line(
+                        "bib-dedupe",
+                        score(pairs_of(theirs["clusters"]), pairs_of(gold)),
+                        removed_score(theirs["clusters"], gold),
+                        "",
+                    )
+                )
 
 
-def _word(rng: random.Random) -> str:
-    return "".join(rng.choice("bcdfghklmnprstvz") + rng.choice("aeiou") for _ in range(rng.randint(2, 4)))
+def versus_bib_dedupe(python: str, count: int = 2000) -> None:
+    """`cartsle import` and `cartsle dedup` as commands beside bib-dedupe, on generated records."""
+    records, truth, _ = generate(count, seed=7)
+    with tempfile.TemporaryDirectory() as folder:
+        path, db = Path(folder) / "generated.csv", Path(folder) / "review.db"
+        write_bibdedupe_csv(records, path)
+        cli = [sys.executable, "-m", "cartsle_cli"]
+        started = time.perf_counter()
+        subprocess.run(
+            [*cli, "import", str(path), "--source", "generated", "--db", str(db)],
+            check=True,
+            capture_output=True,
+        )
+        imported = time.perf_counter()
+        subprocess.run([*cli, "dedup", "--db", str(db)], check=True, capture_output=True)
+        done = time.perf_counter()
+        theirs = bib_dedupe_on(path, python)
+    if theirs:
+        ratio = theirs["command_seconds"] / (done - imported)
+        print(
+            f"timing at {count} generated records: cartsle dedup (command) {done - imported:.2f} s, "
+            f"import (command) {imported - started:.2f} s; bib-dedupe prep+block+match+cluster "
+            f"{theirs['seconds']:.2f} s, as a process {theirs['command_seconds']:.2f} s: "
+            f"cartsle dedup {ratio:.0f} times faster"
+        )
 
 
-def generate(count: int, seed: int = 4) -> tuple[list[Record], list[int]]:
-    """``count`` records, about a quarter of them copies of another with the differences exports
-    show (case, punctuation, a typo, a truncated title, an abbreviated journal, missing pages or
-    DOI, initials written differently), and a few traps that are not copies (an erratum, the same
-    title in a later year); returns the records and each one's true cluster."""
-    rng = random.Random(seed)
-    words = [_word(rng) for _ in range(20_000)]
-    surnames = [_word(rng).capitalize() for _ in range(30_000)]
-    journals = [
-        " ".join(rng.choice(words).capitalize() for _ in range(rng.randint(2, 4))) for _ in range(3_000)
-    ]
-    records: list[Record] = []
-    truth: list[int] = []
-    while len(records) < count:
-        original = _original(rng, words, surnames, journals, len(records))
-        cluster = len(records)
-        records.append(original)
-        truth.append(cluster)
-        copies = rng.choice((0, 0, 0, 0, 0, 1, 1, 2, 3)) if len(records) + 3 < count else 0
-        for _ in range(copies):
-            records.append(_copy(rng, original))
-            truth.append(cluster)
-        if rng.random() < 0.04:  # a trap that is not a duplicate: its own cluster
-            records.append(_decoy(rng, original))
-            truth.append(len(records) - 1)
-    return records[:count], truth[:count]
+def _gold(truth: list[int]) -> list[list[str]]:
+    groups: dict[int, list[str]] = {}
+    for position, cluster in enumerate(truth, 1):
+        groups.setdefault(cluster, []).append(str(position))
+    return [g for g in groups.values() if len(g) > 1]
 
 
-def _decoy(rng: random.Random, original: Record) -> Record:
-    """The same title in a later year (an update), or an erratum about the article."""
-    erratum = rng.random() < 0.5
-    first = rng.randint(1, 2000)
-    return Record(
-        line=original.line,
-        raw="",
-        source_id=f"{original.source_id}-decoy",
-        title=f"Erratum: {original.title}" if erratum else original.title,
-        authors=list(original.authors),
-        year=original.year + (0 if erratum else rng.randint(2, 6)),
-        journal=original.journal,
-        volume=original.volume if erratum else str(int(original.volume) + 3),
-        issue=None,
-        pages=f"{first}-{first + 1}",
-        doi=None,
-    )
-
-
-def _original(
-    rng: random.Random, words: list[str], surnames: list[str], journals: list[str], number: int
-) -> Record:
-    first = rng.randint(1, 2000)
-    return Record(
-        line=number + 1,
-        raw="",
-        source_id=f"r{number}",
-        title=" ".join(rng.choice(words) for _ in range(rng.randint(6, 16))).capitalize(),
-        authors=[
-            f"{rng.choice(surnames)}, {rng.choice(string.ascii_uppercase)} {rng.choice(string.ascii_uppercase)}"
-            for _ in range(rng.randint(1, 8))
-        ],
-        year=rng.randint(1990, 2024),
-        journal=rng.choice(journals),
-        volume=str(rng.randint(1, 300)),
-        issue=str(rng.randint(1, 12)),
-        pages=f"{first}-{first + rng.randint(1, 20)}",
-        doi=f"10.{rng.randint(1000, 9999)}/{rng.randint(0, 10**9)}" if rng.random() < 0.6 else None,
-    )
-
-
-def _copy(rng: random.Random, original: Record) -> Record:
-    title = original.title
-    change = rng.random()
-    if change < 0.3:
-        title = title.upper()
-    elif change < 0.45:
-        position = rng.randrange(len(title))
-        title = title[:position] + rng.choice(string.ascii_lowercase) + title[position + 1 :]
-    elif change < 0.55 and len(title) > 60:
-        title = title[:55]
-    elif change < 0.7:
-        title = f"{title}."
-    journal = original.journal
-    if rng.random() < 0.3:
-        journal = " ".join(word[:4] for word in journal.split())
-    return Record(
-        line=original.line,
-        raw="",
-        source_id=f"{original.source_id}-{rng.randint(0, 10**6)}",
-        title=title,
-        authors=[
-            author.replace(" ", ". ") + "." if rng.random() < 0.5 else author for author in original.authors
-        ],
-        year=original.year,
-        journal=journal,
-        volume=original.volume,
-        issue=original.issue if rng.random() < 0.8 else None,
-        pages=original.pages if rng.random() < 0.85 else None,
-        doi=original.doi if rng.random() < 0.7 else None,
-    )
-
-
-def speed_store(count: int, path: Path) -> None:
-    records, truth = generate(count)
+def _stored(records, path: Path):
     conn = open_review(path)
     with transaction(conn):
         add_search(
@@ -276,10 +360,15 @@ def speed_store(count: int, path: Path) -> None:
             other_methods=False,
             format="generated",
             file_name="generated",
-            sha256=str(count),
+            sha256=str(len(records)),
             records=records,
         )
-    conn.close()
+    return conn
+
+
+def speed_store(count: int, path: Path) -> None:
+    records, truth, _ = generate(count)
+    _stored(records, path).close()
     path.with_suffix(".truth.json").write_text(json.dumps(truth))
 
 
@@ -292,13 +381,10 @@ def speed_run(path: Path) -> None:
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     truth = json.loads(path.with_suffix(".truth.json").read_text())
-    gold: dict[int, list[str]] = {}
-    for position, cluster in enumerate(truth, 1):
-        gold.setdefault(cluster, []).append(str(position))
     predicted: dict[int, list[str]] = {}
     for record_id, cluster_id in conn.execute("SELECT record_id, cluster_id FROM record_clusters"):
         predicted.setdefault(cluster_id, []).append(str(record_id))
-    result = score(pairs_of(list(predicted.values())), pairs_of([g for g in gold.values() if len(g) > 1]))
+    result = score(pairs_of(list(predicted.values())), pairs_of(_gold(truth)))
     print(
         json.dumps(
             {
@@ -345,6 +431,12 @@ def main() -> None:
         help="the sample review's export files followed by its ground-truth CSV (last)",
     )
     parser.add_argument("--bib-dedupe", metavar="PYTHON", help="a Python with bib-dedupe 0.11 installed")
+    parser.add_argument(
+        "--traps", type=int, default=3000, metavar="N", help="generated records for the trap set"
+    )
+    parser.add_argument(
+        "--no-fitting-check", action="store_true", help="skip the fitting check (about a minute)"
+    )
     parser.add_argument("--sizes", type=int, nargs="*", default=[10_000, 100_000])
     parser.add_argument("--store", nargs=2, help=argparse.SUPPRESS)
     parser.add_argument("--run", help=argparse.SUPPRESS)
@@ -353,14 +445,32 @@ def main() -> None:
         return speed_store(int(args.store[0]), Path(args.store[1]))
     if args.run:
         return speed_run(Path(args.run))
-    for name, stem in LABELLED:
-        records = args.labelled / f"{stem}_records_pre_merged.csv"
-        if records.exists():
-            gold = read_gold(args.labelled / f"{stem}_merged_record_ids.csv")
-            accuracy(name, [records], gold, bib_dedupe=args.bib_dedupe, keyed_by_file=False)
-    if args.sample:
-        *files, truth = args.sample
-        accuracy("sample review", files, read_gold(truth), bib_dedupe=None, keyed_by_file=True)
+    with tempfile.TemporaryDirectory() as folder:
+        sets = {}
+        for name, stem in LABELLED:
+            records = args.labelled / f"{stem}_records_pre_merged.csv"
+            if records.exists():
+                conn = open_review(Path(folder) / f"{name}.db")
+                import_files(conn, [records], source="benchmark")
+                gold = read_gold(args.labelled / f"{stem}_merged_record_ids.csv")
+                accuracy(name, conn, gold, bib_dedupe=args.bib_dedupe, csv_file=records, keyed_by_file=False)
+                sets[name] = (conn, gold)
+        if args.sample:
+            *files, truth = args.sample
+            conn = open_review(Path(folder) / "sample.db")
+            import_files(conn, files, source="benchmark")
+            accuracy(
+                "sample review", conn, read_gold(truth), bib_dedupe=None, csv_file=None, keyed_by_file=True
+            )
+            conn.close()
+        if args.traps:
+            traps(args.traps, args.bib_dedupe)
+        if len(sets) >= 2 and not args.no_fitting_check:
+            fitting_check(sets)
+        for conn, _ in sets.values():
+            conn.close()
+    if args.bib_dedupe:
+        versus_bib_dedupe(args.bib_dedupe)
     if args.sizes:
         speed(args.sizes)
 

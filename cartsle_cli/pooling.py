@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections import Counter
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
 import pandas as pd
 
@@ -77,6 +77,9 @@ class Overview:
     targets: list[Share]
     origins: list[Share]
     sources: list[Share]  # PRISMA column of each study: databases or other methods
+    # Extraction rows of studies screening no longer includes (e.g. after `searches remove`): left
+    # out of every pooled figure, so PRISMA and the pooled results name the same studies.
+    left_out: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         shares_of = {
@@ -111,7 +114,7 @@ def shares(values: pd.Series) -> list[Share]:
     ]
 
 
-def overview(conn: sqlite3.Connection, studies: pd.DataFrame) -> Overview:
+def overview(conn: sqlite3.Connection, studies: pd.DataFrame, left_out: list[str] | None = None) -> Overview:
     """The current load's studies by target, origin and PRISMA column (from screening)."""
     load = latest_load(conn)
     if load is None:
@@ -128,16 +131,36 @@ def overview(conn: sqlite3.Connection, studies: pd.DataFrame) -> Overview:
         shares(studies["target"]),
         shares(studies["origin"]),
         shares(sources),
+        left_out or [],
     )
+
+
+def included_only(
+    conn: sqlite3.Connection, studies: pd.DataFrame, patients: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
+    """The extraction's rows of studies screening includes, and the ids of those left out.
+
+    Once full-text screening has begun, a study it does not include (its reports were excluded,
+    or the search that found them was removed) is not pooled, whatever the extraction files say.
+    """
+    if conn.execute("SELECT 1 FROM screening_decisions WHERE stage = 'ft' LIMIT 1").fetchone() is None:
+        return studies, patients, []
+    included = {study.study_id for study in included_studies(conn)}
+    keep = studies["study_id"].isin(included)
+    left_out = sorted(str(study_id) for study_id in studies.loc[~keep, "study_id"])
+    if not left_out:
+        return studies, patients, []
+    kept_patients = patients[patients["study_id"].isin(included)].reset_index(drop=True)
+    return studies[keep].reset_index(drop=True), kept_patients, left_out
 
 
 def pool_review(conn: sqlite3.Connection, options: PoolOptions = PoolOptions()) -> PoolResult:
     """Efficacy and safety of the current extraction, pooled as ``options`` say."""
     options.check()
-    studies, patients = stored_extraction(conn)
+    studies, patients, left_out = included_only(conn, *stored_extraction(conn))
     return PoolResult(
         options,
-        overview(conn, studies),
+        overview(conn, studies, left_out),
         summarise_efficacy(studies, patients, quantile_method=options.quantile_method),
         summarise_safety(studies, method=options.method, scale=options.scale),
     )

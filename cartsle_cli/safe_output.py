@@ -8,7 +8,7 @@ Every writer of a medium goes through its function here, so the rule for a mediu
 - ``for_terminal``: whole escape sequences (CSI, OSC, DCS, ...) and every other C0/C1 control
   but tab and newline removed, so ``\\x1b[31mred`` becomes ``red``, never ``[31mred``.
 - ``for_spreadsheet``: OWASP's rule on CSV injection, a text cell starting ``= + - @``, tab or
-  CR is prefixed with a single quote; numbers stay numbers.
+  CR is prefixed with a single quote; numbers stay numbers (``from_spreadsheet`` undoes it).
 - ``for_markup``: HTML escaped; for Markdown also the punctuation Markdown would turn into markup.
 - ``for_figure``: control characters removed; figures are drawn inside ``figure_settings()``
   (``text.parse_math`` off), so ``$...$`` is drawn as written, never as mathtext.
@@ -51,8 +51,9 @@ def for_spreadsheet(value: Any) -> Any:
 
     Text that starts with ``=``, ``+``, ``-``, ``@``, tab or carriage return gets a leading single
     quote. int and float values are returned as they are (a NaN becomes blank) so "-0.5" written by
-    cartsle stays a number a spreadsheet can sum; None is blank; a bool is ``true``/``false``. A NUL
-    is removed: no reader takes it back as text.
+    cartsle stays a number a spreadsheet can sum; None is blank; a bool is ``true``/``false``.
+    Escape sequences and control characters but tab, newline and CR are removed: a cell has no use
+    for them, a terminal showing the file would run them, and a NUL makes the file binary.
     """
     if value is None:
         return ""
@@ -60,10 +61,23 @@ def for_spreadsheet(value: Any) -> Any:
         return str(value).lower()
     if isinstance(value, (int, float)):
         return "" if isinstance(value, float) and math.isnan(value) else value
-    text = str(value).replace("\x00", "")
+    text = _CELL_CONTROL.sub("", _ESCAPE.sub("", str(value)))
     if text.startswith(FORMULA_STARTS):
         return "'" + text
     return text
+
+
+_CELL_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def from_spreadsheet(cell: str) -> str:
+    """A cell as it was before ``for_spreadsheet``: the quote before a formula start taken off.
+
+    Spreadsheets themselves show ``'=x`` as ``=x``; cartsle reading its own file back does the same.
+    """
+    if cell.startswith("'") and cell[1:2] and cell[1] in "=+-@\t\r":
+        return cell[1:]
+    return cell
 
 
 # What Markdown (CommonMark and the usual extensions) would read as markup: emphasis, code, links and

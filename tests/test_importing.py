@@ -72,7 +72,7 @@ def test_removing_the_search_that_held_a_clusters_kept_record_returns_its_duplic
         "SELECT search_id FROM records WHERE id = (SELECT cluster_id FROM record_clusters"
         " WHERE record_id != cluster_id)",
     )
-    cli("searches", "remove", str(kept_search))
+    cli("searches", "remove", str(kept_search), "--yes")
     remaining = "Embase" if kept_search == searches["PubMed"] else "PubMed"
     assert _count(cli.db, "SELECT count(*) FROM unique_records") == (2 if remaining == "Embase" else 1)
     assert (

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from cartsle_cli.cli.common import DEFAULT_DB, DbOption, review
+from cartsle_cli.cli.common import DEFAULT_DB, DbOption, review, say
 from cartsle_cli.store.backup import backup_review
 
 
@@ -21,4 +21,4 @@ def backup_command(
     """
     with review(db) as conn:
         written = backup_review(conn, target)
-    typer.echo(f"backed up {db} to {written}")
+    say(f"backed up {db} to {written}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sqlite3
 import sys
 from collections.abc import Iterator, Sequence
@@ -34,11 +35,20 @@ ReviewerOption = Annotated[
 ]
 
 
+class SafeConsole(Console):
+    """A rich Console whose plain-string arguments go through ``for_terminal`` first: a file name or
+    a reviewer's name in a message can never drive the terminal. (Text objects are built with
+    ``safe_text``, which does the same.)"""
+
+    def print(self, *objects: Any, **kwargs: Any) -> None:  # type: ignore[override]
+        super().print(*(for_terminal(o) if isinstance(o, str) else o for o in objects), **kwargs)
+
+
 def stdout() -> Console:
     """Tables and results. Rich turns colour off when piped and when NO_COLOR is set; piped
     output is not squeezed to 80 columns, so a script reads whole cells."""
     width = None if sys.stdout.isatty() else PIPED_WIDTH
-    return Console(no_color="NO_COLOR" in os.environ or None, soft_wrap=False, width=width)
+    return SafeConsole(no_color="NO_COLOR" in os.environ or None, soft_wrap=False, width=width)
 
 
 PIPED_WIDTH = 200
@@ -46,7 +56,7 @@ PIPED_WIDTH = 200
 
 def stderr() -> Console:
     """Progress bars, warnings and errors."""
-    return Console(stderr=True, no_color="NO_COLOR" in os.environ or None)
+    return SafeConsole(stderr=True, no_color="NO_COLOR" in os.environ or None)
 
 
 @contextmanager
@@ -69,8 +79,18 @@ def safe_text(value: Any, style: str = "") -> Text:
     return Text(plain(value), style=style)
 
 
+def say(message: Any, *, err: bool = False) -> None:
+    """One line of text for the user (stdout, or stderr with ``err``), made safe for a terminal."""
+    typer.echo(for_terminal(message), err=err)
+
+
+# json.dumps escapes C0 controls but writes DEL and the C1 range raw, and 0x9b alone starts a CSI.
+_RAW_IN_JSON = re.compile("[\x7f-\x9f]")
+
+
 def print_json(value: Any) -> None:
-    sys.stdout.write(json.dumps(value, indent=2, ensure_ascii=False, default=str) + "\n")
+    text = json.dumps(value, indent=2, ensure_ascii=False, default=str)
+    sys.stdout.write(_RAW_IN_JSON.sub(lambda match: f"\\u{ord(match.group()):04x}", text) + "\n")
 
 
 def print_table(title: str | None, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:

@@ -27,19 +27,25 @@ from cartsle_cli.cli.common import (
     progress_bar,
     review,
     safe_text,
+    say,
     stdout,
 )
 from cartsle_cli.dedup import merged_record, run_dedup
 from cartsle_cli.dedup.decisions import record_decision
 from cartsle_cli.dedup.export import cluster_rows, unique_merged, write_clusters_csv, write_csv, write_ris
 from cartsle_cli.dedup.review import (
+    SCREEN_FIELDS,
     SHOWN_FIELDS,
+    Implied,
     ReviewPair,
+    Undone,
     decide_from_csv,
+    differing_words,
     export_pairs,
     parse_answer,
     pending_pairs,
     undo,
+    undo_plan,
 )
 from cartsle_cli.dedup.run import rebuild_clusters
 from cartsle_cli.dedup.summary import DedupSummary, dedup_summary
@@ -112,30 +118,38 @@ def review_command(
     reviewer: ReviewerOption = None,
     db: DbOption = DEFAULT_DB,
 ) -> None:
-    """Decide the uncertain pairs: both records side by side, differences highlighted;
-    answer same (s), different (d), skip (k) or quit (q).
+    """Decide the uncertain pairs: both records side by side with their abstracts, differing
+    words highlighted; answer same (s), different (d), skip (k) or quit (q). A pair whose answer
+    follows from decisions already made (both in one cluster, or their clusters kept apart) is
+    not asked. Needs --reviewer (or CARTSLE_REVIEWER), except for --export.
 
     Example: cartsle dedup review --reviewer AB   or   cartsle dedup review --export pairs.csv
     """
     with review(db) as conn:
         if export is not None:
             count = export_pairs(conn, export)
-            typer.echo(
+            say(
                 f"wrote {count} pairs to {export}; fill in the decision column, then `cartsle dedup decide {export}`"
             )
             return
+        _need_reviewer(reviewer)
         pairs = pending_pairs(conn)
         if not pairs:
-            typer.echo("no pairs left for review")
+            say("no pairs left for review")
             return
-        decided = 0
+        decided = followed = 0
+        implied = Implied(conn)
         try:
             for number, pair in enumerate(pairs, 1):
+                if implied.follows(pair.record_id, pair.other_record_id):
+                    followed += 1  # answered by this sitting's earlier decisions
+                    continue
                 _show_pair(pair, number, len(pairs))
                 answer = _ask()
                 if answer == "quit":
                     break
                 if answer:
+                    implied.add(pair.record_id, pair.other_record_id, answer)
                     with transaction(conn):
                         record_decision(
                             conn,
@@ -149,7 +163,13 @@ def review_command(
         finally:
             with transaction(conn):
                 rebuild_clusters(conn)
-    typer.echo(f"{decided} decisions stored")
+    extra = f"; {followed} pairs not asked: their answer followed from these decisions" if followed else ""
+    say(f"{decided} decisions stored{extra}")
+
+
+def _need_reviewer(reviewer: str | None) -> None:
+    if not reviewer:
+        raise CartsleError("who is deciding? give --reviewer NAME or set CARTSLE_REVIEWER", field="reviewer")
 
 
 def _ask() -> str | None:
@@ -160,7 +180,10 @@ def _ask() -> str | None:
         try:
             return parse_answer(answer)
         except CartsleError as error:
-            typer.echo(str(error))
+            say(str(error))
+
+
+_MARK = "bold yellow"
 
 
 def _show_pair(pair: ReviewPair, number: int, total: int) -> None:
@@ -169,15 +192,27 @@ def _show_pair(pair: ReviewPair, number: int, total: int) -> None:
     table.add_column("field")
     table.add_column(f"record {pair.record_id}")
     table.add_column(f"record {pair.other_record_id}")
-    for name in SHOWN_FIELDS:
-        style = "bold yellow" if name in differing else ""
+    for name in SCREEN_FIELDS:
         marker = "*" if name in differing else ""
-        table.add_row(
-            Text(f"{marker}{name}", style=style),
-            safe_text(pair.record[name], style),
-            safe_text(pair.other[name], style),
-        )
+        first, second = pair.record[name], pair.other[name]
+        if name in differing and first and second:
+            marks, other_marks = differing_words(first, second)
+            shown = (_marked(first, marks), _marked(second, other_marks))
+        else:
+            style = _MARK if name in differing else ""
+            shown = (safe_text(first, style), safe_text(second, style))
+        table.add_row(Text(f"{marker}{name}", style=_MARK if marker else ""), *shown)
     stdout().print(table)
+
+
+def _marked(text: str, positions: set[int]) -> Text:
+    """The text with the words at ``positions`` highlighted (and underlined, for NO_COLOR)."""
+    result = Text()
+    for position, word in enumerate(text.split()):
+        if position:
+            result.append(" ")
+        result.append(safe_text(word, f"{_MARK} underline" if position in positions else ""))
+    return result
 
 
 @app.command("decide")
@@ -190,16 +225,24 @@ def decide_command(
     db: DbOption = DEFAULT_DB,
     json_output: JsonOption = False,
 ) -> None:
-    """Apply decisions in bulk: decision same, different, or empty/skip per pair.
+    """Apply decisions in bulk: decision same, different, or empty/skip per pair. Needs
+    --reviewer (or CARTSLE_REVIEWER); a decision the review already holds is not stored again,
+    so applying a file twice changes nothing.
 
     Example: cartsle dedup decide pairs.csv --reviewer AB
     """
+    _need_reviewer(reviewer)
     with review(db) as conn, transaction(conn):
         result = decide_from_csv(conn, pairs_file, reviewer=reviewer)
     if json_output:
         print_json(asdict(result))
         return
-    typer.echo(f"{result.same} same, {result.different} different, {result.skipped} skipped")
+    message = f"{result.same} same, {result.different} different, {result.skipped} skipped"
+    if result.unchanged:
+        message += f", {result.unchanged} already decided so"
+    if not (result.same or result.different):
+        message += ": nothing changed"
+    say(message)
 
 
 @app.command("undo")
@@ -210,20 +253,38 @@ def undo_command(
             help="A cluster id (splits the whole cluster) or a member's record id (takes it out)."
         ),
     ],
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
     reviewer: ReviewerOption = None,
     db: DbOption = DEFAULT_DB,
     json_output: JsonOption = False,
 ) -> None:
-    """Take a merge back; it stays undone in later runs.
+    """Take a merge back; it stays undone in later runs. Says what it will split and asks first
+    (or --yes).
 
-    Example: cartsle dedup undo 1234
+    Example: cartsle dedup undo 1234 --yes
     """
-    with review(db) as conn, transaction(conn):
-        undone = undo(conn, record_id, reviewer=reviewer)
+    with review(db) as conn:
+        plan = undo_plan(conn, record_id)
+        if not yes:
+            _print_split(plan, "would separate")
+            if not typer.confirm("split?", default=False):
+                say("nothing changed")
+                return
+        with transaction(conn):
+            undone = undo(conn, record_id, reviewer=reviewer)
     if json_output:
         print_json(asdict(undone))
         return
-    typer.echo(f"cluster {undone.cluster_id}: separated records {', '.join(map(str, undone.separated))}")
+    _print_split(undone, "separated")
+
+
+def _print_split(undone: Undone, verb: str) -> None:
+    what = "the whole cluster" if undone.record_id == undone.cluster_id else f"record {undone.record_id}"
+    print_table(
+        f"Cluster {undone.cluster_id}: {verb} {what}",
+        ["record", "title"],
+        [[record, undone.titles.get(record, "")] for record in undone.separated],
+    )
 
 
 class ClusterFormat(str, Enum):
@@ -284,8 +345,8 @@ def show_command(
     print_table(f"Cluster {record.cluster_id}", ["field", "value", "filled in from"], rows)
     print_table(
         "Source records",
-        ["record", "search", "database", "file", "source id"],
-        [[s.record_id, s.search_id, s.database, s.file_name, s.source_id] for s in record.sources],
+        ["record", "title", "search", "database", "file", "source id"],
+        [[s.record_id, s.title, s.search_id, s.database, s.file_name, s.source_id] for s in record.sources],
     )
 
 
@@ -374,7 +435,7 @@ def export_command(
                     writer = write_references_ris if format is ExportFormat.ris else write_references_csv
                     count = writer(references, handle)
     if output is not None:
-        typer.echo(f"wrote {count} records to {output}", err=True)
+        say(f"wrote {count} records to {output}", err=True)
 
 
 @contextmanager

@@ -14,7 +14,7 @@ from typing import Any
 import typer
 
 from cartsle_cli import __version__
-from cartsle_cli.cli.common import CartsleGroup
+from cartsle_cli.cli.common import CartsleGroup, say
 
 # name -> (module in cartsle_cli.cli, attribute, kind): "group" is a Typer app, "command" a
 # function, "entry" a function in the module's ``top_level_commands`` dict. Order is help order.
@@ -67,7 +67,7 @@ app = typer.Typer(
 
 def _version(value: bool) -> None:
     if value:
-        typer.echo(f"cartsle {__version__}")
+        say(f"cartsle {__version__}")
         raise typer.Exit()
 
 

@@ -6,11 +6,12 @@ column (the statistics below check again, but can only name the study).
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from pathlib import Path
 
+from cartsle_cli.csv_input import csv_dicts
 from cartsle_cli.errors import CartsleError
+from cartsle_cli.formats.text import read_text_file
 
 COLUMNS = {
     "binary": ("study", "events_e", "n_e", "events_c", "n_c"),
@@ -61,15 +62,7 @@ def read_meta_csv(path: Path, measure: str, extra_columns: list[str]) -> MetaTab
     """The rows of ``path`` for ``measure``, plus the named extra columns (subgroups, moderators)."""
     kind = KIND[measure]
     wanted = COLUMNS[kind]
-    try:
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            reader = csv.reader(handle)
-            header = [name.strip() for name in next(reader, [])]
-            rows = [(reader.line_num, row) for row in reader if any(cell.strip() for cell in row)]
-    except OSError as error:
-        raise CartsleError(f"cannot read the CSV: {error.strerror}", file=path) from None
-    except (UnicodeDecodeError, csv.Error) as error:
-        raise CartsleError(f"not a readable UTF-8 CSV: {error}", file=path) from None
+    header, table = csv_dicts(read_text_file(path), path, short_rows=False)
     missing = [column for column in (*wanted, *extra_columns) if column not in header]
     if missing:
         raise CartsleError(
@@ -79,19 +72,16 @@ def read_meta_csv(path: Path, measure: str, extra_columns: list[str]) -> MetaTab
             file=path,
             line=1,
         )
-    position = {name: i for i, name in enumerate(header)}
     labels, lines = [], []
     numbers: dict[str, list[float]] = {column: [] for column in wanted[1:]}
     extra: dict[str, list[str]] = {column: [] for column in extra_columns}
-    for line, row in rows:
-        if len(row) != len(header):
-            raise CartsleError(f"{len(row)} fields for {len(header)} columns", file=path, line=line)
-        label = row[position["study"]].strip()
+    for line, row in table:
+        label = row["study"].strip()
         if not label:
             raise CartsleError("the study has no name", file=path, line=line, field="study")
         labels.append(label)
         lines.append(line)
-        values = {column: _number(row[position[column]], path, line, column) for column in wanted[1:]}
+        values = {column: _number(row[column], path, line, column) for column in wanted[1:]}
         for events, total in NOT_ABOVE.items():
             if events in values and values[events] > values[total]:
                 raise CartsleError(
@@ -111,7 +101,7 @@ def read_meta_csv(path: Path, measure: str, extra_columns: list[str]) -> MetaTab
         for column, value in values.items():
             numbers[column].append(value)
         for column in extra_columns:
-            value = row[position[column]].strip()
+            value = row[column].strip()
             if not value:
                 raise CartsleError(
                     "no value (it names the study's subgroup or moderator)",

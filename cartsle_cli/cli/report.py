@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from cartsle_cli.cli.common import DEFAULT_DB, DbOption, review
+from cartsle_cli.cli.common import DEFAULT_DB, DbOption, review, say
 from cartsle_cli.errors import CartsleError
 from cartsle_cli.pooling import PoolOptions
 from cartsle_cli.report.document import build_report
@@ -39,7 +39,7 @@ def report_command(
         report = build_report(conn, options)
     written = write_report(report, out, format)
     for path in written:
-        typer.echo(str(path))
+        say(str(path))
 
 
 top_level_commands: dict[str, Callable] = {"report": report_command}

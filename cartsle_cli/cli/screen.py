@@ -25,6 +25,7 @@ from cartsle_cli.cli.common import (
     print_json,
     print_table,
     review,
+    say,
     stdout,
 )
 from cartsle_cli.cli.screen_files import AllOption
@@ -117,7 +118,7 @@ def decide_command(
         stored = record_decision(
             conn, Decision(record_id, stage, reviewer or "", decision.lower(), reason, note)
         )
-    typer.echo(
+    say(
         plain(
             f"{stored.reviewer}: record {stored.record_id} {stored.decision} at {STAGE_NAMES[stored.stage]}"
             + (f" ({stored.reason})" if stored.reason else "")
@@ -134,7 +135,7 @@ def undo_command(
     """Undo your latest decision (it stays in the history, marked undone). Example: cartsle screen undo --reviewer kofi"""
     with review(db) as conn, transaction(conn):
         undone = undo_last(conn, reviewer or "", stage=stages(stage)[0] if stage else None)
-    typer.echo(
+    say(
         plain(
             f"undone: {undone.reviewer}'s {undone.decision} of record {undone.record_id} at {STAGE_NAMES[undone.stage]} ({undone.decided_at})"
         )
@@ -220,7 +221,7 @@ def reasons_add_command(
     """Add an exclusion reason. Example: cartsle screen reasons add "wrong comparator" """
     with review(db, create=True) as conn, transaction(conn):
         added = add_reason(conn, label)
-    typer.echo(plain(f"added reason: {added}"))
+    say(plain(f"added reason: {added}"))
 
 
 @app.command("keywords")
@@ -269,7 +270,7 @@ def settings_command(
     if json_output:
         print_json({"reviewers_required": required})
         return
-    typer.echo(f"reviewers required per record: {required}")
+    say(f"reviewers required per record: {required}")
 
 
 @app.command("conflicts")
@@ -421,7 +422,7 @@ def _save_curves(decisions: dict[str, list[int]], total: int, path: Path) -> Non
     save_recall_plot(
         list(curves.values()), path, title="Includes found at title/abstract", labels=list(curves)
     )
-    typer.echo(f"wrote {path}", err=True)
+    say(f"wrote {path}", err=True)
 
 
 app.command("simulate")(simulate_command)

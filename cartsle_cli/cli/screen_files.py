@@ -19,11 +19,13 @@ from cartsle_cli.cli.common import (
     print_json,
     print_table,
     review,
+    say,
     stderr,
     stdout,
 )
 from cartsle_cli.errors import CartsleError
-from cartsle_cli.report.csv_safe import neutralise, write_csv
+from cartsle_cli.report.csv_safe import write_csv
+from cartsle_cli.safe_output import for_spreadsheet
 from cartsle_cli.screening.bulk import EXPORT_COLUMNS, ImportSummary, export_decisions, import_decisions
 from cartsle_cli.screening.decision_files import DecisionRow, read_decision_file, with_defaults
 from cartsle_cli.screening.decisions import DecisionChecker
@@ -109,7 +111,7 @@ def resolve_command(
     if json_output or dry_run:
         _print_summary(summary, json_output)
     else:
-        typer.echo(
+        say(
             plain(
                 f"{reviewer} resolved record {record_id}: {decision.lower()} at {STAGE_NAMES[row.stage]}"
                 + (f" ({reason})" if reason else "")
@@ -191,15 +193,11 @@ def export_command(
         print_json(rows)
     elif out is not None:
         write_csv(out, EXPORT_COLUMNS, [[row[c] for c in EXPORT_COLUMNS] for row in rows])
-        typer.echo(f"wrote {len(rows)} decisions to {out}", err=True)
+        say(f"wrote {len(rows)} decisions to {out}", err=True)
     else:
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(EXPORT_COLUMNS)
-        # On a terminal, stored text must not carry escape sequences; --out keeps it as stored.
-        writer.writerows(
-            [neutralise(plain(row[c]) if isinstance(row[c], str) else row[c]) for c in EXPORT_COLUMNS]
-            for row in rows
-        )
+        writer.writerows([for_spreadsheet(row[c]) for c in EXPORT_COLUMNS] for row in rows)
 
 
 def link_command(
@@ -214,7 +212,7 @@ def link_command(
     with review(db) as conn, transaction(conn):
         unit = DecisionChecker(conn).unit(record_id)
         label = link_report(conn, unit, study, create=new)
-    typer.echo(plain(f"record {unit} is a report of {label}"))
+    say(plain(f"record {unit} is a report of {label}"))
 
 
 def studies_command(db: DbOption = DEFAULT_DB, json_output: JsonOption = False) -> None:

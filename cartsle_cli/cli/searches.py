@@ -15,13 +15,14 @@ from cartsle_cli.cli.common import (
     print_json,
     print_table,
     review,
+    say,
 )
-from cartsle_cli.importing import remove_import
-from cartsle_cli.store import transaction
+from cartsle_cli.search_removal import SearchChange, remove_search_keeping_decisions, restore_removed_search
 from cartsle_cli.store.searches import list_searches
 
 app = group(
-    "List the imported searches; `cartsle searches remove ID` takes one out.", invoke_without_command=True
+    "List the imported searches; `cartsle searches remove ID --yes` takes one out, `restore ID` puts it back.",
+    invoke_without_command=True,
 )
 
 
@@ -43,7 +44,18 @@ def searches_command(
         return
     print_table(
         "Searches",
-        ["id", "database", "other methods", "format", "file", "records", "searched", "imported", "removed"],
+        [
+            "id",
+            "database",
+            "other methods",
+            "format",
+            "file",
+            "records",
+            "searched",
+            "query",
+            "imported",
+            "removed",
+        ],
         [
             [
                 s.id,
@@ -53,6 +65,7 @@ def searches_command(
                 s.file_name,
                 s.record_count,
                 s.searched_on,
+                s.query,
                 s.imported_at,
                 s.removed_at,
             ]
@@ -64,12 +77,54 @@ def searches_command(
 @app.command("remove")
 def remove_command(
     search_id: Annotated[int, typer.Argument(help="The search's id, as `cartsle searches` lists it.")],
+    yes: Annotated[
+        bool, typer.Option("--yes", help="Remove it: without --yes, only say what changes.")
+    ] = False,
     db: DbOption = DEFAULT_DB,
+    json_output: JsonOption = False,
 ) -> None:
-    """Take one import's records out of the review (they stay on record as removed).
+    """Take one import's records out of the review (they stay on record as removed; `restore` undoes it).
 
-    Example: cartsle searches remove 3
+    Decisions made on a cluster keep counting for the records of it that stay. Without --yes
+    nothing changes: the command shows what the removal would change and exits with status 1.
+
+    Example: cartsle searches remove 3 --yes
     """
-    with review(db) as conn, transaction(conn):
-        search = remove_import(conn, search_id)
-    typer.echo(f"removed search {search.id} ({search.file_name}, {search.record_count} records)")
+    with review(db) as conn:
+        change = remove_search_keeping_decisions(conn, search_id, apply=yes)
+    _show_change(change, json_output)
+    if not yes:
+        say("nothing removed yet: run again with --yes to remove it", err=True)
+        raise typer.Exit(1)
+
+
+@app.command("restore")
+def restore_command(
+    search_id: Annotated[
+        int, typer.Argument(help="The removed search's id, as `cartsle searches --all` lists it.")
+    ],
+    db: DbOption = DEFAULT_DB,
+    json_output: JsonOption = False,
+) -> None:
+    """Bring a removed search back, with its records and every decision made on them.
+
+    Example: cartsle searches restore 3
+    """
+    with review(db) as conn:
+        change = restore_removed_search(conn, search_id)
+    _show_change(change, json_output)
+
+
+def _show_change(change: SearchChange, json_output: bool) -> None:
+    if json_output:
+        print_json(change.to_dict())
+        return
+    search = change.search
+    verb = {"remove": "removed" if change.applied else "removing", "restore": "restored"}[change.action]
+    before, after = vars(change.before), vars(change.after)
+    say(f"{verb} search {search.id} ({search.database}, {search.file_name}, {search.record_count} records)")
+    print_table(
+        None,
+        ["", "before", "after"],
+        [[name.replace("_", " "), before[name], after[name]] for name in before],
+    )

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from cartsle_cli.dedup.kinds import REPORT_KINDS, Kind
-from cartsle_cli.dedup.normalise import Prepared
+from cartsle_cli.dedup.normalise import Prepared, issues_agree
 
 SAME = "same"
 REVIEW = "review"
@@ -37,6 +37,12 @@ REPORT = "report"
 MIN_TRUNCATED = 40
 # A title shorter than this (folded, with spaces) says too little on its own.
 MIN_SPECIFIC = 25
+# Title similarity (rapidfuzz's normalised Indel ratio) for "the same title" (case, punctuation,
+# a typo or two apart) and for "a close title" (a word changed, a subtitle reworded). Round
+# numbers, not fitted; benchmarks/dedup_bench.py checks that fitting them to one labelled set
+# would not help on the other.
+SAME_TITLE = 0.95
+CLOSE_TITLE = 0.85
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,9 +58,12 @@ def compare(a: Prepared, b: Prepared) -> Verdict | None:
     title = fuzz.ratio(a.title, b.title) / 100 if a.title and b.title else 0.0
     truncated = _truncated(a.title_key, b.title_key)
     if a.kind != b.kind:
-        return _other_report(a, b, max(title, 1.0 if truncated else 0.0))
+        return _other_report(a, b, title, truncated)
     conflict = hard_conflict(a, b)
     if conflict:
+        if conflict == "different DOIs" and _identical_but_doi(a, b, title):
+            # A wrong DOI in one database, or a journal's old and new DOI prefix: a person decides.
+            return Verdict(REVIEW, round(title, 3), "different DOIs, everything else identical")
         return None
     same_id = (a.doi is not None and a.doi == b.doi) or (a.pmid is not None and a.pmid == b.pmid)
     if same_id:
@@ -82,7 +91,8 @@ def hard_conflict(a: Prepared, b: Prepared) -> str | None:
         return "different parts"
     if a.year and b.year and abs(a.year - b.year) >= 2 and not (a.doi and a.doi == b.doi):
         return "years two or more apart"  # one DOI is one article, online early or in print
-    if a.volume and a.volume == b.volume and pages_agree(a, b) is False:
+    if a.volume and a.volume == b.volume and pages_agree(a, b) is False and not (a.doi and a.doi == b.doi):
+        # With one DOI, "8" against "101234" is a page count against an article number.
         return "different pages in the same volume"
     return None
 
@@ -91,19 +101,36 @@ def _by_fields(a: Prepared, b: Prepared, title: float, truncated: bool) -> Verdi
     first_author = _first_author(a, b)
     if first_author is False and title < 0.97:
         return None
-    journal = journals_agree(a.journal, b.journal) or journals_agree(a.journal_full, b.journal_full)
+    journal = same_journal(a, b)
     volume = _equal(a.volume, b.volume)
     page = pages_agree(a, b)
-    issue = _equal(a.issue, b.issue)
-    support = sum(1 for agree in (journal, volume, page, issue) if agree)
-    # Issue numbers are often wrong in exports: they count against only when nothing else agrees.
-    against = sum(1 for agree in (volume, page, journal) if agree is False) + (
-        issue is False and not (volume and page)
-    )
+    issue = issues_agree(a.issue, b.issue)
     year_gap = abs(a.year - b.year) if a.year and b.year else None
+    if (
+        a.title
+        and b.title
+        and first_author
+        and year_gap == 0
+        and volume
+        and same_locator(a, b)
+        and (journal is not False or title >= 0.5)
+    ):
+        # One printed item: a translated title, a section prefix, a reworded subtitle.
+        score = round(0.6 * title + 0.4, 3)
+        return Verdict(SAME, score, "same first author, year, volume and page range")
+    support = sum(1 for agree in (journal, volume, page, issue) if agree)
+    # Journal names come in many forms (ISO abbreviations, transliterations, translations): one
+    # that does not match counts against only when volume and first page do not both agree.
+    # Issue numbers are often wrong in exports: they count against only when nothing else agrees.
+    exact_page = page and a.first_page is not None and a.first_page == b.first_page
+    against = (
+        sum(1 for agree in (volume, page) if agree is False)
+        + (journal is False and not (volume and exact_page))
+        + (issue is False and not (volume or page or journal))
+    )
     numbers_differ = a.numbers != b.numbers and not truncated
     score = round(0.6 * max(title, 0.95 if truncated else 0) + 0.1 * support + 0.1 * bool(first_author), 3)
-    if numbers_differ and title >= 0.95 and first_author and year_gap == 0 and volume and page:
+    if numbers_differ and title >= SAME_TITLE and first_author and year_gap == 0 and volume and page:
         return Verdict(SAME, score, "same authors, year, volume and pages; titles differ in a garbled number")
     if numbers_differ:
         return Verdict(REVIEW, score, "titles differ in a number") if title >= 0.9 and first_author else None
@@ -111,11 +138,13 @@ def _by_fields(a: Prepared, b: Prepared, title: float, truncated: bool) -> Verdi
     if certain and min(len(a.title), len(b.title)) < MIN_SPECIFIC and not (volume and page):
         # "Editorial", "Introduction", "Letter to the editor": many in one journal and year.
         return (
-            Verdict(REVIEW, score, "short title without volume and pages to tell") if title >= 0.95 else None
+            Verdict(REVIEW, score, "short title without volume and pages to tell")
+            if title >= SAME_TITLE
+            else None
         )
-    if certain and title >= 0.95 and (support >= 1 or (title >= 0.99 and first_author)):
+    if certain and title >= SAME_TITLE and (support >= 1 or (title >= 0.99 and first_author)):
         return Verdict(SAME, score, "same title, authors and source")
-    if certain and first_author and title >= 0.85 and page and (volume or journal):
+    if certain and first_author and title >= CLOSE_TITLE and page and (volume or journal):
         return Verdict(SAME, score, "close title, same authors, volume and pages")
     if truncated and first_author and year_gap == 0 and against == 0 and (page or (journal and volume)):
         return Verdict(SAME, score, "truncated title, same authors and year, same pages or journal volume")
@@ -125,12 +154,12 @@ def _by_fields(a: Prepared, b: Prepared, title: float, truncated: bool) -> Verdi
         return Verdict(
             SAME, score, "same title, authors, journal and volume, year off by one (online and print)"
         )
-    if title >= 0.85 and first_author and journal is False and (volume is False or page is False):
+    if title >= CLOSE_TITLE and first_author and journal is False and (volume is False or page is False):
         # Another journal, volume or pages: a co-publication or an abstract printed elsewhere.
         return Verdict(
             REPORT, score, "close title and authors in another journal: possibly reports of one study"
         )
-    if title >= 0.85 and (first_author or support >= 2):
+    if title >= CLOSE_TITLE and (first_author or support >= 2):
         return Verdict(REVIEW, score, _review_reason(year_gap, against, truncated))
     if truncated and (first_author or support >= 2):
         return Verdict(REVIEW, score, "truncated title")
@@ -139,12 +168,17 @@ def _by_fields(a: Prepared, b: Prepared, title: float, truncated: bool) -> Verdi
     return None
 
 
-def _other_report(a: Prepared, b: Prepared, title: float) -> Verdict | None:
+def _other_report(a: Prepared, b: Prepared, ratio: float, truncated: bool) -> Verdict | None:
     if not _report_and_article(a, b):
         return None  # a notice about the article: a different publication
-    if title < 0.85 or _first_author(a, b) is False:
+    first_author = _first_author(a, b)
+    title = max(ratio, 1.0 if truncated else 0.0)
+    if title < CLOSE_TITLE or first_author is False:
         return None
-    if same_printing(a, b) and not hard_conflict(a, b):
+    printing = same_printing(a, b)
+    if printing == WITHOUT_PAGES and (ratio < SAME_TITLE or not first_author):
+        printing = None  # without pages, only the very same title (not a start) and first author tell
+    if printing and not hard_conflict(a, b):
         # One database did not mark the abstract as one: the same printing, not a later article.
         return Verdict(
             SAME, round(title, 3), "same title, year, volume and pages; one not marked as an abstract"
@@ -158,9 +192,59 @@ def _report_and_article(a: Prepared, b: Prepared) -> bool:
     return bool(kinds & REPORT_KINDS) and kinds <= REPORT_KINDS | {Kind.ARTICLE}
 
 
-def same_printing(a: Prepared, b: Prepared) -> bool:
-    """Same year, volume and pages: one printed item, whatever type each database gave it."""
-    return a.year == b.year and a.volume is not None and a.volume == b.volume and bool(pages_agree(a, b))
+WITH_PAGES = "same year, volume and pages"
+WITHOUT_PAGES = "same year, journal, volume and issue, no pages"
+
+
+def same_printing(a: Prepared, b: Prepared) -> str | None:
+    """Whether two records are one printed item, whatever type each database gave it: same year,
+    volume and pages, or (meeting abstracts often have no pages, or only an abstract number, in
+    one database or both) the same year, journal and volume, no other issue and no pages on one
+    side at least. Which of the two, or None."""
+    if a.year != b.year or a.volume is None or a.volume != b.volume:
+        return None
+    pages = pages_agree(a, b)
+    if pages:
+        return WITH_PAGES
+    if (
+        pages is None
+        and not (a.first_page and b.first_page)
+        and issues_agree(a.issue, b.issue) is not False  # one database may give no issue
+        and same_journal(a, b)
+    ):
+        return WITHOUT_PAGES
+    return None
+
+
+def same_locator(a: Prepared, b: Prepared) -> bool:
+    """The identical plain page range of two pages or more (a single page is not enough: one
+    author's supplement abstracts can share a page)."""
+    return a.page_range is not None and a.page_range == b.page_range and a.page_range[1] > a.page_range[0]
+
+
+def _identical_but_doi(a: Prepared, b: Prepared, title: float) -> bool:
+    """Everything but the DOI the same: title, first author, year, volume, first page, journal."""
+    return (
+        title >= 0.97
+        and a.kind == b.kind
+        and a.part == b.part
+        and bool(_first_author(a, b))
+        and a.year is not None
+        and a.year == b.year
+        and a.volume is not None
+        and a.volume == b.volume
+        and a.first_page is not None
+        and a.first_page == b.first_page
+        and same_journal(a, b) is not False
+    )
+
+
+def same_journal(a: Prepared, b: Prepared) -> bool | None:
+    """Whether two records are in one journal: by ISSN when they share one (print and electronic
+    ISSNs differ, so two different ISSNs prove nothing), else by name."""
+    if a.issns and b.issns and not set(a.issns).isdisjoint(b.issns):
+        return True
+    return journals_agree(a.journal, b.journal) or journals_agree(a.journal_full, b.journal_full)
 
 
 def _review_reason(year_gap: int | None, against: int, truncated: bool) -> str:
@@ -240,7 +324,7 @@ def journals_agree(a: tuple[str, ...], b: tuple[str, ...]) -> bool | None:
     short, long = (a, b) if sum(map(len, a)) <= sum(map(len, b)) else (b, a)
     position = 0
     for word in short:
-        while position < len(long) and not long[position].startswith(word):
+        while position < len(long) and not _abbreviates(word, long[position]):
             position += 1
         if position == len(long):
             break
@@ -252,6 +336,21 @@ def journals_agree(a: tuple[str, ...], b: tuple[str, ...]) -> bool | None:
     if _acronym(a[0], b) or _acronym(b[0], a):
         return True
     return fuzz.ratio(" ".join(a), " ".join(b)) >= 90
+
+
+def _abbreviates(short: str, word: str) -> bool:
+    """Whether ``short`` abbreviates ``word`` as ISO 4 does: the same first letter, then letters of
+    the word in order ("jpn" for "japanese", "gynecol" for "gynecology", "clin" for "clinical")."""
+    if word.startswith(short):
+        return True
+    if len(short) < 3 or short[0] != word[0] or len(short) >= len(word):
+        return False  # "ca" is an acronym, not "clinical" abbreviated
+    position = 1
+    for letter in short[1:]:
+        position = word.find(letter, position) + 1
+        if position == 0:
+            return False
+    return True
 
 
 def _acronym(word: str, words: tuple[str, ...]) -> bool:

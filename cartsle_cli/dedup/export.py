@@ -12,6 +12,7 @@ from typing import TextIO
 from cartsle_cli.dedup.kinds import Kind, kind_of
 from cartsle_cli.dedup.merge import MERGED_FIELDS, MergedRecord, merge_rows
 from cartsle_cli.formats.ris import CARTSLE_PROVIDER
+from cartsle_cli.safe_output import for_spreadsheet, for_terminal
 
 
 @dataclass(frozen=True)
@@ -43,10 +44,11 @@ def cluster_rows(conn: sqlite3.Connection) -> list[ClusterRow]:
 
 
 def write_clusters_csv(rows: list[ClusterRow], handle: TextIO) -> None:
-    writer = csv.writer(handle)
+    writer = csv.writer(handle, lineterminator="\n")
     writer.writerow(["id", "source_file", "cluster", "record_id", "search_id"])
     for row in rows:
-        writer.writerow([row.id, row.source_file, row.cluster, row.record_id, row.search_id])
+        cells = [row.id, row.source_file, row.cluster, row.record_id, row.search_id]
+        writer.writerow([for_spreadsheet(cell) for cell in cells])
 
 
 def unique_merged(conn: sqlite3.Connection) -> Iterator[MergedRecord]:
@@ -85,13 +87,14 @@ def write_ris(records: Iterator[MergedRecord], handle: TextIO) -> int:
             f"ID  - {record.cluster_id}",
             f"DP  - {CARTSLE_PROVIDER}",
         ]
-        lines += [f"AU  - {author}" for author in record.authors]
+        # RIS is plain text, one value a line: no control character has a meaning in it.
+        lines += [f"AU  - {' '.join(for_terminal(author).split())}" for author in record.authors]
         for name, tag in _RIS_TAGS:
             value = getattr(record, name)
             if value not in (None, ""):
-                lines.append(f"{tag}  - {' '.join(str(value).split())}")
+                lines.append(f"{tag}  - {' '.join(for_terminal(value).split())}")
         if record.pages:
-            first, _, last = record.pages.partition("-")
+            first, _, last = for_terminal(record.pages).partition("-")
             lines.append(f"SP  - {first.strip()}")
             if last.strip():
                 lines.append(f"EP  - {last.strip()}")
@@ -103,7 +106,7 @@ def write_ris(records: Iterator[MergedRecord], handle: TextIO) -> int:
 
 def write_csv(records: Iterator[MergedRecord], handle: TextIO) -> int:
     """One row per record; authors joined by "; "."""
-    writer = csv.writer(handle)
+    writer = csv.writer(handle, lineterminator="\n")
     writer.writerow(["id", *MERGED_FIELDS])
     count = 0
     for record in records:
@@ -111,6 +114,6 @@ def write_csv(records: Iterator[MergedRecord], handle: TextIO) -> int:
             "; ".join(record.authors) if name == "authors" else getattr(record, name)
             for name in MERGED_FIELDS
         ]
-        writer.writerow([record.cluster_id, *values])
+        writer.writerow([for_spreadsheet(cell) for cell in (record.cluster_id, *values)])
         count += 1
     return count

@@ -54,6 +54,12 @@ _PREPRINT_JOURNAL = re.compile(
 _PREPRINT_DOI = re.compile(
     r"^10\.(1101/(\d{4}\.\d{2}\.\d{2}\.)?\d{6,}|21203/rs\.|2139/ssrn\.|48550/arxiv\.|20944/preprints|31234/osf\.io|22541/au\.)"
 )
+# The first words of every notice pattern above, for a quick test.
+_NOTICE_START = re.compile(
+    r"\W*(erratum|errata|corrigend|correction|published|retraction|notice|expression|in reply|reply"
+    r"|author|the author|response|re\b|comment)",
+    re.IGNORECASE,
+)
 _PART = re.compile(r"\bpart (\d+|[ivx]+|one|two|three|four|five|[a-d])\b")
 _PART_WORDS = {
     "one": "1",
@@ -83,17 +89,19 @@ def kind_of(
     journal and the DOI prefix. Anything not recognised is an article."""
     title = title or ""
     types = (publication_type or "").lower()
-    if "erratum" in types or "correction" in types or _ERRATUM_TITLE.search(title):
+    # Most titles start with none of the words a notice starts with: one search rules them out.
+    notice = _NOTICE_START.match(title) is not None
+    if "erratum" in types or "correction" in types or (notice and _ERRATUM_TITLE.search(title)):
         return Kind.ERRATUM
     if (
         "retraction of publication" in types
         or "retraction notice" in types
-        or _RETRACTION_TITLE.search(title)
+        or (notice and _RETRACTION_TITLE.search(title))
     ):
         return Kind.RETRACTION
-    if _REPLY_TITLE.search(title):
+    if notice and _REPLY_TITLE.search(title):
         return Kind.REPLY
-    if "comment" in types or _COMMENT_TITLE.search(title):
+    if "comment" in types or (notice and _COMMENT_TITLE.search(title)):
         return Kind.COMMENT
     if (
         "preprint" in types

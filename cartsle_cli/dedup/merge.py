@@ -39,6 +39,7 @@ class Source:
     database: str
     file_name: str
     source_id: str | None
+    title: str | None = None
 
 
 @dataclass
@@ -104,7 +105,7 @@ def merged_record(conn: sqlite3.Connection, cluster_id: int) -> MergedRecord:
     """
     row = conn.execute("SELECT * FROM merged_records WHERE cluster_id = ?", (cluster_id,)).fetchone()
     source_rows = conn.execute(
-        "SELECT r.id, r.search_id, s.database, s.file_name, r.source_id FROM active_records r"
+        "SELECT r.id, r.search_id, s.database, s.file_name, r.source_id, r.title FROM active_records r"
         " JOIN searches s ON s.id = r.search_id"
         " LEFT JOIN record_clusters c ON c.record_id = r.id"
         " WHERE COALESCE(c.cluster_id, r.id) = ? ORDER BY r.id",
@@ -133,7 +134,8 @@ def merged_record(conn: sqlite3.Connection, cluster_id: int) -> MergedRecord:
             **values,
         )
     merged.sources = [
-        Source(r["id"], r["search_id"], r["database"], r["file_name"], r["source_id"]) for r in source_rows
+        Source(r["id"], r["search_id"], r["database"], r["file_name"], r["source_id"], r["title"])
+        for r in source_rows
     ]
     return merged
 

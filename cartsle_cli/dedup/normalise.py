@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import json
 import re
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -66,6 +67,19 @@ _NAME_PARTICLES = {
 }
 _PAGE = re.compile(r"[a-z]*\d+[a-z]*", re.IGNORECASE)
 _PAGE_RANGE = re.compile(r"^\s*(\d+)\s*(?:[-\u2013]\s*(\d+))?\s*$")
+# "Suppl 2", "Supplement 2", "S2", "2 Suppl", "Suppl. 1": the number of a supplement.
+_SUPPLEMENT = re.compile(r"\b(suppl?e?m?e?n?t?\.?|sup\.?|s)\s*(\d+)|(\d+)\s*suppl|\bsuppl", re.IGNORECASE)
+_ISSN = re.compile(r"\b(\d{4})-?(\d{3}[\dXx])\b")
+# A study group, consortium or committee written as an author: not a person's name.
+_GROUP = re.compile(
+    r"\b(group|groups|investigators|collaborat\w*|consortium|committee|network|trialists|"
+    r"working party|task force|society|association|writing|study|trial)\b",
+    re.IGNORECASE,
+)
+# "Chen R.Wang J.Li Q.": authors glued together without separators, each "Family I." or "Family IJ."
+_ONE_GLUED = r"([A-Z][A-Za-z'\-]+(?: [A-Z][a-z'\-]+)*),? ([A-Z]\.(?:-?[A-Z]\.)*)"
+_GLUED_AUTHOR = re.compile(_ONE_GLUED)
+_GLUED_LIST = re.compile(rf"(?:{_ONE_GLUED}\s*){{2,}}")
 
 
 @dataclass(slots=True)
@@ -81,9 +95,11 @@ class Prepared:
     journal: tuple[str, ...]  # folded journal words without stop words, subtitles or brackets
     journal_full: tuple[str, ...]  # the same with brackets and subtitles ("[Hong Kong medical journal]")
     volume: str | None
-    issue: str | None
+    issue: tuple[str, ...]  # the numbers of the issue (:func:`issue_key`)
     first_page: str | None
     page_range: tuple[int, int] | None  # plain numeric pages only, last page expanded ("288-97")
+    issns: tuple[str, ...]  # the ISSNs the record carries ("03064530"), print and electronic
+    group_author: bool  # a study group or consortium is among the authors
     doi: str | None
     pmid: str | None
     kind: Kind
@@ -108,10 +124,14 @@ def clean_title(title: str | None) -> str:
     """A title without HTML, translation brackets, trailing language tags or "RETRACTED:"."""
     if not title:
         return ""
-    text = _TAGS.sub(" ", html.unescape(html.unescape(title))).strip()
-    text = _TITLE_PREFIXES.sub("", text)
+    text = html.unescape(html.unescape(title)) if "&" in title else title
+    text = _TAGS.sub(" ", text).strip() if "<" in text else text.strip()
+    if text[:1] in "RrWw":
+        text = _TITLE_PREFIXES.sub("", text)
     if text.startswith("[") and text.rstrip(".").endswith("]"):
         text = text.rstrip(".")[1:-1]  # MEDLINE/Embase: [translated title]
+    if text.rstrip(" .")[-1:] not in ")]":
+        return text  # most titles: nothing in brackets at the end
     while True:
         stripped = _TRAILING_BRACKET.sub("", text)
         if stripped == text or len(stripped) < 20:  # keep short titles such as "Reply (2)" whole
@@ -119,24 +139,33 @@ def clean_title(title: str | None) -> str:
         text = stripped
 
 
-@lru_cache(maxsize=200_000)
 def family_name(author: str) -> str:
     """Folded family name of "Family, Given" (or of "Given Family" when there is no comma)."""
     if "," in author:
-        family = author.split(",", 1)[0]
-    else:
-        words = author.split()
-        family = (
-            words[0]
-            if len(words) > 1 and all(len(w.strip(".")) <= 2 for w in words[1:])
-            else (words[-1] if words else "")
-        )
+        return _family_key(author.split(",", 1)[0])
+    return _family_of_whole_name(author)
+
+
+@lru_cache(maxsize=200_000)
+def _family_of_whole_name(author: str) -> str:
+    words = author.split()
+    family = (
+        words[0]
+        if len(words) > 1 and all(len(w.strip(".")) <= 2 for w in words[1:])
+        else (words[-1] if words else "")
+    )
+    return _family_key(family)
+
+
+@lru_cache(maxsize=200_000)
+def _family_key(family: str) -> str:
     words = fold(family).split()
     # "van der Graaf" is "Graaf" in some databases and "Van Graaf" in others.
     core = [word for word in words if word not in _NAME_PARTICLES] or words
-    return "".join(core)
+    return sys.intern("".join(core))
 
 
+_CONFERENCE_SUFFIX = re.compile(r"\.?\s*\b(conference|congress|meeting)\s*:.*$", re.IGNORECASE)
 _JOURNAL_EXTRAS = re.compile(r"\s*(\([^()]*\)|\[[^\[\]]*\]|[:;=].*$)")
 
 
@@ -144,13 +173,18 @@ _JOURNAL_EXTRAS = re.compile(r"\s*(\([^()]*\)|\[[^\[\]]*\]|[:;=].*$)")
 def journal_words(journal: str | None, *, whole: bool = False) -> tuple[str, ...]:
     """The journal's folded words without stop words, bracketed parts ("(00392499)", "[Chinese
     acupuncture]") or subtitles after ":", ";" or "=" ("Stroke; a journal of cerebral circulation")."""
+    if not whole and journal:
+        journal = _CONFERENCE_SUFFIX.sub("", journal)  # "Circulation. Conference: AHA 2019" is Circulation
     main = journal if whole else _JOURNAL_EXTRAS.sub("", journal or "").strip() or journal
     return tuple(word for word in fold(main).split() if word not in _JOURNAL_STOPWORDS)
 
 
 def first_page(pages: str | None) -> str | None:
-    """The first page, lower case: "288-97" -> "288", "S600-S601" -> "s600", "e1234" -> "e1234"."""
+    """The first page, lower case: "288-97" -> "288", "S600-S601" -> "s600", "e1234" -> "e1234".
+    A numeric range whose end is below its start ("2297-2108") is garbled: its first page is unknown."""
     if not pages:
+        return None
+    if _reversed(pages):
         return None
     match = _PAGE.search(pages)
     return match.group(0).lower().lstrip("0") or None if match else None
@@ -166,39 +200,167 @@ def page_range(pages: str | None) -> tuple[int, int] | None:
     if len(last) < len(first):
         last = first[: len(first) - len(last)] + last
     start, end = int(first), int(last)
-    return (start, end) if end >= start else (start, start)
+    return (start, end) if end >= start else None
+
+
+def _reversed(pages: str) -> bool:
+    """Whether a plain numeric range ends below its start even when its end is written in full."""
+    match = _PAGE_RANGE.match(pages)
+    if not match or not match.group(2):
+        return False
+    first, last = match.group(1), match.group(2)
+    return len(last) >= len(first) and int(last) < int(first)
 
 
 def short_value(value: Any) -> str | None:
-    """The first letters-and-digits token of a volume or issue: "108 (Pt 2)" -> "108"."""
+    """The first letters-and-digits token of a volume or issue: "108 (Pt 2)" -> "108".
+    A fragment with an unmatched bracket ("1)", the end of "12(1)" cut by an export) is unknown."""
     if value is None:
         return None
-    match = _PAGE.search(str(value))
+    text = str(value)
+    if text.isdigit():
+        return text.lstrip("0") or None  # most volumes and issues: just a number
+    if text.count("(") != text.count(")"):
+        return None
+    match = _PAGE.search(text)
     return match.group(0).lower().lstrip("0") or None if match else None
 
 
+@lru_cache(maxsize=20_000)
+def issue_key(value: Any) -> tuple[str, ...]:
+    """The numbers of an issue, supplements written alike: "2", "S2", "Suppl 2", "2 Suppl" ->
+    ("2",); "22 SUPPL. 3" (issue and supplement) -> ("22", "3"); "Suppl" -> ("suppl",). Two issues
+    agree when they share a number (:func:`issues_agree`). One tuple for all records alike."""
+    if value is None:
+        return ()
+    text = str(value)
+    if text.isdigit():
+        return (text.lstrip("0") or "0",)
+    numbers = tuple(dict.fromkeys(number.lstrip("0") or "0" for number in _DIGITS.findall(text)))
+    if numbers:
+        return numbers
+    return ("suppl",) if _SUPPLEMENT.search(text) else ()  # "Spring", "Special issue": nothing to compare
+
+
+def issues_agree(a: tuple[str, ...], b: tuple[str, ...]) -> bool | None:
+    """Whether two issues (:func:`issue_key`) share a number; None when either is missing."""
+    if not a or not b:
+        return None
+    return not set(a).isdisjoint(b)
+
+
+def issns_in(value: str | None) -> tuple[str, ...]:
+    """The ISSNs in a text ("0306-4530 (Print); 1873-3360"), without hyphens, upper case."""
+    if not value:
+        return ()
+    return tuple(dict.fromkeys(f"{a}{b.upper()}" for a, b in _ISSN.findall(value)))
+
+
+def split_glued(authors: list[str]) -> list[str]:
+    """Authors as people: a string of several glued names ("Chen R.Wang J.Li Q.") split, and a
+    family name cut in two at a ";" ("Garcia" then "Lopez, M") joined again ("Garcia Lopez, M")."""
+    people: list[str] = []
+    for author in authors:
+        if author.count(".") >= 2 and _GLUED_LIST.fullmatch(author.strip()):
+            people.extend(f"{family}, {initials}" for family, initials in _GLUED_AUTHOR.findall(author))
+        elif people and _bare_family(people[-1]) and "," in author:
+            people[-1] = f"{people[-1]} {author}"
+        else:
+            people.append(author)
+    return people
+
+
+def _bare_family(author: str) -> bool:
+    """A single word with neither comma nor initials: half of a family name cut at a separator."""
+    return "," not in author and " " not in author.strip() and len(author.strip()) > 2 and "." not in author
+
+
+def is_group(author: str) -> bool:
+    """Whether an author is a study group, consortium or committee rather than a person."""
+    return _GROUP.search(author) is not None
+
+
+# Checked on the JSON text of the author list, once per record, before any name is looked at:
+# a name glued to the next ("R.Wang"), a bare one-word piece ("Garcia"), a group.
+_GLUED_HINT = re.compile(r'[a-z]\.[A-Z]|\.[A-Z][a-z]|"[^",. ]{3,}"')
+_PART_HINT = re.compile(r"part", re.IGNORECASE)
+
+
+def _shared(value: str | None) -> str | None:
+    """One string object for all the records with this volume, issue or page (a million records
+    hold only a few thousand different ones)."""
+    return sys.intern(value) if value is not None else None
+
+
+# The columns :func:`prepare_values` takes, in order (``issn``: the ISSN tags of ``fields``).
+COLUMNS = (
+    "id",
+    "title",
+    "authors",
+    "year",
+    "journal",
+    "volume",
+    "issue",
+    "pages",
+    "doi",
+    "pmid",
+    "publication_type",
+    "issn",
+)
+
+
 def prepare(row: Mapping[str, Any]) -> Prepared:
-    """The matching view of one ``active_records`` row."""
-    authors_raw = row["authors"]
-    authors = json.loads(authors_raw) if isinstance(authors_raw, str) else list(authors_raw or [])
-    title = fold(clean_title(row["title"]))
-    # Only the first authors are compared; long consortium lists would cost without helping.
-    names = tuple(name for name in (family_name(a) for a in authors[:MAX_AUTHORS]) if name)
-    return Prepared(
-        id=row["id"],
-        title=title,
-        numbers="".join(_DIGITS.findall(title)),
-        authors=names,
-        first_author_words=tuple(fold(authors[0]).split()) if authors else (),
-        year=row["year"],
-        journal=journal_words(row["journal"]),
-        journal_full=journal_words(row["journal"], whole=True),
-        volume=short_value(row["volume"]),
-        issue=short_value(row["issue"]),
-        first_page=first_page(row["pages"]),
-        page_range=page_range(row["pages"]),
-        doi=(row["doi"] or "").strip().lower() or None,
-        pmid=(str(row["pmid"]).strip() or None) if row["pmid"] else None,
-        kind=kind_of(row["title"], row["publication_type"], row["journal"], row["doi"], row["issue"]),
-        part=part_of(fold(row["title"])),
+    """The matching view of one ``active_records`` row (a mapping with the :data:`COLUMNS`;
+    ``issn`` may be missing)."""
+    keys = row.keys()
+    return prepare_values(tuple(row[name] if name in keys else None for name in COLUMNS))
+
+
+def prepare_values(values: tuple) -> Prepared:
+    """The matching view of one record given as the values of :data:`COLUMNS` (a plain row is
+    read several times faster than a ``sqlite3.Row`` looked up by name)."""
+    record_id, raw_title, authors_raw, year, journal, volume, issue, pages, doi, pmid, types, issn = values
+    if isinstance(authors_raw, str):
+        authors = json.loads(authors_raw)
+    else:
+        authors, authors_raw = list(authors_raw or []), json.dumps(list(authors_raw or []))
+    title = fold(clean_title(raw_title))
+    if _GLUED_HINT.search(authors_raw):
+        authors = split_glued(authors)
+    # A group written as an author ("BASILAR Trial Investigators", or cut at a comma as if it were
+    # "Family, Given": "Group, ABC Study") is not a person. One search of the whole list first.
+    groups = (
+        [author for author in authors[:MAX_AUTHORS] if is_group(author)] if _GROUP.search(authors_raw) else []
     )
+    people = [author for author in authors if author not in groups] if groups else authors
+    # Only the first authors are compared; long consortium lists would cost without helping.
+    names = tuple(name for name in map(family_name, people[:MAX_AUTHORS]) if name)
+    return Prepared(
+        record_id,
+        title,
+        "".join(_DIGITS.findall(title)) if _HAS_DIGIT.search(title) else "",
+        names,
+        _name_words(people[0]) if people else (),
+        year,
+        journal_words(journal),
+        journal_words(journal, whole=True),
+        _shared(short_value(volume)),
+        issue_key(issue),
+        _shared(first_page(pages)),
+        page_range(pages),
+        issns_in(issn) if issn else (),
+        bool(groups),
+        (doi or "").strip().lower() or None,
+        (str(pmid).strip() or None) if pmid else None,
+        kind_of(raw_title, types, journal, doi, issue),
+        part_of(fold(raw_title)) if raw_title and _PART_HINT.search(raw_title) else None,
+    )
+
+
+_HAS_DIGIT = re.compile(r"\d")
+
+
+@lru_cache(maxsize=200_000)
+def _name_words(author: str) -> tuple[str, ...]:
+    """Every folded word of an author's whole name (one tuple for all records of that author)."""
+    return tuple(map(sys.intern, fold(author).split()))

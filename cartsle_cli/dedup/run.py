@@ -15,30 +15,24 @@ from dataclasses import dataclass
 from itertools import groupby
 from operator import itemgetter
 
-from cartsle_cli.dedup.block import candidate_pairs
+from cartsle_cli.dedup.block import candidate_codes
 from cartsle_cli.dedup.cluster import cluster
 from cartsle_cli.dedup.compare import REPORT, REVIEW, SAME, compare, hard_conflict
 from cartsle_cli.dedup.decisions import latest_decisions
 from cartsle_cli.dedup.merge import MERGED_FIELDS, merge_rows, merged_row
-from cartsle_cli.dedup.normalise import Prepared, prepare
+from cartsle_cli.dedup.normalise import COLUMNS, Prepared, prepare_values
 from cartsle_cli.store.searches import now_utc
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
-_MATCH_COLUMNS = (
-    "id",
-    "title",
-    "authors",
-    "year",
-    "journal",
-    "volume",
-    "issue",
-    "pages",
-    "doi",
-    "pmid",
-    "publication_type",
-    "abstract",
+# The columns :func:`prepare_values` reads. Every reader keeps its ISSN tag in ``fields`` (RIS and
+# WoS SN and EI, MEDLINE and Ovid IS, CSV ISSN, BibTeX issn, EndNote XML isbn): one JSON lookup in
+# SQLite gets whichever is there.
+_ISSN = (
+    "NULLIF(json_extract(fields, '$.SN', '$.EI', '$.IS', '$.ISSN', '$.issn', '$.isbn'),"
+    " '[null,null,null,null,null,null]')"
 )
+_SELECT = ", ".join(_ISSN if name == "issn" else name for name in COLUMNS)
 
 
 @dataclass(frozen=True)
@@ -77,9 +71,7 @@ def run_dedup(conn: sqlite3.Connection, *, progress: Progress | None = None) -> 
         "INSERT OR IGNORE INTO dedup_seen (record_id, run_id) VALUES (?, ?)",
         ((record.id, run_id) for record, new in zip(records, is_new) if new),
     )
-    if progress:
-        progress("clustering", 0, 0)
-    clusters, refused = rebuild_clusters(conn, {record.id: record for record in records})
+    clusters, refused = rebuild_clusters(conn, {record.id: record for record in records}, progress)
     return DedupRun(
         run_id=run_id,
         records=len(records),
@@ -97,12 +89,14 @@ def _prepare_all(conn: sqlite3.Connection, progress: Progress | None) -> list[Pr
     """Every active record's matching view, read row by row (the rows themselves are not kept)."""
     total = conn.execute("SELECT COUNT(*) FROM active_records").fetchone()[0]
     records = []
-    for n, row in enumerate(
-        conn.execute(f"SELECT {', '.join(_MATCH_COLUMNS)} FROM active_records ORDER BY id"), 1
-    ):
-        records.append(prepare(row))
+    cursor = conn.cursor()
+    cursor.row_factory = None  # plain tuples: read by position, much faster than by name
+    for n, row in enumerate(cursor.execute(f"SELECT {_SELECT} FROM active_records ORDER BY id"), 1):
+        records.append(prepare_values(row))
         if progress and n % 5000 == 0:
-            progress("normalising", n, total)
+            progress("normalising records", n, total)
+    if progress:
+        progress("normalising records", total, total)
     return records
 
 
@@ -110,19 +104,25 @@ def _compare_new(
     records: list[Prepared], is_new: list[bool], progress: Progress | None
 ) -> tuple[list[tuple], int]:
     found = []
-    comparisons = 0
-    for i, j in candidate_pairs(records, is_new):
-        comparisons += 1
+    size = len(records)
+    codes = candidate_codes(records, is_new, progress)
+    total = len(codes)
+    for comparisons, code in enumerate(codes.tolist(), 1):
+        i, j = divmod(code, size)
         verdict = compare(records[i], records[j])
         if verdict is not None:
             a, b = sorted((records[i].id, records[j].id))
             found.append((a, b, verdict.verdict, verdict.score, verdict.reason))
         if progress and comparisons % 20000 == 0:
-            progress("comparing", comparisons, 0)
-    return found, comparisons
+            progress("comparing candidate pairs", comparisons, total)
+    if progress:
+        progress("comparing candidate pairs", total, total)
+    return found, total
 
 
-def rebuild_clusters(conn: sqlite3.Connection, by_id: dict[int, Prepared] | None = None) -> tuple[int, int]:
+def rebuild_clusters(
+    conn: sqlite3.Connection, by_id: dict[int, Prepared] | None = None, progress: Progress | None = None
+) -> tuple[int, int]:
     """Recompute clusters, merged records and report links of the active records from the stored
     pairs and decisions; returns (clusters, refused joins). The caller holds the transaction."""
     if by_id is None:
@@ -148,12 +148,12 @@ def rebuild_clusters(conn: sqlite3.Connection, by_id: dict[int, Prepared] | None
         return hard_conflict(by_id[a], by_id[b]) is not None
 
     clustering = cluster(person_same, algorithm_same, person_different, conflict)
-    _store_clusters(conn, clustering.clusters)
+    _store_clusters(conn, clustering.clusters, progress)
     _store_report_links(conn)
     return len(clustering.clusters), len(clustering.refused)
 
 
-def _store_clusters(conn: sqlite3.Connection, clusters: list[list[int]]) -> None:
+def _store_clusters(conn: sqlite3.Connection, clusters: list[list[int]], progress: Progress | None) -> None:
     """Rewrite ``record_clusters`` and ``merged_records``, one cluster at a time (a million-record
     review has hundreds of thousands of clusters: their rows are never all held at once)."""
     conn.execute("DELETE FROM record_clusters")
@@ -172,14 +172,18 @@ def _store_clusters(conn: sqlite3.Connection, clusters: list[list[int]]) -> None
         " JOIN active_records r ON r.id = m.record_id ORDER BY m.cluster"
     )
     members, merged = [], []
-    for _, cluster_rows in groupby(rows, key=itemgetter("cluster")):
+    for done, (_, cluster_rows) in enumerate(groupby(rows, key=itemgetter("cluster")), 1):
         cluster_rows = list(cluster_rows)
         record = merge_rows(cluster_rows)
         members.extend((row["id"], record.cluster_id) for row in cluster_rows)
         merged.append(merged_row(record))
         if len(merged) >= _BATCH:
             _write_clusters(conn, members, merged)
+            if progress:
+                progress("merging clusters", done, len(clusters))
     _write_clusters(conn, members, merged)
+    if progress:
+        progress("merging clusters", len(clusters), len(clusters))
     conn.execute("DELETE FROM dedup_members")
 
 

@@ -9,12 +9,11 @@ spreadsheets in comma-decimal locales save CSV.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from cartsle_cli.csv_input import csv_lines
 from cartsle_cli.errors import CartsleError
 from cartsle_cli.formats.text import decode, read_bytes
 
@@ -35,54 +34,31 @@ class CsvTable:
     rows: tuple[CsvRow, ...]
 
 
-class _Lines:
-    """Feeds csv.reader the file's non-comment lines and remembers where each row started."""
-
-    def __init__(self, text: str) -> None:
-        self._lines = enumerate(text.splitlines(keepends=True), 1)
-        self.row_start: int | None = None
-
-    def __iter__(self) -> Iterator[str]:
-        return self
-
-    def __next__(self) -> str:
-        for number, line in self._lines:
-            if line.lstrip().startswith("#"):
-                continue
-            if self.row_start is None:
-                self.row_start = number
-            return line
-        raise StopIteration
-
-
 def read_csv(path: str | Path) -> CsvTable:
-    """Read ``path``: header (first non-comment line) and rows, each with its first file line."""
+    """Read ``path``: header (first non-comment line) and rows, each with its first file line.
+
+    Spreadsheets write a cell with line breaks as one quoted field, so a field may span lines; an
+    unterminated quote still stops the file at the line it opened (``csv_input``).
+    """
     path = Path(path)
     data = read_bytes(path)
     text = decode(data, path)
-    lines = _Lines(text)
-    reader = csv.reader(lines, delimiter=_delimiter(text))
     header_cells: list[str] | None = None
     header_line = 0
     rows: list[CsvRow] = []
-    try:
-        for cells in reader:
-            line, lines.row_start = lines.row_start or 0, None
-            if not any(cell.strip() for cell in cells):
-                continue
-            if header_cells is None:
-                header_cells, header_line = _header(cells), line
-                continue
-            # Spreadsheets pad rows with empty cells; only a filled cell beyond the header is lost data.
-            if any(cell.strip() for cell in cells[len(header_cells) :]):
-                raise CartsleError(
-                    f"{len(cells)} cells but the header has {len(header_cells)} columns", file=path, line=line
-                )
-            cells = cells[: len(header_cells)]
-            padded = cells + [""] * (len(header_cells) - len(cells))
-            rows.append(CsvRow(line, dict(zip(header_cells, padded))))
-    except csv.Error as error:
-        raise CartsleError(f"not a readable CSV: {error}", file=path, line=lines.row_start) from error
+    for row in csv_lines(text, path, delimiter=_delimiter(text), multiline=True, skip_comments=True):
+        cells, line = row.cells, row.line
+        if header_cells is None:
+            header_cells, header_line = _header(cells), line
+            continue
+        # Spreadsheets pad rows with empty cells; only a filled cell beyond the header is lost data.
+        if any(cell.strip() for cell in cells[len(header_cells) :]):
+            raise CartsleError(
+                f"{len(cells)} cells but the header has {len(header_cells)} columns", file=path, line=line
+            )
+        cells = cells[: len(header_cells)]
+        padded = cells + [""] * (len(header_cells) - len(cells))
+        rows.append(CsvRow(line, dict(zip(header_cells, padded))))
     if header_cells is None:
         raise CartsleError("no header row (every line is blank or a # comment)", file=path)
     return CsvTable(

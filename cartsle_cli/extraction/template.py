@@ -15,6 +15,7 @@ from typing import Protocol
 
 from cartsle_cli.errors import CartsleError
 from cartsle_cli.extraction.columns import GRADED_OUTCOMES, PATIENT_COLUMNS, STUDY_COLUMNS, SUBCOUNTS, Column
+from cartsle_cli.safe_output import for_spreadsheet
 from cartsle_cli.screening import included_studies
 
 STUDIES_FILE = "studies.csv"
@@ -103,6 +104,7 @@ def _write(
         handle.write(f"# {path.name}. Lines starting with # are ignored by `cartsle extract load`.\n")
         for line in [*notes, *map(describe, columns)]:
             handle.write(f"# {line}\n")
-        writer = csv.DictWriter(handle, [column.name for column in columns], lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow([for_spreadsheet(column.name) for column in columns])
+        for row in rows:
+            writer.writerow([for_spreadsheet(row.get(column.name)) for column in columns])

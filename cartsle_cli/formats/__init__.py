@@ -11,11 +11,11 @@ from pathlib import Path
 from types import ModuleType
 
 from cartsle_cli.errors import CartsleError
-from cartsle_cli.formats import bibtex, delimited, medline, ovid, ris, wos_tagged
+from cartsle_cli.formats import bibtex, delimited, endnote_xml, medline, ovid, ris, wos_tagged
 from cartsle_cli.formats.record import ParsedFile, Record
 from cartsle_cli.formats.text import read_text_file
 
-READERS: tuple[ModuleType, ...] = (bibtex, medline, wos_tagged, ovid, ris, delimited)
+READERS: tuple[ModuleType, ...] = (endnote_xml, bibtex, medline, wos_tagged, ovid, ris, delimited)
 
 __all__ = ["READERS", "ParsedFile", "Record", "detect", "read_file", "read_text"]
 
@@ -26,7 +26,7 @@ def detect(text: str, path: str | Path) -> ModuleType:
         if reader.sniff(text):
             return reader
     raise CartsleError(
-        "not a search export cartsle can read (RIS, MEDLINE, Ovid, Web of Science, CSV, BibTeX)",
+        "not a search export cartsle can read (RIS, MEDLINE, Ovid, Web of Science, CSV, BibTeX, EndNote XML)",
         file=path,
         line=1,
     )

@@ -314,7 +314,21 @@ def _cochrane_pmid(fields: Fields) -> str | None:
     for value in every(fields, "C3"):  # "PUBMED 38407106,EMBASE 643589775"
         if (match := _COCHRANE_PUBMED.search(value)) is not None:
             return clean_pmid(match.group(1))
-    return None
+    return _an_pmid(fields)
+
+
+def _an_pmid(fields: Fields) -> str | None:
+    """The PMID in AN, record by record: EndNote writes PubMed's PMID there, but a library
+    gathered from several databases also has CN- and WOS: accessions in AN, which are not PMIDs."""
+    value = (first(fields, "AN") or "").strip()
+    return clean_pmid(value) if value.isdigit() else None
+
+
+def _an_kind(value: str) -> str:
+    value = value.strip()
+    if value.isdigit():
+        return "pmid"
+    return value.split(":", 1)[0] if ":" in value else value[:3]
 
 
 def _ovid_database(code: str | None, names: list[str]) -> str | None:
@@ -354,10 +368,13 @@ def _ovid(database: str | None, *, native: bool) -> Dialect:
 
 
 COCHRANE = Dialect("cochrane", "CENTRAL", _cochrane_pmid, lambda fields: first(fields, "AN"))
+# An EndNote library exported as RIS whose records came from several databases: AN holds a PMID
+# for some and a CN- or WOS: accession for others. It names no one database (import asks).
+ENDNOTE_MIXED = Dialect("endnote-mixed", None, _an_pmid, lambda fields: first(fields, "AN"))
 EMBASE = Dialect("embase.com", "Embase", _in_tag("C5"), lambda fields: first(fields, "U2"))
 SCOPUS = Dialect("scopus", "Scopus", _in_tag("C2"), lambda fields: _url_part(fields, _SCOPUS_EID, "UR"))
-WEB_OF_SCIENCE = Dialect("wos", "Web of Science", accession=lambda fields: first(fields, "AN"))
-ENDNOTE_PUBMED = Dialect("endnote-pubmed", "PubMed", _in_tag("AN"), _in_tag("AN"))
+WEB_OF_SCIENCE = Dialect("wos", "Web of Science", _an_pmid, lambda fields: first(fields, "AN"))
+ENDNOTE_PUBMED = Dialect("endnote-pubmed", "PubMed", _an_pmid, lambda fields: first(fields, "AN"))
 PUBMED = Dialect("pubmed", "PubMed")
 # cartsle's own export (`cartsle export --format ris`): DP names it, AN is the PMID, C1 the
 # accession of the source database. It names no one database: a re-import takes --source.
@@ -383,6 +400,11 @@ def recognise(sample: list[Fields], wrappers: Wrappers) -> Dialect:
         codes = (_url_part(fields, _OVID_DATABASE, "L2", "UR") for fields in sample)
         code = next((code for code in codes if code), None)
         return _ovid(_ovid_database(code, names), native=native_ovid)
+    accession_kinds = {
+        _an_kind(value) for fields in sample for value in fields.get("AN", ()) if value.strip()
+    }
+    if not wrappers.cochrane_headers and "pmid" in accession_kinds and accession_kinds & {"CN-", "WOS"}:
+        return ENDNOTE_MIXED
     if (
         wrappers.cochrane_headers
         or seen("AN", lambda v: v.startswith("CN-"))

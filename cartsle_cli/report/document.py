@@ -34,6 +34,7 @@ class ReviewReport:
 def build_report(conn: sqlite3.Connection, options: PoolOptions = PoolOptions()) -> ReviewReport:
     """Everything the report shows; ``pool`` is None (with ``pool_note``) before extraction."""
     searches = [asdict(search) for search in list_searches(conn)]
+    removed = [asdict(s) for s in list_searches(conn, include_removed=True) if s.removed_at]
     prisma = prisma_counts(conn).to_dict()
     studies = [_with_citations(conn, study.to_dict()) for study in included_studies(conn)]
     flagged = retracted_units(conn)
@@ -50,6 +51,7 @@ def build_report(conn: sqlite3.Connection, options: PoolOptions = PoolOptions())
         "cartsle_version": __version__,
         "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "searches": searches,
+        "removed_searches": removed,
         "prisma": prisma,
         "agreement": agreements,
         "included_studies": studies,

@@ -12,6 +12,7 @@ STAGE_NAMES = {"ta": "title and abstract", "ft": "full text"}
 def methods_paragraph(document: dict) -> str:
     sentences = [
         _searches(document["searches"]),
+        _removals(document),
         _deduplication(document["prisma"]),
         _screening(document["agreement"]),
         _statistics(document["pool"]),
@@ -31,6 +32,27 @@ def _searches(searches: list[dict]) -> str:
         text = f"We searched {_join(by_column[False])}."
     if by_column[True]:
         text += f" We also searched {_join(by_column[True])} (other methods)."
+    return text.strip()
+
+
+def _removals(document: dict) -> str:
+    """Searches taken out after import, and extraction rows of studies that left with them."""
+    removed = document.get("removed_searches") or []
+    left_out = ((document.get("pool") or {}).get("overview") or {}).get("left_out") or []
+    text = ""
+    if removed:
+        names = _join(
+            [f"{s['database']} ({s['file_name']}, removed {s['removed_at'][:10]})" for s in removed]
+        )
+        text = (
+            f"Removed after import and not counted: {names}; screening decisions on duplicate clusters "
+            "they shared with other searches were kept."
+        )
+    if left_out:
+        text += (
+            f" Extraction rows of {len(left_out)} studies no longer included ({', '.join(left_out)}) were "
+            "left out of the pooled results."
+        )
     return text.strip()
 
 

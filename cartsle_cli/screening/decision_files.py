@@ -15,11 +15,11 @@ or by DOI / PMID / title; matching them to records is ``bulk``'s job.
 from __future__ import annotations
 
 import csv
-import io
 import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from cartsle_cli.csv_input import csv_dicts
 from cartsle_cli.errors import CartsleError
 from cartsle_cli.formats.record import Record
 from cartsle_cli.formats.text import read_text_file
@@ -73,20 +73,23 @@ def read_decision_file(path: str | Path) -> DecisionFile:
         raise CartsleError(f"not a readable CSV file: {error}", file=path) from error
 
 
+def _delimiter(text: str) -> str:
+    """Comma, tab or semicolon: whichever the header line has most of (a comma on a tie)."""
+    header = text.lstrip().split("\n", 1)[0]
+    return max(",\t;", key=header.count)
+
+
 def _clean(value: object) -> str | None:
     text = " ".join(str(value or "").split())
     return text or None
 
 
 def _read_csv(text: str, path: Path) -> DecisionFile:
-    dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;") if text.strip() else csv.excel
-    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
-    columns = {(name or "").strip().lower(): name for name in reader.fieldnames or []}
-    # Rows are numbered from 2 (the header is row 1), as a spreadsheet shows them.
-    table = [
-        (f"row {number}", {key: row.get(name) for key, name in columns.items()})
-        for number, row in enumerate(reader, 2)
-    ]
+    delimiter = _delimiter(text)
+    header, rows = csv_dicts(text, path, delimiter=delimiter)
+    columns = {name.lower(): name for name in header}
+    # Rows are named by their file line (the header is line 1), as a spreadsheet numbers them.
+    table = [(f"row {line}", {key: row.get(name) for key, name in columns.items()}) for line, row in rows]
     if "asreview_label" in columns:
         return DecisionFile(
             "asreview-csv", [row for where, values in table if (row := _asreview_row(values, where))]
@@ -117,7 +120,7 @@ def _identity(values: dict) -> dict:
 
 def _cartsle_row(values: dict, where: str, path: Path) -> DecisionRow:
     record_id = _clean(values.get("record_id"))
-    if record_id is not None and not record_id.isdigit():
+    if record_id is not None and not (record_id.isascii() and record_id.isdigit()):
         raise CartsleError(
             f"record_id must be a number, not {record_id!r}", file=path, line=where, field="record_id"
         )

@@ -9,6 +9,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
+from cartsle_cli.dedup.removed import unit_of
 from cartsle_cli.errors import CartsleError
 from cartsle_cli.screening.outcomes import DECISIONS, STAGE_NAMES, STAGES, stage_outcomes, unblinded
 from cartsle_cli.screening.settings import OTHER_REASON, reasons
@@ -192,9 +193,7 @@ def history(
     checker = DecisionChecker(conn) if record_id is not None or blind_for else None
     if record_id is not None:
         unit = checker.unit(record_id)
-        where.append(
-            "COALESCE((SELECT cluster_id FROM record_clusters c WHERE c.record_id = d.record_id), d.record_id) = ?"
-        )
+        where.append(f"{unit_of('d.record_id')} = ?")
         params.append(unit)
     if reviewer is not None:
         where.append("d.reviewer = ?")

@@ -14,6 +14,7 @@ import sqlite3
 import string
 from dataclasses import dataclass
 
+from cartsle_cli.dedup.removed import unit_of
 from cartsle_cli.errors import CartsleError
 from cartsle_cli.screening.outcomes import stage_outcomes
 
@@ -36,10 +37,9 @@ class IncludedStudy:
         return {**vars(self), "source": self.source}
 
 
-# A report's current kept record: a later dedup run may have merged it into another cluster.
-_REPORT_UNIT = (
-    "COALESCE((SELECT c.cluster_id FROM record_clusters c WHERE c.record_id = r.record_id), r.record_id)"
-)
+# A report's current kept record: a later dedup run may have merged it into another cluster, and a
+# removed search may have taken the record itself out (its cluster's surviving records count).
+_REPORT_UNIT = unit_of("r.record_id")
 
 
 def table_exists(conn: sqlite3.Connection, name: str) -> bool:

@@ -29,8 +29,12 @@ def _initial_schema() -> str:
     return "\n".join(_schema_sql(name) for name in INITIAL_SCHEMA_FILES)
 
 
+def _search_removal() -> str:
+    return _schema_sql("search_removal.sql")
+
+
 # Each entry returns the SQL that takes the schema one version up.
-MIGRATIONS: list[Callable[[], str]] = [_initial_schema, lambda: _schema_sql("week.sql")]
+MIGRATIONS: list[Callable[[], str]] = [_initial_schema, _search_removal, lambda: _schema_sql("week.sql")]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

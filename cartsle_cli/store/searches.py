@@ -154,6 +154,23 @@ def remove_search(conn: sqlite3.Connection, search_id: int) -> Search:
     return get_search(conn, search_id)
 
 
+def restore_search(conn: sqlite3.Connection, search_id: int) -> Search:
+    """Bring a removed search back; the caller holds the transaction and rebuilds the clusters.
+
+    Refused when the same file was imported again after the removal: its records are in already.
+    """
+    search = get_search(conn, search_id)
+    if not search.removed_at:
+        raise CartsleError(f"search {search_id} ({search.file_name}) is not removed: nothing to restore")
+    again = find_by_sha256(conn, search.sha256)
+    if again is not None:
+        raise CartsleError(
+            f"{search.file_name} was imported again as search {again.id}; remove that one first"
+        )
+    conn.execute("UPDATE searches SET removed_at = NULL WHERE id = ?", (search_id,))
+    return get_search(conn, search_id)
+
+
 def _search(row: sqlite3.Row) -> Search:
     values = dict(row)
     values["other_methods"] = bool(values["other_methods"])

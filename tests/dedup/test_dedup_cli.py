@@ -10,6 +10,8 @@ import sys
 
 import pytest
 
+from cartsle_cli.cli.dedup import _marked
+
 TITLE = "Robot-assisted arm training for improving activities of daily living after stroke"
 OTHER = "Task-oriented circuit class training improves gait after stroke"
 
@@ -47,7 +49,9 @@ def test_dedup_json_gives_counts_per_source(review_file, cli):
 def test_review_in_the_terminal_takes_same_and_merges(review_file, cli):
     cli("dedup")
     output = cli("dedup", "review", "--reviewer", "AB", input="s\nsame\n").output
-    assert "Pair 1 of 2" in output and "2 decisions stored" in output
+    # 4 is the same as 1, so it is the same as 3, which is in 1's cluster: the second pair follows
+    assert "Pair 1 of 2" in output and "Pair 2 of 2" not in output
+    assert "1 decisions stored; 1 pairs not asked" in output
     clusters = {
         row["record_id"]: row["cluster"]
         for row in csv.DictReader(io.StringIO(cli("dedup", "clusters", "--format", "csv").output))
@@ -63,13 +67,42 @@ def test_export_then_decide_pairs_in_bulk(review_file, cli, tmp_path):
     text = pairs.read_text().splitlines()
     rows = [text[0]] + [line.replace(",,", ",different,", 1) for line in text[1:]]
     pairs.write_text("\n".join(rows) + "\n")
-    assert "0 same, 2 different, 0 skipped" in cli("dedup", "decide", pairs).output
+    assert "0 same, 2 different, 0 skipped" in cli("dedup", "decide", pairs, "--reviewer", "AB").output
+    again = cli("dedup", "decide", pairs, "--reviewer", "AB").output
+    assert "0 same, 0 different, 0 skipped, 2 already decided so: nothing changed" in again
 
 
-def test_undo_takes_a_merge_back(review_file, cli):
+def test_decide_and_review_need_a_reviewer(review_file, cli, tmp_path):
     cli("dedup")
-    assert "separated records" in cli("dedup", "undo", "3").output
+    pairs = tmp_path / "pairs.csv"
+    cli("dedup", "review", "--export", pairs)  # exporting decides nothing: no reviewer needed
+    for args in (("decide", pairs), ("review",)):
+        result = cli("dedup", *args, ok=False, input="s\n")
+        assert result.exit_code == 1 and "--reviewer" in result.output
+
+
+def test_review_screen_shows_abstracts_and_marks_differing_words(review_file, cli):
+    cli("dedup")
+    output = cli("dedup", "review", "--reviewer", "AB", input="q\n").output
+    assert "│ abstract" in output
+    marked = _marked("Robots help after stroke", {1, 3})
+    assert [marked.plain[span.start : span.end] for span in marked.spans if span.style] == ["help", "stroke"]
+
+
+def test_undo_says_what_it_splits_and_asks_first(review_file, cli):
+    cli("dedup")
+    refused = cli("dedup", "undo", "3", input="n\n").output
+    assert "would separate the whole cluster" in refused and "nothing changed" in refused
+    assert json.loads(cli("dedup", "--json").output)["duplicates_removed"] == 1
+    done = cli("dedup", "undo", "3", input="y\n").output
+    assert "separated the whole cluster" in done and "Robot-assisted arm training" in done
     assert json.loads(cli("dedup", "--json").output)["duplicates_removed"] == 0
+
+
+def test_undo_with_yes_does_not_ask(review_file, cli):
+    cli("dedup")
+    output = cli("dedup", "undo", "3", "--yes").output
+    assert "split?" not in output and "separated the whole cluster" in output
 
 
 def test_undo_of_unclustered_record_is_one_line_error(review_file, cli):
@@ -94,6 +127,8 @@ def test_show_gives_the_merged_record_and_its_sources(review_file, cli):
     cli("dedup")
     output = cli("dedup", "show", "3").output
     assert "10.1002/14651858.cd006876" in output and "PubMed" in output and "Embase" in output
+    sources = output.split("Source records", 1)[1]
+    assert sources.count("Robot-assisted") == 2  # each source record named by id and title
 
 
 def test_export_unique_writes_merged_records_as_ris_and_csv(review_file, cli):

@@ -7,7 +7,16 @@ import csv
 import pytest
 
 from cartsle_cli.dedup import run_dedup
-from cartsle_cli.dedup.review import decide_from_csv, export_pairs, pending_pairs, undo
+from cartsle_cli.dedup.decisions import record_decision
+from cartsle_cli.dedup.review import (
+    Implied,
+    decide_from_csv,
+    differing_words,
+    export_pairs,
+    pending_pairs,
+    undo,
+)
+from cartsle_cli.dedup.run import rebuild_clusters
 from cartsle_cli.errors import CartsleError
 from cartsle_cli.store import transaction
 
@@ -41,7 +50,7 @@ def test_exported_pairs_decided_in_bulk_are_merged(grey_pair, tmp_path, clusters
         writer.writerows(rows)
     with transaction(grey_pair):
         result = decide_from_csv(grey_pair, path, reviewer="AB")
-    assert (result.same, result.different, result.skipped) == (1, 0, 0)
+    assert (result.same, result.different, result.skipped, result.unchanged) == (1, 0, 0, 0)
     assert clusters() == [{1, 2}]
     assert pending_pairs(grey_pair) == []
 
@@ -89,3 +98,26 @@ def test_undo_of_a_record_in_no_cluster_is_refused(conn, add, rec):
         run_dedup(conn)
     with pytest.raises(CartsleError, match="not in a cluster"):
         undo(conn, 1, reviewer=None)
+
+
+def test_differing_words_are_marked_not_whole_fields():
+    marks, other = differing_words(
+        "Early mobilisation after acute stroke", "early MOBILISATION after stroke trial"
+    )
+    assert marks == {3} and other == {4}  # "acute" and "trial"; case does not count
+
+
+def test_pair_whose_answer_follows_from_decisions_in_the_cluster_is_not_asked(conn, add, rec):
+    add([rec(TITLE), rec(TITLE[:50], journal=None, volume=None, issue=None, pages=None)], "PubMed")
+    add([rec(TITLE[:48], journal=None, volume=None, issue=None, pages=None, year=2021)], "Embase")
+    with transaction(conn):
+        run_dedup(conn)
+    assert {(p.record_id, p.other_record_id) for p in pending_pairs(conn)} == {(1, 2), (1, 3), (2, 3)}
+    with transaction(conn):
+        record_decision(conn, 1, 2, "same", reviewer="AB", how="review")
+        record_decision(conn, 1, 3, "different", reviewer="AB", how="review")
+        rebuild_clusters(conn)
+    # 2 is in 1's cluster and 1 is not 3: the answer on 2 and 3 follows
+    assert pending_pairs(conn) == []
+    implied = Implied(conn)
+    assert implied.follows(1, 2) == "same" and implied.follows(2, 3) == "different"

@@ -51,11 +51,12 @@ def test_one_article_in_four_databases_and_twice_in_one_is_one_cluster(conn, add
 
 
 def test_second_run_compares_only_new_records_and_keeps_earlier_clusters(conn, add, rec, clusters):
-    add([rec(TITLE), rec(OTHER, authors=("Lee, A",), pages="200-210")], "PubMed")
+    # OTHER is in another volume, so that no block holds it with TITLE's records.
+    add([rec(TITLE), rec(OTHER, authors=("Lee, A",), volume="14", pages="200-210")], "PubMed")
     add([rec(TITLE)], "Embase")
     first = dedup(conn)
     assert clusters() == [{1, 3}] and first.new_records == 3
-    add([rec(OTHER, authors=("Lee, A",), pages="200-210")], "Scopus")
+    add([rec(OTHER, authors=("Lee, A",), volume="14", pages="200-210")], "Scopus")
     second = dedup(conn)
     assert second.new_records == 1
     assert second.comparisons == 1  # record 4 against record 2 only; 1-3 was compared before
@@ -119,3 +120,19 @@ def test_merged_authors_are_stored_as_a_json_list(conn, add, rec):
     dedup(conn)
     stored = conn.execute("SELECT authors FROM merged_records").fetchone()[0]
     assert json.loads(stored) == ["Thieme, H", "Morkisch, N"]
+
+
+def test_progress_counts_one_thing_per_stage_against_its_own_total(conn, add, rec):
+    add([rec(TITLE), rec(OTHER, authors=("Lee, A",), volume="14", pages="200-210")], "PubMed")
+    add([rec(TITLE), rec(OTHER, authors=("Lee, A",), volume="14", pages="200-210")], "Embase")
+    calls = []
+    with transaction(conn):
+        run = run_dedup(conn, progress=lambda stage, done, total: calls.append((stage, done, total)))
+    totals: dict[str, set[int]] = {}
+    for stage, _, total in calls:
+        totals.setdefault(stage, set()).add(total)
+    assert totals["normalising records"] == {4}
+    assert totals["comparing candidate pairs"] == {run.comparisons}
+    assert totals["merging clusters"] == {run.clusters}
+    assert all(0 <= done <= total for _, done, total in calls)
+    assert calls[-1] == ("merging clusters", 2, 2)

@@ -273,3 +273,31 @@ def test_records_read_in_batches_match_a_line_by_line_reading():
         assert record.fields == collect_fields(record.raw.split("\n"), record.line, ris.RULES, "many.ris")
     assert parsed[1001].fields["N1"] == ["first note", "second note line"]  # 1001 = 7 * 143
     assert [r.source_id for r in parsed[998:1002]] == ["999", "1000", "1001", "1002"]
+
+
+def test_mixed_endnote_ris_reads_each_records_an_by_itself():
+    # An EndNote library gathered from PubMed, CENTRAL and Web of Science, exported as RIS:
+    # AN holds a PMID, a CN- and a WOS: accession (synthetic records).
+    text = "\n".join(
+        [
+            "TY  - JOUR",
+            "AN  - 31695832",
+            "TI  - First trial",
+            "ER  - ",
+            "",
+            "TY  - JOUR",
+            "AN  - CN-01234567",
+            "TI  - Second trial",
+            "ER  - ",
+            "",
+            "TY  - JOUR",
+            "AN  - WOS:000512345600001",
+            "TI  - Third trial",
+            "ER  - ",
+            "",
+        ]
+    )
+    parsed = read_text(text, "library.ris")
+    assert [r.pmid for r in parsed.records] == ["31695832", None, None]
+    assert [r.accession for r in parsed.records] == ["31695832", "CN-01234567", "WOS:000512345600001"]
+    assert parsed.database is None  # several databases: import asks for --source

@@ -94,3 +94,38 @@ def test_a_review_of_the_first_schema_gains_fulltext_and_update_tables(db, monke
     tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert {"fulltext_status", "search_updates"} <= tables
     assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+
+
+def test_search_removal_migration_gives_orphaned_votes_back_to_the_surviving_cluster(db, monkeypatch):
+    """A search removed by an older cartsle left the votes on its kept record counting for nothing;
+    the migration anchors that record to the record it was found the same as."""
+    from cartsle_cli.store import migrations
+
+    monkeypatch.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:1])
+    monkeypatch.setattr(migrations, "SCHEMA_VERSION", 1)
+    conn = open_review(db)
+    with transaction(conn):
+        for search, removed in ((1, "2026-01-01"), (2, None)):
+            conn.execute(
+                "INSERT INTO searches (id, database, format, file_name, sha256, imported_at, record_count,"
+                " removed_at) VALUES (?, 'X', 'ris', 'f', ?, 'then', 1, ?)",
+                (search, str(search), removed),
+            )
+            conn.execute(
+                "INSERT INTO records (id, search_id, position, line, raw) VALUES (?, ?, 1, 1, '')",
+                (search, search),
+            )
+        conn.execute("INSERT INTO dedup_runs VALUES (1, 'then', 2, 2, 1, 1, 0)")
+        conn.execute("INSERT INTO dedup_pairs VALUES (1, 2, 'same', 0.99, 'doi', 1)")
+        conn.execute(
+            "INSERT INTO screening_decisions (record_id, stage, reviewer, decision, decided_at)"
+            " VALUES (1, 'ta', 'kofi', 'include', 'then')"
+        )
+    assert conn.execute("SELECT unit_id FROM screening_current").fetchone()[0] == 1
+    conn.close()
+    monkeypatch.undo()
+    conn = open_review(db)
+    assert conn.execute("SELECT unit_id FROM screening_current").fetchone()[0] == 2
+    assert [tuple(row) for row in conn.execute("SELECT record_id, anchor_id FROM removed_record_units")] == [
+        (1, 2)
+    ]
