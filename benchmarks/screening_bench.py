@@ -1,7 +1,12 @@
-"""Benchmark of screening prioritisation: WSS@95, RRF@10 and time per retrain, beside ASReview.
+"""Benchmark of screening prioritisation: the default model beside ELAS u4, and beside ASReview.
 
-    python3 benchmarks/screening_bench.py [LABELLED.csv ...] [--runs 3] [--asreview /tmp/asr/bin/python]
-                                          [--records 50000] [--skip-timing]
+    nice python3 benchmarks/screening_bench.py [LABELLED.csv ...] [--runs 5] [--asreview /tmp/asr/bin/python]
+                                               [--records 50000] [--skip-timing]
+
+Per labelled set, mean over the runs (seeds 0..runs-1, one random include and one random exclude
+as priors, the same for both models): WSS@95 by both formulas, WSS@100, RRF@10, for cartsle's
+default model and for ELAS u4, and the simulation's wall time; then the mean over sets.
+Start-up and key latency at 30,000 and 100,000 records are in benchmarks/screening_scale.py.
 
 Runs `cartsle screen simulate`'s simulation on the two labelled Cohen 2006 reviews in
 ../shared/labelled-screening/ (reference, ASReview LAB 3.0.8 ELAS u4, mean of 3 seeds, WSS@95 as
@@ -30,6 +35,7 @@ import pandas as pd
 
 from cartsle_cli.errors import CartsleError
 from cartsle_cli.screening.ranking import Ranker, read_labelled, screening_metrics, simulate, stopping_advice
+from cartsle_cli.screening.ranking.model import DEFAULT_MODEL, ELAS_U4
 from cartsle_cli.screening.ranking.rank import estimate_relevant_remaining
 from cartsle_cli.screening.ranking.simulation import SimulationRun
 
@@ -76,48 +82,66 @@ def mean(values: list[float]) -> str:
     return f"{statistics.fmean(values):.3f} ({min(values):.3f}-{max(values):.3f})"
 
 
-def bench_file(path: Path, runs: int, asreview: str | None) -> None:
-    labelled = read_labelled(path)
+def asreview_run(python: str, path: Path, labels: list[int], priors: list[int], seed: int):
     started = time.perf_counter()
-    result = simulate(labelled.texts, labelled.labels, runs=runs, seed=0)
-    elapsed = time.perf_counter() - started
-    retrains = [s for run in result.runs for s in run.retrain_seconds]
+    measured = asreview_metrics(python, path, labels, priors, seed)
+    return measured, time.perf_counter() - started
+
+
+def bench_file(
+    path: Path, runs: int, asreview: str | None, table: dict[str, dict[str, list]], asreview_runs: int = 1
+) -> None:
+    labelled = read_labelled(path)
     name = path.stem.replace("srd__Cohen_2006_local_", "")
-    print(
-        f"\n{name}: {result.records} records, {result.includes} includes ({labelled.label_column}), {runs} runs, priors 1+1 per seed"
-    )
-    print(
-        f"  {'model':<22} {'WSS@95 insights':<24} {'WSS@95 Cohen':<24} {'WSS@100 insights':<24} {'RRF@10':<24} screened to all"
-    )
-    rows = [("cartsle", [run.metrics for run in result.runs])]
-    if asreview:
-        rows.append(
-            (
-                "ASReview 3.0.8 ELAS u4",
-                [
-                    asreview_metrics(asreview, path, labelled.labels, run.priors, run.seed)
-                    for run in result.runs
-                ],
-            )
+    results, seconds = {}, {}
+    for label, model in (("cartsle default", DEFAULT_MODEL), ("ELAS u4 (cartsle)", ELAS_U4)):
+        started = time.perf_counter()
+        results[label] = simulate(
+            labelled.texts, labelled.labels, runs=runs, seed=0, model=model, keywords=labelled.keywords
         )
-    for model, measured in rows:
+        seconds[label] = (time.perf_counter() - started) / runs
+    print(
+        f"\n{name}: {results['cartsle default'].records} records, {results['cartsle default'].includes} includes "
+        f"({labelled.label_column}), {runs} runs, priors 1+1 per seed, the same for every model"
+    )
+    print(
+        f"  {'model':<24} {'WSS@95 insights':<22} {'WSS@95 Cohen':<22} {'WSS@100 insights':<22} {'RRF@10':<22} s/simulation"
+    )
+    rows = [
+        (label, [run.metrics for run in result.runs], seconds[label]) for label, result in results.items()
+    ]
+    if asreview:
+        first = results["cartsle default"]
+        measured = [asreview_run(asreview, path, labelled.labels, run.priors, run.seed) for run in first.runs]
+        rows.append(
+            ("ASReview 3.0.8 ELAS u4", [m for m, _ in measured], statistics.fmean(t for _, t in measured))
+        )
+    for model, measured, wall in rows:
+        table.setdefault(model, {}).setdefault(name, [])
+        table[model][name] = [m.wss95_insights for m in measured]
         print(
-            f"  {model:<22} {mean([m.wss95_insights for m in measured]):<24} {mean([m.wss95_cohen for m in measured]):<24} "
-            f"{mean([m.wss100_insights for m in measured]):<24} {mean([m.rrf10 for m in measured]):<24} "
-            f"{mean([float(m.screened_to_find_all) for m in measured])}"
+            f"  {model:<24} {mean([m.wss95_insights for m in measured]):<22} {mean([m.wss95_cohen for m in measured]):<22} "
+            f"{mean([m.wss100_insights for m in measured]):<22} {mean([m.rrf10 for m in measured]):<22} {wall:.1f}"
         )
     if name in REFERENCE_WSS95:
         print(f"  reference (PROVENANCE.md, ASReview ELAS u4, insights WSS@95): {REFERENCE_WSS95[name]:.2f}")
-    for index, run in enumerate(result.runs, start=1):
-        point = stopping_point(run)
-        where = f"after {point[0]} records, recall {point[1]:.3f}" if point else "never"
-        print(f"  stopping heuristic (50 exclusions in a row, >= 10% screened), run {index}: met {where}")
-    print(
-        f"  estimated includes unseen, run 1: {estimate_check(labelled.texts, labelled.labels, result.runs[0])}"
-    )
-    print(
-        f"  cartsle: {len(retrains)} retrains, mean {1000 * statistics.fmean(retrains):.1f} ms, max {1000 * max(retrains):.1f} ms; simulation {elapsed:.1f} s"
-    )
+    run = results["cartsle default"].runs[0]
+    point = stopping_point(run)
+    where = f"after {point[0]} records, recall {point[1]:.3f}" if point else "never"
+    print(f"  stopping heuristic (50 exclusions in a row, >= 10% screened), default, run 1: met {where}")
+
+
+def print_means(table: dict[str, dict[str, list]]) -> None:
+    sets = list(next(iter(table.values())))
+    print("\nWSS@95 (asreview-insights), mean over runs per set, and the mean over sets")
+    print(f"  {'model':<24} " + " ".join(f"{name:>20}" for name in sets) + f" {'mean':>8}")
+    for model, per_set in table.items():
+        means = [statistics.fmean(per_set[name]) for name in sets if name in per_set]
+        print(
+            f"  {model:<24} "
+            + " ".join(f"{value:>20.3f}" for value in means)
+            + f" {statistics.fmean(means):>8.3f}"
+        )
 
 
 def sample_review_csv(folder: Path) -> Path | None:
@@ -134,6 +158,7 @@ def sample_review_csv(folder: Path) -> Path | None:
             "record_id": work.key,
             "title": work.title,
             "abstract": work.abstract or "",
+            "keywords": "; ".join(work.keywords),
             "label_included": int(bool(work.study or work.title in FT_REASONS)),
         }
         for work in build().works
@@ -149,25 +174,6 @@ def stopping_point(run: SimulationRun) -> tuple[int, float] | None:
         if stopping_advice(labels[:screened], len(labels)).met:
             return screened, sum(labels[:screened]) / sum(labels)
     return None
-
-
-def estimate_check(texts: list[str], labels: list[int], run: SimulationRun) -> str:
-    """The estimate of includes still unseen against the truth, when 25/50/75/95% were found."""
-    ranker = Ranker(texts)
-    values = np.asarray(labels)
-    sequence = run.priors + run.order
-    total = int(values.sum())
-    notes = []
-    for share in (0.25, 0.5, 0.75, 0.95):
-        found = np.cumsum(values[sequence])
-        screened_count = int(np.searchsorted(found, np.ceil(share * total))) + 1
-        screened = np.asarray(sequence[:screened_count])
-        ranking = ranker.rank(screened, values[screened])
-        estimate = estimate_relevant_remaining(ranker, ranking, screened, values[screened])
-        notes.append(
-            f"{share:.0%} found: estimate {estimate:.1f}, truth {total - int(found[screened_count - 1])}"
-        )
-    return "; ".join(notes)
 
 
 def synthetic_texts(count: int, seed: int = 0) -> tuple[list[str], np.ndarray]:
@@ -227,19 +233,23 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("files", nargs="*", type=Path)
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--asreview", help="a Python interpreter with asreview==3.0.8 installed")
+    parser.add_argument("--asreview-runs", type=int, default=1, help="ASReview runs per set (slow)")
     parser.add_argument("--records", type=int, default=50_000)
     parser.add_argument("--skip-timing", action="store_true")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="cartsle-bench-"))
     sample = sample_review_csv(folder)
     files = sorted(LABELLED.glob("*.csv")) + ([sample] if sample else []) + args.files
+    table: dict[str, dict[str, list]] = {}
     for path in files:
         try:
-            bench_file(path, args.runs, args.asreview)
+            bench_file(path, args.runs, args.asreview, table, args.asreview_runs)
         except CartsleError as error:
             print(f"\n{path.name}: skipped: {error}", file=sys.stderr)
+    if table:
+        print_means(table)
     if not args.skip_timing:
         bench_timing(args.records)
 

@@ -30,13 +30,15 @@ from cartsle_cli.cli.common import (
 )
 from cartsle_cli.cli.screen_files import AllOption
 from cartsle_cli.cli.screen_ranking import MODEL_DESCRIPTION, simulate_command
+from cartsle_cli.cli.screen_status import ConfidenceOption, TargetOption, status_command
 from cartsle_cli.errors import CartsleError
 from cartsle_cli.report.csv_safe import write_csv
 from cartsle_cli.screening.agreement import agreement
 from cartsle_cli.screening.conflicts import CONFLICT_FILE_COLUMNS, conflict_file_rows, list_conflicts
 from cartsle_cli.screening.decisions import Decision, history, record_decision, undo_last
 from cartsle_cli.screening.outcomes import STAGE_NAMES, STAGES
-from cartsle_cli.screening.progress import screening_progress
+from cartsle_cli.screening.ranking.recall_test import check_target
+from cartsle_cli.screening.sampling import start_random_sample
 from cartsle_cli.screening.settings import (
     add_reason,
     keywords,
@@ -79,6 +81,8 @@ def screen_command(
     seed: Annotated[
         int, typer.Option("--seed", help="Seed of the random order (before the model can rank).")
     ] = 0,
+    target: TargetOption = 0.95,
+    confidence: ConfidenceOption = 0.95,
     resolve: Annotated[
         bool,
         typer.Option(
@@ -89,6 +93,9 @@ def screen_command(
 ) -> None:
     """Screen record by record in the terminal. Example: cartsle screen --reviewer kofi --stage ta
 
+    Keys: i include, e exclude, m maybe, s skip, u undo, n note, r switch to a random sample (for
+    the stopping test), PageUp/PageDown scroll, q quit (prints what this session did).
+
     Press c for the conflict-resolution screen (or start on it with --resolve): i includes, e
     excludes (asking the reason at full text), left/right move between conflicts, Escape goes back.
     """
@@ -98,9 +105,37 @@ def screen_command(
     from cartsle_cli.cli.screen_tui import run_screen  # Textual loads only for the interactive screen
 
     stages(stage)
+    check_target(target, confidence)
     if not reviewer:
         raise CartsleError("who is screening? give --reviewer NAME or set CARTSLE_REVIEWER", field="reviewer")
-    run_screen(db, stage=stage, reviewer=reviewer, seed=seed, resolve=resolve)
+    if resolve:
+        from cartsle_cli.cli.conflicts_tui import run_resolve
+
+        run_resolve(db, reviewer)
+        return
+    run_screen(db, stage=stage, reviewer=reviewer, seed=seed, target=target, confidence=confidence)
+
+
+@app.command("sample")
+def sample_command(
+    reviewer: ReviewerOption = None,
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """Switch to screening the rest of your title/abstract queue in a random order, for the
+    stopping test; recorded, and shown by `screen status`. Example: cartsle screen sample --reviewer kofi
+
+    The test (Callaghan & Mueller-Hansen 2020) needs records drawn at random from those left
+    when you switch; from then on the model no longer orders your queue. The same as the key r
+    in the interactive screen.
+    """
+    with review(db) as conn, transaction(conn):
+        start = start_random_sample(conn, reviewer or "")
+    typer.echo(
+        plain(
+            f"{start.reviewer}: screening a random sample of the {start.population} records left at "
+            f"title/abstract ({start.includes_before} includes found before); see `cartsle screen status`"
+        )
+    )
 
 
 @app.command("decide")
@@ -359,72 +394,7 @@ def agreement_command(
         stdout().print(f"method: {found[0].kappa.method}", markup=False, highlight=False)
 
 
-@app.command("status")
-def status_command(
-    plot: Annotated[
-        Path | None,
-        typer.Option("--plot", help="Write each reviewer's title/abstract recall curve to this PNG."),
-    ] = None,
-    db: DbOption = DEFAULT_DB,
-    json_output: JsonOption = False,
-) -> None:
-    """Progress per stage and reviewer, with the includes-found curve. Example: cartsle screen status"""
-    with review(db) as conn:
-        progress = screening_progress(conn)
-    if json_output:
-        print_json(progress.to_dict())
-    else:
-        print_table(
-            "Screening progress",
-            ["stage", "reached", "final", "included", "excluded", "conflicts", "awaiting"],
-            [
-                [s.stage, s.reached, s.final, s.included, s.excluded, s.conflicts, s.pending]
-                for s in progress.stages
-            ],
-        )
-        print_table(
-            "Per reviewer",
-            ["stage", "reviewer", "voted", "include", "exclude", "maybe", "to do"],
-            [
-                [r.stage, r.reviewer, r.voted, r.include, r.exclude, r.maybe, r.to_do]
-                for r in progress.reviewers
-            ],
-        )
-        _print_curves(progress.ta_decisions_in_order, progress.stages[0].reached)
-    if plot is not None:
-        _save_curves(progress.ta_decisions_in_order, progress.stages[0].reached, plot)
-
-
-def _curves(decisions: dict[str, list[int]], total: int) -> dict[str, object] | None:
-    """Each reviewer's includes-found curve, when the ranking package provides it."""
-    try:
-        from cartsle_cli.screening.ranking import recall_curve
-    except ImportError:
-        return None
-    return {reviewer: recall_curve(order, total) for reviewer, order in decisions.items() if order}
-
-
-def _print_curves(decisions: dict[str, list[int]], total: int) -> None:
-    from cartsle_cli.screening.ranking import recall_chart
-
-    for reviewer, curve in (_curves(decisions, total) or {}).items():
-        stdout().print(
-            f"{reviewer}, title/abstract:\n{recall_chart(curve, height=8)}", markup=False, highlight=False
-        )
-
-
-def _save_curves(decisions: dict[str, list[int]], total: int, path: Path) -> None:
-    curves = _curves(decisions, total)
-    if not curves:
-        raise CartsleError("no title/abstract decisions to plot yet (or no ranking package)", file=path)
-    from cartsle_cli.screening.ranking import save_recall_plot
-
-    save_recall_plot(
-        list(curves.values()), path, title="Includes found at title/abstract", labels=list(curves)
-    )
-    say(f"wrote {path}", err=True)
-
-
+app.command("status")(status_command)
 app.command("simulate")(simulate_command)
 screen_files.register(app)
 top_level_commands: dict[str, Callable] = {"prisma": screen_files.prisma_command}

@@ -18,12 +18,14 @@ from cartsle_cli.screening.ranking import (
     save_recall_plot,
     simulate,
 )
+from cartsle_cli.screening.ranking.model import DEFAULT_MODEL, model_named
+from cartsle_cli.screening.ranking.recall_test import check_target
 from cartsle_cli.screening.ranking.simulation import SimulationResult
+from cartsle_cli.screening.ranking.stopping_simulation import StopSummary, simulate_stopping
 
 MODEL_DESCRIPTION = (
-    "Model (ASReview LAB 3's default, ELAS u4): TF-IDF of words and word pairs on title + abstract "
-    "(sublinear tf, max_df 0.95), includes reweighted to 9.8x the excludes, linear SVM (squared "
-    "hinge, C=0.11), most likely relevant first"
+    "Model (default): " + DEFAULT_MODEL.describe() + ". ELAS u4 (ASReview LAB 3's default) is the same "
+    "without the keyword block (`screen simulate --model elas-u4`)"
 )
 MODEL_HELP = MODEL_DESCRIPTION + "; retrained after every record."
 
@@ -56,21 +58,35 @@ def _number(value: float | None) -> float | None:
     return None if value is None else round(value, 3)
 
 
-def _print_result(result: SimulationResult, record_ids: list[str], steps: bool) -> None:
+def _print_side_by_side(results: dict[str, SimulationResult]) -> None:
+    """Each metric's mean (SD) per model, same priors, one column per model."""
+    first = next(iter(results.values()))
     rows = []
     for attribute, (name, _definition) in METRICS.items():
-        spread = result.spread(attribute)
-        rows.append(
-            [name, _number(spread.mean), _number(spread.sd), _number(spread.low), _number(spread.high)]
-        )
+        row = [name]
+        for result in results.values():
+            spread = result.spread(attribute)
+            sd = f" (SD {spread.sd:.3f})" if spread.sd is not None else ""
+            row.append(
+                f"{spread.mean:.3f}{sd}" if attribute != "screened_to_find_all" else f"{spread.mean:.1f}{sd}"
+            )
+        rows.append(row)
     print_table(
-        f"Simulation: {result.records} records, {result.includes} includes, {len(result.runs)} run(s); "
-        "N and includes leave the priors out",
-        ["metric", "mean", "SD", "min", "max"],
+        f"Simulation: {first.records} records, {first.includes} includes, {len(first.runs)} run(s), the same "
+        "priors for every model; N and includes leave the priors out",
+        ["metric", *results],
         rows,
     )
+    for name, result in results.items():
+        stdout().print(f"{name}: {result.model}", markup=False, highlight=False)
+
+
+def _print_definitions() -> None:
     for name, definition in METRICS.values():
         stdout().print(f"  {name}: {definition}", markup=False, highlight=False)
+
+
+def _print_result(result: SimulationResult, record_ids: list[str], steps: bool) -> None:
     print_table(
         "Runs (priors: one include, one exclude, by record id)",
         ["run", "seed", "priors", "WSS@95 insights", "WSS@95 Cohen", "RRF@10", "screened to find all"],
@@ -90,7 +106,6 @@ def _print_result(result: SimulationResult, record_ids: list[str], steps: bool) 
     first = result.runs[0]
     curve = recall_curve(first.labels_in_order, first.metrics.records, first.metrics.includes)
     stdout().print(recall_chart(curve), markup=False, highlight=False)
-    stdout().print(f"model: {result.model}", markup=False, highlight=False)
     if steps:
         print_table(
             "Recall at every step (run 1, until the last include)",
@@ -102,14 +117,33 @@ def _print_result(result: SimulationResult, record_ids: list[str], steps: bool) 
         )
 
 
-def _as_json(result: SimulationResult, record_ids: list[str], label_column: str, path: Path) -> dict:
+def _print_stopping(summaries: list[StopSummary]) -> None:
+    print_table(
+        "Stopping rules replayed (each replay of the model's order, then many random samples)",
+        ["rule", "runs", "mean recall at stop", "min recall", "runs below target", "mean work saved"],
+        [
+            [
+                summary.rule,
+                summary.runs,
+                round(summary.mean_recall, 3),
+                round(summary.min_recall, 3),
+                f"{summary.below_target:.1%}",
+                round(summary.mean_work_saved, 3),
+            ]
+            for summary in summaries
+        ],
+    )
+    stdout().print(
+        "work saved: share of the records never screened; the test promises at most "
+        "1 - confidence of runs below the target",
+        markup=False,
+        highlight=False,
+    )
+
+
+def _model_json(result: SimulationResult, record_ids: list[str]) -> dict:
     return {
-        "file": str(path),
-        "label_column": label_column,
         "model": result.model,
-        "records": result.records,
-        "includes": result.includes,
-        "definitions": {attribute: definition for attribute, (_, definition) in METRICS.items()},
         "summary": {attribute: asdict(result.spread(attribute)) for attribute in METRICS},
         "runs": [
             {
@@ -123,6 +157,31 @@ def _as_json(result: SimulationResult, record_ids: list[str], label_column: str,
             for run in result.runs
         ],
     }
+
+
+def _as_json(
+    results: dict[str, SimulationResult],
+    record_ids: list[str],
+    label_column: str,
+    path: Path,
+    stopping: dict[str, list[StopSummary]] | None,
+) -> dict:
+    first = next(iter(results.values()))
+    return {
+        "file": str(path),
+        "label_column": label_column,
+        "records": first.records,
+        "includes": first.includes,
+        "definitions": {attribute: definition for attribute, (_, definition) in METRICS.items()},
+        **_model_json(first, record_ids),  # the first model's, at the top as before
+        "models": {name: _model_json(result, record_ids) for name, result in results.items()},
+        "stopping": {name: [asdict(s) for s in summaries] for name, summaries in (stopping or {}).items()},
+    }
+
+
+def _sequences(result: SimulationResult, labels: list[int]) -> list[list[int]]:
+    """Every record's label per run in the order screened, priors first."""
+    return [[labels[p] for p in run.priors] + run.labels_in_order for run in result.runs]
 
 
 def simulate_command(
@@ -147,20 +206,62 @@ def simulate_command(
     ] = None,
     plot: Annotated[Path | None, typer.Option("--plot", help="Write the recall curves to this PNG.")] = None,
     steps: Annotated[bool, typer.Option("--steps", help="Also print recall at every step of run 1.")] = False,
+    model: Annotated[
+        str | None,
+        typer.Option(
+            "--model",
+            help="Simulate only this model: default, elas-u4 (ASReview LAB 3's default) or a candidate "
+            "of the model comparison; without it the default and elas-u4 run side by side.",
+        ),
+    ] = None,
+    stopping: Annotated[
+        bool,
+        typer.Option(
+            "--stopping", help="Also replay the stopping rules (hypergeometric test and heuristic)."
+        ),
+    ] = False,
+    draws: Annotated[
+        int, typer.Option("--draws", min=1, help="With --stopping: random samples per run.")
+    ] = 40,
+    target: Annotated[float, typer.Option("--target", help="With --stopping: recall target.")] = 0.95,
+    confidence: Annotated[float, typer.Option("--confidence", help="With --stopping: confidence.")] = 0.95,
     json: JsonOption = False,
 ) -> None:
+    check_target(target, confidence)
+    names = [model] if model else ["default", "elas-u4"]
+    models = {name: model_named(name) for name in names}
     labelled = read_labelled(file, label)
     prior_positions = _prior_positions(labelled.record_ids, priors, file)
+    results: dict[str, SimulationResult] = {}
     with progress_bar("simulating", None) as bar:
         task = bar.task_ids[0]
-        result = simulate(
-            labelled.texts,
-            labelled.labels,
-            runs=runs,
-            seed=seed,
-            priors=prior_positions,
-            progress=lambda advance: bar.update(task, advance=advance),
-        )
+        for name, chosen in models.items():
+            bar.update(task, description=f"simulating {name}")
+            results[name] = simulate(
+                labelled.texts,
+                labelled.labels,
+                runs=runs,
+                seed=seed,
+                priors=prior_positions,
+                model=chosen,
+                keywords=labelled.keywords,
+                progress=lambda advance: bar.update(task, advance=advance),
+            )
+    summaries = (
+        {
+            name: simulate_stopping(
+                _sequences(result, labelled.labels),
+                draws=draws,
+                seed=seed,
+                target=target,
+                confidence=confidence,
+            )
+            for name, result in results.items()
+        }
+        if stopping
+        else None
+    )
+    result = next(iter(results.values()))
     if plot:
         curves = [
             recall_curve(run.labels_in_order, run.metrics.records, run.metrics.includes)
@@ -173,9 +274,15 @@ def simulate_command(
             labels=[f"run {i + 1} (seed {run.seed})" for i, run in enumerate(result.runs)],
         )
     if json:
-        print_json(_as_json(result, labelled.record_ids, labelled.label_column, file))
-    else:
-        _print_result(result, labelled.record_ids, steps)
+        print_json(_as_json(results, labelled.record_ids, labelled.label_column, file, summaries))
+        return
+    _print_side_by_side(results)
+    _print_definitions()
+    for name, one in results.items():
+        stdout().print(f"\n{name}:", markup=False, highlight=False)
+        _print_result(one, labelled.record_ids, steps and one is result)
+        if summaries:
+            _print_stopping(summaries[name])
 
 
 # typer shows the docstring as --help; one line per paragraph so it reflows to the terminal

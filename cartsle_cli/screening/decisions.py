@@ -37,12 +37,16 @@ class DecisionChecker:
     call :meth:`refresh_stages` after writing title/abstract decisions that full-text rows rely on.
     """
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: sqlite3.Connection, record_ids: list[int] | None = None) -> None:
+        """``record_ids``: check only these records (one decision looks up one record, not all)."""
         self.conn = conn
-        rows = conn.execute(
+        sql = (
             "SELECT r.id, COALESCE(c.cluster_id, r.id) FROM active_records r"
             " LEFT JOIN record_clusters c ON c.record_id = r.id"
-        ).fetchall()
+        )
+        if record_ids is not None:
+            sql += f" WHERE r.id IN ({', '.join('?' * len(record_ids))})"
+        rows = conn.execute(sql, record_ids or []).fetchall()
         self.unit_of: dict[int, int] = {row[0]: row[1] for row in rows}
         self.reasons = {label.casefold(): label for label in reasons(conn)}
         self.refresh_stages()
@@ -143,7 +147,7 @@ def store_decisions(conn: sqlite3.Connection, decisions: list[Decision], *, sour
 
 def record_decision(conn: sqlite3.Connection, decision: Decision, *, source: str = "screen") -> Decision:
     """Check and store one decision (a vote, or a resolution); the caller holds the transaction."""
-    checked = DecisionChecker(conn).check(decision)
+    checked = DecisionChecker(conn, [decision.record_id]).check(decision)
     store_decisions(conn, [checked], source=source)
     if checked.stage == "ft":  # only a full-text decision can make a new include
         ensure_studies(conn)

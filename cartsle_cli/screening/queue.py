@@ -9,15 +9,18 @@ blind); without it, or at full text, the order is random, reproducible from the 
 from __future__ import annotations
 
 import json
-import random
 import sqlite3
 from collections import Counter
 from dataclasses import dataclass
 
+import numpy as np
+
 from cartsle_cli.safe_output import for_terminal
+from cartsle_cli.screening.features_store import ReviewFeatures, review_texts
 from cartsle_cli.screening.fulltext import fulltext_status
-from cartsle_cli.screening.outcomes import awaits, effective, stage_outcomes
+from cartsle_cli.screening.outcomes import awaits, current_votes, effective, stage_outcomes
 from cartsle_cli.screening.retractions import retracted_units
+from cartsle_cli.screening.sampling import sample_start
 from cartsle_cli.screening.settings import reviewers_required
 from cartsle_cli.screening.studies import table_exists
 
@@ -53,40 +56,109 @@ class Queue:
     model: str | None  # what ordered them ("random order (seed 0)" without the model)
     estimated_relevant_remaining: float | None
     ranked: bool = False  # True when the model ordered them, False for the random order
+    sampling: bool = False  # the reviewer switched to a random sample for the stopping test
 
 
-def build_queue(conn: sqlite3.Connection, stage: str, reviewer: str, *, seed: int = 0) -> Queue:
+def build_queue(
+    conn: sqlite3.Connection,
+    stage: str,
+    reviewer: str,
+    *,
+    seed: int = 0,
+    rank: bool = True,
+    features: ReviewFeatures | None = None,
+    saved_order: list[int] | None = None,
+) -> Queue:
+    """The reviewer's queue, in linear time in the records.
+
+    ``rank=False`` skips the model: the order is ``saved_order`` (the last ranking, records since
+    decided left out) and then the seeded random order, which is what the screen shows at once
+    while it re-ranks in the background. ``features`` are the review's kept features (see
+    ``features_store``); without them the model reads the record texts.
+    """
+    if stage == "ta":
+        units, todo, labels, tally = _ta_state(conn, reviewer)
+    else:
+        units, todo, labels, tally = _state(conn, stage, reviewer)
+    done = len(labels)
+    fallback = [todo[index] for index in np.random.default_rng(seed).permutation(len(todo))]
+    sampling = stage == "ta" and sample_start(conn, reviewer) is not None
+    if sampling:
+        order, model, remaining, ranked = fallback, SAMPLING_ORDER.format(seed=seed), None, False
+    elif stage == "ta" and rank and todo:
+        order, model, remaining, ranked = _ranked(conn, todo, fallback, labels, seed, features)
+    elif stage == "ta" and saved_order:
+        order = _merged(saved_order, fallback, set(todo))
+        model, remaining, ranked = "the last ranking (re-ranking in the background)", None, bool(labels)
+    else:
+        order, model, remaining, ranked = fallback, f"random order (seed {seed})", None, False
+    return Queue(stage, reviewer, order, done, tally, len(units), model, remaining, ranked, sampling)
+
+
+def _state(
+    conn: sqlite3.Connection, stage: str, reviewer: str
+) -> tuple[list[int], list[int], dict[int, int], dict[str, int]]:
+    """Records at the stage, those still for the reviewer, their votes as 1/0 labels, their tally."""
     outcomes = stage_outcomes(conn, stage)
     required = reviewers_required(conn)
-    todo = [unit for unit, o in outcomes.items() if awaits(o, reviewer, required)]
-    done = sum(1 for o in outcomes.values() if reviewer in o.votes)
-    labels = {
-        unit: int(effective(o.votes[reviewer].decision, stage) == "include")
-        for unit, o in outcomes.items()
-        if reviewer in o.votes
-    }
-    tally = dict(Counter(o.votes[reviewer].decision for o in outcomes.values() if reviewer in o.votes))
-    order, model, remaining, ranked = _order(conn, stage, list(outcomes), todo, labels, seed)
-    return Queue(stage, reviewer, order, done, tally, len(outcomes), model, remaining, ranked)
+    todo = sorted(unit for unit, o in outcomes.items() if awaits(o, reviewer, required))
+    mine = {unit: o.votes[reviewer].decision for unit, o in outcomes.items() if reviewer in o.votes}
+    labels = {unit: int(effective(decision, stage) == "include") for unit, decision in mine.items()}
+    return list(outcomes), todo, labels, dict(Counter(mine.values()))
 
 
-def _order(
-    conn: sqlite3.Connection, stage: str, units: list[int], todo: list[int], labels: dict[int, int], seed: int
+def _ta_state(
+    conn: sqlite3.Connection, reviewer: str
+) -> tuple[list[int], list[int], dict[int, int], dict[str, int]]:
+    """As :func:`_state` at title/abstract, where every record is reached: from the votes alone,
+    with no per-record outcome built (the same rule as ``outcomes.awaits``)."""
+    units = [row[0] for row in conn.execute("SELECT id FROM unique_records ORDER BY id")]
+    known = set(units)
+    votes = [vote for vote in current_votes(conn, "ta") if vote.unit_id in known]
+    resolved = {vote.unit_id for vote in current_votes(conn, "ta", resolutions=True)}
+    voters = Counter(vote.unit_id for vote in votes)
+    mine = {vote.unit_id: vote.decision for vote in votes if vote.reviewer == reviewer}
+    required = reviewers_required(conn)
+    todo = [unit for unit in units if unit not in mine and unit not in resolved and voters[unit] < required]
+    labels = {unit: int(effective(decision, "ta") == "include") for unit, decision in mine.items()}
+    return units, todo, labels, dict(Counter(mine.values()))
+
+
+SAMPLING_ORDER = "random sample of the records left, for the stopping test (seed {seed})"
+
+
+def _merged(first: list[int], rest: list[int], pending: set[int]) -> list[int]:
+    """``first`` then ``rest``, each record once, only records in ``pending``: one pass each."""
+    order, seen = [], set()
+    for unit in (*first, *rest):
+        if unit in pending and unit not in seen:
+            seen.add(unit)
+            order.append(unit)
+    return order
+
+
+def _ranked(
+    conn: sqlite3.Connection,
+    todo: list[int],
+    fallback: list[int],
+    labels: dict[int, int],
+    seed: int,
+    features: ReviewFeatures | None,
 ) -> tuple[list[int], str | None, float | None, bool]:
-    fallback = sorted(todo)
-    random.Random(seed).shuffle(fallback)
-    if stage != "ta" or not todo:
-        return fallback, f"random order (seed {seed})", None, False
     try:
         from cartsle_cli.screening.ranking import rank_records
     except ImportError:
         return fallback, f"random order (seed {seed})", None, False
-    details = load_records(conn, units)
-    texts = [f"{details[unit].title or ''} {details[unit].abstract or ''}" for unit in units]
-    result = rank_records(units, texts, labels, seed=seed)
-    pending = set(todo)
-    order = [unit for unit in result.order if unit in pending]
-    order += [unit for unit in fallback if unit not in set(order)]
+    if features is not None:
+        result = rank_records(
+            features.record_ids, None, labels, seed=seed, features=features.matrix, estimate=False
+        )
+    else:
+        texts = review_texts(conn)
+        result = rank_records(
+            texts.record_ids, texts.texts, labels, seed=seed, keywords=texts.keywords, estimate=False
+        )
+    order = _merged(result.order, fallback, set(todo))
     model = result.model or f"random order (seed {seed}) until an include and an exclude"
     return order, model, result.estimated_relevant_remaining, result.model is not None
 
@@ -105,12 +177,19 @@ def load_records(conn: sqlite3.Connection, record_ids: list[int]) -> dict[int, S
         join = " LEFT JOIN merged_records m ON m.cluster_id = r.id"
     else:
         picks, join = ", ".join(f"r.{c}" for c in columns), ""
-    sources = _sources(conn)
+    wanted = set(record_ids)
     fulltext = fulltext_status(conn)
     retracted = retracted_units(conn)
+    sources = _sources(conn, wanted if len(wanted) <= 500 else None)
     found = {}
-    wanted = set(record_ids)
-    for row in conn.execute(f"SELECT r.id, {picks} FROM unique_records r{join}"):
+    if len(wanted) <= 500:  # the screen asks for a few at a time: look them up by id
+        marks = ", ".join("?" * len(wanted))
+        rows = conn.execute(
+            f"SELECT r.id, {picks} FROM unique_records r{join} WHERE r.id IN ({marks})", list(wanted)
+        )
+    else:
+        rows = conn.execute(f"SELECT r.id, {picks} FROM unique_records r{join}")
+    for row in rows:
         if row[0] not in wanted:
             continue
         found[row[0]] = ScreeningRecord(
@@ -129,14 +208,47 @@ def load_records(conn: sqlite3.Connection, record_ids: list[int]) -> dict[int, S
     return found
 
 
-def _sources(conn: sqlite3.Connection) -> dict[int, list[str]]:
-    rows = conn.execute(
+def _sources(conn: sqlite3.Connection, units: set[int] | None = None) -> dict[int, list[str]]:
+    sql = (
         "SELECT DISTINCT COALESCE(c.cluster_id, r.id), s.database FROM active_records r"
-        " JOIN searches s ON s.id = r.search_id LEFT JOIN record_clusters c ON c.record_id = r.id ORDER BY s.id"
+        " JOIN searches s ON s.id = r.search_id LEFT JOIN record_clusters c ON c.record_id = r.id"
     )
+    params: list[int] = []
+    if units is not None:
+        marks = ", ".join("?" * len(units))
+        sql += (
+            f" WHERE r.id IN ({marks}) OR r.id IN"
+            f" (SELECT record_id FROM record_clusters WHERE cluster_id IN ({marks}))"
+        )
+        params = [*units, *units]
+    rows = conn.execute(sql + " ORDER BY s.id", params)
     sources: dict[int, list[str]] = {}
     for unit, database in rows:
         names = sources.setdefault(unit, [])
         if database not in names:
             names.append(safe_text(database))
     return sources
+
+
+@dataclass(frozen=True)
+class OwnVote:
+    stage: str
+    decision: str
+    reason: str | None
+    note: str | None
+    decided_at: str
+    undone: bool
+
+
+def own_votes(conn: sqlite3.Connection, reviewer: str, unit: int) -> list[OwnVote]:
+    """The reviewer's own decisions on a record's cluster, oldest first (one indexed query)."""
+    rows = conn.execute(
+        "SELECT stage, decision, reason, note, decided_at, undone_at IS NOT NULL FROM screening_decisions"
+        " WHERE reviewer = ? AND resolution = 0 AND (record_id = ? OR record_id IN"
+        " (SELECT record_id FROM record_clusters WHERE cluster_id = ?)) ORDER BY id",
+        (reviewer, unit, unit),
+    ).fetchall()
+    return [
+        OwnVote(row[0], row[1], safe_text(row[2]) or None, safe_text(row[3]) or None, row[4], bool(row[5]))
+        for row in rows
+    ]

@@ -49,3 +49,12 @@ def test_records_without_any_text_still_get_an_order():
 
     ranking = ranker.rank(np.array([0, 1]), np.array([1, 0]))
     assert ranking.order.tolist() == [2]
+
+
+def test_estimate_of_includes_left_is_never_above_the_records_left():
+    # four records left, three of them like the include: however calibrated, at most 4
+    record_ids = list(range(1, 9))
+    texts = [ASPIRIN] * 4 + [KNEE] * 4
+    result = rank_records(record_ids, texts, {1: 1, 5: 0, 6: 0, 7: 0}, seed=0)
+    assert len(result.order) == 4
+    assert 0 <= result.estimated_relevant_remaining <= len(result.order)

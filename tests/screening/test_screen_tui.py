@@ -21,7 +21,9 @@ def run(app: ScreenApp, *keys: str) -> list[str]:
         async with app.run_test() as pilot:
             for key in keys:
                 await pilot.pause()
-                shown.append(str(app.query_one("#record").content) + str(app.query_one("#status").content))
+                shown.append(
+                    str(app.view.query_one("#record").content) + str(app.view.query_one("#status").content)
+                )
                 await pilot.press(key)
             await pilot.pause()
 
@@ -121,7 +123,8 @@ def test_record_text_is_shown_without_escape_sequences_and_keywords_are_highligh
     assert "[bold]title[/bold]" in text.plain  # markup in data stays literal text
     assert "PubMed, Embase" in text.plain
     styles = {text.plain[span.start : span.end].lower(): str(span.style) for span in text.spans}
-    assert styles["lupus"] == "bold green" and styles["mouse"] == "bold red"
+    # not colour alone: include underlined, exclude italic (NO_COLOR keeps both cues)
+    assert styles["lupus"] == "bold underline green" and styles["mouse"] == "bold italic red"
 
 
 def test_keywords_of_the_review_reach_the_screen(db, conn):
@@ -129,7 +132,7 @@ def test_keywords_of_the_review_reach_the_screen(db, conn):
     with transaction(conn):
         set_keywords(conn, include=["lupus"], exclude=["mouse"], remove=[])
     app = ScreenApp(db, stage="ta", reviewer="kofi")
-    assert app.words.include == ["lupus"] and app.words.exclude == ["mouse"]
+    assert app.view.words.include == ["lupus"] and app.view.words.exclude == ["mouse"]
 
 
 def test_the_model_reranks_in_the_background_and_decided_records_never_come_back(db):
@@ -155,7 +158,8 @@ def test_the_model_reranks_in_the_background_and_decided_records_never_come_back
         async with app.run_test() as pilot:
             for _ in range(30):
                 await pilot.pause()
-                await app.workers.wait_for_complete()
+                await app.view.wait_for_ranking()
+                await pilot.pause()
                 current = app.current
                 assert current not in seen, "a decided record came back"
                 seen.append(current)
@@ -181,12 +185,118 @@ def test_the_model_takes_over_as_soon_as_there_is_an_include_and_an_exclude(db):
         async with app.run_test() as pilot:
             await pilot.press("i")
             await pilot.pause()
-            await app.workers.wait_for_complete()
+            await app.view.wait_for_ranking()
+            await pilot.pause()
             assert not app.queue.ranked  # one include alone cannot train a model
             await pilot.press("e")
             await pilot.pause()
-            await app.workers.wait_for_complete()
+            await app.view.wait_for_ranking()
             await pilot.pause()
 
     asyncio.run(drive())
     assert app.queue.ranked and "linear SVM" in app.queue.model
+
+
+def test_a_locked_review_keeps_the_screen_waiting_and_no_key_lands_on_an_unseen_record(db):
+    # Another writer holds the write lock (BEGIN IMMEDIATE on a second connection). The screen
+    # keeps running, says it is waiting, holds the one decision made on the record shown, and
+    # takes no other key until the lock is free; then exactly that decision is stored.
+    add_records(db, [make_record(i) for i in range(5)])
+    app = ScreenApp(db, stage="ta", reviewer="kofi")
+    other = open_review(db)
+    shown_first: list[int] = []
+
+    async def drive() -> None:
+        async with app.run_test() as pilot:
+            await pilot.pause()
+            shown_first.append(app.view.shown)
+            other.execute("BEGIN IMMEDIATE")
+            await pilot.press("i")
+            await pilot.pause()
+            status = str(app.view.query_one("#status").content)
+            assert "WAITING" in status and "include of record" in status
+            for key in ("e", "e", "m", "s"):  # typed during the wait: none may decide anything
+                await pilot.press(key)
+            await pilot.pause()
+            assert app.is_running and app.view.shown == shown_first[0]
+            other.execute("COMMIT")
+            await asyncio.sleep(0.8)  # the screen retries every 0.5 s
+            await pilot.pause()
+            assert app.view.pending is None
+            assert "WAITING" not in str(app.view.query_one("#status").content)
+            await pilot.press("q")
+
+    try:
+        asyncio.run(drive())
+    finally:
+        other.close()
+    assert decisions(db) == [(shown_first[0], "ta", "include", None, None, False)]
+    assert "1 decision(s)" in app.view.summary()
+
+
+def test_header_shows_the_stopping_state_and_r_switches_to_a_recorded_random_sample(db):
+    add_records(db, [make_record(i) for i in range(6)])
+    app = ScreenApp(db, stage="ta", reviewer="kofi")
+
+    async def drive() -> None:
+        async with app.run_test() as pilot:
+            await pilot.pause()
+            status = str(app.view.query_one("#status").content)
+            assert "heuristic (SAFE-style, no guarantee)" in status
+            assert "press r to screen a random sample" in status
+            await pilot.press("i", "e", "r", "y")
+            await pilot.pause()
+            await app.view.wait_for_ranking()
+            await pilot.pause()
+            status = str(app.view.query_one("#status").content)
+            assert "random sample" in status and "stopping test: p = " in status
+            await pilot.press("e")
+            await pilot.pause()
+
+    asyncio.run(drive())
+    conn = open_review(db)
+    try:
+        from cartsle_cli.screening.sampling import stopping_state
+
+        state = stopping_state(conn, "kofi")
+    finally:
+        conn.close()
+    assert state.sample.population == 4 and state.sample.includes_before == 1
+    assert state.test.sampled == 1 and state.test.sample_includes == 0
+
+
+def test_full_text_says_when_nothing_has_reached_it(db):
+    add_records(db, [make_record(i) for i in range(2)])
+    app = ScreenApp(db, stage="ft", reviewer="kofi")
+    shown = run(app, "q")
+    assert "No record has reached full text yet" in shown[0]
+
+
+def test_every_working_key_is_in_the_key_bar_with_page_up_and_down():
+    from cartsle_cli.cli.screen_view import ScreeningView
+
+    shown = {binding.key for binding in ScreeningView.BINDINGS if binding.show}
+    assert {"i", "e", "m", "s", "u", "n", "r", "pageup", "pagedown", "q"} <= shown
+
+
+def test_authors_are_shown_as_family_and_initials():
+    from cartsle_cli.cli.screen_widgets import authors_line
+
+    assert authors_line(["Gupta, Sanjay K", "Sathyan, G", "van der Berg, Anna-Lena", "Consortium X"]) == (
+        "Gupta SK; Sathyan G; van der Berg AL; Consortium X"
+    )
+    assert authors_line([f"A{i}, B" for i in range(8)]).endswith("A5 B et al.")
+
+
+def test_the_records_own_earlier_votes_and_notes_are_shown(db, conn):
+    ids = add_records(db, [make_record(i) for i in range(2)])
+    with transaction(conn):
+        record_decision(conn, Decision(ids[0], "ta", "kofi", "exclude", note="check dose"))
+    from cartsle_cli.screening.decisions import undo_last
+
+    with transaction(conn):
+        undo_last(conn, "kofi")
+    app = ScreenApp(db, stage="ta", reviewer="kofi")
+    app.view.order.sort()  # the record with the undone vote first
+    shown = run(app, "q")
+    assert "your earlier vote: ta exclude (undone)" in shown[0] and "note: check dose" in shown[0]

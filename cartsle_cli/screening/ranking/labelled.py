@@ -31,6 +31,7 @@ LABEL_COLUMNS = (
 )
 TITLE_COLUMNS = ("title", "primary_title", "ti")
 ABSTRACT_COLUMNS = ("abstract", "notes_abstract", "abstract note", "ab")
+KEYWORD_COLUMNS = ("keywords", "mesh", "mesh_terms", "author keywords", "kw")
 _YES = {"1", "1.0", "true", "yes", "y", "include", "included", "relevant", "asreview_relevant"}
 _NO = {"0", "0.0", "-1", "false", "no", "n", "exclude", "excluded", "irrelevant", "asreview_irrelevant"}
 
@@ -44,6 +45,7 @@ class LabelledSet:
     record_ids: list[str]  # the file's record_id column, or the row / record number
     texts: list[str]
     labels: list[int]
+    keywords: list[str] | None = None  # keyword / MeSH terms per record, ";"-separated, when present
 
     @property
     def includes(self) -> int:
@@ -96,7 +98,9 @@ def read_labelled_csv(path: Path, text: str, label: str | None) -> LabelledSet:
     ]
     ids_column = columns.get("record_id")
     record_ids = table[ids_column].tolist() if ids_column else [str(index + 1) for index in range(len(table))]
-    return LabelledSet(path, label_column, record_ids, texts, labels)
+    keyword_column = _pick(columns, KEYWORD_COLUMNS)
+    keywords = table[keyword_column].tolist() if keyword_column else None
+    return LabelledSet(path, label_column, record_ids, texts, labels, keywords)
 
 
 def _ris_label(fields: dict[str, list[str]], label: str | None) -> str | None:
@@ -111,7 +115,7 @@ def _ris_label(fields: dict[str, list[str]], label: str | None) -> str | None:
 
 def read_labelled_export(path: Path, text: str, label: str | None) -> LabelledSet:
     parsed = read_text(text, path)
-    labels, texts, record_ids = [], [], []
+    labels, texts, record_ids, keywords = [], [], [], []
     column = label or "N1 (ASReview note)"
     for number, record in enumerate(parsed.records, start=1):
         value = _ris_label(record.fields, label)
@@ -120,7 +124,8 @@ def read_labelled_export(path: Path, text: str, label: str | None) -> LabelledSe
         labels.append(parse_label(value, path, record.line, column))
         texts.append(f"{record.title or ''} {record.abstract or ''}".strip())
         record_ids.append(record.source_id or str(number))
-    return LabelledSet(path, column, record_ids, texts, labels)
+        keywords.append("; ".join(record.keywords or []))
+    return LabelledSet(path, column, record_ids, texts, labels, keywords if any(keywords) else None)
 
 
 def read_labelled(path: str | Path, label: str | None = None) -> LabelledSet:

@@ -15,16 +15,28 @@ import numpy as np
 from scipy import sparse
 
 from cartsle_cli.screening.ranking.balancers import Balanced, Balancer
-from cartsle_cli.screening.ranking.classifiers import Classifier, LinearSVM, TrainedClassifier
-from cartsle_cli.screening.ranking.features import TfidfWordPairs
-from cartsle_cli.screening.ranking.queriers import MaxQuery, Querier
+from cartsle_cli.screening.ranking.classifiers import (
+    Classifier,
+    Ensemble,
+    LinearSVM,
+    Logistic,
+    TrainedClassifier,
+)
+from cartsle_cli.screening.ranking.features import (
+    Combined,
+    FeatureExtractor,
+    KeywordTerms,
+    TfidfChars,
+    TfidfWordPairs,
+)
+from cartsle_cli.screening.ranking.queriers import MaxQuery, MixedQuery, Querier
 
 
 @dataclass(frozen=True)
 class RankingModel:
     """Which part does each job; every part carries its own settings."""
 
-    features: TfidfWordPairs = field(default_factory=TfidfWordPairs)
+    features: FeatureExtractor = field(default_factory=TfidfWordPairs)
     balancer: Balancer = field(default_factory=Balanced)
     classifier: Classifier = field(default_factory=LinearSVM)
     querier: Querier = field(default_factory=MaxQuery)
@@ -35,7 +47,34 @@ class RankingModel:
         )
 
 
-DEFAULT_MODEL = RankingModel()
+ELAS_U4 = RankingModel()  # ASReview LAB 3's default, rebuilt part for part
+_WORDS_KEYWORDS = Combined((TfidfWordPairs(), KeywordTerms()), (1.0, 0.5))
+CANDIDATES: dict[str, RankingModel] = {
+    "elas-u4": ELAS_U4,
+    "svm+keywords": RankingModel(features=_WORDS_KEYWORDS),
+    "svm+keywords+mixed": RankingModel(features=_WORDS_KEYWORDS, querier=MixedQuery()),
+    "svm+chars+keywords": RankingModel(
+        features=Combined((TfidfWordPairs(), TfidfChars(), KeywordTerms()), (1.0, 1.0, 0.5))
+    ),
+    "svm+logistic+keywords": RankingModel(
+        features=_WORDS_KEYWORDS, classifier=Ensemble((LinearSVM(), Logistic()))
+    ),
+    "ensemble": RankingModel(classifier=Ensemble()),
+    "ensemble+keywords": RankingModel(features=_WORDS_KEYWORDS, classifier=Ensemble()),
+}
+# Chosen with benchmarks/screening_choice.py (README, "How the default was chosen"): ELAS u4 plus
+# the records' keyword/MeSH terms as a second feature block at half weight. Records without
+# keywords get exactly ELAS u4's features.
+DEFAULT_MODEL = CANDIDATES["svm+keywords"]
+MODELS: dict[str, RankingModel] = {"default": DEFAULT_MODEL, **CANDIDATES}  # the names --model takes
+
+
+def model_named(name: str) -> RankingModel:
+    from cartsle_cli.errors import CartsleError
+
+    if name not in MODELS:
+        raise CartsleError(f"no model {name!r}; models: {', '.join(MODELS)}", field="model")
+    return MODELS[name]
 
 
 @dataclass
@@ -50,9 +89,19 @@ class Ranking:
 class Ranker:
     """A model bound to one set of texts: features fitted once, classifier refitted on demand."""
 
-    def __init__(self, texts: Sequence[str], model: RankingModel = DEFAULT_MODEL, seed: int = 0) -> None:
+    def __init__(
+        self,
+        texts: Sequence[str],
+        model: RankingModel = DEFAULT_MODEL,
+        seed: int = 0,
+        keywords: Sequence[str] | None = None,
+        features: sparse.csr_matrix | None = None,
+    ) -> None:
+        """``features`` given (kept from an earlier launch) skips the extraction."""
         self.model = model
-        self.features: sparse.csr_matrix = model.features.fit_transform(texts)
+        self.features: sparse.csr_matrix = (
+            features if features is not None else model.features.fit_transform(texts, keywords)
+        )
         self.reseed(seed)
 
     def reseed(self, seed: int) -> None:
@@ -68,15 +117,20 @@ class Ranker:
         Until the screened records hold both an include and an exclude there is nothing to learn
         from, and the order is the seeded random one.
         """
-        unscreened = np.setdiff1d(np.arange(len(self)), screened, assume_unique=False)
+        mask = np.ones(len(self), dtype=bool)
+        mask[np.asarray(screened, dtype=int)] = False
+        unscreened = np.flatnonzero(mask)
         if not (np.any(labels == 1) and np.any(labels == 0)):
             order = np.argsort(self.tiebreak[unscreened], kind="stable")
             return Ranking(unscreened[order], np.zeros(len(order)), None)
         trained = self.train(screened, labels)
         scores = trained.decision_function(self.features[unscreened])
-        order = self.model.querier.order(scores, self.tiebreak[unscreened])
+        order = self.model.querier.order(scores, self.tiebreak[unscreened], len(screened), trained.boundary)
         return Ranking(unscreened[order], scores[order], trained)
 
     def train(self, screened: np.ndarray, labels: np.ndarray) -> TrainedClassifier:
         weights = self.model.balancer.weights(labels)
-        return self.model.classifier.fit(self.features[screened], labels, weights)
+        trained = self.model.classifier.fit(self.features[screened], labels, weights)
+        if hasattr(trained, "set_reference"):  # rank averaging ranks against every record
+            trained.set_reference(self.features)
+        return trained

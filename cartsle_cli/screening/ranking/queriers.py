@@ -21,9 +21,41 @@ class MaxQuery:
     def describe(self) -> str:
         return "most likely relevant first"
 
-    def order(self, scores: np.ndarray, tiebreak: np.ndarray) -> np.ndarray:
+    def order(
+        self, scores: np.ndarray, tiebreak: np.ndarray, screened: int = 0, boundary: float = 0.0
+    ) -> np.ndarray:
         """Positions into ``scores``, best first; ``tiebreak`` is a random rank per position."""
         return np.lexsort((tiebreak, -scores))
+
+
+@dataclass(frozen=True)
+class MixedQuery:
+    """Highest score first, but while fewer than ``early`` records are screened every ``every``-th
+    pick is the record the model is least sure about (closest to its boundary).
+
+    Uncertainty sampling (Lewis & Gale 1994, SIGIR) teaches the model where it errs; relevance
+    sampling finds includes. A few uncertain picks early widen what the model has seen before it
+    settles on the first includes' vocabulary; later only relevance counts.
+    """
+
+    name: ClassVar[str] = "mixed"
+    every: int = 5
+    early: int = 100
+
+    def describe(self) -> str:
+        return (
+            f"most likely relevant first; every {self.every}th of the first {self.early} "
+            "the least certain one"
+        )
+
+    def order(
+        self, scores: np.ndarray, tiebreak: np.ndarray, screened: int = 0, boundary: float = 0.0
+    ) -> np.ndarray:
+        best = np.lexsort((tiebreak, -scores))
+        if screened >= self.early or len(best) < 2 or (screened + 1) % self.every:
+            return best
+        uncertain = int(np.lexsort((tiebreak, np.abs(scores - boundary)))[0])
+        return np.concatenate([[uncertain], best[best != uncertain]])
 
 
 @dataclass(frozen=True)
@@ -35,8 +67,10 @@ class RandomQuery:
     def describe(self) -> str:
         return "random order"
 
-    def order(self, scores: np.ndarray, tiebreak: np.ndarray) -> np.ndarray:
+    def order(
+        self, scores: np.ndarray, tiebreak: np.ndarray, screened: int = 0, boundary: float = 0.0
+    ) -> np.ndarray:
         return np.argsort(tiebreak, kind="stable")
 
 
-Querier = MaxQuery | RandomQuery
+Querier = MaxQuery | MixedQuery | RandomQuery

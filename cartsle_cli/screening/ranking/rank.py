@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import sparse
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 
@@ -27,19 +28,26 @@ _cache: dict[str, tuple[tuple, Ranker]] = {}
 
 
 def ranker_for(
-    record_ids: Sequence[int], texts: Sequence[str], seed: int = 0, model: RankingModel = DEFAULT_MODEL
+    record_ids: Sequence[int],
+    texts: Sequence[str] | None,
+    seed: int = 0,
+    model: RankingModel = DEFAULT_MODEL,
+    features: sparse.csr_matrix | None = None,
+    keywords: Sequence[str] | None = None,
 ) -> Ranker:
-    """The ranker for these records, reused while the records, texts, seed and model stay the same.
+    """The ranker for these records, reused while the records, texts (or the given features), seed
+    and model stay the same.
 
-    Fitting TF-IDF is the slow step (seconds at 50,000 records), so it is done once per review and
-    a retrain only refits the classifier.
+    Fitting TF-IDF is the slow step (a minute at 100,000 records), so it is done once per review
+    (and kept: see ``screening.features_store``) and a retrain only refits the classifier.
     """
-    key = (tuple(record_ids), hash(tuple(texts)), seed, model)
+    content = id(features) if features is not None else hash((tuple(texts or ()), tuple(keywords or ())))
+    key = (tuple(record_ids), content, seed, model)
     with _cache_lock:
         cached = _cache.get("last")
         if cached and cached[0] == key:
             return cached[1]
-    ranker = Ranker(texts, model, seed)
+    ranker = Ranker(texts or [], model, seed, keywords, features=features)
     with _cache_lock:
         _cache["last"] = (key, ranker)
     return ranker
@@ -88,25 +96,38 @@ def estimate_relevant_remaining(
 
 
 def rank_records(
-    record_ids: list[int], texts: list[str], labels: dict[int, int], seed: int = 0
+    record_ids: list[int],
+    texts: list[str] | None,
+    labels: dict[int, int],
+    seed: int = 0,
+    *,
+    features: sparse.csr_matrix | None = None,
+    model: RankingModel = DEFAULT_MODEL,
+    estimate: bool = True,
+    keywords: Sequence[str] | None = None,
 ) -> RankResult:
     """Order the records not yet in ``labels`` (record id -> 1 include / 0 exclude).
 
     Until ``labels`` hold an include and an exclude the order is random, reproducible from
-    ``seed``; after that the default model (see :mod:`model`) ranks them, retrained on ``labels``.
+    ``seed``; after that the model (default: see :mod:`model`) ranks them, retrained on ``labels``.
+    ``features`` (one row per record id) replaces the texts when they were computed before.
+    The estimate of includes unseen is never above the records left; ``estimate=False`` skips it.
     """
-    if len(record_ids) != len(texts):
-        raise ValueError("record_ids and texts must have the same length")
+    rows = features.shape[0] if features is not None else len(texts or [])
+    if len(record_ids) != rows:
+        raise ValueError("record_ids and texts (or features) must have the same length")
     position = {record_id: index for index, record_id in enumerate(record_ids)}
     known = [
         (position[record_id], int(label)) for record_id, label in labels.items() if record_id in position
     ]
     screened = np.array([index for index, _ in known], dtype=int)
     decisions = np.array([label for _, label in known], dtype=int)
-    ranker = ranker_for(record_ids, texts, seed)
+    ranker = ranker_for(record_ids, texts, seed, model, features, keywords)
     ranking = ranker.rank(screened, decisions)
     order = [record_ids[index] for index in ranking.order]
     if ranking.trained is None:
         return RankResult(order, None, None)
-    remaining = estimate_relevant_remaining(ranker, ranking, screened, decisions)
-    return RankResult(order, remaining, DEFAULT_MODEL.describe())
+    remaining = None
+    if estimate:
+        remaining = min(float(len(order)), estimate_relevant_remaining(ranker, ranking, screened, decisions))
+    return RankResult(order, remaining, model.describe())

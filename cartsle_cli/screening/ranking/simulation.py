@@ -96,6 +96,7 @@ def simulate(
     priors: Sequence[int] | None = None,
     model: RankingModel = DEFAULT_MODEL,
     progress: Progress | None = None,
+    keywords: Sequence[str] | None = None,
 ) -> SimulationResult:
     """Replay the labelled set ``runs`` times, run i seeded with ``seed + i``.
 
@@ -105,7 +106,7 @@ def simulate(
     values = np.asarray(labels, dtype=int)
     if not (np.any(values == 1) and np.any(values == 0)):
         raise ValueError("a simulation needs at least one include and one exclude")
-    ranker = Ranker(texts, model, seed)
+    ranker = Ranker(texts, model, seed, keywords)
     results = []
     for run_seed in range(seed, seed + runs):
         run_priors = list(priors) if priors else choose_priors(values, run_seed)
