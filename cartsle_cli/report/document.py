@@ -60,6 +60,8 @@ def build_report(conn: sqlite3.Connection, options: PoolOptions = PoolOptions())
         "pool_note": pool_note,
     }
     document["update"] = update_section(conn, document["pool"])
+    if document["update"]:  # an updated review: also the template for updated reviews
+        document["prisma_update"] = prisma_counts(conn, update=True).to_dict()
     document["methods"] = methods_paragraph(document)
     return ReviewReport(document, pooled)
 

@@ -72,6 +72,16 @@ def write_figures(report: ReviewReport, folder: Path, suffix: str) -> list[Figur
             save_diagram(prisma_flow(report.document["prisma"]), folder / f"prisma{suffix}"),
         )
     ]
+    if report.document.get("prisma_update"):
+        figures.append(
+            Figure(
+                "prisma_update",
+                "PRISMA 2020 flow diagram for the updated review",
+                save_diagram(
+                    prisma_flow(report.document["prisma_update"]), folder / f"prisma_update{suffix}"
+                ),
+            )
+        )
     if report.pool is not None:
         for outcome in report.pool.safety.outcomes:
             if outcome.meta is not None:
