@@ -1,15 +1,14 @@
 """The conflict-resolution screen of the interactive screen: one conflict at a time, the record
 in full and every reviewer's vote beside it, one key to settle it.
 
-It is one of the screens of cartsle's Textual app (``screen_tui.CartsleApp``): `c` on the
-screening screen opens it, and `cartsle screen --resolve` opens the app on it. It keeps its own
-connection to the review. Each resolution is its own transaction, stored as `screen resolve`
-stores it (who resolved is the screen's reviewer), so quitting loses nothing.
+It is a screen of the screening app (``screen_tui.ScreenApp``): `c` there opens it, and
+`cartsle screen --resolve` opens the app on it. Each resolution is its own transaction, stored as
+`screen resolve` stores it (who resolved is the app's reviewer), so quitting loses nothing.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+import sqlite3
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -25,7 +24,6 @@ from cartsle_cli.screening.decision_files import DecisionRow
 from cartsle_cli.screening.outcomes import STAGE_NAMES, STAGES
 from cartsle_cli.screening.queue import ScreeningRecord, load_records, safe_text
 from cartsle_cli.screening.settings import reasons
-from cartsle_cli.store import open_review
 
 
 class ConflictScreen(Screen):
@@ -43,13 +41,11 @@ class ConflictScreen(Screen):
     ConflictScreen #conflict { padding: 1 2; }
     """
 
-    def __init__(self, db: Path, reviewer: str, stages: tuple[str, ...] = STAGES) -> None:
+    def __init__(self, conn: sqlite3.Connection, reviewer: str, stages: tuple[str, ...] = STAGES) -> None:
         super().__init__()
-        self.conn, self.reviewer = open_review(db, create=False), reviewer
-        self.conflicts: list[Conflict] = list_conflicts(self.conn, stages)
-        self.records: dict[int, ScreeningRecord] = load_records(
-            self.conn, [c.record_id for c in self.conflicts]
-        )
+        self.conn, self.reviewer = conn, reviewer
+        self.conflicts: list[Conflict] = list_conflicts(conn, stages)
+        self.records: dict[int, ScreeningRecord] = load_records(conn, [c.record_id for c in self.conflicts])
         self.position = 0
         self.resolved = 0
 
@@ -61,9 +57,6 @@ class ConflictScreen(Screen):
 
     def on_mount(self) -> None:
         self.show()
-
-    def on_unmount(self) -> None:
-        self.conn.close()
 
     @property
     def current(self) -> Conflict | None:
@@ -90,10 +83,7 @@ class ConflictScreen(Screen):
             self.show()
 
     def action_leave(self) -> None:
-        if len(self.app.screen_stack) > 2:  # opened from the screening screen: back to it
-            self.app.pop_screen()
-        else:  # `cartsle screen --resolve`: nothing under it
-            self.app.exit()
+        self.app.pop_screen()
 
     def action_resolve(self, decision: str) -> None:
         conflict = self.current
@@ -154,12 +144,3 @@ def render_conflict(conflict: Conflict, record: ScreeningRecord | None) -> Text:
     else:
         text.append_text(render_record(record, [], []))
     return text
-
-
-def run_resolve(db: Path, reviewer: str, stages: tuple[str, ...] = STAGES) -> None:
-    """`cartsle screen --resolve`: the app opened on the conflicts."""
-    from cartsle_cli.cli.screen_tui import CartsleApp
-
-    if not Path(db).exists():
-        raise CartsleError("no review here: run `cartsle import` first or give --db", file=db)
-    CartsleApp(lambda: ConflictScreen(db, reviewer, stages)).run()

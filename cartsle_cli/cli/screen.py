@@ -94,10 +94,11 @@ def screen_command(
     """Screen record by record in the terminal. Example: cartsle screen --reviewer kofi --stage ta
 
     Keys: i include, e exclude, m maybe, s skip, u undo, n note, r switch to a random sample (for
-    the stopping test), PageUp/PageDown scroll, q quit (prints what this session did).
+    the stopping test), c the conflict-resolution screen, PageUp/PageDown scroll, q quit (prints
+    what this session did).
 
-    Press c for the conflict-resolution screen (or start on it with --resolve): i includes, e
-    excludes (asking the reason at full text), left/right move between conflicts, Escape goes back.
+    The conflict-resolution screen (c, or start on it with --resolve): i includes, e excludes
+    (asking the reason at full text), left/right move between conflicts, Escape goes back.
     """
     if ctx.invoked_subcommand is not None:
         pass_down(ctx, ("db", "reviewer", "stage"))
@@ -108,12 +109,9 @@ def screen_command(
     check_target(target, confidence)
     if not reviewer:
         raise CartsleError("who is screening? give --reviewer NAME or set CARTSLE_REVIEWER", field="reviewer")
-    if resolve:
-        from cartsle_cli.cli.conflicts_tui import run_resolve
-
-        run_resolve(db, reviewer)
-        return
-    run_screen(db, stage=stage, reviewer=reviewer, seed=seed, target=target, confidence=confidence)
+    run_screen(
+        db, stage=stage, reviewer=reviewer, seed=seed, target=target, confidence=confidence, resolve=resolve
+    )
 
 
 @app.command("sample")

@@ -59,7 +59,9 @@ class ScreenApp(CartsleApp):
         features: ReviewFeatures | None = None,
         target: float = 0.95,
         confidence: float = 0.95,
+        resolve: bool = False,
     ) -> None:
+        self.resolve = resolve  # open on the conflict-resolution screen (`cartsle screen --resolve`)
         super().__init__(
             lambda: ScreeningView(
                 db,
@@ -72,6 +74,11 @@ class ScreenApp(CartsleApp):
             )
         )
         self.view: ScreeningView = self.first  # type: ignore[assignment]
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        if self.resolve:  # once the screening screen is up, so Escape goes back to it
+            self.call_after_refresh(self.view.action_conflicts)
 
     # the screening screen's state, for tests and callers
     @property
@@ -91,7 +98,14 @@ class ScreenApp(CartsleApp):
 
 
 def run_screen(
-    db: Path, *, stage: str, reviewer: str, seed: int = 0, target: float = 0.95, confidence: float = 0.95
+    db: Path,
+    *,
+    stage: str,
+    reviewer: str,
+    seed: int = 0,
+    target: float = 0.95,
+    confidence: float = 0.95,
+    resolve: bool = False,
 ) -> None:
     if not Path(db).exists():
         raise CartsleError("no review here: run `cartsle import` first or give --db", file=db)
@@ -111,7 +125,14 @@ def run_screen(
         finally:
             conn.close()
     app = ScreenApp(
-        db, stage=stage, reviewer=reviewer, seed=seed, features=features, target=target, confidence=confidence
+        db,
+        stage=stage,
+        reviewer=reviewer,
+        seed=seed,
+        features=features,
+        target=target,
+        confidence=confidence,
+        resolve=resolve,
     )
     app.run()
     stderr().print(plain(app.view.summary()), markup=False, highlight=False, soft_wrap=True)

@@ -123,12 +123,6 @@ class ScreeningView(Screen):
         self._rerank_again = False
 
     # -- layout ------------------------------------------------------------------------------
-    def action_conflicts(self) -> None:
-        """Open the conflict-resolution screen (``conflicts_tui``) as this reviewer."""
-        from cartsle_cli.cli.conflicts_tui import ConflictScreen
-
-        self.app.push_screen(ConflictScreen(self.db, self.reviewer))
-
     def compose(self) -> ComposeResult:
         yield Static(id="status")
         with VerticalScroll(id="body"):
@@ -142,6 +136,11 @@ class ScreeningView(Screen):
 
     def on_unmount(self) -> None:
         self.conn.close()
+
+    def action_conflicts(self) -> None:
+        from cartsle_cli.cli.conflicts_tui import ConflictScreen  # its own module (issue 17)
+
+        self.app.push_screen(ConflictScreen(self.conn, self.reviewer))
 
     @property
     def current(self) -> int | None:

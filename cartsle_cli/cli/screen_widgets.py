@@ -124,9 +124,9 @@ def render_record(
         ("\n\n", ""),
         (record.abstract or "(no abstract)", ""),
     ]
-    if record.retracted:  # flagged by screening.retractions: the reviewer must see it first
+    if record.retracted:
         parts[:0] = [(f"RETRACTED: {record.retracted}", "bold red"), ("\n", "")]
-    if record.fulltext:  # where the full text is (`screen fulltext`)
+    if record.fulltext:
         parts[-1:-1] = [(f"full text: {record.fulltext}", "bold"), ("\n\n", "")]
     if note:
         parts.append((f"\n\nnote (kept with your decision): {note}", "bold yellow"))

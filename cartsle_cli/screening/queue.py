@@ -177,9 +177,9 @@ def load_records(conn: sqlite3.Connection, record_ids: list[int]) -> dict[int, S
         join = " LEFT JOIN merged_records m ON m.cluster_id = r.id"
     else:
         picks, join = ", ".join(f"r.{c}" for c in columns), ""
-    wanted = set(record_ids)
     fulltext = fulltext_status(conn)
     retracted = retracted_units(conn)
+    wanted = set(record_ids)
     sources = _sources(conn, wanted if len(wanted) <= 500 else None)
     found = {}
     if len(wanted) <= 500:  # the screen asks for a few at a time: look them up by id

@@ -33,8 +33,12 @@ def _search_removal() -> str:
     return _schema_sql("search_removal.sql")
 
 
+def _fulltext_and_updates() -> str:
+    return _schema_sql("week.sql")
+
+
 # Each entry returns the SQL that takes the schema one version up.
-MIGRATIONS: list[Callable[[], str]] = [_initial_schema, _search_removal, lambda: _schema_sql("week.sql")]
+MIGRATIONS: list[Callable[[], str]] = [_initial_schema, _search_removal, _fulltext_and_updates]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

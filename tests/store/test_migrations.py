@@ -84,18 +84,6 @@ def test_a_failing_migration_leaves_the_review_at_its_old_version(db, monkeypatc
     assert "note" not in [row[1] for row in raw.execute("PRAGMA table_info(searches)")]
 
 
-def test_a_review_of_the_first_schema_gains_fulltext_and_update_tables(db, monkeypatch):
-    from cartsle_cli.store import migrations
-
-    monkeypatch.setattr(migrations, "SCHEMA_VERSION", 1)
-    open_review(db).close()
-    monkeypatch.undo()
-    conn = open_review(db)
-    tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    assert {"fulltext_status", "search_updates"} <= tables
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
-
-
 def test_search_removal_migration_gives_orphaned_votes_back_to_the_surviving_cluster(db, monkeypatch):
     """A search removed by an older cartsle left the votes on its kept record counting for nothing;
     the migration anchors that record to the record it was found the same as."""
@@ -129,3 +117,15 @@ def test_search_removal_migration_gives_orphaned_votes_back_to_the_surviving_clu
     assert [tuple(row) for row in conn.execute("SELECT record_id, anchor_id FROM removed_record_units")] == [
         (1, 2)
     ]
+
+
+def test_a_review_of_the_first_schema_gains_fulltext_and_update_tables(db, monkeypatch):
+    from cartsle_cli.store import migrations
+
+    monkeypatch.setattr(migrations, "SCHEMA_VERSION", 1)
+    open_review(db).close()
+    monkeypatch.undo()
+    conn = open_review(db)
+    tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert {"fulltext_status", "search_updates"} <= tables
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
