@@ -4,14 +4,19 @@ Writes N realistic RIS records (about 1.6 KB each, in the layout Scopus exports:
 a 600-character abstract, eight keywords, an affiliation, C2 PMID, DOI and EID in UR) to a
 temporary folder, split into files as databases split their exports, then runs three times:
 
+0. bare rispy 0.10 (``rispy.load`` on every file: parsing only, nothing normalised or stored),
 1. in-process, reading only (``formats.read_file`` on every file, records kept as import does),
-2. in-process, through ``cartsle_cli.importing.import_files`` (read and store), each in a fresh
-   process so the peak resident memory reported by ``getrusage`` is that run's alone, and
+2. in-process, through ``cartsle_cli.importing.import_files`` (read, normalise and store, the
+   file streamed), each in a fresh process so the peak resident memory reported by
+   ``getrusage`` is that run's alone, and
 3. through the real command line, ``python -m cartsle_cli import FILE... --db``.
-The difference between 1 and 2 is the store (importing.py, store/searches.py).
+The difference between 1 and 2 is the store (importing.py, store/searches.py); the ratio of 2 to
+0 is printed last.
 
 Run: python3 benchmarks/import_bench.py [--records 100000] [--files 10]
-Aim (issue 3): 100,000 records in under 10 s and under 1 GB of peak memory.
+     python3 benchmarks/import_bench.py --records 125000 --files 1   # one 200 MB file
+Aims: 100,000 records in under 10 s and under 1 GB of peak memory (issue 3); the whole import
+no slower than rispy's bare parse (issue 17 item 8); a 200 MB RIS under 400 MB (issue 14 item 13).
 """
 
 from __future__ import annotations
@@ -87,7 +92,14 @@ def in_process(paths: list[str], db: str | None) -> None:
     their records, as import_files does before it writes), then print records, seconds, CPU
     seconds and peak RSS."""
     started, cpu = time.perf_counter(), time.process_time()
-    if db:
+    if db == "rispy":
+        import rispy
+
+        count = 0
+        for path in paths:
+            with open(path, encoding="utf-8") as handle:
+                count += len(rispy.load(handle))
+    elif db:
         from cartsle_cli.importing import import_files
         from cartsle_cli.store import open_review
 
@@ -147,18 +159,27 @@ def main() -> None:
         )
         names = [str(path) for path in paths]
 
+        seconds_of = {}
         for label, db in (
+            ("rispy 0.10 rispy.load (parse only)", ["--db", "rispy"]),
             ("read_file only (the readers)", []),
             ("import_files (read + store)", ["--db", str(folder / "library.db")]),
         ):
             stdout, _, _ = run([sys.executable, __file__, "--in-process", *names, *db])
             count, seconds, cpu, peak_mb = stdout.split()
+            seconds_of[label] = float(seconds)
+            seconds_of[label + " cpu"] = float(cpu)
             report(label, int(count), float(seconds), float(peak_mb), float(cpu))
 
         _, seconds, peak_mb = run(
             [sys.executable, "-m", "cartsle_cli", "import", *names, "--db", str(folder / "cli.db")]
         )
         report("cartsle import (CLI, with start-up)", options.records, seconds, peak_mb)
+        ours, theirs = "import_files (read + store)", "rispy 0.10 rispy.load (parse only)"
+        print(
+            f"import_files / rispy's bare parse: {seconds_of[ours] / seconds_of[theirs]:.2f}x wall, "
+            f"{seconds_of[ours + ' cpu'] / seconds_of[theirs + ' cpu']:.2f}x CPU (aim: at most 1.00x)"
+        )
     finally:
         if options.keep:
             print(f"kept {folder}")

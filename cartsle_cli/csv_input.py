@@ -91,15 +91,16 @@ def csv_lines(
         yield CsvLine(start, [from_spreadsheet(cell) for cell in cells])
 
 
-def csv_dicts(
+def csv_dict_rows(
     text: str,
     path: str | Path,
     *,
     delimiter: str = ",",
     multiline: bool = False,
     short_rows: bool = True,
-) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
-    """The header (names stripped) and each later row as a dict, with the line it starts on.
+) -> tuple[list[str], Iterator[tuple[int, dict[str, str]]]]:
+    """The header (names stripped) and, read as they are used, each later row as a dict with the
+    line it starts on: a file of a million rows never holds all its cells at once.
 
     A row with a filled cell beyond the header is refused: that cell would be lost. A row with
     fewer cells than the header is read with the missing cells empty, unless ``short_rows`` is
@@ -112,14 +113,33 @@ def csv_dicts(
     header = [cell.strip() for cell in first.cells]
     while header and not header[-1]:
         header.pop()
-    table = []
-    for row in rows:
-        if any(cell.strip() for cell in row.cells[len(header) :]):
-            raise CartsleError(
-                f"{len(row.cells)} cells but the header has {len(header)} columns", file=path, line=row.line
-            )
-        if not short_rows and len(row.cells) < len(header):
-            raise CartsleError(f"{len(row.cells)} fields for {len(header)} columns", file=path, line=row.line)
-        cells = row.cells[: len(header)] + [""] * (len(header) - len(row.cells))
-        table.append((row.line, dict(zip(header, cells))))
-    return header, table
+
+    def dicts() -> Iterator[tuple[int, dict[str, str]]]:
+        for row in rows:
+            if any(cell.strip() for cell in row.cells[len(header) :]):
+                raise CartsleError(
+                    f"{len(row.cells)} cells but the header has {len(header)} columns",
+                    file=path,
+                    line=row.line,
+                )
+            if not short_rows and len(row.cells) < len(header):
+                raise CartsleError(
+                    f"{len(row.cells)} fields for {len(header)} columns", file=path, line=row.line
+                )
+            cells = row.cells[: len(header)] + [""] * (len(header) - len(row.cells))
+            yield row.line, dict(zip(header, cells))
+
+    return header, dicts()
+
+
+def csv_dicts(
+    text: str,
+    path: str | Path,
+    *,
+    delimiter: str = ",",
+    multiline: bool = False,
+    short_rows: bool = True,
+) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+    """:func:`csv_dict_rows` with every row read at once."""
+    header, rows = csv_dict_rows(text, path, delimiter=delimiter, multiline=multiline, short_rows=short_rows)
+    return header, list(rows)

@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 from rich.text import Text
+from typer._click.exceptions import ClickException, UsageError  # typer runs its own copy of click
 from typer.core import TyperGroup
 
 from cartsle_cli.errors import CartsleError
@@ -129,14 +130,43 @@ def progress_bar(description: str, total: int | None) -> Iterator[Progress]:
 
 
 class CartsleGroup(TyperGroup):
-    """Turns a CartsleError anywhere below into one line on stderr and exit status 1."""
+    """Turns a CartsleError anywhere below into one line on stderr and exit status 1, and a usage
+    error (an unknown option, a missing argument) into one line and exit status 2."""
+
+    def main(  # type: ignore[override]
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        try:
+            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except UsageError as error:
+            command = error.ctx.command_path if error.ctx is not None else prog_name or "cartsle"
+            _one_line(f"error: {error.format_message()} (see `{command} --help`)")
+            sys.exit(error.exit_code)
+        except ClickException as error:
+            _one_line(f"error: {error.format_message()}")
+            sys.exit(error.exit_code)
+        except typer.Abort:
+            _one_line("aborted")
+            sys.exit(1)
+        sys.exit(code if isinstance(code, int) else 0)
 
     def invoke(self, ctx: typer.Context) -> Any:  # type: ignore[override]
         try:
             return super().invoke(ctx)
         except CartsleError as error:
-            stderr().print(f"error: {error}", style="red", markup=False, highlight=False, soft_wrap=True)
+            _one_line(f"error: {error}")
             raise typer.Exit(1) from None
+
+
+def _one_line(message: str) -> None:
+    stderr().print(" ".join(message.split()), style="red", markup=False, highlight=False, soft_wrap=True)
 
 
 def pass_down(ctx: typer.Context, names: tuple[str, ...] = ("db",)) -> None:
@@ -151,19 +181,38 @@ def pass_down(ctx: typer.Context, names: tuple[str, ...] = ("db",)) -> None:
         for name in names
         if getattr(ctx.get_parameter_source(name), "name", None) == "COMMANDLINE"
     }
-    if given:
-        command = ctx.command.get_command(ctx, ctx.invoked_subcommand)
-        ctx.default_map = {ctx.invoked_subcommand: _defaults_for(command, given)}
+    if given and ctx.invoked_subcommand is not None:
+        command = ctx.command.get_command(ctx, ctx.invoked_subcommand)  # type: ignore[attr-defined]
+        # merged into what a parent passed down (`cartsle --db r.db screen --reviewer k conflicts`)
+        ctx.default_map = _merged(
+            dict(ctx.default_map or {}), {ctx.invoked_subcommand: _defaults_for(command, given)}
+        )
 
 
 def _defaults_for(command: Any, given: dict) -> dict:
+    # A group's default_map holds its options' defaults and its subcommands' maps under their
+    # names, so no option of a group may share its name with one of its subcommands.
     defaults = {name: value for name, value in given.items() if any(p.name == name for p in command.params)}
     for name, sub in getattr(command, "commands", {}).items():  # a group: its subcommands too
         defaults[name] = _defaults_for(sub, given)
     return defaults
 
 
+def _merged(base: dict, more: dict) -> dict:
+    merged = dict(base)
+    for key, value in more.items():
+        merged[key] = (
+            _merged(merged[key], value)
+            if isinstance(value, dict) and isinstance(merged.get(key), dict)
+            else value
+        )
+    return merged
+
+
 def group(help_text: str, **kwargs: Any) -> typer.Typer:
     """A command group that reports errors the cartsle way."""
     kwargs.setdefault("no_args_is_help", False)
-    return typer.Typer(cls=CartsleGroup, help=help_text, add_completion=False, **kwargs)
+    # plain click help: paragraphs reflow to the terminal and flags show no "<bool>" placeholder
+    return typer.Typer(
+        cls=CartsleGroup, help=help_text, add_completion=False, rich_markup_mode=None, **kwargs
+    )

@@ -58,8 +58,10 @@ app = group(
 )
 
 OutputOption = Annotated[
-    Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
+    Path | None, typer.Option("--out", "-o", help="Write to this file instead of stdout.")
 ]
+# the name these commands had before every command's output file was --out; kept for scripts
+OldOutputOption = Annotated[Path | None, typer.Option("--output", hidden=True)]
 
 
 @app.callback()
@@ -298,6 +300,7 @@ def clusters_command(
         ClusterFormat, typer.Option("--format", help="table, or csv with one row per imported record.")
     ] = ClusterFormat.table,
     output: OutputOption = None,
+    old_output: OldOutputOption = None,
     db: DbOption = DEFAULT_DB,
     json_output: JsonOption = False,
 ) -> None:
@@ -305,6 +308,7 @@ def clusters_command(
 
     Example: cartsle dedup clusters --format csv -o clusters.csv
     """
+    output = output or old_output
     with review(db) as conn:
         rows = cluster_rows(conn)
     if json_output:
@@ -381,6 +385,7 @@ def export_command(
         ),
     ] = ExportFormat.ris,
     output: OutputOption = None,
+    old_output: OldOutputOption = None,
     db: DbOption = DEFAULT_DB,
 ) -> None:
     """Write records for a reference manager: the deduplicated set, or the records at a stage by decision.
@@ -391,6 +396,7 @@ def export_command(
     databases, the screening decisions and reasons (RIS N1 notes) and its full-text location
     (L1 / UR), for EndNote and Zotero.
     """
+    output = output or old_output
     if unique and (stage or decision or included):
         raise CartsleError("give --unique, or --stage with --decision, or --included: one set at a time")
     if not unique and not (stage or decision or included):
@@ -407,7 +413,7 @@ def export_command(
 
         with review(db) as conn:
             written = write_revman(conn, output)
-        typer.echo(f"wrote {', '.join(str(path) for path in written)}", err=True)
+        say(f"wrote {', '.join(str(path) for path in written)}", err=True)
         return
     with review(db) as conn:
         if unique:
@@ -448,6 +454,3 @@ def _output(path: Path | None):
             yield handle
     except OSError as error:
         raise CartsleError(f"cannot write: {error.strerror}", file=path) from error
-
-
-top_level_commands: dict[str, Callable] = {"export": export_command}

@@ -8,7 +8,6 @@ import json
 import os
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -25,7 +24,9 @@ app = group("The sample review, end to end.")
 def demo_command(
     out: Annotated[
         Path | None,
-        typer.Option("--out", help="Folder for the sample review (a new temporary folder if left out)."),
+        typer.Option(
+            "--out", "-o", help="Folder for the sample review (a new temporary folder if left out)."
+        ),
     ] = None,
     db: Annotated[
         Path | None,
@@ -93,6 +94,3 @@ def _run(step: Step, review_file: Path) -> None:
     except typer.Exit as done:
         if done.exit_code:
             raise CartsleError(f"the demo stopped at `{step.command}`") from None
-
-
-top_level_commands: dict[str, Callable] = {"demo": demo_command}

@@ -29,7 +29,7 @@ app = group(
 @app.command("template")
 def template_command(
     out: Annotated[
-        Path, typer.Option("--out", help="Folder to write studies.csv and patients.csv into.")
+        Path, typer.Option("--out", "-o", help="Folder to write studies.csv and patients.csv into.")
     ] = Path("."),
     force: Annotated[bool, typer.Option("--force", help="Overwrite existing files.")] = False,
     db: DbOption = DEFAULT_DB,

@@ -1,60 +1,73 @@
-"""The `cartsle` command: each command group's module, loaded only when its command runs.
+"""The `cartsle` command: each command's module, loaded only when that command runs.
 
-Importing every group up front costs seconds (pandas, SciPy, scikit-learn, matplotlib, Textual)
-on every call, so the top-level group knows each command by the module that defines it and
-imports that module only when the command is run or its help is shown.
+Importing every command module up front costs seconds (pandas, SciPy, scikit-learn, matplotlib,
+Textual) on every call, so the top-level group knows each command by the module attribute that
+defines it and by its one-line help, and imports the module only when the command is run or its
+own help is shown. `cartsle --help` imports no command module at all.
 """
 
 from __future__ import annotations
 
 import importlib
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import typer
+from typer import _click as click  # typer runs its own copy of click
 
 from cartsle_cli import __version__
-from cartsle_cli.cli.common import CartsleGroup, say
+from cartsle_cli.cli.common import CartsleGroup, pass_down, say
 
-# name -> (module in cartsle_cli.cli, attribute, kind): "group" is a Typer app, "command" a
-# function, "entry" a function in the module's ``top_level_commands`` dict. Order is help order.
+# name -> (module in cartsle_cli.cli, attribute, one-line help). The attribute is a Typer app (a
+# command group) or a function (one command). Order is help order.
 COMMANDS: dict[str, tuple[str, str, str]] = {
-    "import": ("import_cmd", "import_command", "command"),
-    "searches": ("searches", "app", "group"),
-    "status": ("status", "status_command", "command"),
-    "dedup": ("dedup", "app", "group"),
-    "export": ("dedup", "export", "entry"),
-    "screen": ("screen", "app", "group"),
-    "prisma": ("screen", "prisma", "entry"),
-    "extract": ("extract", "app", "group"),
-    "pool": ("pool", "app", "group"),
-    "report": ("report", "report", "entry"),
-    "backup": ("backup", "backup_command", "command"),
-    "demo": ("demo", "demo", "entry"),
+    "import": (
+        "import_cmd",
+        "import_command",
+        "Import search exports (RIS, MEDLINE, Ovid, WoS, CSV, BibTeX).",
+    ),
+    "searches": ("searches", "app", "List the imported searches; remove one."),
+    "status": ("status", "status_command", "Records per source and where they stand."),
+    "dedup": ("dedup", "app", "Find duplicate records; review, undo, show and list clusters."),
+    "export": ("dedup", "export_command", "Write the deduplicated records as RIS or CSV."),
+    "screen": ("screen", "app", "Screen records at title/abstract and full text."),
+    "prisma": ("screen_files", "prisma_command", "PRISMA 2020 flow counts and diagram."),
+    "extract": ("extract", "app", "Write extraction templates, load the filled-in files."),
+    "pool": ("pool", "app", "Pool the extraction: efficacy, safety, meta-analyses."),
+    "report": ("report", "report_command", "Write the review's report (CSV, Markdown, HTML, JSON)."),
+    "backup": ("backup", "backup_command", "Write a consistent copy of the review."),
+    "demo": ("demo", "demo_command", "Build the sample review and run the whole pipeline on it."),
 }
 
 
 @cache
-def load_command(name: str) -> Any:
+def load_command(name: str) -> click.Command:
     """Import the module behind ``name`` and turn its Typer app or function into a click command."""
-    module_name, attribute, kind = COMMANDS[name]
-    module = importlib.import_module(f"cartsle_cli.cli.{module_name}")
-    if kind == "group":
-        command = typer.main.get_command(getattr(module, attribute))
+    module_name, attribute, short_help = COMMANDS[name]
+    target = getattr(importlib.import_module(f"cartsle_cli.cli.{module_name}"), attribute)
+    if isinstance(target, typer.Typer):
+        command = typer.main.get_command(target)
         command.name = name
-        return command
-    function = module.top_level_commands[attribute] if kind == "entry" else getattr(module, attribute)
-    single = typer.Typer(add_completion=False)
-    single.command(name)(function)
-    return typer.main.get_command(single)
+    else:
+        single = typer.Typer(add_completion=False, rich_markup_mode=None)
+        single.command(name)(target)
+        command = typer.main.get_command(single)
+    command.short_help = short_help
+    return command
 
 
 class LazyCartsleGroup(CartsleGroup):
-    def list_commands(self, ctx: typer.Context) -> list[str]:
+    def list_commands(self, ctx: click.Context) -> list[str]:
         return list(COMMANDS)
 
-    def get_command(self, ctx: typer.Context, cmd_name: str) -> Any:
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         return load_command(cmd_name) if cmd_name in COMMANDS else None
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list from the table, so `cartsle --help` loads no command module."""
+        with formatter.section("Commands"):
+            formatter.write_dl([(name, entry[2]) for name, entry in COMMANDS.items()])
 
 
 app = typer.Typer(
@@ -62,6 +75,7 @@ app = typer.Typer(
     help="cartsle: a systematic review from database exports to pooled results, kept in one SQLite file.",
     no_args_is_help=True,
     add_completion=False,
+    rich_markup_mode=None,
 )
 
 
@@ -73,11 +87,20 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _main(
+    ctx: typer.Context,
+    db: Path | None = typer.Option(
+        None,
+        "--db",
+        help="The review file, for the command that follows (as its own --db; default cartsle.db or CARTSLE_DB).",
+        show_default=False,
+    ),
     version: bool = typer.Option(
         False, "--version", callback=_version, is_eager=True, help="Print the version."
     ),
 ) -> None:
     """cartsle: a systematic review from database exports to pooled results, in one SQLite file."""
+    if ctx.invoked_subcommand is not None:
+        pass_down(ctx)
 
 
 def run(*args: Any) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -19,7 +18,7 @@ def report_command(
     format: Annotated[
         str, typer.Option("--format", help="csv (one tidy CSV per table + manifest), md, html or json.")
     ] = "html",
-    out: Annotated[Path, typer.Option("--out", help="Folder to write into.")] = Path("report"),
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder to write into.")] = Path("report"),
     method: Annotated[str, typer.Option("--method", help="Meta-analysis: glmm, dl or reml.")] = "glmm",
     scale: Annotated[str, typer.Option("--scale", help="logit, ft or raw.")] = "logit",
     quantile_method: Annotated[
@@ -40,6 +39,3 @@ def report_command(
     written = write_report(report, out, format)
     for path in written:
         say(str(path))
-
-
-top_level_commands: dict[str, Callable] = {"report": report_command}

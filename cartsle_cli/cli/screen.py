@@ -7,9 +7,8 @@ PRISMA counts are in ``screen_files``. Every command here is a thin layer over
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -49,6 +48,9 @@ from cartsle_cli.screening.settings import (
 )
 from cartsle_cli.store import transaction
 
+if TYPE_CHECKING:  # the ranking package loads scikit-learn
+    pass
+
 app = group(
     "Screen records, title/abstract (ta) then full text (ft). Plain `cartsle screen` opens the "
     "interactive screen; the subcommands decide, resolve and report in bulk.\n\n"
@@ -83,7 +85,7 @@ def screen_command(
     ] = 0,
     target: TargetOption = 0.95,
     confidence: ConfidenceOption = 0.95,
-    resolve: Annotated[
+    open_conflicts: Annotated[
         bool,
         typer.Option(
             "--resolve", help="Open on the conflicts: each record in full with every vote; i / e resolve it."
@@ -110,7 +112,13 @@ def screen_command(
     if not reviewer:
         raise CartsleError("who is screening? give --reviewer NAME or set CARTSLE_REVIEWER", field="reviewer")
     run_screen(
-        db, stage=stage, reviewer=reviewer, seed=seed, target=target, confidence=confidence, resolve=resolve
+        db,
+        stage=stage,
+        reviewer=reviewer,
+        seed=seed,
+        target=target,
+        confidence=confidence,
+        resolve=open_conflicts,
     )
 
 
@@ -395,4 +403,3 @@ def agreement_command(
 app.command("status")(status_command)
 app.command("simulate")(simulate_command)
 screen_files.register(app)
-top_level_commands: dict[str, Callable] = {"prisma": screen_files.prisma_command}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated
 
@@ -27,7 +28,7 @@ from cartsle_cli.errors import CartsleError
 from cartsle_cli.report.csv_safe import write_csv
 from cartsle_cli.safe_output import for_spreadsheet
 from cartsle_cli.screening.bulk import EXPORT_COLUMNS, ImportSummary, export_decisions, import_decisions
-from cartsle_cli.screening.decision_files import DecisionRow, read_decision_file, with_defaults
+from cartsle_cli.screening.decision_files import DecisionRow, filled, stream_decision_file
 from cartsle_cli.screening.decisions import DecisionChecker
 from cartsle_cli.screening.outcomes import STAGE_NAMES
 from cartsle_cli.screening.prisma import PrismaColumn, prisma_counts
@@ -113,7 +114,7 @@ def resolve_command(
     else:
         say(
             plain(
-                f"{reviewer} resolved record {record_id}: {decision.lower()} at {STAGE_NAMES[row.stage]}"
+                f"{reviewer} resolved record {record_id}: {decision.lower()} at {STAGE_NAMES[stage or 'ta']}"
                 + (f" ({reason})" if reason else "")
             )
         )
@@ -129,19 +130,13 @@ def _bulk(
     *,
     resolutions: bool,
 ) -> None:
-    decisions = read_decision_file(file)
-    rows = with_defaults(decisions.rows, reviewer=reviewer, stage=stage)
+    decisions = stream_decision_file(file)  # rows read as they are stored: a million rows fit
+    rows = filled(decisions.rows, reviewer=reviewer, stage=stage)
+    undecided = [0]
     if resolutions:
         # A conflicts file (`screen conflicts --export`) holds every conflict: the rows the lead
         # left without a decision stay unresolved.
-        left = sum(1 for row in rows if not row.decision)
-        rows = [row for row in rows if row.decision]
-        if left:
-            stderr().print(f"{left} rows without a decision left unresolved", markup=False, highlight=False)
-        if left and not rows:
-            return  # a conflicts file nobody has filled in yet: nothing to store, nothing wrong
-    if not rows:
-        raise CartsleError(f"no decisions in this file ({decisions.format})", file=file)
+        rows = _decided_only(rows, undecided)
     source = f"{'resolve' if resolutions else 'import'} {file.name}"
     try:
         with review(db) as conn:
@@ -149,7 +144,24 @@ def _bulk(
     except CartsleError as error:
         error.file = error.file or str(file)
         raise
+    if undecided[0]:
+        stderr().print(
+            f"{undecided[0]} rows without a decision left unresolved", markup=False, highlight=False
+        )
+    if not summary.rows:  # nothing was written: there was nothing to write
+        if undecided[0]:
+            return  # a conflicts file nobody has filled in yet: nothing to store, nothing wrong
+        raise CartsleError(f"no decisions in this file ({decisions.format})", file=file)
     _print_summary(summary, json_output)
+
+
+def _decided_only(rows: Iterator[DecisionRow], undecided: list[int]) -> Iterator[DecisionRow]:
+    """The rows that carry a decision; ``undecided[0]`` counts the others as they pass."""
+    for row in rows:
+        if row.decision:
+            yield row
+        else:
+            undecided[0] += 1
 
 
 def _print_summary(summary: ImportSummary, json_output: bool) -> None:
@@ -176,7 +188,9 @@ def _print_summary(summary: ImportSummary, json_output: bool) -> None:
 
 
 def export_command(
-    out: Annotated[Path | None, typer.Option("--out", help="Write the CSV here instead of stdout.")] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Write the CSV here instead of stdout.")
+    ] = None,
     reviewer: ReviewerOption = None,
     all_: AllOption = False,
     db: DbOption = DEFAULT_DB,

@@ -29,18 +29,21 @@ MODEL_DESCRIPTION = (
 )
 MODEL_HELP = MODEL_DESCRIPTION + "; retrained after every record."
 
-# metric attribute -> (name, definition)
-METRICS = {
-    "wss95_insights": ("WSS@95 (asreview-insights)", measures.WSS_INSIGHTS),
-    "wss95_cohen": ("WSS@95 (Cohen 2006)", measures.WSS_COHEN),
-    "wss100_insights": (
-        "WSS@100 (asreview-insights)",
-        "as WSS@95 (asreview-insights), at all includes found",
-    ),
-    "wss100_cohen": ("WSS@100 (Cohen 2006)", "(N - records read to find every include) / N"),
-    "rrf10": ("RRF@10", measures.RRF),
-    "screened_to_find_all": ("screened to find all", measures.SCREENED_TO_ALL),
-}
+
+def metric_definitions() -> dict[str, tuple[str, str]]:
+    """metric attribute -> (name, definition)."""
+
+    return {
+        "wss95_insights": ("WSS@95 (asreview-insights)", measures.WSS_INSIGHTS),
+        "wss95_cohen": ("WSS@95 (Cohen 2006)", measures.WSS_COHEN),
+        "wss100_insights": (
+            "WSS@100 (asreview-insights)",
+            "as WSS@95 (asreview-insights), at all includes found",
+        ),
+        "wss100_cohen": ("WSS@100 (Cohen 2006)", "(N - records read to find every include) / N"),
+        "rrf10": ("RRF@10", measures.RRF),
+        "screened_to_find_all": ("screened to find all", measures.SCREENED_TO_ALL),
+    }
 
 
 def _prior_positions(record_ids: list[str], priors: str | None, path: Path) -> list[int] | None:
@@ -62,7 +65,7 @@ def _print_side_by_side(results: dict[str, SimulationResult]) -> None:
     """Each metric's mean (SD) per model, same priors, one column per model."""
     first = next(iter(results.values()))
     rows = []
-    for attribute, (name, _definition) in METRICS.items():
+    for attribute, (name, _definition) in metric_definitions().items():
         row = [name]
         for result in results.values():
             spread = result.spread(attribute)
@@ -82,7 +85,7 @@ def _print_side_by_side(results: dict[str, SimulationResult]) -> None:
 
 
 def _print_definitions() -> None:
-    for name, definition in METRICS.values():
+    for name, definition in metric_definitions().values():
         stdout().print(f"  {name}: {definition}", markup=False, highlight=False)
 
 
@@ -144,7 +147,7 @@ def _print_stopping(summaries: list[StopSummary]) -> None:
 def _model_json(result: SimulationResult, record_ids: list[str]) -> dict:
     return {
         "model": result.model,
-        "summary": {attribute: asdict(result.spread(attribute)) for attribute in METRICS},
+        "summary": {attribute: asdict(result.spread(attribute)) for attribute in metric_definitions()},
         "runs": [
             {
                 "seed": run.seed,
@@ -172,7 +175,7 @@ def _as_json(
         "label_column": label_column,
         "records": first.records,
         "includes": first.includes,
-        "definitions": {attribute: definition for attribute, (_, definition) in METRICS.items()},
+        "definitions": {attribute: definition for attribute, (_, definition) in metric_definitions().items()},
         **_model_json(first, record_ids),  # the first model's, at the top as before
         "models": {name: _model_json(result, record_ids) for name, result in results.items()},
         "stopping": {name: [asdict(s) for s in summaries] for name, summaries in (stopping or {}).items()},

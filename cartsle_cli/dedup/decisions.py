@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 from cartsle_cli.errors import CartsleError
+from cartsle_cli.store.connection import require_transaction
 from cartsle_cli.store.searches import now_utc
 
 DECISIONS = ("same", "different")
@@ -20,6 +21,7 @@ def record_decision(
     how: str,
 ) -> None:
     """Store one decision on a pair; the caller holds the transaction and rebuilds the clusters."""
+    require_transaction(conn)
     if decision not in DECISIONS:
         raise CartsleError(
             f"decision must be one of {', '.join(DECISIONS)}, not {decision!r}", field="decision"

@@ -28,8 +28,8 @@ def cluster_rows(conn: sqlite3.Connection) -> list[ClusterRow]:
     """One row per active imported record, in import order."""
     rows = conn.execute(
         "SELECT r.id, r.search_id, r.position, r.source_id, r.accession, s.file_name,"
-        " COALESCE(c.cluster_id, r.id) AS cluster FROM active_records r"
-        " JOIN searches s ON s.id = r.search_id LEFT JOIN record_clusters c ON c.record_id = r.id ORDER BY r.id"
+        " u.unit_id AS cluster FROM active_records r"
+        " JOIN searches s ON s.id = r.search_id JOIN record_units u ON u.record_id = r.id ORDER BY r.id"
     )
     return [
         ClusterRow(

@@ -107,8 +107,8 @@ def merged_record(conn: sqlite3.Connection, cluster_id: int) -> MergedRecord:
     source_rows = conn.execute(
         "SELECT r.id, r.search_id, s.database, s.file_name, r.source_id, r.title FROM active_records r"
         " JOIN searches s ON s.id = r.search_id"
-        " LEFT JOIN record_clusters c ON c.record_id = r.id"
-        " WHERE COALESCE(c.cluster_id, r.id) = ? ORDER BY r.id",
+        " JOIN record_units u ON u.record_id = r.id"
+        " WHERE u.unit_id = ? ORDER BY r.id",
         (cluster_id,),
     ).fetchall()
     if not source_rows:

@@ -16,17 +16,11 @@ import sqlite3
 
 
 def unit_of(record: str) -> str:
-    """SQL for the cluster (kept record id) the work stored on ``record`` counts for.
-
-    The same rule as the ``screening_current`` view: the record's cluster, else (a removed record)
-    its anchor's cluster, else the record itself.
+    """SQL for the cluster (kept record id) the work stored on ``record`` counts for: the
+    ``record_units`` view's one definition (the record's cluster, else - a removed record - its
+    anchor's cluster, else the record itself), as ``screening_current`` counts it.
     """
-    return (
-        f"COALESCE((SELECT c.cluster_id FROM record_clusters c WHERE c.record_id = {record}),"
-        " (SELECT COALESCE(ca.cluster_id, u.anchor_id) FROM removed_record_units u"
-        f" LEFT JOIN record_clusters ca ON ca.record_id = u.anchor_id WHERE u.record_id = {record}),"
-        f" {record})"
-    )
+    return f"(SELECT u.unit_id FROM record_units u WHERE u.record_id = {record})"
 
 
 def anchor_removed_records(conn: sqlite3.Connection, search_id: int) -> int:

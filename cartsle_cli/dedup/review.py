@@ -19,6 +19,7 @@ from cartsle_cli.dedup.run import rebuild_clusters
 from cartsle_cli.errors import CartsleError
 from cartsle_cli.formats.text import read_text_file
 from cartsle_cli.safe_output import for_spreadsheet
+from cartsle_cli.store.connection import require_transaction
 
 SHOWN_FIELDS = ("title", "authors", "year", "journal", "volume", "issue", "pages", "doi", "pmid", "database")
 # The review screen shows the abstracts too (the CSV export leaves them out: too long for a sheet).
@@ -149,20 +150,6 @@ def _shown(conn: sqlite3.Connection, ids: set[int]) -> dict[int, dict[str, str]]
     return shown
 
 
-def decide(
-    conn: sqlite3.Connection,
-    record_id: int,
-    other_record_id: int,
-    decision: str,
-    *,
-    reviewer: str | None,
-    how: str,
-) -> None:
-    """One person's decision, applied at once; the caller holds the transaction."""
-    record_decision(conn, record_id, other_record_id, decision, reviewer=reviewer, how=how)
-    rebuild_clusters(conn)
-
-
 def export_pairs(conn: sqlite3.Connection, path: Path) -> int:
     """Write the pending pairs to a CSV file with an empty ``decision`` column; returns the count."""
     pairs = pending_pairs(conn)
@@ -190,6 +177,7 @@ def decide_from_csv(conn: sqlite3.Connection, path: Path, *, reviewer: str | Non
 
     Every row is checked before anything is stored; the caller holds the transaction.
     """
+    require_transaction(conn)
     header, table = csv_dicts(read_text_file(path), path)
     missing = {"record_id", "other_record_id", "decision"} - set(header)
     if missing:
@@ -258,6 +246,7 @@ def undo(conn: sqlite3.Connection, record_id: int, *, reviewer: str | None) -> U
     for any other member, that record alone leaves its cluster. Recorded as a person's
     ``different`` decisions, so later runs do not merge them again. The caller holds the transaction.
     """
+    require_transaction(conn)
     undone, pairs = _plan(conn, record_id)
     for a, b in pairs:
         record_decision(conn, a, b, "different", reviewer=reviewer, how="undo")

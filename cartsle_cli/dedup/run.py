@@ -21,6 +21,7 @@ from cartsle_cli.dedup.compare import REPORT, REVIEW, SAME, compare, hard_confli
 from cartsle_cli.dedup.decisions import latest_decisions
 from cartsle_cli.dedup.merge import MERGED_FIELDS, merge_rows, merged_row
 from cartsle_cli.dedup.normalise import COLUMNS, Prepared, prepare_values
+from cartsle_cli.store.connection import require_transaction
 from cartsle_cli.store.searches import now_utc
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
@@ -50,6 +51,7 @@ class DedupRun:
 
 def run_dedup(conn: sqlite3.Connection, *, progress: Progress | None = None) -> DedupRun:
     """Deduplicate everything imported so far; the caller holds the transaction."""
+    require_transaction(conn)
     records = _prepare_all(conn, progress)
     seen = {row[0] for row in conn.execute("SELECT record_id FROM dedup_seen")}
     is_new = [record.id not in seen for record in records]
@@ -125,6 +127,7 @@ def rebuild_clusters(
 ) -> tuple[int, int]:
     """Recompute clusters, merged records and report links of the active records from the stored
     pairs and decisions; returns (clusters, refused joins). The caller holds the transaction."""
+    require_transaction(conn)
     if by_id is None:
         by_id = {record.id: record for record in _prepare_all(conn, None)}
     decisions = latest_decisions(conn)

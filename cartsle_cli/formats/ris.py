@@ -18,6 +18,7 @@ import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TextIO
 
 from rispy.config import LIST_TYPE_TAGS
 
@@ -27,6 +28,7 @@ from cartsle_cli.formats.record import ParsedFile, Record
 from cartsle_cli.formats.text import (
     TagRules,
     collect_fields,
+    cyclic_gc_paused,
     every,
     first,
     unify_line_breaks,
@@ -97,10 +99,75 @@ def read(text: str, path: str | Path) -> ParsedFile:
     return ParsedFile(format=NAME, records=[_record(cut, dialect) for cut in cuts], database=dialect.database)
 
 
-def _cut_records(text: str, path: str | Path) -> tuple[list[_Cut], Wrappers]:
+CHUNK = 4 << 20  # characters of a streamed file read at a time
+
+
+def read_stream(handle: TextIO, path: str | Path) -> tuple[str | None, Iterator[Record]]:
+    """The database and the records of a RIS file read from ``handle`` a few MB at a time.
+
+    ``handle`` is a text stream with universal newlines (so CR and CRLF arrive as LF). The file
+    is cut after the last ``ER`` line of each chunk, so every piece holds whole records and the
+    checks of :func:`read` apply to it unchanged, lines numbered from where the piece starts. The
+    database is recognised from the first piece (its first 50 records and wrapper lines). Only one
+    piece's records are in memory at a time.
+    """
+    pieces = _pieces(handle)
+    text, first_line = next(pieces, ("", 1))
+    with cyclic_gc_paused():
+        cuts, wrappers = _cut_records(text, path, first_line)
+    dialect = recognise([cut.fields for cut in cuts[:50]], wrappers)
+
+    def records() -> Iterator[Record]:
+        batch: list[_Cut] | None = cuts
+        while batch is not None:
+            with cyclic_gc_paused():
+                made = [_record(cut, dialect) for cut in batch]
+            yield from made
+            del made
+            piece = next(pieces, None)
+            if piece is None:
+                return
+            with cyclic_gc_paused():
+                batch = _cut_records(piece[0], path, piece[1])[0]
+
+    return dialect.database, records()
+
+
+def _pieces(handle: TextIO) -> Iterator[tuple[str, int]]:
+    """The text in pieces that end just after an ER line (the last one the file has), each with
+    the line number it starts at."""
+    rest, line = "", 1
+    while True:
+        more = handle.read(CHUNK)
+        text = without_stray_boms(rest + more) if more else rest
+        end = _after_last_er(text) if more else len(text)
+        if end == 0 and more:
+            rest = text  # no ER yet: a record longer than a chunk
+            continue
+        if text[:end].strip() or not more:
+            yield text[:end], line
+        line += text.count("\n", 0, end)
+        rest = text[end:]
+        if not more:
+            return
+
+
+def _after_last_er(text: str) -> int:
+    """The offset just past the last ``ER  -`` boundary line that ends inside ``text`` (0: none)."""
+    position = len(text)
+    while (position := text.rfind("\nER  -", 0, position)) >= 0:
+        line_end = text.find("\n", position + 1)
+        if line_end < 0:
+            continue  # its line may go on in the next chunk
+        if _NEXT_BOUNDARY.match(text, position, line_end) is not None:
+            return line_end + 1
+    return 0
+
+
+def _cut_records(text: str, path: str | Path, first_line: int = 1) -> tuple[list[_Cut], Wrappers]:
     """Records between ``TY`` and ``ER`` (checked: no record may be left open), and what the
     lines between records (Ovid counters and links, Cochrane headers) say about the file."""
-    spans, wrappers = _spans(text, path)
+    spans, wrappers = _spans(text, path, first_line)
     cuts: list[_Cut] = []
     for batch in (spans[start : start + _BATCH] for start in range(0, len(spans), _BATCH)):
         # One C-level pass finds the batch's tag lines; a record whose lines are all tag lines
@@ -131,14 +198,14 @@ class _Span:
     counter: str | None
 
 
-def _spans(text: str, path: str | Path) -> tuple[list[_Span], Wrappers]:
+def _spans(text: str, path: str | Path, first_line: int = 1) -> tuple[list[_Span], Wrappers]:
     """Where each record starts and ends; a TY with no ER before the next TY or the end of the
     file is an error naming the line of that TY (rispy would merge or drop such records)."""
     spans: list[_Span] = []
     wrappers = Wrappers()
-    line_number, counted_to = 1, 0
+    line_number, counted_to = first_line, 0
     open_at: tuple[int, int] | None = None  # (offset, line) of a TY without its ER yet
-    gap_from, gap_line = 0, 1
+    gap_from, gap_line = 0, first_line
     counter: str | None = None
     for tag, start, end in _boundaries(text):
         line_number += text.count("\n", counted_to, start)

@@ -8,7 +8,8 @@ import functools
 import gc
 import re
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
@@ -191,6 +192,45 @@ def every(fields: dict[str, list[str]], *tags: str) -> list[str]:
 
 
 Reader = TypeVar("Reader", bound=Callable[..., object])
+
+
+@contextmanager
+def cyclic_gc_paused() -> Iterator[None]:
+    """The block runs with the cyclic garbage collector paused (see :func:`without_cyclic_gc`)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def stream_encoding(path: str | Path) -> str | None:
+    """The encoding to read ``path`` as a stream with, when :func:`decode` would read it so:
+    UTF-8 with or without its BOM. None for UTF-16/32, binary, empty or non-UTF-8 files, which
+    are decoded whole (they are small: such exports come from desktop reference managers).
+
+    Checks the whole file as UTF-8 a block at a time, so the stream never fails half way.
+    """
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        with Path(path).open("rb") as handle:
+            head = handle.read(1 << 16)
+            if not head.strip() or any(head.startswith(bom) for bom, _ in _BOMS[1:]) or b"\x00" in head:
+                return None
+            block = head
+            while block:
+                if b"\x00" in block:
+                    return None
+                decoder.decode(block)
+                block = handle.read(1 << 20)
+            decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return None
+    except OSError as error:
+        raise CartsleError(f"cannot read: {error.strerror}", file=path) from error
+    return "utf-8-sig" if head.startswith(codecs.BOM_UTF8) else "utf-8"
 
 
 def without_cyclic_gc(read: Reader) -> Reader:

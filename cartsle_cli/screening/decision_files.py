@@ -16,16 +16,18 @@ from __future__ import annotations
 
 import csv
 import re
+import sys
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from cartsle_cli.csv_input import csv_dicts
+from cartsle_cli.csv_input import csv_dict_rows
 from cartsle_cli.errors import CartsleError
 from cartsle_cli.formats.record import Record
 from cartsle_cli.formats.text import read_text_file
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a million-row file holds a million of these
 class DecisionRow:
     where: str  # "row 12" or "record 3", for errors
     reviewer: str | None
@@ -47,6 +49,14 @@ class DecisionFile:
     rows: list[DecisionRow]
 
 
+@dataclass(frozen=True)
+class StreamedDecisionFile:
+    """A decision file whose rows are read as they are used (:func:`stream_decision_file`)."""
+
+    format: str
+    rows: Iterator[DecisionRow]
+
+
 _RAYYAN_INCLUSION = re.compile(r"RAYYAN-INCLUSION:\s*\{(.*?)\}", re.S)
 _RAYYAN_VOTE = re.compile(r'"([^"]+)"\s*=>\s*"([^"]+)"')
 _RAYYAN_REASONS = re.compile(r"RAYYAN-EXCLUSION-REASONS:\s*([^|]*)")
@@ -57,7 +67,32 @@ _ASREVIEW_RIS = {"asreview_relevant": "include", "asreview_irrelevant": "exclude
 
 def read_decision_file(path: str | Path) -> DecisionFile:
     """Read a decision file of any supported kind, or raise a one-line CartsleError."""
+    streamed = stream_decision_file(path)
+    return DecisionFile(streamed.format, list(streamed.rows))
+
+
+def stream_decision_file(path: str | Path) -> StreamedDecisionFile:
+    """As :func:`read_decision_file`, but a cartsle CSV's rows are made one at a time as they are
+    used, so a million-row file never holds a million rows (its errors come as they are reached)."""
     path = Path(path)
+    try:
+        found = _read_any(path)
+    except csv.Error as error:
+        raise CartsleError(f"not a readable CSV file: {error}", file=path) from error
+    return StreamedDecisionFile(found.format, _reading(iter(found.rows), path))
+
+
+def _reading(rows: Iterator[DecisionRow], path: Path) -> Iterator[DecisionRow]:
+    try:
+        yield from rows
+    except CartsleError as error:
+        error.file = error.file or str(path)
+        raise
+    except csv.Error as error:
+        raise CartsleError(f"not a readable CSV file: {error}", file=path) from error
+
+
+def _read_any(path: Path) -> StreamedDecisionFile | DecisionFile:
     text = read_text_file(path)
     header = text.lstrip().split("\n", 1)[0]
     try:
@@ -79,17 +114,28 @@ def _delimiter(text: str) -> str:
     return max(",\t;", key=header.count)
 
 
+_UNTIDY_SPACE = re.compile(r"\s{2,}|[^\S ]")
+
+
 def _clean(value: object) -> str | None:
-    text = " ".join(str(value or "").split())
+    """The value with runs of white space made one space, or None when empty."""
+    if not value:
+        return None
+    text = str(value).strip()
+    if _UNTIDY_SPACE.search(text):  # rare: most cells need only the strip
+        text = " ".join(text.split())
     return text or None
 
 
-def _read_csv(text: str, path: Path) -> DecisionFile:
-    delimiter = _delimiter(text)
-    header, rows = csv_dicts(text, path, delimiter=delimiter)
+def _read_csv(text: str, path: Path) -> DecisionFile | StreamedDecisionFile:
+    header, rows = csv_dict_rows(text, path, delimiter=_delimiter(text))
     columns = {name.lower(): name for name in header}
     # Rows are named by their file line (the header is line 1), as a spreadsheet numbers them.
-    table = [(f"row {line}", {key: row.get(name) for key, name in columns.items()}) for line, row in rows]
+    table: Iterable[tuple[str, dict]] = (
+        (f"row {line}", {key: row.get(name) for key, name in columns.items()}) for line, row in rows
+    )  # one row at a time: a cartsle file of a million rows never holds all its cells
+    if "notes" in columns:
+        table = list(table)  # looked through twice: for Rayyan notes, then read
     if "asreview_label" in columns:
         return DecisionFile(
             "asreview-csv", [row for where, values in table if (row := _asreview_row(values, where))]
@@ -102,7 +148,9 @@ def _read_csv(text: str, path: Path) -> DecisionFile:
         ]
         return DecisionFile("rayyan-csv", rows)
     if "decision" in columns:
-        return DecisionFile("cartsle-csv", [_cartsle_row(values, where, path) for where, values in table])
+        return StreamedDecisionFile(
+            "cartsle-csv", (_cartsle_row(values, where, path) for where, values in table)
+        )
     raise CartsleError(
         "not a decisions file: expected a decision column (cartsle), asreview_label (ASReview LAB) or Rayyan notes",
         file=path,
@@ -124,11 +172,13 @@ def _cartsle_row(values: dict, where: str, path: Path) -> DecisionRow:
         raise CartsleError(
             f"record_id must be a number, not {record_id!r}", file=path, line=where, field="record_id"
         )
-    decision = (_clean(values.get("decision")) or "").lower()
-    stage = (_clean(values.get("stage")) or "").lower() or None
+    # the few reviewers, stages and decisions of a file as one string each, not one per row
+    decision = sys.intern((_clean(values.get("decision")) or "").lower())
+    stage = sys.intern((_clean(values.get("stage")) or "").lower()) or None
+    reviewer = _clean(values.get("reviewer"))
     return DecisionRow(
         where=where,
-        reviewer=_clean(values.get("reviewer")),
+        reviewer=sys.intern(reviewer) if reviewer else None,
         stage=stage,
         decision=decision,
         record_id=int(record_id) if record_id else None,
@@ -236,6 +286,17 @@ def _asreview_ris_row(record: Record, where: str) -> DecisionRow | None:
     return None
 
 
-def with_defaults(rows: list[DecisionRow], *, reviewer: str | None, stage: str | None) -> list[DecisionRow]:
+def with_defaults(
+    rows: Iterable[DecisionRow], *, reviewer: str | None, stage: str | None
+) -> list[DecisionRow]:
     """Fill a missing reviewer or stage from the command line (--reviewer, --stage; stage ta)."""
-    return [replace(row, reviewer=row.reviewer or reviewer, stage=row.stage or stage or "ta") for row in rows]
+    return list(filled(rows, reviewer=reviewer, stage=stage))
+
+
+def filled(rows: Iterable[DecisionRow], *, reviewer: str | None, stage: str | None) -> Iterator[DecisionRow]:
+    """:func:`with_defaults` one row at a time."""
+    for row in rows:
+        if row.reviewer and row.stage:
+            yield row
+        else:
+            yield replace(row, reviewer=row.reviewer or reviewer, stage=row.stage or stage or "ta")

@@ -14,10 +14,11 @@ from cartsle_cli.errors import CartsleError
 from cartsle_cli.screening.outcomes import DECISIONS, STAGE_NAMES, STAGES, stage_outcomes, unblinded
 from cartsle_cli.screening.settings import OTHER_REASON, reasons
 from cartsle_cli.screening.studies import ensure_studies
+from cartsle_cli.store.connection import require_transaction
 from cartsle_cli.store.searches import now_utc
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a million-row decision file makes a million
 class Decision:
     """One decision as asked for, before or after it is checked."""
 
@@ -40,10 +41,7 @@ class DecisionChecker:
     def __init__(self, conn: sqlite3.Connection, record_ids: list[int] | None = None) -> None:
         """``record_ids``: check only these records (one decision looks up one record, not all)."""
         self.conn = conn
-        sql = (
-            "SELECT r.id, COALESCE(c.cluster_id, r.id) FROM active_records r"
-            " LEFT JOIN record_clusters c ON c.record_id = r.id"
-        )
+        sql = "SELECT r.id, u.unit_id FROM active_records r JOIN record_units u ON u.record_id = r.id"
         if record_ids is not None:
             sql += f" WHERE r.id IN ({', '.join('?' * len(record_ids))})"
         rows = conn.execute(sql, record_ids or []).fetchall()
@@ -134,6 +132,7 @@ class DecisionChecker:
 
 def store_decisions(conn: sqlite3.Connection, decisions: list[Decision], *, source: str) -> None:
     """Append checked decisions; the caller holds the transaction."""
+    require_transaction(conn)
     now = now_utc()
     conn.executemany(
         "INSERT INTO screening_decisions (record_id, stage, reviewer, decision, reason, note, resolution, source, decided_at)"
@@ -147,6 +146,7 @@ def store_decisions(conn: sqlite3.Connection, decisions: list[Decision], *, sour
 
 def record_decision(conn: sqlite3.Connection, decision: Decision, *, source: str = "screen") -> Decision:
     """Check and store one decision (a vote, or a resolution); the caller holds the transaction."""
+    require_transaction(conn)
     checked = DecisionChecker(conn, [decision.record_id]).check(decision)
     store_decisions(conn, [checked], source=source)
     if checked.stage == "ft":  # only a full-text decision can make a new include
@@ -216,6 +216,7 @@ def history(
 
 def undo_last(conn: sqlite3.Connection, reviewer: str, *, stage: str | None = None) -> HistoryEntry:
     """Mark the reviewer's latest live decision (at ``stage`` if given) undone; caller holds the transaction."""
+    require_transaction(conn)
     if not reviewer:
         raise CartsleError("whose decision? give --reviewer NAME or set CARTSLE_REVIEWER", field="reviewer")
     clause = " AND d.stage = ?" if stage else ""

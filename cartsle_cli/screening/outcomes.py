@@ -9,7 +9,10 @@ nothing, and two exclusions with different reasons are a conflict about the reas
 from __future__ import annotations
 
 import sqlite3
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from cartsle_cli.screening.settings import reviewers_required
 
@@ -67,19 +70,69 @@ def unit_ids(conn: sqlite3.Connection) -> list[int]:
     return [row[0] for row in conn.execute("SELECT id FROM unique_records ORDER BY id")]
 
 
+class _UntilChanged:
+    """Values computed from a review, kept until the review changes.
+
+    One command asks for the stage outcomes many times (PRISMA, status, studies, agreement and
+    the report each need them); at 100,000 records each computation takes seconds. A value is
+    kept for one connection while neither it (``total_changes``) nor another connection
+    (``PRAGMA data_version``) has written since, so a write is always seen at once.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._conn: sqlite3.Connection | None = None
+        self._state: tuple[int, int] | None = None
+        self._values: dict[Any, Any] = {}
+
+    def get(self, conn: sqlite3.Connection, name: Any, compute: Callable[[], Any]) -> Any:
+        state = (conn.total_changes, conn.execute("PRAGMA data_version").fetchone()[0])
+        with self._lock:
+            if self._conn is not conn or self._state != state:
+                self._conn, self._state, self._values = conn, state, {}
+            values = self._values
+            if name in values:
+                return values[name]
+        value = values[name] = compute()
+        return value
+
+
+_KEPT = _UntilChanged()
+
+
+def until_changed(conn: sqlite3.Connection, name: Any, compute: Callable[[], Any]) -> Any:
+    """``compute()``, or the value it gave for ``name`` if the review has not changed since."""
+    return _KEPT.get(conn, name, compute)
+
+
 def current_votes(conn: sqlite3.Connection, stage: str, *, resolutions: bool = False) -> list[Vote]:
     """Each reviewer's latest live vote per record at ``stage``; with ``resolutions``, the latest
     live resolution per record instead."""
-    rows = conn.execute(
+    return list(_KEPT.get(conn, "votes", lambda: _all_current_votes(conn)).get((stage, resolutions), []))
+
+
+def _all_current_votes(conn: sqlite3.Connection) -> dict[tuple[str, bool], list[Vote]]:
+    """The current-decision view read once, split by stage and vote or resolution."""
+    votes: dict[tuple[str, bool], list[Vote]] = {}
+    for row in conn.execute(
         "SELECT id, unit_id, record_id, stage, reviewer, decision, reason, note, decided_at, resolution"
-        " FROM screening_current WHERE stage = ? AND resolution = ? ORDER BY id",
-        (stage, int(resolutions)),
-    ).fetchall()
-    return [Vote(*row[:9], bool(row[9])) for row in rows]
+        " FROM screening_current ORDER BY id"
+    ):
+        vote = Vote(row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[8], bool(row[9]))
+        votes.setdefault((vote.stage, vote.resolution), []).append(vote)
+    return votes
 
 
 def stage_outcomes(conn: sqlite3.Connection, stage: str) -> dict[int, Outcome]:
-    """Every record that has reached ``stage``, with its outcome there, by unit id."""
+    """Every record that has reached ``stage``, with its outcome there, by unit id.
+
+    Computed once per state of the review (see :class:`_UntilChanged`): the outcomes are shared
+    between callers, so treat them as read-only.
+    """
+    return dict(_KEPT.get(conn, ("outcomes", stage), lambda: _stage_outcomes(conn, stage)))
+
+
+def _stage_outcomes(conn: sqlite3.Connection, stage: str) -> dict[int, Outcome]:
     units = unit_ids(conn)
     if stage == "ft":
         ta = stage_outcomes(conn, "ta")

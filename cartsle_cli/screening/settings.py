@@ -6,6 +6,7 @@ import sqlite3
 from dataclasses import dataclass
 
 from cartsle_cli.errors import CartsleError
+from cartsle_cli.store.connection import require_transaction
 
 DEFAULT_REVIEWERS_REQUIRED = 2
 NOT_RETRIEVED_REASON = "full text not retrievable"
@@ -25,6 +26,7 @@ def reasons(conn: sqlite3.Connection) -> list[str]:
 
 def add_reason(conn: sqlite3.Connection, label: str) -> str:
     """Add a reason; the caller holds the transaction."""
+    require_transaction(conn)
     label = " ".join(label.split())
     if not label:
         raise CartsleError("a reason needs some text")
@@ -54,6 +56,7 @@ def set_keywords(
     conn: sqlite3.Connection, *, include: list[str], exclude: list[str], remove: list[str]
 ) -> Keywords:
     """Add inclusion and exclusion keywords and remove others; the caller holds the transaction."""
+    require_transaction(conn)
     for word in remove:
         conn.execute("DELETE FROM screening_keywords WHERE word = ?", (word.strip(),))
     for kind, words in (("include", include), ("exclude", exclude)):

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 
 from cartsle_cli.dedup.removed import unit_of
 from cartsle_cli.errors import CartsleError
-from cartsle_cli.screening.outcomes import stage_outcomes
+from cartsle_cli.screening.outcomes import stage_outcomes, until_changed
+from cartsle_cli.store.connection import require_transaction
 
 
 @dataclass(frozen=True)
@@ -113,6 +114,9 @@ def ensure_studies(conn: sqlite3.Connection) -> int:
 
     Returns how many reports were placed.
     """
+    require_transaction(conn)
+    if conn.execute("SELECT 1 FROM screening_decisions WHERE stage = 'ft' LIMIT 1").fetchone() is None:
+        return 0  # no full-text decision yet: nothing to place (and no outcomes to compute)
     included = {unit for unit, outcome in stage_outcomes(conn, "ft").items() if outcome.decision == "include"}
     placed = {row[0] for row in conn.execute(f"SELECT {_REPORT_UNIT} FROM study_reports r")}
     missing = sorted(included - placed)
@@ -132,6 +136,7 @@ def link_report(conn: sqlite3.Connection, record_id: int, study: str, *, create:
     """Make ``record_id`` a report of the study labelled (or numbered) ``study``; a new label makes a
     new study when ``create``. The caller holds the transaction and has mapped the record to its
     kept record."""
+    require_transaction(conn)
     label = " ".join(study.split())
     if not label:
         raise CartsleError("name the study by its label, e.g. --study 'Mackensen 2022'", field="study")
@@ -159,10 +164,14 @@ def unit_columns(conn: sqlite3.Connection) -> dict[int, bool]:
     A cluster with any record from a database or register search belongs to that column; its
     other-methods records are then duplicates (see ``prisma``).
     """
+    return dict(until_changed(conn, "unit_columns", lambda: _unit_columns(conn)))
+
+
+def _unit_columns(conn: sqlite3.Connection) -> dict[int, bool]:
     rows = conn.execute(
-        "SELECT COALESCE(c.cluster_id, r.id), MIN(s.other_methods) FROM active_records r"
-        " JOIN searches s ON s.id = r.search_id LEFT JOIN record_clusters c ON c.record_id = r.id"
-        " GROUP BY COALESCE(c.cluster_id, r.id)"
+        "SELECT u.unit_id, MIN(s.other_methods) FROM active_records r"
+        " JOIN searches s ON s.id = r.search_id JOIN record_units u ON u.record_id = r.id"
+        " GROUP BY u.unit_id"
     ).fetchall()
     return {row[0]: bool(row[1]) for row in rows}
 
@@ -172,6 +181,10 @@ def included_studies(conn: sqlite3.Connection) -> list[IncludedStudy]:
 
     Reports get their study when a full-text decision is stored (:func:`ensure_studies`).
     """
+    return list(until_changed(conn, "included_studies", lambda: _included_studies(conn)))
+
+
+def _included_studies(conn: sqlite3.Connection) -> list[IncludedStudy]:
     included = {unit for unit, outcome in stage_outcomes(conn, "ft").items() if outcome.decision == "include"}
     rows = conn.execute(
         f"SELECT s.label, {_REPORT_UNIT} AS unit FROM studies s JOIN study_reports r ON r.study_id = s.id ORDER BY s.label, unit"

@@ -42,6 +42,14 @@ def open_review(path: str | Path, *, create: bool = True) -> sqlite3.Connection:
     return conn
 
 
+def require_transaction(conn: sqlite3.Connection) -> None:
+    """Refuse to write outside a transaction: a function whose docstring says "the caller holds
+    the transaction" calls this first, so a caller that forgot (`run_dedup` once ran without one,
+    each statement committed on its own) fails at once instead of leaving half its work behind."""
+    if not conn.in_transaction:
+        raise RuntimeError("this write must run inside `with transaction(conn):`")
+
+
 @contextmanager
 def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     """Run the block's writes as one transaction: all of them are kept, or none.

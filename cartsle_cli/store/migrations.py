@@ -22,7 +22,8 @@ INITIAL_SCHEMA_FILES = ("core.sql", "dedup.sql", "screening.sql", "extraction.sq
 
 
 def _schema_sql(name: str) -> str:
-    return resources.files("cartsle_cli.store").joinpath("schema", name).read_text("utf-8")
+    # one part per joinpath call: Python 3.10's Traversable.joinpath takes only one
+    return resources.files("cartsle_cli.store").joinpath("schema").joinpath(name).read_text("utf-8")
 
 
 def _initial_schema() -> str:
@@ -37,8 +38,17 @@ def _fulltext_and_updates() -> str:
     return _schema_sql("week.sql")
 
 
+def _record_units() -> str:
+    return _schema_sql("record_units.sql")
+
+
 # Each entry returns the SQL that takes the schema one version up.
-MIGRATIONS: list[Callable[[], str]] = [_initial_schema, _search_removal, _fulltext_and_updates]
+MIGRATIONS: list[Callable[[], str]] = [
+    _initial_schema,
+    _search_removal,
+    _fulltext_and_updates,
+    _record_units,
+]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

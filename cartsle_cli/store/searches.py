@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from typing import TYPE_CHECKING
 
 from cartsle_cli.errors import CartsleError
-from cartsle_cli.formats.record import Record
+from cartsle_cli.store.connection import require_transaction
+
+if TYPE_CHECKING:  # the formats package loads every reader; the store needs only the type
+    from cartsle_cli.formats.record import Record
 
 RECORD_COLUMNS = (
     "search_id",
@@ -50,7 +55,8 @@ class Search:
 
 
 # One encoder for every record: json.dumps would build a new one per call (a third of import time).
-_to_json = json.JSONEncoder(ensure_ascii=False).encode
+# Values are plain lists and dicts of strings: no cycle to look for.
+_to_json = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
 
 
 def now_utc() -> str:
@@ -65,11 +71,16 @@ def add_search(
     format: str,
     file_name: str,
     sha256: str,
-    records: list[Record],
+    records: Iterable[Record],
     searched_on: str | None = None,
     query: str | None = None,
 ) -> int:
-    """Insert a search and all its records; the caller holds the transaction."""
+    """Insert a search and all its records; the caller holds the transaction.
+
+    ``records`` may be an iterator (a file being read): rows are inserted as they come and the
+    search's record count is set after the last one.
+    """
+    require_transaction(conn)
     cursor = conn.execute(
         "INSERT INTO searches (database, other_methods, format, file_name, sha256, imported_at,"
         " record_count, searched_on, query) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -80,17 +91,23 @@ def add_search(
             file_name,
             sha256,
             now_utc(),
-            len(records),
+            0,
             searched_on,
             query,
         ),
     )
     search_id = cursor.lastrowid
+    assert search_id is not None
     placeholders = ", ".join("?" for _ in RECORD_COLUMNS)
-    conn.executemany(
-        f"INSERT INTO records ({', '.join(RECORD_COLUMNS)}) VALUES ({placeholders})",
-        (_record_row(search_id, position, record) for position, record in enumerate(records, 1)),
-    )
+    count = 0
+
+    def rows() -> Iterable[tuple]:
+        nonlocal count
+        for count, record in enumerate(records, 1):  # noqa: B007 - the count is the result
+            yield _record_row(search_id, count, record)
+
+    conn.executemany(f"INSERT INTO records ({', '.join(RECORD_COLUMNS)}) VALUES ({placeholders})", rows())
+    conn.execute("UPDATE searches SET record_count = ? WHERE id = ?", (count, search_id))
     return search_id
 
 
@@ -145,6 +162,7 @@ def remove_search(conn: sqlite3.Connection, search_id: int) -> Search:
     The rows stay in the file (marked removed), so decisions made on them are never lost and the
     removal itself is on record; every later step works on ``active_records`` only.
     """
+    require_transaction(conn)
     search = get_search(conn, search_id)
     if search.removed_at:
         raise CartsleError(

@@ -96,7 +96,7 @@ def test_undo_of_a_record_in_no_cluster_is_refused(conn, add, rec):
     add([rec(TITLE)], "PubMed")
     with transaction(conn):
         run_dedup(conn)
-    with pytest.raises(CartsleError, match="not in a cluster"):
+    with pytest.raises(CartsleError, match="not in a cluster"), transaction(conn):
         undo(conn, 1, reviewer=None)
 
 

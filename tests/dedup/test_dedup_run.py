@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 
 from cartsle_cli.dedup import merged_record, run_dedup
-from cartsle_cli.dedup.review import decide
+from cartsle_cli.dedup.decisions import record_decision
+from cartsle_cli.dedup.run import rebuild_clusters
 from cartsle_cli.store import transaction
 from cartsle_cli.store.searches import remove_search
 
@@ -91,7 +92,8 @@ def test_a_persons_different_wins_now_and_in_later_runs(conn, add, rec, clusters
     add([rec(TITLE)], "Embase")
     dedup(conn)
     with transaction(conn):
-        decide(conn, 1, 2, "different", reviewer="AB", how="test")
+        record_decision(conn, 1, 2, "different", reviewer="AB", how="test")
+        rebuild_clusters(conn)
     assert clusters() == []
     add([rec(TITLE)], "Scopus")
     dedup(conn)
@@ -105,7 +107,8 @@ def test_a_persons_same_merges_a_grey_band_pair_and_stays(conn, add, rec, cluste
     dedup(conn)
     assert clusters() == []
     with transaction(conn):
-        decide(conn, 1, 2, "same", reviewer="AB", how="test")
+        record_decision(conn, 1, 2, "same", reviewer="AB", how="test")
+        rebuild_clusters(conn)
     assert clusters() == [{1, 2}]
     add([rec(OTHER, authors=("Lee, A",))], "Scopus")
     dedup(conn)

@@ -110,7 +110,7 @@ def test_reasons_match_ignoring_case_and_added_reasons_count(conn, ids):
         Decision(ids[0], "ft", "A", "exclude", "WRONG  Comparator"),
     )
     assert stage_outcomes(conn, "ft")[ids[0]].reason == "wrong comparator"
-    with pytest.raises(CartsleError, match="already on the list"):
+    with pytest.raises(CartsleError, match="already on the list"), transaction(conn):
         add_reason(conn, "Wrong comparator")
 
 

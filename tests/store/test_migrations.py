@@ -129,3 +129,34 @@ def test_a_review_of_the_first_schema_gains_fulltext_and_update_tables(db, monke
     tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert {"fulltext_status", "search_updates"} <= tables
     assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+
+
+def test_a_version_1_review_gains_record_units_with_each_records_kept_record(db):
+    """The migration to record_units on a review written at schema 1: a duplicate's unit is its
+    cluster's kept record, a record in no cluster is its own unit."""
+    from cartsle_cli.store.migrations import MIGRATIONS, split_statements
+
+    raw = sqlite3.connect(db, isolation_level=None)
+    for statement in split_statements(MIGRATIONS[0]()):
+        raw.execute(statement)
+    raw.execute("PRAGMA user_version = 1")
+    raw.execute(
+        "INSERT INTO searches (id, database, format, file_name, sha256, imported_at, record_count)"
+        " VALUES (1, 'PubMed', 'ris', 'a.ris', 'x', '2025-01-01', 3)"
+    )
+    raw.executemany(
+        "INSERT INTO records (id, search_id, position, line, raw) VALUES (?, 1, ?, ?, '')",
+        [(n, n, n) for n in (1, 2, 3)],
+    )
+    raw.executemany("INSERT INTO record_clusters (record_id, cluster_id) VALUES (?, 2)", [(1,), (2,)])
+    raw.close()
+    conn = open_review(db)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert [
+        tuple(row) for row in conn.execute("SELECT record_id, unit_id FROM record_units ORDER BY record_id")
+    ] == [
+        (1, 2),
+        (2, 2),
+        (3, 3),
+    ]
+    conn.close()
