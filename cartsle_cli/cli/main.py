@@ -34,6 +34,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "screen": ("screen", "app", "Screen records at title/abstract and full text."),
     "prisma": ("screen_files", "prisma_command", "PRISMA 2020 flow counts and diagram."),
     "extract": ("extract", "app", "Write extraction templates, load the filled-in files."),
+    "appraise": ("appraise", "app", "Risk of bias: templates, two appraisers, conflicts, agreement."),
+    "grade": ("grade", "app", "GRADE certainty per outcome and the summary-of-findings table."),
     "pool": ("pool", "app", "Pool the extraction: efficacy, safety, meta-analyses."),
     "report": ("report", "report_command", "Write the review's report (CSV, Markdown, HTML, JSON)."),
     "backup": ("backup", "backup_command", "Write a consistent copy of the review."),

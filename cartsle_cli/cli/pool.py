@@ -66,14 +66,22 @@ def pool_command(
     if ctx.invoked_subcommand is not None:
         pass_down(ctx, ("db", "json_output"))
         return
+    from cartsle_cli.certainty.sensitivity import sensitivity
+    from cartsle_cli.cli.pool_sensitivity import print_sensitivity
+
     with review(db) as conn:
         result = pool_review(conn, PoolOptions(method, scale, quantile_method))
+        without_high_risk = sensitivity(conn, result)
     if plots is not None:
         _write_plots(result.safety, plots)
     if json_output:
-        print_json(result.to_dict())
+        document = result.to_dict()
+        if without_high_risk:
+            document["sensitivity_without_high_risk"] = [r.to_dict() for r in without_high_risk]
+        print_json(document)
         return
     print_pool(result)
+    print_sensitivity(without_high_risk)
 
 
 def print_pool(result: PoolResult) -> None:

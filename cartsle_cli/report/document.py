@@ -13,8 +13,12 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 
 from cartsle_cli import __version__
+from cartsle_cli.appraisal.summary import appraisal_document
+from cartsle_cli.certainty.evidence import grade_outcomes, pooled_evidence
+from cartsle_cli.certainty.sensitivity import sensitivity
 from cartsle_cli.errors import CartsleError
 from cartsle_cli.pooling import PoolOptions, PoolResult, pool_review
+from cartsle_cli.report.appraisal_methods import appraisal_methods
 from cartsle_cli.report.methods_text import methods_paragraph
 from cartsle_cli.report.update_changes import update_section
 from cartsle_cli.screening import included_studies, prisma_counts
@@ -58,11 +62,16 @@ def build_report(conn: sqlite3.Connection, options: PoolOptions = PoolOptions())
         "retracted": retracted_report_rows(conn),
         "pool": pooled.to_dict() if pooled else None,
         "pool_note": pool_note,
+        "risk_of_bias": appraisal_document(conn),
+        "certainty": [c.to_dict() for c in grade_outcomes(conn, pooled_evidence(pooled))] if pooled else [],
+        "sensitivity_without_high_risk": [r.to_dict() for r in sensitivity(conn, pooled)] if pooled else [],
     }
     document["update"] = update_section(conn, document["pool"])
     if document["update"]:  # an updated review: also the template for updated reviews
         document["prisma_update"] = prisma_counts(conn, update=True).to_dict()
-    document["methods"] = methods_paragraph(document)
+    document["methods"] = " ".join(
+        part for part in (methods_paragraph(document), appraisal_methods(document)) if part
+    )
     return ReviewReport(document, pooled)
 
 

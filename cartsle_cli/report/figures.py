@@ -8,6 +8,8 @@ from pathlib import Path
 from cartsle_cli.report.document import ReviewReport
 from cartsle_cli.report.forest import draw_forest
 from cartsle_cli.report.prisma_diagram import PrismaColumn, PrismaFlow, save_diagram
+from cartsle_cli.report.rob_plots import rob_styles
+from cartsle_cli.report.rob_section import rob_figures
 
 
 @dataclass(frozen=True)
@@ -82,11 +84,17 @@ def write_figures(report: ReviewReport, folder: Path, suffix: str) -> list[Figur
                 ),
             )
         )
+    appraised = report.document.get("risk_of_bias") or []
+    risk_of_bias = rob_styles(appraised[0]) if appraised else None  # the forest plots' RoB column
     if report.pool is not None:
         for outcome in report.pool.safety.outcomes:
             if outcome.meta is not None:
                 path = draw_forest(
-                    outcome.meta, folder / f"forest_{outcome.name}{suffix}", title=outcome.label
+                    outcome.meta,
+                    folder / f"forest_{outcome.name}{suffix}",
+                    title=outcome.label,
+                    risk_of_bias=risk_of_bias,
                 )
                 figures.append(Figure(f"forest_{outcome.name}", f"Forest plot: {outcome.label}", path))
+    figures += [Figure(*parts) for parts in rob_figures(report.document, folder, suffix)]
     return figures

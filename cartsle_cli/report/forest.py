@@ -18,6 +18,7 @@ from matplotlib.patches import Polygon
 from matplotlib.transforms import blended_transform_factory
 
 from cartsle_cli.report.plot_layout import FORMATS, check_format, interval, new_figure, p_text, save, wrap
+from cartsle_cli.report.rob_plots import draw_rob_column
 from cartsle_cli.safe_output import figure_settings, for_figure
 from cartsle_cli.stats.meta_proportions import MetaProportionResult
 from cartsle_cli.stats.safety import SafetyResult
@@ -129,8 +130,11 @@ def _draw_pooled(ax, text_at, result: MetaProportionResult, limits: tuple[float,
     )
 
 
-def build_forest(result: MetaProportionResult, title: str | None = None):
-    """The forest plot of ``result`` as a matplotlib Figure (not yet saved)."""
+def build_forest(
+    result: MetaProportionResult, title: str | None = None, risk_of_bias: dict[str, str | None] | None = None
+):
+    """The forest plot of ``result`` as a matplotlib Figure (not yet saved); ``risk_of_bias`` (study
+    label -> the plots' style of its overall judgement) adds robvis's risk-of-bias column."""
     with figure_settings():
         k = len(result.studies)
         lines = [len(wrap(s.label, 30).split("\n")) for s in result.studies]
@@ -150,6 +154,9 @@ def build_forest(result: MetaProportionResult, title: str | None = None):
         weighted = result.studies[0].weight is not None
         _row(ax, text_at, top_row + 1, list(_columns(weighted)), bold=True)
         _draw_studies(ax, text_at, result, top_row, limits)
+        if risk_of_bias is not None:
+            rows = [(top_row - i, risk_of_bias.get(study.label)) for i, study in enumerate(result.studies)]
+            draw_rob_column(ax, text_at, rows, header_y=top_row + 1, x=0.981 if weighted else 0.93)
         _draw_pooled(ax, text_at, result, limits)
         figure.text(0.02, 1.5 * ROW_INCHES / height, heterogeneity_line(result), fontsize=8.5)
         method = "\n".join(textwrap.wrap(for_figure(result.method.line()), 160))
@@ -159,10 +166,15 @@ def build_forest(result: MetaProportionResult, title: str | None = None):
         return figure
 
 
-def draw_forest(result: MetaProportionResult, path: Path, title: str | None = None) -> Path:
+def draw_forest(
+    result: MetaProportionResult,
+    path: Path,
+    title: str | None = None,
+    risk_of_bias: dict[str, str | None] | None = None,
+) -> Path:
     """Write the forest plot of ``result`` to ``path`` (.png or .svg) and return the path."""
     check_format(path)
-    return save(build_forest(result, title), path, "cartsle-forest")
+    return save(build_forest(result, title, risk_of_bias), path, "cartsle-forest")
 
 
 def draw_any(result, path: Path, subgroups=None, title: str | None = None) -> Path:

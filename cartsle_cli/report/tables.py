@@ -9,6 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from cartsle_cli.report.certainty_section import certainty_tables
+from cartsle_cli.report.rob_section import rob_tables
+
 
 @dataclass(frozen=True)
 class Table:
@@ -60,6 +63,7 @@ def report_tables(document: dict) -> list[Table]:
             _meta_studies(pool["safety"]),
             _bcells(pool["safety"]),
         ]
+    tables += [Table(*parts) for parts in rob_tables(document) + certainty_tables(document)]
     return tables
 
 

@@ -11,6 +11,7 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
+from cartsle_cli.sample.appraisals import seed_review_jbi
 from cartsle_cli.sample.catalogue import Catalogue, build
 from cartsle_cli.sample.csv_writers import acr_file, scopus_file
 from cartsle_cli.sample.decisions import decisions_csv, identifiers, screening
@@ -56,6 +57,10 @@ def write_sample(folder: Path) -> SampleFiles:
     texts["screening/full_text_resolutions.csv"] = decisions_csv(files.full_text_resolutions, ids)
     texts["extraction/studies.csv"] = studies_csv()
     texts["extraction/patients.csv"] = patients_csv(load_courses())
+    jbi = seed_review_jbi()
+    texts["appraisal/jbi_ana.csv"] = jbi.reviewer_a
+    texts["appraisal/jbi_ben.csv"] = jbi.reviewer_b
+    texts["appraisal/jbi_resolutions.csv"] = jbi.resolutions
     written = []
     for relative, text in texts.items():
         path = folder / relative

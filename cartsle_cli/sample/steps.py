@@ -61,7 +61,27 @@ STEPS: tuple[Step, ...] = (
     Step(
         "Load the extraction files", ("extract", "load", "extraction/studies.csv", "extraction/patients.csv")
     ),
+    Step(
+        "Risk of bias: ana's JBI appraisals of the case series",
+        ("appraise", "load", "appraisal/jbi_ana.csv", "--tool", "jbi-case-series", "--reviewer", "ana"),
+    ),
+    Step(
+        "Risk of bias: ben's JBI appraisals",
+        ("appraise", "load", "appraisal/jbi_ben.csv", "--tool", "jbi-case-series", "--reviewer", "ben"),
+    ),
+    Step("Appraisal conflicts", ("appraise", "conflicts")),
+    Step("Appraisal agreement per item", ("appraise", "agreement")),
+    Step(
+        "Resolve the appraisal conflicts",
+        ("appraise", "resolve", "--file", "appraisal/jbi_resolutions.csv", "--reviewer", "lead"),
+    ),
+    Step("Risk of bias per study", ("appraise", "show")),
+    Step(
+        "Traffic-light and summary plots (robvis layout)",
+        ("appraise", "plot", "--out", "figures/traffic_light.png"),
+    ),
     Step("Write the report", ("report", "--format", "md", "--out", "report")),
     Step("PRISMA 2020 flow counts", ("prisma",)),
     Step("Efficacy and safety", ("pool",)),
+    Step("Summary of findings (GRADE suggestions, not yet confirmed by the reviewers)", ("grade", "show")),
 )

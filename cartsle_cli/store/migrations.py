@@ -42,12 +42,17 @@ def _record_units() -> str:
     return _schema_sql("record_units.sql")
 
 
+def _appraisal() -> str:  # risk-of-bias appraisals, resolutions, GRADE judgements
+    return _schema_sql("appraisal.sql")
+
+
 # Each entry returns the SQL that takes the schema one version up.
 MIGRATIONS: list[Callable[[], str]] = [
     _initial_schema,
     _search_removal,
     _fulltext_and_updates,
     _record_units,
+    _appraisal,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -21,6 +21,15 @@ def test_demo_prints_every_step_and_ends_with_prisma_efficacy_and_safety(tmp_pat
     )
     assert (tmp_path / "review" / "cartsle.db").is_file()
     assert (tmp_path / "review" / "report" / "report.md").is_file()
+    # issue 18: the two appraisers' JBI appraisals, the traffic-light plot and a summary of findings
+    assert (
+        output.index("Appraisal conflicts")
+        < output.index("Risk of bias (JBI checklist")
+        < output.index("Summary of findings")
+    )
+    assert (tmp_path / "review" / "figures" / "traffic_light.png").is_file()
+    assert (tmp_path / "review" / "figures" / "traffic_light_summary.png").is_file()
+    assert "\u2295" in output  # the certainty symbols
 
 
 def test_demo_refuses_a_folder_that_already_holds_a_review(tmp_path: Path) -> None:

@@ -84,6 +84,30 @@ def test_a_failing_migration_leaves_the_review_at_its_old_version(db, monkeypatc
     assert "note" not in [row[1] for row in raw.execute("PRAGMA table_info(searches)")]
 
 
+def test_a_review_of_schema_1_gains_the_appraisal_tables_keeping_its_data(db):
+    from cartsle_cli.store import migrations
+
+    raw = sqlite3.connect(db)
+    for statement in migrations.split_statements(migrations.MIGRATIONS[0]()):
+        raw.execute(statement)
+    raw.execute(
+        "INSERT INTO searches (database, format, file_name, sha256, imported_at, record_count)"
+        " VALUES ('PubMed', 'medline', 'a.nbib', 'x', 'then', 0)"
+    )
+    raw.execute("PRAGMA user_version = 1")
+    raw.commit()
+    raw.close()
+    conn = open_review(db)
+    tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert {"appraisal_loads", "appraisal_rows", "appraisal_resolutions", "grade_judgements"} <= tables
+    assert conn.execute("SELECT file_name FROM searches").fetchone()[0] == "a.nbib"
+    with pytest.raises(sqlite3.IntegrityError):  # a downgrade without a reason cannot be stored
+        conn.execute(
+            "INSERT INTO grade_judgements (outcome, domain, levels, reviewer, decided_at)"
+            " VALUES ('o', 'imprecision', 1, 'A', 'now')"
+        )
+
+
 def test_search_removal_migration_gives_orphaned_votes_back_to_the_surviving_cluster(db, monkeypatch):
     """A search removed by an older cartsle left the votes on its kept record counting for nothing;
     the migration anchors that record to the record it was found the same as."""

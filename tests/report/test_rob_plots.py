@@ -1,0 +1,94 @@
+"""The risk-of-bias figures: robvis's layout (a cell per study and domain, the overall column, the
+legend), symbols beside colours, weighted shares, and the same bytes for the same appraisals."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from cartsle_cli.report.rob_plots import (
+    PALETTE,
+    RobFigureData,
+    RobRow,
+    draw_summary,
+    draw_traffic_light,
+    summary_shares,
+)
+
+DATA = RobFigureData(
+    "Risk of bias: RoB 2",
+    (("D1", "Randomisation process"), ("D2", "Deviations"), ("Overall", "Overall")),
+    (("low", "low"), ("some concerns", "concerns"), ("high", "high")),
+    (
+        RobRow("Alpha 2020", ("low", "low", "low"), weight=30.0),
+        RobRow("Beta $x$ 2021", ("some concerns", "high", "high"), weight=50.0),
+        RobRow("Gamma 2022", ("low", None, None), weight=20.0),
+    ),
+)
+
+
+def texts(svg: str) -> list[str]:
+    return [t.strip() for t in re.findall(r"<text[^>]*>([^<]*)</text>", svg)]
+
+
+def test_traffic_light_has_a_symbol_per_judged_cell_the_overall_column_and_the_legend(tmp_path):
+    svg = draw_traffic_light(DATA, tmp_path / "tl.svg").read_text()
+    words = texts(svg)
+    # + for low (Alpha x3, Gamma D1), - for some concerns (Beta D1), X for high (Beta D2, overall)
+    assert words.count("+") == 4 and words.count("-") == 1 and words.count("X") == 2
+    for label in ("D1", "D2", "Overall", "Alpha 2020", "Gamma 2022", "Judgement", "+  low", "X  high"):
+        assert label in words, label
+    assert "Beta $x$ 2021" in words  # the label stays text (mathtext off), not math
+    assert any("D1: Randomisation process" in w for w in words)
+
+
+def test_figures_are_the_same_bytes_every_time(tmp_path):
+    for draw in (draw_traffic_light, draw_summary):
+        first = draw(DATA, tmp_path / "a.svg").read_bytes()
+        second = draw(DATA, tmp_path / "b.svg").read_bytes()
+        assert first == second
+    assert draw_traffic_light(DATA, tmp_path / "tl.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_summary_shares_count_judged_studies_with_their_weights():
+    weighted = summary_shares(DATA)
+    # D1: low weights 30 + 20, some concerns 50, of 100. D2: low 30, high 50, of 80 (Gamma not agreed).
+    assert weighted[0] == pytest.approx([0.5, 0.5, 0.0])
+    assert weighted[1] == pytest.approx([30 / 80, 0.0, 50 / 80])
+    unweighted = RobFigureData(
+        DATA.title, DATA.columns, DATA.legend, tuple(RobRow(r.label, r.judgements) for r in DATA.rows)
+    )
+    assert summary_shares(unweighted)[0] == pytest.approx([2 / 3, 1 / 3, 0.0])
+
+
+def test_every_style_has_a_symbol_except_missing():
+    assert {style for style, (_, symbol, _) in PALETTE.items() if not symbol} == {"missing"}
+
+
+def test_a_figure_of_another_format_is_refused(tmp_path):
+    from cartsle_cli.errors import CartsleError
+
+    with pytest.raises(CartsleError):
+        draw_traffic_light(DATA, Path(tmp_path / "plot.pdf"))
+
+
+def test_a_forest_plot_can_carry_a_risk_of_bias_column(tmp_path):
+    from cartsle_cli.report.forest import draw_forest
+    from cartsle_cli.stats.meta_proportions import meta_proportions
+
+    meta = meta_proportions(
+        [3, 5, 2], [10, 12, 9], method="dl", labels=["Alpha 2020", "Beta 2021", "Gamma 2022"]
+    )
+    plain = texts(draw_forest(meta, tmp_path / "plain.svg").read_text())
+    assert "RoB" not in plain
+    marked = texts(
+        draw_forest(
+            meta, tmp_path / "rob.svg", risk_of_bias={"Alpha 2020": "low", "Beta 2021": "high"}
+        ).read_text()
+    )
+    assert "RoB" in marked
+    assert (
+        marked.count("X") == plain.count("X") + 1 and marked.count("+") == plain.count("+") + 1
+    )  # Gamma: not appraised
