@@ -141,10 +141,24 @@ def test_the_report_says_what_the_update_changed_in_the_pooled_results(cli, tmp_
     conn = open_review(cli.db)
     try:
         update = update_section(conn, Pooled(3).to_dict())  # as build_report calls it
-        assert build_report(conn).document["update"]["round"] == 1  # nothing pooled now: all gone
+        document = build_report(conn).document
+        assert document["update"]["round"] == 1  # nothing pooled now: all gone
+        assert document["prisma_update"]["previous"] == {"studies": 0, "reports": 0}
     finally:
         conn.close()
     assert update["round"] == 1 and update["previous_pooled"] is True
     assert update["pool_changes"] == [
         {"result": "overview.studies", "previous": 2, "current": 3, "change": 1}
     ]
+
+
+def test_the_report_of_an_updated_review_draws_the_updated_review_template(cli, tmp_path):
+    first = tmp_path / "embase.ris"
+    first.write_text(ris(*FIRST), encoding="utf-8")
+    cli("import", first, "--source", "Embase")
+    rerun = tmp_path / "rerun.ris"
+    rerun.write_text(ris(FIRST[0]), encoding="utf-8")
+    cli("import", "--update-of", "1", rerun)
+    cli("report", "--format", "md", "--out", tmp_path / "report")
+    svg = (tmp_path / "report" / "figures" / "prisma_update.svg").read_text()
+    assert "Previous studies" in svg and "Identification of new studies via databases and registers" in svg

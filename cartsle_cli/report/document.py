@@ -70,6 +70,8 @@ def build_report(conn: sqlite3.Connection, options: PoolOptions = PoolOptions())
         "sensitivity_without_high_risk": [r.to_dict() for r in sensitivity(conn, pooled)] if pooled else [],
     }
     document["update"] = update_section(conn, document["pool"])
+    if document["update"]:  # an updated review: also the template for updated reviews
+        document["prisma_update"] = prisma_counts(conn, update=True).to_dict()
     document["methods"] = " ".join(
         part for part in (methods_paragraph(document), appraisal_methods(document)) if part
     )

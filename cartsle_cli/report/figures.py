@@ -117,6 +117,16 @@ def write_figures(report: ReviewReport, folder: Path, suffix: str) -> list[Figur
             save_diagram(prisma_flow(report.document["prisma"]), folder / f"prisma{suffix}"),
         )
     ]
+    if report.document.get("prisma_update"):
+        figures.append(
+            Figure(
+                "prisma_update",
+                "PRISMA 2020 flow diagram for the updated review",
+                save_diagram(
+                    prisma_flow(report.document["prisma_update"]), folder / f"prisma_update{suffix}"
+                ),
+            )
+        )
     appraised = report.document.get("risk_of_bias") or []
     risk_of_bias = rob_styles(appraised[0]) if appraised else None  # the forest plots' RoB column
     if report.pool is not None:

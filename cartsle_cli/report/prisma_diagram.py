@@ -352,7 +352,7 @@ def _box(axes, x: float, top: float, width: float, lines: list[str], *, indent: 
     axes.text(
         x + 0.1 if indent else x + width / 2,
         top + height / 2,
-        "\n".join(wrapped),
+        for_figure("\n".join(wrapped)),
         ha="left" if indent else "center",
         va="center",
         fontsize=FONT_SIZE,

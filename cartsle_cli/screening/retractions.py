@@ -32,9 +32,30 @@ _DOI = re.compile(r"\b10\.\d{4,9}/[^\s\"<>]+")
 _PMID = re.compile(r"\bPMID:?\s*(\d{1,9})\b", re.IGNORECASE)
 
 
+_CACHE: dict[tuple[int, str], tuple[tuple[int, int], dict[int, str]]] = {}
+
+
 def retracted_units(conn: sqlite3.Connection) -> dict[int, str]:
     """Kept record id -> why it is flagged ("title marks it retracted", "named by retraction
-    notice 123" ...), for every flagged unique record."""
+    notice 123" ...), for every flagged unique record.
+
+    The screen asks for it with every batch of records it loads; the scan is kept until the
+    review changes (SQLite's ``data_version`` for other connections' commits, ``total_changes``
+    for this one's).
+    """
+    # A closed connection's id can be reused by the next one: the file is part of the key.
+    key = (id(conn), conn.execute("PRAGMA database_list").fetchone()[2])
+    version = (conn.execute("PRAGMA data_version").fetchone()[0], conn.total_changes)
+    cached = _CACHE.get(key)
+    if cached and cached[0] == version:
+        return dict(cached[1])
+    flagged = _scan(conn)
+    _CACHE.clear()  # one connection's scan is enough to keep
+    _CACHE[key] = (version, flagged)
+    return dict(flagged)
+
+
+def _scan(conn: sqlite3.Connection) -> dict[int, str]:
     rows = conn.execute(
         "SELECT r.id, COALESCE(c.cluster_id, r.id) AS unit, r.title, r.publication_type, r.doi, r.pmid, r.fields,"
         " r.abstract FROM active_records r LEFT JOIN record_clusters c ON c.record_id = r.id"

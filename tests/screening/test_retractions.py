@@ -65,3 +65,10 @@ def test_the_screen_and_the_report_show_the_flag(db, conn):
     ]
     assert "retracted" in [table.name for table in report_tables(document)]
     json.dumps(document)  # stays JSON
+
+
+def test_a_record_added_later_is_flagged_at_once(db, conn):
+    add_records(db, [make_record(0)])
+    assert retracted_units(conn) == {}
+    later = add_records(db, [make_record(1, title="Retracted: a later record")], database="Embase")
+    assert retracted_units(conn) == {later[0]: "title marks it retracted"}  # another connection wrote
