@@ -46,6 +46,10 @@ def _appraisal() -> str:  # risk-of-bias appraisals, resolutions, GRADE judgemen
     return _schema_sql("appraisal.sql")
 
 
+def _share() -> str:  # review id, copies given out, event ids, order-free current vote
+    return _schema_sql("share.sql")
+
+
 # Each entry returns the SQL that takes the schema one version up.
 MIGRATIONS: list[Callable[[], str]] = [
     _initial_schema,
@@ -53,6 +57,7 @@ MIGRATIONS: list[Callable[[], str]] = [
     _fulltext_and_updates,
     _record_units,
     _appraisal,
+    _share,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
