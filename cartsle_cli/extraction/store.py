@@ -139,7 +139,7 @@ def extraction_loads(conn: sqlite3.Connection, *, latest_only: bool = False) -> 
     """Every load, newest first."""
     rows = conn.execute(
         "SELECT id, loaded_at, studies_file, patients_file, study_count, patient_rows FROM extraction_loads"
-        " ORDER BY id DESC" + (" LIMIT 1" if latest_only else "")
+        " ORDER BY loaded_at DESC, id DESC" + (" LIMIT 1" if latest_only else "")
     ).fetchall()
     return [ExtractionLoad(*row) for row in rows]
 

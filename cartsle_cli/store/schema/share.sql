@@ -85,3 +85,14 @@ CREATE VIEW screening_current AS
         WHERE d.undone_at IS NULL
     )
     WHERE latest = 1;
+
+-- The current extraction: the latest load by the time it was loaded (then row id), for the same
+-- reason: a load merged from a copy counts by when it was made, not when it arrived.
+DROP VIEW current_extraction_studies;
+DROP VIEW current_extraction_patients;
+CREATE VIEW current_extraction_studies AS
+    SELECT * FROM extraction_studies
+    WHERE load_id = (SELECT id FROM extraction_loads ORDER BY loaded_at DESC, id DESC LIMIT 1);
+CREATE VIEW current_extraction_patients AS
+    SELECT * FROM extraction_patients
+    WHERE load_id = (SELECT id FROM extraction_loads ORDER BY loaded_at DESC, id DESC LIMIT 1);
