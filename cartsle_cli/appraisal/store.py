@@ -93,7 +93,7 @@ def appraisal_loads(conn: sqlite3.Connection, tool: str | None = None) -> list[A
     """Every load, oldest first."""
     clause, params = (" WHERE tool = ?", [tool]) if tool else ("", [])
     rows = conn.execute(
-        f"SELECT id, tool, reviewer, file_name, row_count, loaded_at FROM appraisal_loads{clause} ORDER BY id",
+        f"SELECT id, tool, reviewer, file_name, row_count, loaded_at FROM appraisal_loads{clause} ORDER BY loaded_at, id",
         params,
     ).fetchall()
     return [AppraisalLoad(*row) for row in rows]
@@ -103,7 +103,7 @@ def current_appraisals(conn: sqlite3.Connection, tool: Tool) -> dict[Key, dict[s
     """Each appraiser's current appraisal of each study (and outcome), judged by the tool."""
     rows = conn.execute(
         "SELECT l.reviewer, r.study_id, r.outcome, r.answers, r.calls, r.support FROM appraisal_rows r"
-        " JOIN appraisal_loads l ON l.id = r.load_id WHERE l.tool = ? ORDER BY r.load_id",
+        " JOIN appraisal_loads l ON l.id = r.load_id WHERE l.tool = ? ORDER BY l.loaded_at, r.load_id",
         (tool.id,),
     ).fetchall()
     current: dict[Key, dict[str, Judged]] = {}
@@ -128,7 +128,7 @@ def resolutions(conn: sqlite3.Connection, tool: Tool) -> dict[tuple[str, str, st
     """The latest resolution of each (study, outcome, domain)."""
     rows = conn.execute(
         "SELECT study_id, outcome, domain, judgement, reviewer, note, resolved_at FROM appraisal_resolutions"
-        " WHERE tool = ? ORDER BY id",
+        " WHERE tool = ? ORDER BY resolved_at, id",
         (tool.id,),
     ).fetchall()
     return {(r[0], r[1], r[2]): Resolution(*r) for r in rows}

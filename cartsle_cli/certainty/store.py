@@ -66,7 +66,7 @@ def grade_history(conn: sqlite3.Connection, outcome: str | None = None) -> list[
     clause, params = (" WHERE outcome = ?", [outcome]) if outcome else ("", [])
     rows = conn.execute(
         "SELECT id, outcome, domain, levels, suggested, reason, reviewer, decided_at FROM grade_judgements"
-        f"{clause} ORDER BY id",
+        f"{clause} ORDER BY decided_at, id",
         params,
     ).fetchall()
     return [GradeJudgement(*row) for row in rows]
@@ -86,4 +86,7 @@ def record_comment(conn: sqlite3.Connection, outcome: str, comment: str, reviewe
 
 
 def current_comments(conn: sqlite3.Connection) -> dict[str, str]:
-    return {row[0]: row[1] for row in conn.execute("SELECT outcome, comment FROM grade_comments ORDER BY id")}
+    return {
+        row[0]: row[1]
+        for row in conn.execute("SELECT outcome, comment FROM grade_comments ORDER BY noted_at, id")
+    }

@@ -25,6 +25,7 @@ from cartsle_cli.safe_output import for_terminal
 from cartsle_cli.store import open_review
 from cartsle_cli.store.connection import last_review_path
 from cartsle_cli.store.faults import explain
+from cartsle_cli.store.network_fs import network_warning
 
 DbOption = Annotated[
     Path,
@@ -62,10 +63,19 @@ def stderr() -> Console:
     return SafeConsole(stderr=True, no_color="NO_COLOR" in os.environ or None)
 
 
+_WARNED: set[Path] = set()  # reviews warned about in this process: once per command
+
+
 @contextmanager
 def review(db: Path, *, create: bool = False) -> Iterator[sqlite3.Connection]:
-    """Open the review for one command and close it afterwards."""
+    """Open the review for one command and close it afterwards (warning, once, if it is on a
+    network filesystem)."""
     conn = open_review(db, create=create)
+    if db not in _WARNED:
+        _WARNED.add(db)
+        message = network_warning(db)
+        if message:
+            warn(message)
     try:
         yield conn
     finally:

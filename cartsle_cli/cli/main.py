@@ -48,6 +48,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "pool": ("pool", "app", "Pool every analysis the protocol declares; pool meta for numbers at hand."),
     "report": ("report", "report_command", "Write the review's report (CSV, Markdown, HTML, JSON)."),
     "backup": ("backup", "backup_command", "Write a consistent copy of the review."),
+    "share": ("share", "share_command", "Write a blind copy of the review for one reviewer."),
+    "merge": ("share", "merge_command", "Bring back the work done in a shared copy."),
     "demo": ("demo", "demo_command", "Build the sample review and run the whole pipeline on it."),
 }
 

@@ -40,6 +40,9 @@ def record_decision(
 
 
 def latest_decisions(conn: sqlite3.Connection) -> dict[tuple[int, int], str]:
-    """Each decided pair ``(smaller id, larger id)`` with its latest decision."""
-    rows = conn.execute("SELECT record_id, other_record_id, decision FROM dedup_decisions ORDER BY id")
+    """Each decided pair ``(smaller id, larger id)`` with its latest decision: latest by the time it
+    was made (then row id), so decisions merged from copies of the review count in any order."""
+    rows = conn.execute(
+        "SELECT record_id, other_record_id, decision FROM dedup_decisions ORDER BY decided_at, id"
+    )
     return {(row[0], row[1]): row[2] for row in rows}

@@ -164,7 +164,7 @@ def extraction_loads(
     rows = conn.execute(
         "SELECT id, loaded_at, protocol_version, extractor, study_count, row_count FROM extract_loads"
         + (" WHERE " + " AND ".join(where) if where else "")
-        + " ORDER BY id DESC",
+        + " ORDER BY loaded_at DESC, id DESC",
         arguments,
     ).fetchall()
     files: dict[int, dict[str, str]] = {}

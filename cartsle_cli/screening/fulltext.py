@@ -72,7 +72,7 @@ def fulltext_status(conn: sqlite3.Connection) -> dict[int, FullText]:
     """The latest availability entry of each cluster, by kept record id."""
     rows = conn.execute(
         "SELECT COALESCE(c.cluster_id, f.record_id), f.status, f.location, f.reviewer, f.recorded_at"
-        " FROM fulltext_status f LEFT JOIN record_clusters c ON c.record_id = f.record_id ORDER BY f.id"
+        " FROM fulltext_status f LEFT JOIN record_clusters c ON c.record_id = f.record_id ORDER BY f.recorded_at, f.id"
     )
     return {row[0]: FullText(*row) for row in rows}
 

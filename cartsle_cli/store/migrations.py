@@ -52,6 +52,10 @@ def _appraisal() -> str:  # risk-of-bias appraisals, resolutions, GRADE judgemen
     return _schema_sql("appraisal.sql")
 
 
+def _share() -> str:  # review id, copies given out, event ids, order-free current vote
+    return _schema_sql("share.sql")
+
+
 def _protocol_schema(conn: sqlite3.Connection) -> str:
     # Imported here: only this data migration needs to know what the old extraction columns meant.
     from cartsle_cli.extraction.legacy import legacy_extraction_sql
@@ -68,6 +72,7 @@ MIGRATIONS: list[Callable[..., str]] = [
     _record_units,
     _appraisal,
     _protocol_schema,
+    _share,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
