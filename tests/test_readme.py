@@ -78,6 +78,9 @@ def finished_review(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("finished") / "sample-review"
     result = CliRunner().invoke(app, ["demo", "--out", str(folder), "--json"])
     assert result.exit_code == 0, result.output
+    # the published trial tables of sample_data/meta (typed in, not generated) beside the review,
+    # as they sit in sample_data/
+    shutil.copytree(Path(__file__).resolve().parent.parent / "sample_data" / "meta", folder / "meta")
     return folder
 
 

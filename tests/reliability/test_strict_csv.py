@@ -128,6 +128,8 @@ def test_an_extraction_template_with_formula_looking_labels_reads_back_as_writte
 
     from cartsle_cli.extraction.csvfile import read_csv
     from cartsle_cli.extraction.template import write_template_files
+    from cartsle_cli.protocol.parse import parse_protocol
+    from cartsle_cli.protocol.presets import preset_text
 
     @dataclass(frozen=True)
     class Study:
@@ -136,10 +138,11 @@ def test_an_extraction_template_with_formula_looking_labels_reads_back_as_writte
         year: int | None
 
     studies = [Study("=Evil 2024", "=HYPERLINK(1)", 2024), Study("-Minus 2023", "@home", 2023)]
-    template = write_template_files(tmp_path, studies)
-    text = template.studies.read_text(encoding="utf-8")
+    template = write_template_files(parse_protocol(preset_text("two-arm")), tmp_path, studies)
+    studies_file = next(path for path in template.files if path.name == "studies.csv")
+    text = studies_file.read_text(encoding="utf-8")
     assert "\n=Evil" not in text and "'=Evil 2024" in text  # neutralised for a spreadsheet
-    rows = read_csv(template.studies).rows
+    rows = read_csv(studies_file).rows
     assert [(row.cells["study_id"], row.cells["first_author"]) for row in rows] == [
         ("=Evil 2024", "=HYPERLINK(1)"),
         ("-Minus 2023", "@home"),
