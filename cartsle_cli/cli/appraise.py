@@ -33,7 +33,7 @@ from cartsle_cli.cli.common import (
     print_json,
     print_table,
     review,
-    stderr,
+    say,
     warn,
 )
 from cartsle_cli.errors import CartsleError
@@ -54,10 +54,6 @@ ToolOption = Annotated[
 def _group(ctx: typer.Context, db: DbOption = DEFAULT_DB) -> None:
     if ctx.invoked_subcommand:
         pass_down(ctx)
-
-
-def _say(text: str) -> None:
-    stderr().print(text, markup=False, highlight=False)
 
 
 def _tool(conn: sqlite3.Connection, name: str | None) -> Tool:
@@ -123,7 +119,7 @@ def template_command(
     if not studies:
         warn("no included studies yet: the sheet has its header only")
     path = write_template(chosen, studies, list(outcome or []), out, overwrite=force)
-    _say(f"wrote {path} ({len(studies)} studies, {chosen.name})")
+    say(f"wrote {path} ({len(studies)} studies, {chosen.name})", err=True)
 
 
 @app.command("load")
@@ -143,7 +139,7 @@ def load_command(
     if json_output:
         print_json(vars(load))
         return
-    _say(f"load {load.id}: {load.row_count} appraisals by {load.reviewer} ({load.tool})")
+    say(f"load {load.id}: {load.row_count} appraisals by {load.reviewer} ({load.tool})", err=True)
 
 
 @app.command("loads")
@@ -239,7 +235,7 @@ def resolve_command(
                         note=note,
                     )
                 ]
-    _say(f"{len(stored)} resolution(s) recorded")
+    say(f"{len(stored)} resolution(s) recorded", err=True)
 
 
 @app.command("agreement")
@@ -277,7 +273,7 @@ def agreement_command(
         ],
     )
     if results:
-        _say(results[0].kappa.method)
+        say(results[0].kappa.method, err=True)
 
 
 def cell_text(cell: Cell) -> str:
@@ -318,7 +314,7 @@ def show_command(tool: ToolOption = None, db: DbOption = DEFAULT_DB, json_output
     )
     for s in studies:
         for note in s.notes:
-            _say(f"{s.study_id}: {note}")
+            say(f"{s.study_id}: {note}", err=True)
 
 
 @app.command("plot")

@@ -16,7 +16,7 @@ from cartsle_cli.cli.common import (
     print_json,
     print_table,
     review,
-    stderr,
+    say,
     warn,
 )
 from cartsle_cli.extraction.agreement import Resolution, differences, resolve_cell
@@ -29,10 +29,6 @@ app = group(
     "Extraction files from the review's protocol: `template` writes them, `load` validates and stores them,"
     " `loads` lists the loads, `compare` and `resolve` settle two extractors' differences."
 )
-
-
-def _say(text: str) -> None:
-    stderr().print(text, markup=False, highlight=False, soft_wrap=True)
 
 
 @app.command("template")
@@ -52,7 +48,7 @@ def template_command(
         return
     if template.study_count == 0:
         warn(f"no included studies yet: {STUDIES_FILE} has its header only")
-    _say(f"wrote {', '.join(map(str, template.files))} ({template.study_count} studies)")
+    say(f"wrote {', '.join(map(str, template.files))} ({template.study_count} studies)", err=True)
 
 
 @app.command("load")
@@ -81,8 +77,9 @@ def load_command(
     replaced = f"; replaces load {result.replaced.id}" if result.replaced else ""
     rows = ", ".join(f"{count} rows of {name}" for name, count in result.rows.items())
     who = f" by {load.extractor}" if load.extractor else ""
-    _say(
-        f"load {load.id}{who} (protocol version {load.protocol_version}): {load.study_count} studies; {rows}{replaced}"
+    say(
+        f"load {load.id}{who} (protocol version {load.protocol_version}): {load.study_count} studies; {rows}{replaced}",
+        err=True,
     )
 
 
@@ -167,7 +164,7 @@ def resolve_command(
     if json_output:
         print_json(resolved.to_dict())
         return
-    _say(f"{column} of {study!r} agreed as {_text(resolved.resolved) or '(blank)'}")
+    say(f"{column} of {study!r} agreed as {_text(resolved.resolved) or '(blank)'}", err=True)
 
 
 def _text(value: object) -> str:

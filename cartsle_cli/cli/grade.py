@@ -21,7 +21,7 @@ from cartsle_cli.cli.common import (
     print_json,
     print_table,
     review,
-    stderr,
+    say,
 )
 from cartsle_cli.errors import CartsleError
 from cartsle_cli.report.csv_safe import write_csv
@@ -40,10 +40,6 @@ DomainOption = Annotated[str, typer.Option("--domain", help=f"One of {', '.join(
 def _group(ctx: typer.Context, db: DbOption = DEFAULT_DB) -> None:
     if ctx.invoked_subcommand:
         pass_down(ctx)
-
-
-def _say(text: str) -> None:
-    stderr().print(text, markup=False, highlight=False)
 
 
 @app.command("suggest")
@@ -67,7 +63,7 @@ def suggest_command(db: DbOption = DEFAULT_DB, json_output: JsonOption = False) 
         ],
     )
     if graded:
-        _say(graded[0]["start_reason"])
+        say(graded[0]["start_reason"], err=True)
 
 
 @app.command("set")
@@ -101,7 +97,10 @@ def set_command(
                 outcomes=set(graded),
                 suggested=suggested,
             )
-    _say(f"{judgement.outcome}, {judgement.domain}: {judgement.levels} level(s) down (suggested {suggested})")
+    say(
+        f"{judgement.outcome}, {judgement.domain}: {judgement.levels} level(s) down (suggested {suggested})",
+        err=True,
+    )
 
 
 @app.command("confirm")
@@ -141,7 +140,7 @@ def confirm_command(
                         suggested=d.suggestion.levels,
                     )
                     stored += 1
-    _say(f"{stored} suggestion(s) confirmed")
+    say(f"{stored} suggestion(s) confirmed", err=True)
 
 
 @app.command("comment")
@@ -160,7 +159,7 @@ def comment_command(
             )
         with transaction(conn):
             record_comment(conn, outcome, text, reviewer)
-    _say(f"comment recorded for {outcome}")
+    say(f"comment recorded for {outcome}", err=True)
 
 
 @app.command("history")
@@ -195,7 +194,7 @@ def show_command(db: DbOption = DEFAULT_DB, json_output: JsonOption = False) -> 
     rows, notes = summary_of_findings(graded)
     print_table("Summary of findings", SOF_COLUMNS, rows)
     for note in notes:
-        _say(note)
+        say(note, err=True)
 
 
 @app.command("export")
@@ -212,4 +211,4 @@ def export_command(
     with review(db) as conn:
         graded = grade_review(conn)
     write_csv(out, PROFILE_COLUMNS, evidence_profile([item.to_dict() for item in graded]))
-    _say(f"wrote {out} ({len(graded)} outcomes)")
+    say(f"wrote {out} ({len(graded)} outcomes)", err=True)

@@ -16,7 +16,7 @@ from cartsle_cli.cli.common import (
     print_json,
     print_table,
     review,
-    stderr,
+    say,
 )
 from cartsle_cli.errors import CartsleError
 from cartsle_cli.protocol.parse import read_protocol
@@ -27,10 +27,6 @@ app = group(
     "The review protocol (TOML): `init` writes one from a preset, `check` checks a file, `load` stores it as"
     " the review's new version, `show` prints the current one."
 )
-
-
-def _say(text: str) -> None:
-    stderr().print(text, markup=False, highlight=False, soft_wrap=True)
 
 
 @app.command("init")
@@ -50,7 +46,7 @@ def init_command(
         )
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text, encoding="utf-8")
-    _say(f"wrote {out} (preset {preset}); edit it, then `cartsle protocol check {out}`")
+    say(f"wrote {out} (preset {preset}); edit it, then `cartsle protocol check {out}`", err=True)
 
 
 @app.command("check")
@@ -64,9 +60,10 @@ def check_command(
     if json_output:
         print_json(_summary(protocol))
         return
-    _say(
+    say(
         f"{file}: valid; {len(protocol.characteristics)} characteristics, {len(protocol.outcomes)} outcomes,"
-        f" {len(protocol.analyses)} analyses ({protocol.design.type})"
+        f" {len(protocol.analyses)} analyses ({protocol.design.type})",
+        err=True,
     )
 
 
@@ -83,7 +80,7 @@ def load_command(
     if json_output:
         print_json(version.to_dict())
         return
-    _say(f"protocol version {version.version} loaded from {file}")
+    say(f"protocol version {version.version} loaded from {file}", err=True)
 
 
 @app.command("show")
