@@ -34,7 +34,8 @@ LIGHT = (
 )
 
 RIS = "".join(
-    f"TY  - JOUR\nTI  - A randomised trial number {n}\nAU  - Smith, J.\nPY  - 2020\nER  - \n\n" for n in range(3)
+    f"TY  - JOUR\nTI  - A randomised trial number {n}\nAU  - Smith, J.\nPY  - 2020\nER  - \n\n"
+    for n in range(3)
 )
 
 RUN = """
