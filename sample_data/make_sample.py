@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
-"""Regenerate the sample review in this folder and print its self-check.
+"""Regenerate the sample reviews in this folder and print the seed review's self-check.
 
 Usage: python3 sample_data/make_sample.py [--search]
 
 The generator lives in the package (cartsle_cli.sample) so that `cartsle demo` can regenerate the
-same files after a plain `pip install .`; this script only calls it. --search first reruns the
-seeded search for the SLEDAI time courses (minutes) and rewrites cartsle_cli/sample/sledai_courses.csv.
+same files after a plain `pip install .`; this script only calls it. The seed review (car-t-sle)
+is written into this folder, every other sample into its own subfolder (asthma/, bcg/). --search
+first reruns the seeded search for the SLEDAI time courses (minutes) and rewrites
+cartsle_cli/sample/sledai_courses.csv.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from pathlib import Path
 
 from cartsle_cli.sample.check import figures
 from cartsle_cli.sample.generate import write_sample
+from cartsle_cli.sample.registry import DEFAULT, samples
 
 HERE = Path(__file__).resolve().parent
 
@@ -30,6 +33,10 @@ def main() -> None:
         print(f"{path}  {(HERE / path).stat().st_size:>9,} bytes")
     for name, value in vars(figures(HERE)).items():
         print(f"{name}: {value}")
+    for name, sample in samples().items():
+        if name != DEFAULT:
+            for path in sample.write(HERE / name):
+                print(f"{name}/{path}  {(HERE / name / path).stat().st_size:>9,} bytes")
 
 
 if __name__ == "__main__":
