@@ -16,8 +16,7 @@ import sys
 from pathlib import Path
 
 from cartsle_cli.sample.check import figures
-from cartsle_cli.sample.generate import write_sample
-from cartsle_cli.sample.registry import DEFAULT, samples
+from cartsle_cli.sample.registry import write_all
 
 HERE = Path(__file__).resolve().parent
 
@@ -28,15 +27,10 @@ def main() -> None:
         from cartsle_cli.sample.patients import search
 
         COURSES_FILE.write_text(courses_csv(search()), encoding="utf-8")
-    written = write_sample(HERE)
-    for path in written.files:
+    for path in write_all(HERE):
         print(f"{path}  {(HERE / path).stat().st_size:>9,} bytes")
     for name, value in vars(figures(HERE)).items():
         print(f"{name}: {value}")
-    for name, sample in samples().items():
-        if name != DEFAULT:
-            for path in sample.write(HERE / name):
-                print(f"{name}/{path}  {(HERE / name / path).stat().st_size:>9,} bytes")
 
 
 if __name__ == "__main__":

@@ -60,3 +60,13 @@ def sample(name: str) -> Sample:
             f"no sample review named {name!r}; the samples are {', '.join(known)}", field="--sample"
         )
     return known[name]
+
+
+def write_all(folder: Path) -> list[Path]:
+    """Every sample as ``sample_data/`` holds them: the seed review in ``folder`` itself, each
+    other sample in a subfolder of its name (``asthma/``, ``bcg/``); the files written, relative."""
+    written = []
+    for name, found in samples().items():
+        target = folder if name == DEFAULT else folder / name
+        written += [path if name == DEFAULT else Path(name) / path for path in found.write(target)]
+    return written
