@@ -85,6 +85,8 @@ CITATIONS = {
         1980,
         "Trial of BCG vaccines in south India for tuberculosis prevention",
         "Indian Journal of Medical Research",
+        unsure="the trial's first report (1979) is in the Bulletin of the World Health Organization; the "
+        "1980 report's journal as recalled, not checked",
     ),
     ("Coetzee", 1968): Citation(
         "Coetzee AM",
@@ -108,16 +110,16 @@ CITATIONS = {
     ("Comstock", 1969): Citation(
         "Comstock GW",
         1969,
-        "Tuberculosis studies in Muscogee County, Georgia: twenty-year evaluation of a community trial "
-        "of BCG vaccination",
-        "Public Health Reports",
-        unsure=UNCHECKED,
+        "Tuberculosis studies in Muscogee County, Georgia: VII. A twenty-year evaluation of BCG "
+        "vaccination in a school population",
+        "American Review of Respiratory Disease",
     ),
     ("Comstock", 1976): Citation(
         "Comstock GW",
         1976,
-        "BCG vaccination in Georgia and Alabama: a long-term evaluation of a school population",
-        "American Review of Respiratory Disease",
+        "Tuberculosis studies in Muscogee County, Georgia: twenty-year evaluation of a community trial "
+        "of BCG vaccination",
+        "Public Health Reports",
         unsure=UNCHECKED,
     ),
 }
