@@ -310,5 +310,7 @@ def test_report_has_each_outcome_section_and_the_risk_of_bias_pictures(
     for section in sections:
         assert section in headings, section
     assert "## Risk of bias: RoB 2" in report
+    if fixture == "asthma":  # each subgroup row names its subgroup (it printed the CI level, 0.95)
+        assert "| optimal self-management | 9 |" in report and "| 0.95 |" not in report
     assert (folder / "figures" / "traffic_light.png").is_file()
     assert (folder / "figures" / "traffic_light_summary.png").is_file()
