@@ -314,3 +314,18 @@ def test_report_has_each_outcome_section_and_the_risk_of_bias_pictures(
         assert "| optimal self-management | 9 |" in report and "| 0.95 |" not in report
     assert (folder / "figures" / "traffic_light.png").is_file()
     assert (folder / "figures" / "traffic_light_summary.png").is_file()
+
+
+@pytest.mark.parametrize(
+    ("fixture", "outcomes"),
+    [("asthma", ["days_off", "days_off_common", "any_day_off", "any_day_off_mh"]), ("bcg", ["tb"])],
+)
+def test_summary_of_findings_rates_every_analysis_from_randomised_trials(
+    fixture: str, outcomes: list[str], request: pytest.FixtureRequest
+) -> None:
+    folder, _ = request.getfixturevalue(fixture)
+    result = CliRunner().invoke(app, ["grade", "show", "--json", "--db", str(folder / "cartsle.db")])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    assert [row["evidence"]["outcome"] for row in rows] == outcomes
+    assert {row["start"] for row in rows} == {"high"}  # randomised trials appraised with RoB 2
