@@ -283,3 +283,25 @@ def test_continuous_outcome_is_graded_and_rerun_without_high_risk_trials(stroke)
         (-7.7708595420, -24.0647762660, 8.5230571819), abs=1e-6
     )
     assert w.i2 == pytest.approx(98.8169359143, abs=1e-6)
+
+
+def test_the_absolute_effect_can_use_the_median_control_risk(cli, bcg, tmp_path):
+    import json
+    import statistics
+
+    median = statistics.median(cpos / (cpos + cneg) for _, _, cpos, cneg in BCG.values())
+    (shown,) = json.loads(cli("grade", "show", "--control-risk", "median", "--json").stdout)
+    evidence = shown["evidence"]
+    assert evidence["control_risk_basis"] == "median"
+    assert evidence["control_risk"] == pytest.approx(median)
+    assert evidence["control_risk_pooled"] == pytest.approx(1510 / 166283)
+    rr = (0.4894209368, 0.3440742934, 0.6961660838)
+    assert evidence["absolute"] == pytest.approx([1000 * median * (x - 1) for x in rr], abs=1e-4)
+    (row,), _ = summary_of_findings([shown])
+    assert row[3].endswith(f"; control risk {round(1000 * median)} per 1000 (median of the studies)")
+    refused = cli("grade", "show", "--control-risk", "mean", ok=False)
+    assert refused.exit_code == 1 and "unknown control risk 'mean'" in refused.output
+    cli("grade", "export", "--out", tmp_path / "profile.csv")
+    profile = list(csv.DictReader((tmp_path / "profile.csv").open()))
+    assert profile[0]["Effect, relative (95% CI)"] == "RR 0.49 (0.34 to 0.70)"
+    assert profile[0]["No of participants"] == "357347" and profile[0]["Events"] == "2575"
