@@ -35,6 +35,7 @@ SCHEMA = "cartsle-report/2"
 class ReviewReport:
     document: dict  # the JSON report
     pool: PoolResult | None  # the pooled results as objects, for the forest plots
+    rob_domains: bool = False  # forest plots: a risk-of-bias column per domain, not only overall
 
 
 def build_report(conn: sqlite3.Connection, options: PoolOptions = PoolOptions()) -> ReviewReport:
