@@ -35,10 +35,18 @@ REVIEWERS = ("ana", "ben")
 Work = Callable[[Path], None]
 
 
-def split_by_reviewer(source: Path, out: Path) -> dict[str, Path]:
-    """The rows of a two-reviewer decision file, one file per reviewer."""
-    with source.open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle))
+def rows_of(path: Path) -> list[dict]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def record_key(row: dict) -> tuple[str, str, str]:
+    return row["doi"], row["pmid"], row["title"]
+
+
+def split_by_reviewer(source: Path, out: Path, keep: Callable[[dict], bool]) -> dict[str, Path]:
+    """The rows of a two-reviewer decision file that ``keep`` keeps, one file per reviewer."""
+    rows = [row for row in rows_of(source) if keep(row)]
     files = {}
     for reviewer in REVIEWERS:
         path = out / f"{source.stem}_{reviewer}.csv"
@@ -75,11 +83,22 @@ def sample(tmp_path_factory) -> dict:
     )
     cli("dedup")
     screening = folder / "screening"
+    # For speed, a fifth of the title/abstract votes, and every vote on the records that were in
+    # conflict or went on to full text (the lead's resolutions and the full-text file need them).
+    needed = {
+        record_key(row)
+        for name in ("title_abstract_resolutions.csv", "full_text.csv")
+        for row in rows_of(screening / name)
+    }
+    ta = rows_of(screening / "title_abstract.csv")
+    some = {record_key(row) for row in ta[::10]} | needed  # rows come in pairs: one record in five
     return {
         "folder": folder,
         "base": base,
-        "ta": split_by_reviewer(screening / "title_abstract.csv", folder),
-        "ft": split_by_reviewer(screening / "full_text.csv", folder),
+        "ta": split_by_reviewer(
+            screening / "title_abstract.csv", folder, lambda row: record_key(row) in some
+        ),
+        "ft": split_by_reviewer(screening / "full_text.csv", folder, lambda row: True),
     }
 
 
