@@ -267,19 +267,26 @@ def _write_clusters(conn: sqlite3.Connection, members: list[tuple], merged: list
     merged.clear()
 
 
+# The stored pairs of two active records (``p``, ``a``, ``b``) with each one's cluster (``ca``,
+# ``cb``; NULL for a record alone): what report links and the review queue read.
+ACTIVE_PAIRS = """
+        FROM dedup_pairs p
+        JOIN active_records a ON a.id = p.record_id
+        JOIN active_records b ON b.id = p.other_record_id
+        LEFT JOIN record_clusters ca ON ca.record_id = p.record_id
+        LEFT JOIN record_clusters cb ON cb.record_id = p.other_record_id
+"""
+
+
 def _store_report_links(conn: sqlite3.Connection) -> None:
     """Links between kept records whose members were found to be reports of one study."""
     conn.execute("DELETE FROM report_links")
     conn.execute(
-        """
+        f"""
         INSERT OR IGNORE INTO report_links (record_id, other_record_id, reason)
         SELECT MIN(ka, kb), MAX(ka, kb), reason FROM (
             SELECT COALESCE(ca.cluster_id, p.record_id) AS ka, COALESCE(cb.cluster_id, p.other_record_id) AS kb, p.reason
-            FROM dedup_pairs p
-            JOIN active_records a ON a.id = p.record_id
-            JOIN active_records b ON b.id = p.other_record_id
-            LEFT JOIN record_clusters ca ON ca.record_id = p.record_id
-            LEFT JOIN record_clusters cb ON cb.record_id = p.other_record_id
+            {ACTIVE_PAIRS}
             WHERE p.verdict = 'report'
         ) WHERE ka != kb
         """
