@@ -73,19 +73,4 @@ class MixedQuery:
         return MaxQuery().first(-np.abs(scores - boundary), tiebreak)
 
 
-@dataclass(frozen=True)
-class RandomQuery:
-    """The seeded random order, ignoring the model: the baseline every ranking must beat."""
-
-    name: ClassVar[str] = "random"
-
-    def describe(self) -> str:
-        return "random order"
-
-    def order(
-        self, scores: np.ndarray, tiebreak: np.ndarray, screened: int = 0, boundary: float = 0.0
-    ) -> np.ndarray:
-        return np.argsort(tiebreak, kind="stable")
-
-
-Querier = MaxQuery | MixedQuery | RandomQuery
+Querier = MaxQuery | MixedQuery
