@@ -45,11 +45,6 @@ KNOWN_BROKEN_EXAMPLES = {
 }
 KNOWN_UNDOCUMENTED = {
     ("searches restore", None),
-    ("screen sample", None),
-    ("screen", "--target"),
-    ("screen", "--confidence"),
-    ("screen status", "--target"),
-    ("screen status", "--confidence"),
     *(("pool meta", option) for option in ("--measure", "--ci", "--pi", "--subgroup", "--moderator")),
     *(("pool meta", option) for option in ("--leave-one-out", "--bias")),
 }

@@ -148,10 +148,8 @@ def _ranked(
     seed: int,
     features: ReviewFeatures | None,
 ) -> tuple[list[int], str | None, float | None, bool]:
-    try:
-        from cartsle_cli.screening.ranking import rank_records
-    except ImportError:
-        return fallback, f"random order (seed {seed})", None, False
+    from cartsle_cli.screening.ranking import rank_records  # the model: scikit-learn, loaded when used
+
     if features is not None:
         result = rank_records(
             features.record_ids, None, labels, seed=seed, features=features.matrix, estimate=False
