@@ -18,6 +18,7 @@ from cartsle_cli.appraisal.store import (
     conflicts,
     included_labels,
     load_appraisals,
+    protocol_outcomes,
     resolve,
     study_appraisals,
 )
@@ -103,7 +104,9 @@ def template_command(
     outcome: Annotated[
         list[str] | None,
         typer.Option(
-            "--outcome", help="An outcome to appraise (repeat it); tools that appraise each result need them."
+            "--outcome",
+            help="An outcome to appraise (repeat it); for tools that appraise each result, the default"
+            " is the protocol's outcomes that have an analysis.",
         ),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
@@ -116,10 +119,12 @@ def template_command(
     chosen = get_tool(tool)
     with review(db) as conn:
         studies = included_labels(conn)
+        outcomes = list(outcome or []) or (protocol_outcomes(conn) if chosen.per_outcome else [])
     if not studies:
         warn("no included studies yet: the sheet has its header only")
-    path = write_template(chosen, studies, list(outcome or []), out, overwrite=force)
-    say(f"wrote {path} ({len(studies)} studies, {chosen.name})", err=True)
+    path = write_template(chosen, studies, outcomes, out, overwrite=force)
+    per = f" x {len(outcomes)} outcomes: {', '.join(outcomes)}" if chosen.per_outcome else ""
+    say(f"wrote {path} ({len(studies)} studies{per}, {chosen.name})", err=True)
 
 
 @app.command("load")

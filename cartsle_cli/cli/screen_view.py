@@ -42,6 +42,7 @@ from cartsle_cli.screening.ranking.stopping import stopping_advice
 from cartsle_cli.screening.retractions import retracted_units
 from cartsle_cli.screening.sampling import (
     decisions_in_order,
+    sample_label,
     sample_labels,
     sample_start,
     start_random_sample,
@@ -302,8 +303,8 @@ class ScreeningView(BackgroundRanking, Screen):
         if self.stage == "ta":
             label = int(pending.decision in ("include", "maybe"))
             self.ta_labels.append(label)
-            if self.start is not None:
-                self.sample.append(label)
+            if self.start is not None:  # counted by its current decision, the other reviewer's vote too
+                self.sample.append(sample_label(self.conn, pending.record_id))
             elif self.decided_here % RERANK_EVERY == 0 or self._model_can_start():
                 self.rerank()
         self.show()

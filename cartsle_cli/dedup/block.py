@@ -13,8 +13,8 @@ merge/purge problem for large databases", SIGMOD).
 
 from __future__ import annotations
 
-from array import array
 from collections.abc import Callable, Iterator, Sequence
+from itertools import compress, count
 
 import numpy as np
 
@@ -24,40 +24,54 @@ TITLE_KEY = 24
 MAX_BLOCK = 40
 WINDOW = 10
 
-KeyFunction = Callable[[Prepared], object]
+# One blocking key over all the records at once: each record's key value, None for no key. The
+# folded titles without spaces come computed once for every key that reads them.
+KeyValues = Callable[[Sequence[Prepared], list[str]], list]
 
 
-def _doi(record: Prepared) -> object:
-    return record.doi
+def _doi(records: Sequence[Prepared], titles: list[str]) -> list:
+    return [record.doi for record in records]
 
 
-def _pmid(record: Prepared) -> object:
-    return record.pmid
+def _pmid(records: Sequence[Prepared], titles: list[str]) -> list:
+    return [record.pmid for record in records]
 
 
-def _title_start(record: Prepared) -> object:
-    return record.title_key[:TITLE_KEY] if len(record.title_key) >= 10 else None
+def _title_start(records: Sequence[Prepared], titles: list[str]) -> list:
+    return [title[:TITLE_KEY] if len(title) >= 10 else None for title in titles]
 
 
-def _title_end(record: Prepared) -> object:
-    return record.title_key[-TITLE_KEY:] if len(record.title_key) >= 2 * TITLE_KEY else None
+def _title_end(records: Sequence[Prepared], titles: list[str]) -> list:
+    return [title[-TITLE_KEY:] if len(title) >= 2 * TITLE_KEY else None for title in titles]
 
 
-def _author_year(record: Prepared) -> object:
-    return (record.authors[0], record.year) if record.authors and record.year else None
+def _author_year(records: Sequence[Prepared], titles: list[str]) -> list:
+    return [
+        (record.authors[0], record.year) if record.authors and record.year else None for record in records
+    ]
 
 
-def _volume_page(record: Prepared) -> object:
-    return (record.year, record.volume, record.first_page) if record.volume and record.first_page else None
+def _volume_page(records: Sequence[Prepared], titles: list[str]) -> list:
+    return [
+        (record.year, record.volume, record.first_page) if record.volume and record.first_page else None
+        for record in records
+    ]
 
 
-def _journal_volume(record: Prepared) -> object:
-    if not (record.volume and record.year and record.journal):
-        return None
-    return (record.year, record.volume, "".join(word[0] for word in record.journal))
+def _journal_volume(records: Sequence[Prepared], titles: list[str]) -> list:
+    initials: dict[tuple[str, ...], str] = {}  # a few thousand journals for a million records
+    for record in records:
+        if record.journal not in initials:
+            initials[record.journal] = "".join(word[0] for word in record.journal)
+    return [
+        (record.year, record.volume, initials[record.journal])
+        if record.volume and record.year and record.journal
+        else None
+        for record in records
+    ]
 
 
-BLOCK_KEYS: tuple[KeyFunction, ...] = (
+BLOCK_KEYS: tuple[KeyValues, ...] = (
     _doi,
     _pmid,
     _title_start,
@@ -83,53 +97,51 @@ def candidate_codes(
 ) -> np.ndarray:
     """The candidate pairs as sorted unique codes ``i * len(records) + j`` (``i < j``): 8 bytes a
     pair, so that a million records' pairs are counted (for the progress bar) and deduplicated
-    without a Python set of them."""
+    without a Python set of them. The pairs of each key are made by numpy, a block size at a time,
+    not one Python tuple a pair."""
     size = len(records)
-    codes = array("q")
+    new = np.fromiter(is_new, dtype=bool, count=size)
+    titles = [record.title_key for record in records]
+    codes = []
     for done, key in enumerate(BLOCK_KEYS):
         if progress:
             progress("blocking: keys done", done, len(BLOCK_KEYS))
-        for block in _blocks(records, key, is_new):
-            for i, j in _pairs_in(block, records):
-                if not (is_new[i] or is_new[j]):
-                    continue
-                codes.append(i * size + j if i < j else j * size + i)
-    return np.unique(np.frombuffer(codes, dtype=np.int64)) if codes else np.zeros(0, dtype=np.int64)
+        codes.append(_codes(key(records, titles), titles, new, size))
+    return np.unique(np.concatenate(codes)) if codes else np.zeros(0, dtype=np.int64)
 
 
-def _blocks(records: Sequence[Prepared], key: KeyFunction, is_new: Sequence[bool]) -> Iterator[list[int]]:
-    """The positions of the records sharing a key value, in file order, for each value held by
-    two records or more, one of them new. The values are hashed and sorted as 64-bit numbers
-    (16 bytes a record, where a dict of lists costs some 250): a million records' blocks fit in
-    memory. Two values with one hash only put more records in a block, which compares them."""
-    hashes, positions = array("q"), array("q")
-    for position, record in enumerate(records):
-        value = key(record)
-        if value is not None:
-            hashes.append(hash(value))
-            positions.append(position)
-    if len(hashes) < 2:
-        return
-    values, where = np.frombuffer(hashes, dtype=np.int64), np.frombuffer(positions, dtype=np.int64)
-    order = np.argsort(values, kind="stable")
-    values, where = values[order], where[order]
-    starts = np.flatnonzero(np.concatenate(([True], values[1:] != values[:-1])))
-    ends = np.append(starts[1:], len(values))
-    several = ends - starts > 1
-    new = np.asarray(is_new, dtype=bool)
-    for start, end in zip(starts[several].tolist(), ends[several].tolist(), strict=True):
-        block = where[start:end]
-        if new[block].any():
-            yield block.tolist()
-
-
-def _pairs_in(block: list[int], records: Sequence[Prepared]) -> Iterator[tuple[int, int]]:
-    if len(block) <= MAX_BLOCK:
-        for n, i in enumerate(block):
-            for j in block[n + 1 :]:
-                yield i, j
-        return
-    ordered = sorted(block, key=lambda position: records[position].title_key)
-    for n, i in enumerate(ordered):
-        for j in ordered[n + 1 : n + 1 + WINDOW]:
-            yield i, j
+def _codes(values: list, titles: list[str], new: np.ndarray, size: int) -> np.ndarray:
+    """The pair codes of one key: all pairs inside each block of up to :data:`MAX_BLOCK` records
+    sharing a value, the sorted neighbourhood of each larger block, and of those the pairs with a
+    new record. The values are hashed and sorted as 64-bit numbers (16 bytes a record, where a dict
+    of lists costs some 250): a million records' blocks fit in memory. Two values with one hash only
+    put more records in a block, which compares them."""
+    # A key value is None or true (a DOI, a title's start, a tuple): compress and filter, which
+    # run in C, pick the records with one.
+    where = np.fromiter(compress(count(), values), dtype=np.int64)
+    if len(where) < 2:
+        return np.zeros(0, dtype=np.int64)
+    hashes = np.fromiter(map(hash, filter(None, values)), dtype=np.int64, count=len(where))
+    order = np.argsort(hashes, kind="stable")  # stable: each block's positions stay in file order
+    hashes, where = hashes[order], where[order]
+    starts = np.flatnonzero(np.concatenate(([True], hashes[1:] != hashes[:-1])))
+    lengths = np.diff(np.append(starts, len(hashes)))
+    firsts, seconds = [], []
+    for length in np.unique(lengths[lengths > 1]).tolist():
+        block_starts = starts[lengths == length]
+        if length <= MAX_BLOCK:
+            left, right = np.triu_indices(length, 1)
+            firsts.append(where[block_starts[:, None] + left].ravel())
+            seconds.append(where[block_starts[:, None] + right].ravel())
+            continue
+        for start in block_starts.tolist():
+            ordered = np.array(sorted(where[start : start + length].tolist(), key=titles.__getitem__))
+            for step in range(1, min(WINDOW, length - 1) + 1):
+                firsts.append(ordered[:-step])
+                seconds.append(ordered[step:])
+    if not firsts:
+        return np.zeros(0, dtype=np.int64)
+    first, second = np.concatenate(firsts), np.concatenate(seconds)
+    keep = new[first] | new[second]
+    first, second = first[keep], second[keep]
+    return np.minimum(first, second) * size + np.maximum(first, second)

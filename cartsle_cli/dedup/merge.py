@@ -65,12 +65,17 @@ class MergedRecord:
 
 
 def completeness(row: Mapping[str, Any]) -> int:
-    values = tuple(row[name] for name in MERGED_FIELDS)
-    filled = len(values) - sum(map(_EMPTY.__contains__, values))
-    return filled + (2 if _filled(row["abstract"]) else 0)
+    return _completeness(tuple(row[name] for name in MERGED_FIELDS))
 
 
 _EMPTY = {None, "", "[]"}
+_ABSTRACT = MERGED_FIELDS.index("abstract")
+
+
+def _completeness(values: Sequence[Any]) -> int:
+    """Fields filled among the :data:`MERGED_FIELDS` values, an abstract counting two more."""
+    filled = len(values) - sum(map(_EMPTY.__contains__, values))
+    return filled + (2 if values[_ABSTRACT] not in _EMPTY else 0)
 
 
 def kept_record(rows: Sequence[Mapping[str, Any]]) -> Mapping[str, Any]:
@@ -80,26 +85,32 @@ def kept_record(rows: Sequence[Mapping[str, Any]]) -> Mapping[str, Any]:
 
 def merge_rows(rows: Sequence[Mapping[str, Any]]) -> MergedRecord:
     """The merged record of one cluster's ``active_records`` rows."""
-    scores = {row["id"]: completeness(row) for row in rows}
-    kept = max(rows, key=lambda row: (scores[row["id"]], -row["id"]))  # as kept_record chooses
-    others = sorted(
-        (row for row in rows if row["id"] != kept["id"]), key=lambda row: (-scores[row["id"]], row["id"])
+    cluster_id, values, filled_from = merge_values(
+        [(row["id"], *(row[name] for name in MERGED_FIELDS)) for row in rows]
     )
-    merged = MergedRecord(cluster_id=kept["id"])
-    for name in MERGED_FIELDS:
-        value, donor = kept[name], kept["id"]
-        if not _filled(value):
-            for row in others:
-                if _filled(row[name]):
-                    value, donor = row[name], row["id"]
-                    merged.filled_from[name] = donor
-                    break
+    merged = MergedRecord(cluster_id=cluster_id, filled_from=filled_from)
+    for name, value in zip(MERGED_FIELDS, values):
         setattr(merged, name, json.loads(value) if name == "authors" and isinstance(value, str) else value)
     return merged
 
 
-def _filled(value: Any) -> bool:
-    return value not in (None, "", "[]")
+def merge_values(rows: Sequence[Sequence[Any]]) -> tuple[int, list[Any], dict[str, int]]:
+    """The kept record's id, the merged values of the :data:`MERGED_FIELDS` and which record filled
+    each gap, for one cluster's rows given as ``(id, *MERGED_FIELDS)`` (plain rows: a million-record
+    review merges hundreds of thousands of clusters)."""
+    scores = [_completeness(row[1:]) for row in rows]
+    best = max(range(len(rows)), key=lambda n: (scores[n], -rows[n][0]))  # as kept_record chooses
+    others = sorted((n for n in range(len(rows)) if n != best), key=lambda n: (-scores[n], rows[n][0]))
+    values = list(rows[best][1:])
+    filled_from: dict[str, int] = {}
+    for field_number, value in enumerate(values):
+        if value in _EMPTY:
+            for n in others:
+                if rows[n][field_number + 1] not in _EMPTY:
+                    values[field_number] = rows[n][field_number + 1]
+                    filled_from[MERGED_FIELDS[field_number]] = rows[n][0]
+                    break
+    return rows[best][0], values, filled_from
 
 
 def merged_record(conn: sqlite3.Connection, cluster_id: int) -> MergedRecord:
@@ -152,3 +163,18 @@ def merged_row(merged: MergedRecord) -> tuple:
         for name in MERGED_FIELDS
     ]
     return (merged.cluster_id, *values, json.dumps(merged.filled_from))
+
+
+_AUTHORS = MERGED_FIELDS.index("authors")
+
+
+def merged_row_of(rows: Sequence[Sequence[Any]]) -> tuple:
+    """The ``merged_records`` row of one cluster's plain rows ``(id, *MERGED_FIELDS)``: what
+    ``merged_row(merge_rows(rows))`` gives, without a :class:`MergedRecord` between."""
+    cluster_id, values, filled_from = merge_values(rows)
+    authors = values[_AUTHORS]
+    # As merge_rows reads the authors and merged_row writes them: one form for every review.
+    values[_AUTHORS] = json.dumps(
+        json.loads(authors) if isinstance(authors, str) else authors, ensure_ascii=False
+    )
+    return (cluster_id, *values, json.dumps(filled_from))

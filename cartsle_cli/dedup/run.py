@@ -19,7 +19,7 @@ from cartsle_cli.dedup.block import candidate_codes
 from cartsle_cli.dedup.cluster import cluster
 from cartsle_cli.dedup.compare import REPORT, REVIEW, SAME, compare, hard_conflict
 from cartsle_cli.dedup.decisions import latest_decisions
-from cartsle_cli.dedup.merge import MERGED_FIELDS, merge_rows, merged_row
+from cartsle_cli.dedup.merge import MERGED_FIELDS, merged_row_of
 from cartsle_cli.dedup.normalise import COLUMNS, Prepared, prepare_values
 from cartsle_cli.errors import CartsleError
 from cartsle_cli.store.connection import require_transaction
@@ -230,16 +230,17 @@ def _store_clusters(conn: sqlite3.Connection, clusters: list[list[int]], progres
         ((record, n) for n, members in enumerate(clusters) for record in members),
     )
     columns = ", ".join(f"r.{name}" for name in ("id", *MERGED_FIELDS))
-    rows = conn.execute(
+    cursor = conn.cursor()
+    cursor.row_factory = None  # plain tuples (cluster, id, *MERGED_FIELDS): read by position
+    rows = cursor.execute(
         f"SELECT m.cluster, {columns} FROM dedup_members m"
         " JOIN active_records r ON r.id = m.record_id ORDER BY m.cluster"
     )
     members, merged = [], []
-    for done, (_, cluster_rows) in enumerate(groupby(rows, key=itemgetter("cluster")), 1):
-        cluster_rows = list(cluster_rows)
-        record = merge_rows(cluster_rows)
-        members.extend((row["id"], record.cluster_id) for row in cluster_rows)
-        merged.append(merged_row(record))
+    for done, (_, cluster_rows) in enumerate(groupby(rows, key=itemgetter(0)), 1):
+        cluster_rows = [row[1:] for row in cluster_rows]
+        merged.append(merged_row_of(cluster_rows))
+        members.extend((row[0], merged[-1][0]) for row in cluster_rows)
         if len(merged) >= _BATCH:
             _write_clusters(conn, members, merged)
             if progress:

@@ -77,6 +77,7 @@ class ComparativeOutcome:
     meta_regression: Any = None
     leave_one_out: Any = None
     egger: Any = None  # stats.sensitivity.EggerTest
+    effects: Any = None  # stats.effect_sizes.StudyEffects pooled (for reruns on a subset: GRADE, sensitivity)
 
     def __getattr__(self, name: str):  # the pooled numbers read as the result's own
         if name == "result":
@@ -153,7 +154,7 @@ def comparative_result(
     except CartsleError as error:
         return None, [*notes, f"not pooled: {error}"]
     by_id = studies.set_index(studies["study_id"].astype(str))
-    outcome = ComparativeOutcome(result)
+    outcome = ComparativeOutcome(result, effects=effects)
     for name in analysis.subgroups:
         values = [str(v).strip() if pd.notna(v) else "" for v in by_id[name].reindex(ids)]
         try:

@@ -146,11 +146,12 @@ def _stage_outcomes(conn: sqlite3.Connection, stage: str) -> dict[int, Outcome]:
             outcomes[vote.unit_id].resolution = vote
     required = reviewers_required(conn)
     for outcome in outcomes.values():
-        _decide(outcome, required)
+        decide(outcome, required)
     return outcomes
 
 
-def _decide(outcome: Outcome, required: int) -> None:
+def decide(outcome: Outcome, required: int) -> None:
+    """Set the outcome's status and decision from its votes and resolution."""
     if outcome.resolution is not None:
         outcome.status = FINAL
         outcome.decision = effective(outcome.resolution.decision, outcome.stage)

@@ -14,8 +14,6 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from cartsle_cli.safe_output import for_terminal
 from cartsle_cli.screening.fulltext import fulltext_status
 from cartsle_cli.screening.outcomes import awaits, current_votes, effective, stage_outcomes
@@ -84,6 +82,8 @@ def build_queue(
     else:
         units, todo, labels, tally = _state(conn, stage, reviewer)
     done = len(labels)
+    import numpy as np  # here, not at the top: `screen conflicts` reads records through this module
+
     fallback = [todo[index] for index in np.random.default_rng(seed).permutation(len(todo))]
     sampling = stage == "ta" and sample_start(conn, reviewer) is not None
     if sampling:

@@ -87,6 +87,10 @@ def _protocol_schema(conn: sqlite3.Connection) -> str:
     return sql
 
 
+def _robins_i_v2() -> str:  # `robins-i` is now V2; earlier appraisals keep the 2016 tool
+    return _schema_sql("robins_i_v2.sql")
+
+
 # Each entry returns the SQL that takes the schema one version up (a data migration takes the
 # connection).
 MIGRATIONS: list[Callable[..., str]] = [
@@ -97,6 +101,7 @@ MIGRATIONS: list[Callable[..., str]] = [
     _appraisal,
     _protocol_schema,
     _share,
+    _robins_i_v2,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

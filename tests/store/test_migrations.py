@@ -285,3 +285,31 @@ def test_a_version_1_review_gains_record_units_with_each_records_kept_record(db)
         (3, 3),
     ]
     conn.close()
+
+
+def test_appraisals_made_with_the_2016_robins_i_keep_it_when_robins_i_becomes_v2(db, monkeypatch):
+    from cartsle_cli.store import migrations
+
+    before = migrations.MIGRATIONS.index(migrations._robins_i_v2)
+    monkeypatch.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:before])
+    monkeypatch.setattr(migrations, "SCHEMA_VERSION", before)
+    conn = open_review(db)
+    with transaction(conn):
+        for tool in ("robins-i", "rob2"):
+            conn.execute(
+                "INSERT INTO appraisal_loads (tool, reviewer, file_name, sha256, file_text, row_count,"
+                " loaded_at) VALUES (?, 'ana', 'f.csv', 'x', '', 0, 'then')",
+                (tool,),
+            )
+        conn.execute(
+            "INSERT INTO appraisal_resolutions (tool, study_id, outcome, domain, judgement, reviewer,"
+            " resolved_at) VALUES ('robins-i', 'Lee 2020', 'pain', 'D1', 'serious', 'ana', 'then')"
+        )
+    conn.close()
+    monkeypatch.undo()
+    conn = open_review(db)
+    assert [r[0] for r in conn.execute("SELECT tool FROM appraisal_loads ORDER BY id")] == [
+        "robins-i-2016",
+        "rob2",
+    ]
+    assert conn.execute("SELECT tool FROM appraisal_resolutions").fetchone()[0] == "robins-i-2016"

@@ -27,6 +27,13 @@ class MaxQuery:
         """Positions into ``scores``, best first; ``tiebreak`` is a random rank per position."""
         return np.lexsort((tiebreak, -scores))
 
+    def first(
+        self, scores: np.ndarray, tiebreak: np.ndarray, screened: int = 0, boundary: float = 0.0
+    ) -> int:
+        """``order(...)[0]`` without sorting the rest: what a simulation needs after each retrain."""
+        best = np.flatnonzero(scores == scores.max())
+        return int(best[np.argmin(tiebreak[best])])
+
 
 @dataclass(frozen=True)
 class MixedQuery:
@@ -56,6 +63,14 @@ class MixedQuery:
             return best
         uncertain = int(np.lexsort((tiebreak, np.abs(scores - boundary)))[0])
         return np.concatenate([[uncertain], best[best != uncertain]])
+
+    def first(
+        self, scores: np.ndarray, tiebreak: np.ndarray, screened: int = 0, boundary: float = 0.0
+    ) -> int:
+        """``order(...)[0]`` without sorting the rest."""
+        if screened >= self.early or len(scores) < 2 or (screened + 1) % self.every:
+            return MaxQuery().first(scores, tiebreak)
+        return MaxQuery().first(-np.abs(scores - boundary), tiebreak)
 
 
 @dataclass(frozen=True)
