@@ -37,14 +37,8 @@ def interactive(args: list[str]) -> bool:
 # Drift these tests found when main's landed branches met them (00:05 UTC, 2 December): each is
 # for its owner to fix in the README or the code, then to take off the list. An example that
 # fails and is listed is an expected failure; one that is not listed fails the test.
-KNOWN_BROKEN_EXAMPLES = {
-    "cartsle import --update-of 1 searches/pubmed.nbib --force --searched 2025-09-01",
-    "cartsle dedup decide pairs.csv",
-    "cartsle screen resolve --file conflicts.csv --reviewer lead",
-    "cartsle prisma --update --diagram prisma_update.svg",
-}
+KNOWN_BROKEN_EXAMPLES: set[str] = set()
 KNOWN_UNDOCUMENTED = {
-    ("searches restore", None),
     *(("pool meta", option) for option in ("--measure", "--ci", "--pi", "--subgroup", "--moderator")),
     *(("pool meta", option) for option in ("--leave-one-out", "--bias")),
 }
