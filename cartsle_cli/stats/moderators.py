@@ -45,7 +45,11 @@ class SubgroupAnalysis:
     def to_dict(self) -> dict:
         return {
             "variable": self.variable,
-            "subgroups": [{"level": s.level, **s.result.to_dict()} for s in self.subgroups],
+            # the subgroup's name is "level" (the report's tables read it); the result's own
+            # "level" (the CI's, 0.95) overwrote it, so it moves to "ci_level"
+            "subgroups": [
+                {**s.result.to_dict(), "level": s.level, "ci_level": s.result.level} for s in self.subgroups
+            ],
             "q_between": self.q_between,
             "q_between_df": self.q_between_df,
             "q_between_p": self.q_between_p,
