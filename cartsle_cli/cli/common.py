@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     # messages (typer.echo) never need it, and its progress bars only the long commands
     from rich.console import Console
     from rich.progress import Progress
+    from rich.table import Table
     from rich.text import Text
 
 DbOption = Annotated[
@@ -134,15 +135,22 @@ def print_table(title: str | None, columns: Sequence[str], rows: Sequence[Sequen
     if drawn is not None:  # the same characters rich would print, without its per-cell layout
         console.file.write(drawn)
         return
+    console.print(rich_table(title, columns, cells, numeric))
+
+
+def rich_table(
+    title: str | None, columns: Sequence[str], cells: Sequence[Sequence[str]], right: Sequence[bool]
+) -> Table:
+    """The rich Table of ``print_table`` (cells already made safe), as rich draws it."""
     from rich.table import Table
     from rich.text import Text
 
     table = Table(title=title, title_justify="left")
-    for column, is_number in zip(columns, numeric):
-        table.add_column(column, justify="right" if is_number else "left")
+    for column, is_right in zip(columns, right):
+        table.add_column(column, justify="right" if is_right else "left")
     for row in cells:
         table.add_row(*(Text(cell) for cell in row))
-    console.print(table)
+    return table
 
 
 def warn(message: str) -> None:

@@ -5,10 +5,9 @@ import io
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.console import Console
-from rich.table import Table
-from rich.text import Text
 
 from cartsle_cli.cli import table_text
+from cartsle_cli.cli.common import rich_table
 
 
 def _console(width=120, **options):
@@ -17,12 +16,7 @@ def _console(width=120, **options):
 
 def _rich(title, columns, rows, right, width=120):
     console = _console(width)
-    table = Table(title=title, title_justify="left")
-    for column, is_right in zip(columns, right):
-        table.add_column(column, justify="right" if is_right else "left")
-    for row in rows:
-        table.add_row(*(Text(cell) for cell in row))
-    console.print(table)
+    console.print(rich_table(title, columns, rows, right))
     return console.file.getvalue()
 
 
