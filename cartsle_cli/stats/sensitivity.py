@@ -101,9 +101,8 @@ def _batched(effects: StudyEffects, method: str, ci: str, level: float) -> Leave
     natural = [meta.back_transform(v, effects) for v in (batch.beta, batch.lower, batch.upper)]
     columns = (batch.beta, batch.se, batch.statistic, batch.p, batch.lower, batch.upper, *natural,
                batch.q, batch.q_p, batch.tau2, batch.i2, batch.h2)  # fmt: skip
-    omitted = tuple(
-        LeftOut(label, *(float(column[i]) for column in columns)) for i, label in enumerate(effects.labels)
-    )
+    rows = zip(effects.labels, *(np.asarray(column, dtype=float).tolist() for column in columns))
+    omitted = tuple(LeftOut(label, *values) for label, *values in rows)
     return LeaveOneOut(_line(method, ci), omitted)
 
 
