@@ -33,6 +33,14 @@ app = group(
     "the evidence profile."
 )
 
+ControlRiskOption = Annotated[
+    str,
+    typer.Option(
+        "--control-risk",
+        help="Binary outcomes' absolute effect per 1000 from the studies' pooled control risk"
+        " (control events over control participants, GRADEpro's default) or their median.",
+    ),
+]
 DomainOption = Annotated[str, typer.Option("--domain", help=f"One of {', '.join(DOMAINS)}.")]
 
 
@@ -43,13 +51,15 @@ def _group(ctx: typer.Context, db: DbOption = DEFAULT_DB) -> None:
 
 
 @app.command("suggest")
-def suggest_command(db: DbOption = DEFAULT_DB, json_output: JsonOption = False) -> None:
+def suggest_command(
+    control_risk: ControlRiskOption = "pooled", db: DbOption = DEFAULT_DB, json_output: JsonOption = False
+) -> None:
     """Each outcome's five domains: levels down, the reason, and whether the reviewers have decided.
 
     Example: cartsle grade suggest
     """
     with review(db) as conn:
-        graded = [item.to_dict() for item in grade_review(conn)]
+        graded = [item.to_dict() for item in grade_review(conn, control_risk=control_risk)]
     if json_output:
         print_json(graded)
         return
@@ -181,13 +191,15 @@ def history_command(db: DbOption = DEFAULT_DB, json_output: JsonOption = False) 
 
 
 @app.command("show")
-def show_command(db: DbOption = DEFAULT_DB, json_output: JsonOption = False) -> None:
+def show_command(
+    control_risk: ControlRiskOption = "pooled", db: DbOption = DEFAULT_DB, json_output: JsonOption = False
+) -> None:
     """The summary-of-findings table: participants, effects, certainty with its symbols and reasons.
 
     Example: cartsle grade show
     """
     with review(db) as conn:
-        graded = [item.to_dict() for item in grade_review(conn)]
+        graded = [item.to_dict() for item in grade_review(conn, control_risk=control_risk)]
     if json_output:
         print_json(graded)
         return
@@ -202,6 +214,7 @@ def export_command(
     out: Annotated[
         Path, typer.Option("--out", "-o", help="The CSV file to write (GRADEpro's evidence-profile columns).")
     ],
+    control_risk: ControlRiskOption = "pooled",
     db: DbOption = DEFAULT_DB,
 ) -> None:
     """Write the GRADE evidence profile as CSV (GRADEpro documents no CSV import; these are its columns).
@@ -209,6 +222,6 @@ def export_command(
     Example: cartsle grade export --out grade_profile.csv
     """
     with review(db) as conn:
-        graded = grade_review(conn)
+        graded = grade_review(conn, control_risk=control_risk)
     write_csv(out, PROFILE_COLUMNS, evidence_profile([item.to_dict() for item in graded]))
     say(f"wrote {out} ({len(graded)} outcomes)", err=True)

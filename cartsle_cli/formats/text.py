@@ -186,9 +186,13 @@ def collect_fields(
 def first(fields: dict[str, list[str]], *tags: str) -> str | None:
     """The first non-empty value of the first of ``tags`` that has one."""
     for tag in tags:
-        for value in fields.get(tag, ()):
-            if value:
-                return value
+        values = fields.get(tag)
+        if values:
+            if values[0]:  # nearly always: the loop below is for a blank first value
+                return values[0]
+            for value in values:
+                if value:
+                    return value
     return None
 
 
