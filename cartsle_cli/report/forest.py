@@ -69,7 +69,7 @@ def _draw_studies(ax, text_at, result: MetaProportionResult, top: float, limits:
     largest = max((w for w in weights if w is not None), default=None)
     for i, study in enumerate(result.studies):
         y = top - i
-        size = 7.0 if study.weight is None else 3 + 9 * (study.weight / largest) ** 0.5
+        size = 7.0 if study.weight is None or largest is None else 3 + 9 * (study.weight / largest) ** 0.5
         interval(ax, study.lower, study.upper, y, limits)
         # clip_on=False: a study with 0 (or all) events shows a whole marker on the axis edge
         ax.plot(
@@ -140,7 +140,7 @@ def build_forest(
         height = ROW_INCHES * (k + 8 + sum(lines) - k)
         figure = new_figure(11, height)
         bottom, top_row = 3.6 * ROW_INCHES / height, k + 2
-        ax = figure.add_axes([PLOT_BOX[0], bottom, PLOT_BOX[1], 1 - bottom - 1.2 * ROW_INCHES / height])
+        ax = figure.add_axes((PLOT_BOX[0], bottom, PLOT_BOX[1], 1 - bottom - 1.2 * ROW_INCHES / height))
         ax.set_ylim(-0.6, top_row + 1.6)
         limits = (0.0, _axis_limit(result))
         ax.set_xlim(*limits)
