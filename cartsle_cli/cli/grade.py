@@ -34,6 +34,14 @@ app = group(
     "the evidence profile."
 )
 
+ControlRiskOption = Annotated[
+    str,
+    typer.Option(
+        "--control-risk",
+        help="Binary outcomes' absolute effect per 1000 from the studies' pooled control risk"
+        " (control events over control participants, GRADEpro's default) or their median.",
+    ),
+]
 DomainOption = Annotated[str, typer.Option("--domain", help=f"One of {', '.join(DOMAINS)}.")]
 
 
@@ -43,19 +51,21 @@ def _group(ctx: typer.Context, db: DbOption = DEFAULT_DB) -> None:
         pass_down(ctx)
 
 
-def _graded(db: Path) -> list[dict]:
+def _graded(db: Path, control_risk: str) -> list[dict]:
     """Every pooled outcome's GRADE assessment, as ``grade suggest`` and ``grade show`` print it."""
     with review(db) as conn:
-        return [item.to_dict() for item in grade_review(conn)]
+        return [item.to_dict() for item in grade_review(conn, control_risk=control_risk)]
 
 
 @app.command("suggest")
-def suggest_command(db: DbOption = DEFAULT_DB, json_output: JsonOption = False) -> None:
+def suggest_command(
+    control_risk: ControlRiskOption = "pooled", db: DbOption = DEFAULT_DB, json_output: JsonOption = False
+) -> None:
     """Each outcome's five domains: levels down, the reason, and whether the reviewers have decided.
 
     Example: cartsle grade suggest
     """
-    graded = _graded(db)
+    graded = _graded(db, control_risk)
     if json_output:
         print_json(graded)
         return
@@ -186,12 +196,14 @@ def history_command(db: DbOption = DEFAULT_DB, json_output: JsonOption = False) 
 
 
 @app.command("show")
-def show_command(db: DbOption = DEFAULT_DB, json_output: JsonOption = False) -> None:
+def show_command(
+    control_risk: ControlRiskOption = "pooled", db: DbOption = DEFAULT_DB, json_output: JsonOption = False
+) -> None:
     """The summary-of-findings table: participants, effects, certainty with its symbols and reasons.
 
     Example: cartsle grade show
     """
-    graded = _graded(db)
+    graded = _graded(db, control_risk)
     if json_output:
         print_json(graded)
         return
@@ -206,6 +218,7 @@ def export_command(
     out: Annotated[
         Path, typer.Option("--out", "-o", help="The CSV file to write (GRADEpro's evidence-profile columns).")
     ],
+    control_risk: ControlRiskOption = "pooled",
     db: DbOption = DEFAULT_DB,
 ) -> None:
     """Write the GRADE evidence profile as CSV (GRADEpro documents no CSV import; these are its columns).
@@ -213,6 +226,6 @@ def export_command(
     Example: cartsle grade export --out grade_profile.csv
     """
     with review(db) as conn:
-        graded = grade_review(conn)
+        graded = grade_review(conn, control_risk=control_risk)
     write_csv(out, PROFILE_COLUMNS, evidence_profile([item.to_dict() for item in graded]))
     say(f"wrote {out} ({len(graded)} outcomes)", err=True)

@@ -221,43 +221,83 @@ def _summary(data: RobFigureData, path: Path, weighted: bool) -> Path:
     return _save(figure, path, "cartsle-rob-summary")
 
 
-def draw_rob_column(
-    ax, text_at, rows: Sequence[tuple[float, str | None]], *, header_y: float, x: float = 0.93
-) -> None:
-    """A forest plot's risk-of-bias column, as robvis adds one: a symbol-coded circle per study.
+@dataclass(frozen=True)
+class ForestRob:
+    """The risk-of-bias columns of a forest plot: their headers (the domains, when asked, then the
+    overall judgement) and, per study label, the style of each (None: not appraised or not agreed)."""
 
-    ``rows``: (y in the plot's data coordinates, style of the study's overall judgement or None when
-    not appraised); ``text_at`` maps x in figure fractions and y in data coordinates; ``x`` is the
-    column's place in figure fractions.
-    """
-    ax.text(
-        x,
-        header_y,
-        "RoB",
-        transform=text_at,
-        ha="center",
-        va="center",
-        fontsize=9,
-        fontweight="bold",
-    )
-    for y, style in rows:
-        colour, symbol, ink = PALETTE[style or "missing"]
-        ax.plot(
-            [x], [y], transform=text_at, marker="o", markersize=10, color=colour,
-            markeredgecolor="black", markeredgewidth=0.6, clip_on=False,
+    headers: tuple[str, ...]
+    styles: dict[str, tuple[str | None, ...]]
+
+    @classmethod
+    def overall_only(cls, styles: dict[str, str | None]) -> ForestRob:
+        return cls(("RoB",), {label: (style,) for label, style in styles.items()})
+
+
+COLUMN_INCHES = 0.4  # each risk-of-bias column of a forest plot widens the figure by this much
+
+
+def _key(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def forest_rob(
+    tools: list[dict], outcome_keys: tuple[str, ...], *, domains: bool = False
+) -> ForestRob | None:
+    """The columns for one analysed outcome from the document's appraisals (``appraisal.summary``):
+    a per-study tool's rows count for every outcome, a per-outcome tool's only for the outcome it
+    names (by id or label). None when no study is appraised for it, so the plot has no column."""
+    wanted = {_key(k) for k in outcome_keys if k}
+    for tool in tools:
+        styles = dict((j["judgement"], j["style"]) for j in tool["judgements"])
+        rows = [s for s in tool["studies"] if not s["outcome"] or _key(s["outcome"]) in wanted]
+        if not rows:
+            continue
+        cells = rows[0]["domains"]
+        headers = tuple(c["domain"] for c in cells[:-1]) + ("Overall",) if domains else ("RoB",)
+        found = {}
+        for study in rows:
+            chosen = study["domains"] if domains else study["domains"][-1:]
+            found[study["study_id"]] = tuple(styles.get(c["judgement"] or "") for c in chosen)
+        return ForestRob(headers, found)
+    return None
+
+
+def rob_widths(rob: ForestRob | None, width: float) -> tuple[float, float, float]:
+    """(figure width in inches, scale from layout fractions of ``width`` to figure fractions, step
+    between columns in layout fractions): the columns go to the right of a ``width``-inch layout."""
+    if rob is None:
+        return width, 1.0, 0.0
+    wide = width + COLUMN_INCHES * len(rob.headers) + 0.15
+    return wide, width / wide, COLUMN_INCHES / width
+
+
+def draw_rob_columns(
+    ax, text_at, rob: ForestRob, rows: Sequence[tuple[float, str]], *, header_y: float, x: float, step: float
+) -> None:
+    """A forest plot's risk-of-bias columns, as robvis adds them: a symbol-coded circle per study
+    and column. ``rows``: (y in the plot's data coordinates, study label); ``text_at`` maps x in
+    layout fractions and y in data coordinates; the first column at ``x``, the next ``step`` on.
+    Each marker and symbol carries the gid ``rob|study|column`` (the figure's data, for tests)."""
+    for index, header in enumerate(rob.headers):
+        ax.text(
+            x + index * step, header_y, header, transform=text_at, ha="center", va="center",
+            fontsize=8 if len(rob.headers) > 1 else 9, fontweight="bold", gid=f"rob||{header}",
         )  # fmt: skip
-        if symbol:
-            ax.text(
-                x,
-                y,
-                symbol,
-                transform=text_at,
-                ha="center",
-                va="center",
-                fontsize=6.5,
-                fontweight="bold",
-                color=ink,
-            )
+    for y, label in rows:
+        styles = rob.styles.get(label, (None,) * len(rob.headers))
+        for index, (header, style) in enumerate(zip(rob.headers, styles)):
+            colour, symbol, ink = PALETTE[style or "missing"]
+            at = x + index * step
+            ax.plot(
+                [at], [y], transform=text_at, marker="o", markersize=10, color=colour,
+                markeredgecolor="black", markeredgewidth=0.6, clip_on=False, gid=f"rob|{label}|{header}",
+            )  # fmt: skip
+            if symbol:
+                ax.text(
+                    at, y, symbol, transform=text_at, ha="center", va="center", fontsize=6.5,
+                    fontweight="bold", color=ink, gid=f"rob|{label}|{header}",
+                )  # fmt: skip
 
 
 def rob_styles(tool: dict) -> dict[str, str | None]:

@@ -17,11 +17,10 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
-from scipy import stats
 from scipy.special import expit
 
 from cartsle_cli.errors import CartsleError
-from cartsle_cli.stats import common_effect, rma, tau2, transforms
+from cartsle_cli.stats import common_effect, distributions, rma, tau2, transforms
 from cartsle_cli.stats.effect_sizes import Excluded, StudyEffects
 
 METHODS = {
@@ -132,7 +131,7 @@ def back_transform(values, effects: StudyEffects) -> np.ndarray:
 
 
 def _studies(effects: StudyEffects, weights: np.ndarray | None, level: float) -> tuple[StudyResult, ...]:
-    z = float(stats.norm.isf((1 - level) / 2))
+    z = distributions.norm_isf((1 - level) / 2)
     se = effects.sei
     low, high = effects.yi - z * se, effects.yi + z * se
     natural = [back_transform(v, effects) for v in (effects.yi, low, high)]

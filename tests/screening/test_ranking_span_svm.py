@@ -95,3 +95,18 @@ def test_replay_picks_the_records_liblinear_refitting_picks(shared):
     fast, _ = replay_span(ranker, labels, priors)
     refit, _ = replay_refit(ranker, labels, priors)
     assert fast == refit
+
+
+def test_error_bound_holds_for_a_loose_solve():
+    rng = np.random.default_rng(7)
+    features = sparse.random(80, 40, density=0.25, random_state=3, format="csr")
+    labels = (rng.random(80) < 0.2).astype(int)
+    weights = Balanced().weights(labels)
+    exact = solved(features, labels, C=0.11, weights=weights).scores()
+    loose = SpanSVM(features, 0.11)
+    for position, label in enumerate(labels):
+        loose.add(position, label)
+    loose.fit(weights, tolerance=1e-3)
+    error = np.abs(loose.scores() - exact).max()
+    assert error > 0  # the loose solve is off ...
+    assert error <= loose.error_bound() <= loose.error_bound(exact=False)  # ... by no more than the bound

@@ -27,12 +27,10 @@ class MaxQuery:
         """Positions into ``scores``, best first; ``tiebreak`` is a random rank per position."""
         return np.lexsort((tiebreak, -scores))
 
-    def first(
-        self, scores: np.ndarray, tiebreak: np.ndarray, screened: int = 0, boundary: float = 0.0
-    ) -> int:
-        """``order(...)[0]`` without sorting the rest: what a simulation needs after each retrain."""
-        best = np.flatnonzero(scores == scores.max())
-        return int(best[np.argmin(tiebreak[best])])
+    def key(self, scores: np.ndarray, screened: int = 0, boundary: float = 0.0) -> np.ndarray:
+        """What ``order`` sorts on, highest first (ties by the tiebreak): ``order(...)[0]`` is the
+        record with the highest key, which is all a simulation needs after each retrain."""
+        return scores
 
 
 @dataclass(frozen=True)
@@ -64,28 +62,12 @@ class MixedQuery:
         uncertain = int(np.lexsort((tiebreak, np.abs(scores - boundary)))[0])
         return np.concatenate([[uncertain], best[best != uncertain]])
 
-    def first(
-        self, scores: np.ndarray, tiebreak: np.ndarray, screened: int = 0, boundary: float = 0.0
-    ) -> int:
-        """``order(...)[0]`` without sorting the rest."""
+    def key(self, scores: np.ndarray, screened: int = 0, boundary: float = 0.0) -> np.ndarray:
+        """What decides ``order(...)[0]``: the score, or on an uncertain pick the closeness to the
+        boundary (highest first, ties by the tiebreak)."""
         if screened >= self.early or len(scores) < 2 or (screened + 1) % self.every:
-            return MaxQuery().first(scores, tiebreak)
-        return MaxQuery().first(-np.abs(scores - boundary), tiebreak)
+            return scores
+        return -np.abs(scores - boundary)
 
 
-@dataclass(frozen=True)
-class RandomQuery:
-    """The seeded random order, ignoring the model: the baseline every ranking must beat."""
-
-    name: ClassVar[str] = "random"
-
-    def describe(self) -> str:
-        return "random order"
-
-    def order(
-        self, scores: np.ndarray, tiebreak: np.ndarray, screened: int = 0, boundary: float = 0.0
-    ) -> np.ndarray:
-        return np.argsort(tiebreak, kind="stable")
-
-
-Querier = MaxQuery | MixedQuery | RandomQuery
+Querier = MaxQuery | MixedQuery

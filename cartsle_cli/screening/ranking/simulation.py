@@ -12,6 +12,7 @@ import statistics
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 
 import numpy as np
 from threadpoolctl import threadpool_limits  # a dependency of scikit-learn
@@ -19,7 +20,7 @@ from threadpoolctl import threadpool_limits  # a dependency of scikit-learn
 from cartsle_cli.screening.ranking.classifiers import LinearSVM
 from cartsle_cli.screening.ranking.metrics import ScreeningMetrics, screening_metrics
 from cartsle_cli.screening.ranking.model import DEFAULT_MODEL, Ranker, RankingModel
-from cartsle_cli.screening.ranking.span_svm import SpanSVM
+from cartsle_cli.screening.ranking.span_svm import SpanSVM, certain_pick, feature_twins
 
 Progress = Callable[[int], None]  # called with the number of records screened in this step
 
@@ -103,12 +104,14 @@ def replay_refit(
 def replay_span(
     ranker: Ranker, labels: np.ndarray, priors: Sequence[int], progress: Progress | None = None
 ) -> tuple[list[int], list[float]]:
-    """``replay`` for the linear SVM: the same retrain after every record and the same pick, with the
-    SVM solved in the span of the screened records, warm-started (:mod:`.span_svm`), and only the
-    best record found instead of the whole order sorted."""
+    """``replay`` for the linear SVM: the same retrain after every record and the pick of the exact
+    optimum, with the SVM solved in the span of the screened records, warm-started and no more
+    exactly than the pick needs (:mod:`.span_svm`), and only the best record found instead of the
+    whole order sorted."""
     classifier = ranker.model.classifier
     assert isinstance(classifier, LinearSVM)
     solver = SpanSVM(ranker.features, classifier.C)
+    twins = feature_twins(solver.features)
     for position in priors:
         solver.add(int(position), int(labels[position]))
     unscreened = np.ones(len(labels), dtype=bool)
@@ -118,9 +121,16 @@ def replay_span(
     seconds: list[float] = []
     while remaining > 0:
         started = time.perf_counter()
-        solver.fit(ranker.model.balancer.weights(labels[solver.positions]))
         pool = np.flatnonzero(unscreened)
-        pick = ranker.model.querier.first(solver.scores()[pool], ranker.tiebreak[pool], len(solver))
+        screened = len(solver)
+        pick = certain_pick(
+            solver,
+            ranker.model.balancer.weights(labels[solver.positions]),
+            pool,
+            partial(ranker.model.querier.key, screened=screened),
+            ranker.tiebreak[pool],
+            twins,
+        )
         chosen = int(pool[pick])
         seconds.append(time.perf_counter() - started)
         solver.add(chosen, int(labels[chosen]))
