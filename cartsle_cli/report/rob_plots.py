@@ -14,6 +14,7 @@ same bytes.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -103,12 +104,12 @@ def _traffic_light(data: RobFigureData, path: Path) -> Path:
     figure = Figure(figsize=(max(width, 6.0), height))
     FigureCanvasAgg(figure)
     ax = figure.add_axes(
-        [
+        (
             label_width / max(width, 6.0),
             legend_height / height,
             0.55 * n_cols / max(width, 6.0),
             0.45 * max(n_rows, 1) / height,
-        ]
+        )
     )
     ax.set_xlim(-0.5, n_cols - 0.5)
     ax.set_ylim(n_rows - 0.5, -0.5)
@@ -185,7 +186,7 @@ def _summary(data: RobFigureData, path: Path, weighted: bool) -> Path:
     n = len(data.columns)
     figure = Figure(figsize=(9, 1.2 + 0.4 * n))
     FigureCanvasAgg(figure)
-    ax = figure.add_axes([0.38, 0.2, 0.58, 0.7])
+    ax = figure.add_axes((0.38, 0.2, 0.58, 0.7))
     labels = [for_figure(label if cid == "Overall" else f"{label} ({cid})") for cid, label in data.columns]
     for position, row in enumerate(shares):
         y = n - 1 - position
@@ -286,7 +287,7 @@ def rob_widths(rob: ForestRob | None, width: float) -> tuple[float, float, float
 
 
 def draw_rob_columns(
-    ax, text_at, rob: ForestRob, rows: list[tuple[float, str]], *, header_y: float, x: float, step: float
+    ax, text_at, rob: ForestRob, rows: Sequence[tuple[float, str]], *, header_y: float, x: float, step: float
 ) -> None:
     """A forest plot's risk-of-bias columns, as robvis adds them: a symbol-coded circle per study
     and column. ``rows``: (y in the plot's data coordinates, study label); ``text_at`` maps x in
