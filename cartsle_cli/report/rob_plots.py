@@ -260,7 +260,7 @@ def forest_rob(
     if not found:
         return None
     if not domains:
-        overall = {
+        overall: dict[str, tuple[str | None, ...]] = {
             study["study_id"]: (styles.get(study["domains"][-1]["judgement"] or ""),)
             for styles, rows in reversed(found)  # the first tool loaded wins a study both appraised
             for study in rows
