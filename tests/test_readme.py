@@ -38,10 +38,7 @@ def interactive(args: list[str]) -> bool:
 # for its owner to fix in the README or the code, then to take off the list. An example that
 # fails and is listed is an expected failure; one that is not listed fails the test.
 KNOWN_BROKEN_EXAMPLES: set[str] = set()
-KNOWN_UNDOCUMENTED = {
-    *(("pool meta", option) for option in ("--measure", "--ci", "--pi", "--subgroup", "--moderator")),
-    *(("pool meta", option) for option in ("--leave-one-out", "--bias")),
-}
+KNOWN_UNDOCUMENTED: set[tuple[str, str | None]] = set()
 
 # Labelled sets the README's simulation examples name: downloads (SYNERGY, ASReview), not part of
 # the sample review; taken from ../shared when it is beside the repository.

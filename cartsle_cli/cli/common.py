@@ -7,7 +7,7 @@ import os
 import re
 import sqlite3
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
@@ -117,6 +117,21 @@ _RAW_IN_JSON = re.compile("[\x7f-\x9f]")
 def print_json(value: Any) -> None:
     text = json.dumps(value, indent=2, ensure_ascii=False, default=str)
     sys.stdout.write(_RAW_IN_JSON.sub(lambda match: f"\\u{ord(match.group()):04x}", text) + "\n")
+
+
+def print_listing(
+    json_output: bool,
+    records: Any,
+    title: str | None,
+    columns: Sequence[str],
+    rows: Callable[[], Sequence[Sequence[Any]]],
+) -> None:
+    """What a listing command prints: ``records`` as JSON with ``--json``, else the table whose
+    rows ``rows()`` makes (only when it is shown)."""
+    if json_output:
+        print_json(records)
+    else:
+        print_table(title, columns, rows())
 
 
 def print_table(title: str | None, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:

@@ -53,7 +53,7 @@ def demo_command(
 
     Another sample: cartsle demo --sample asthma --out asthma-review
 
-    With --json the steps run quietly and one JSON document follows: the folder, the review file, the commands run, and the PRISMA counts and pooled results as `cartsle prisma --json` and `cartsle pool --json` give them. CARTSLE_DB is not read, so the demo never writes into your own review.
+    With --json the steps run quietly and one JSON document follows: the sample, the folder, the review file, the commands run, and the PRISMA counts and pooled results as `cartsle prisma --json` and `cartsle pool --json` give them. CARTSLE_DB is not read, so the demo never writes into your own review.
     """
     folder = (out or Path(tempfile.mkdtemp(prefix="cartsle-sample-"))).resolve()
     review_file = (db or folder / "cartsle.db").resolve()

@@ -19,6 +19,7 @@ from cartsle_cli.cli.common import (
     group,
     pass_down,
     print_json,
+    print_listing,
     print_table,
     review,
     say,
@@ -50,6 +51,12 @@ def _group(ctx: typer.Context, db: DbOption = DEFAULT_DB) -> None:
         pass_down(ctx)
 
 
+def _graded(db: Path, control_risk: str) -> list[dict]:
+    """Every pooled outcome's GRADE assessment, as ``grade suggest`` and ``grade show`` print it."""
+    with review(db) as conn:
+        return [item.to_dict() for item in grade_review(conn, control_risk=control_risk)]
+
+
 @app.command("suggest")
 def suggest_command(
     control_risk: ControlRiskOption = "pooled", db: DbOption = DEFAULT_DB, json_output: JsonOption = False
@@ -58,8 +65,7 @@ def suggest_command(
 
     Example: cartsle grade suggest
     """
-    with review(db) as conn:
-        graded = [item.to_dict() for item in grade_review(conn, control_risk=control_risk)]
+    graded = _graded(db, control_risk)
     if json_output:
         print_json(graded)
         return
@@ -177,13 +183,12 @@ def history_command(db: DbOption = DEFAULT_DB, json_output: JsonOption = False) 
     """Every GRADE decision, oldest first. Example: cartsle grade history"""
     with review(db) as conn:
         entries = grade_history(conn)
-    if json_output:
-        print_json([vars(e) for e in entries])
-        return
-    print_table(
+    print_listing(
+        json_output,
+        [vars(e) for e in entries],
         "GRADE decisions",
         ["id", "outcome", "domain", "levels", "suggested", "reason", "reviewer", "decided at"],
-        [
+        lambda: [
             [e.id, e.outcome, e.domain, e.levels, e.suggested, e.reason, e.reviewer, e.decided_at]
             for e in entries
         ],
@@ -198,8 +203,7 @@ def show_command(
 
     Example: cartsle grade show
     """
-    with review(db) as conn:
-        graded = [item.to_dict() for item in grade_review(conn, control_risk=control_risk)]
+    graded = _graded(db, control_risk)
     if json_output:
         print_json(graded)
         return

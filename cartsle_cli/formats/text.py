@@ -49,12 +49,12 @@ def decode(data: bytes, path: str | Path) -> str:
                 )
             return text
     if b"\x00" in data:
-        text = _utf16_without_bom(data)
-        if text is None:
+        utf16 = _utf16_without_bom(data)
+        if utf16 is None:
             raise CartsleError(
                 "a binary file, not a search export", file=path, line=_line_of(data, data.index(b"\x00"))
             )
-        return text
+        return utf16
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:

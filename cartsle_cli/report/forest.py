@@ -69,7 +69,7 @@ def _draw_studies(ax, text_at, result: MetaProportionResult, top: float, limits:
     largest = max((w for w in weights if w is not None), default=None)
     for i, study in enumerate(result.studies):
         y = top - i
-        size = 7.0 if study.weight is None else 3 + 9 * (study.weight / largest) ** 0.5
+        size = 7.0 if study.weight is None or largest is None else 3 + 9 * (study.weight / largest) ** 0.5
         interval(ax, study.lower, study.upper, y, limits)
         # clip_on=False: a study with 0 (or all) events shows a whole marker on the axis edge
         ax.plot(
@@ -145,7 +145,7 @@ def build_forest(
         width, scale, step = rob_widths(rob, 11)
         figure = new_figure(width, height)
         bottom, top_row = 3.6 * ROW_INCHES / height, k + 2
-        box = [PLOT_BOX[0] * scale, bottom, PLOT_BOX[1] * scale, 1 - bottom - 1.2 * ROW_INCHES / height]
+        box = (PLOT_BOX[0] * scale, bottom, PLOT_BOX[1] * scale, 1 - bottom - 1.2 * ROW_INCHES / height)
         ax = figure.add_axes(box)
         ax.set_ylim(-0.6, top_row + 1.6)
         limits = (0.0, _axis_limit(result))

@@ -14,6 +14,7 @@ same bytes.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -103,12 +104,12 @@ def _traffic_light(data: RobFigureData, path: Path) -> Path:
     figure = Figure(figsize=(max(width, 6.0), height))
     FigureCanvasAgg(figure)
     ax = figure.add_axes(
-        [
+        (
             label_width / max(width, 6.0),
             legend_height / height,
             0.55 * n_cols / max(width, 6.0),
             0.45 * max(n_rows, 1) / height,
-        ]
+        )
     )
     ax.set_xlim(-0.5, n_cols - 0.5)
     ax.set_ylim(n_rows - 0.5, -0.5)
@@ -185,7 +186,7 @@ def _summary(data: RobFigureData, path: Path, weighted: bool) -> Path:
     n = len(data.columns)
     figure = Figure(figsize=(9, 1.2 + 0.4 * n))
     FigureCanvasAgg(figure)
-    ax = figure.add_axes([0.38, 0.2, 0.58, 0.7])
+    ax = figure.add_axes((0.38, 0.2, 0.58, 0.7))
     labels = [for_figure(label if cid == "Overall" else f"{label} ({cid})") for cid, label in data.columns]
     for position, row in enumerate(shares):
         y = n - 1 - position
@@ -245,21 +246,35 @@ def forest_rob(
 ) -> ForestRob | None:
     """The columns for one analysed outcome from the document's appraisals (``appraisal.summary``):
     a per-study tool's rows count for every outcome, a per-outcome tool's only for the outcome it
-    names (by id or label). None when no study is appraised for it, so the plot has no column."""
+    names (by id or label). The overall column takes each study from whichever tool appraised it
+    (RoB 2 for the trials, ROBINS-I for the other studies of one analysis); the domain columns are
+    those of the tool that appraised most of its studies, the others' studies showing only their
+    overall judgement. None when no study is appraised for the outcome, so the plot has no column."""
     wanted = {_key(k) for k in outcome_keys if k}
+    found = []
     for tool in tools:
         styles = dict((j["judgement"], j["style"]) for j in tool["judgements"])
         rows = [s for s in tool["studies"] if not s["outcome"] or _key(s["outcome"]) in wanted]
-        if not rows:
-            continue
-        cells = rows[0]["domains"]
-        headers = tuple(c["domain"] for c in cells[:-1]) + ("Overall",) if domains else ("RoB",)
-        found = {}
-        for study in rows:
-            chosen = study["domains"] if domains else study["domains"][-1:]
-            found[study["study_id"]] = tuple(styles.get(c["judgement"] or "") for c in chosen)
-        return ForestRob(headers, found)
-    return None
+        if rows:
+            found.append((styles, rows))
+    if not found:
+        return None
+    if not domains:
+        overall: dict[str, tuple[str | None, ...]] = {
+            study["study_id"]: (styles.get(study["domains"][-1]["judgement"] or ""),)
+            for styles, rows in reversed(found)  # the first tool loaded wins a study both appraised
+            for study in rows
+        }
+        return ForestRob(("RoB",), overall)
+    styles, rows = max(found, key=lambda item: len(item[1]))
+    headers = tuple(c["domain"] for c in rows[0]["domains"][:-1]) + ("Overall",)
+    cells = {s["study_id"]: tuple(styles.get(c["judgement"] or "") for c in s["domains"]) for s in rows}
+    for other, others in found:
+        for study in others:
+            if study["study_id"] not in cells:
+                blank = (None,) * (len(headers) - 1)
+                cells[study["study_id"]] = (*blank, other.get(study["domains"][-1]["judgement"] or ""))
+    return ForestRob(headers, cells)
 
 
 def rob_widths(rob: ForestRob | None, width: float) -> tuple[float, float, float]:
@@ -272,7 +287,7 @@ def rob_widths(rob: ForestRob | None, width: float) -> tuple[float, float, float
 
 
 def draw_rob_columns(
-    ax, text_at, rob: ForestRob, rows: list[tuple[float, str]], *, header_y: float, x: float, step: float
+    ax, text_at, rob: ForestRob, rows: Sequence[tuple[float, str]], *, header_y: float, x: float, step: float
 ) -> None:
     """A forest plot's risk-of-bias columns, as robvis adds them: a symbol-coded circle per study
     and column. ``rows``: (y in the plot's data coordinates, study label); ``text_at`` maps x in

@@ -188,3 +188,36 @@ def test_a_single_arm_forest_plot_carries_domains_of_a_per_study_tool():
     assert drawn[("Alpha 2020", "Q2")] == (PALETTE["high"][0].upper(), "X")
     assert drawn[("Alpha 2020", "Overall")] == (PALETTE["concerns"][0].upper(), "-")
     assert drawn[("Beta 2021", "Q1")] == (PALETTE["missing"][0].upper(), "")
+
+
+def test_an_analysis_of_trials_and_non_randomised_studies_takes_each_studys_own_tool():
+    from cartsle_cli.report.rob_plots import forest_rob
+
+    rob2 = _rob2_document(ROB2_ROWS[:2])  # Alpha (some concerns), Beta (high)
+    robins = {
+        "tool": "robins-i",
+        "per_outcome": True,
+        "judgements": [
+            {"judgement": "moderate", "style": "concerns"},
+            {"judgement": "critical", "style": "critical"},
+        ],
+        "studies": [
+            {
+                "study_id": "Delta 2023",
+                "outcome": "tb",
+                "domains": [
+                    {"domain": "D1", "judgement": "critical"},
+                    {"domain": "overall", "judgement": "critical"},
+                ],
+            }
+        ],
+    }
+    overall = forest_rob([*rob2, robins], ("tb", "Tuberculosis"))
+    assert overall.styles == {
+        "Alpha 2020": ("concerns",),
+        "Beta 2021": ("high",),
+        "Delta 2023": ("critical",),
+    }
+    domains = forest_rob([*rob2, robins], ("tb", "Tuberculosis"), domains=True)
+    assert domains.headers == ("D1", "D2", "D3", "D4", "D5", "Overall")  # RoB 2 appraised most
+    assert domains.styles["Delta 2023"] == (None, None, None, None, None, "critical")

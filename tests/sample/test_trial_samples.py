@@ -113,7 +113,11 @@ def test_prisma_counts_are_the_samples_truth(fixture: str, request: pytest.Fixtu
 
 def test_asthma_trials_are_15_with_13_reporting_days_off_and_7_any_day_off(asthma) -> None:
     _, document = asthma
-    assert (truth("asthma")["studies"], document["pool"]["design"]) == (15, "comparative")
+    assert (document["sample"], document["pool"]["design"]) == ("asthma", "comparative")
+    assert (
+        document["commands"][0]
+        == "cartsle import searches/medline.ris --source MEDLINE --searched 2001-06-30"
+    )
     found = analyses(document)
     assert (found["days_off"]["k"], found["any_day_off"]["k"]) == (13, 7)
 
@@ -329,3 +333,66 @@ def test_summary_of_findings_rates_every_analysis_from_randomised_trials(
     rows = json.loads(result.stdout)
     assert [row["evidence"]["outcome"] for row in rows] == outcomes
     assert {row["start"] for row in rows} == {"high"}  # randomised trials appraised with RoB 2
+
+
+def test_asthma_any_day_off_subgroups_and_leave_one_out_as_metafor(asthma) -> None:
+    effect = analyses(asthma[1])["any_day_off"]
+    # fits <- lapply(split(b, b$type), function(d) rma(yi, vi, data=d)): type 1, 2, 3:
+    # -0.2014109103 -0.08796877295 -1.100407722; Q between (FE on them) 1.745987715
+    (by_type,) = effect["subgroups"]
+    estimates = {g["level"]: g["estimate_transformed"] for g in by_type["subgroups"]}
+    assert estimates == pytest.approx(
+        {
+            "optimal self-management": -0.2014109103,
+            "self-monitoring and regular review": -0.08796877295,
+            "self-monitoring only": -1.100407722,
+        },
+        abs=1e-6,
+    )
+    assert by_type["q_between"] == pytest.approx(1.745987715, abs=1e-6)
+    # leave1out(rb)$estimate, rows Heard Ignacio-Garcia Lahdensuo Garret Neri Yoon Brewin
+    expected = [
+        -0.1909385573,
+        -0.189556407,
+        -0.1428632062,
+        -0.2371384763,
+        -0.1593062392,
+        -0.1808987822,
+        -0.1678752009,
+    ]
+    order = [
+        "Heard 1999",
+        "Ignacio-Garcia 1995",
+        "Lahdensuo 1996",
+        "Garrett 1994",
+        "Neri 1996",
+        "Yoon 1993",
+        "Brewin 1995",
+    ]
+    omitted = {o["study"]: o["estimate_transformed"] for o in effect["leave_one_out"]["omitted"]}
+    assert [omitted[study] for study in order] == pytest.approx(expected, abs=1e-6)
+
+
+def test_tau2_confidence_intervals_by_q_profile_as_metafor(asthma, bcg) -> None:
+    # confint(r): days off SMD 0.003854656439 to 0.1802971544; BCG log RR 0.1196953128 to 1.111486262
+    days_off = analyses(asthma[1])["days_off"]
+    tb = analyses(bcg[1])["tb"]
+    assert (days_off["tau2_lower"], days_off["tau2_upper"]) == pytest.approx(
+        (0.003854656439, 0.1802971544), abs=1e-6
+    )
+    assert (tb["tau2_lower"], tb["tau2_upper"]) == pytest.approx((0.1196953128, 1.111486262), abs=1e-6)
+
+
+def test_bcg_leave_one_out_as_metafor(bcg) -> None:
+    # leave1out(rma(yi, vi, data=dat))$estimate, in dat.bcg's row order
+    expected = [
+        -0.707083788, -0.6540312004, -0.685554418, -0.6284094079, -0.764170095, -0.7108765649, -0.6552475998,
+        -0.7947676109, -0.7411972993, -0.6530329258, -0.7578586252, -0.7598120973, -0.7775361808,
+    ]  # fmt: skip
+    order = ["Aronson 1948", "Ferguson 1949", "Rosenthal 1960", "Hart 1977", "Frimodt-Moller 1973", "Stein 1953",
+             "Vandiviere 1973", "TPT Madras 1980", "Coetzee 1968", "Rosenthal 1961", "Comstock 1974",
+             "Comstock 1969", "Comstock 1976"]  # fmt: skip
+    omitted = {
+        o["study"]: o["estimate_transformed"] for o in analyses(bcg[1])["tb"]["leave_one_out"]["omitted"]
+    }
+    assert [omitted[study] for study in order] == pytest.approx(expected, abs=1e-6)

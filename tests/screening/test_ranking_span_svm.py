@@ -110,3 +110,17 @@ def test_error_bound_holds_for_a_loose_solve():
     error = np.abs(loose.scores() - exact).max()
     assert error > 0  # the loose solve is off ...
     assert error <= loose.error_bound() <= loose.error_bound(exact=False)  # ... by no more than the bound
+
+
+def test_past_the_limit_the_replay_goes_on_with_liblinear(shared, monkeypatch):
+    from cartsle_cli.screening.ranking import read_labelled, simulation
+
+    labelled = read_labelled(shared / UI)
+    texts, labels = labelled.texts[:160], np.array(labelled.labels[:160])
+    ranker = Ranker(texts, ELAS_U4, seed=0)
+    priors = choose_priors(labels, 0)
+    whole, _ = simulation.replay(ranker, labels, priors)
+    monkeypatch.setattr(simulation, "SPAN_RECORDS_LIMIT", 20)
+    limited, _ = simulation.replay(ranker, labels, priors)
+    assert limited == whole  # the same picks, the last ones by liblinear
+    assert labels[[*priors, *limited]].sum() == labels.sum()

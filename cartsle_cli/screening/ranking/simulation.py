@@ -22,6 +22,7 @@ from cartsle_cli.screening.ranking.metrics import ScreeningMetrics, screening_me
 from cartsle_cli.screening.ranking.model import DEFAULT_MODEL, Ranker, RankingModel
 from cartsle_cli.screening.ranking.span_svm import SpanSVM, certain_pick, feature_twins
 
+SPAN_RECORDS_LIMIT = 4096  # screened records up to which replay_span retrains, liblinear after
 Progress = Callable[[int], None]  # called with the number of records screened in this step
 
 
@@ -75,7 +76,12 @@ def replay(
 ) -> tuple[list[int], list[float]]:
     """Screen in the model's order, retraining after every record, until the last include is found."""
     if isinstance(ranker.model.classifier, LinearSVM) and len(set(labels[list(priors)].tolist())) == 2:
-        return replay_span(ranker, labels, priors, progress)
+        order, seconds = replay_span(ranker, labels, priors, progress)
+        if len(priors) + len(order) < SPAN_RECORDS_LIMIT or labels.sum() == labels[[*priors, *order]].sum():
+            return order, seconds
+        # past the limit the rest is refitted by liblinear, from the records screened so far
+        more, more_seconds = replay_refit(ranker, labels, [*priors, *order], progress)
+        return order + more, seconds + more_seconds
     return replay_refit(ranker, labels, priors, progress)
 
 
@@ -107,7 +113,8 @@ def replay_span(
     """``replay`` for the linear SVM: the same retrain after every record and the pick of the exact
     optimum, with the SVM solved in the span of the screened records, warm-started and no more
     exactly than the pick needs (:mod:`.span_svm`), and only the best record found instead of the
-    whole order sorted."""
+    whole order sorted. Stops after ``SPAN_RECORDS_LIMIT`` records screened (the dot products among
+    them take its square of memory: 128 MB at 4,096)."""
     classifier = ranker.model.classifier
     assert isinstance(classifier, LinearSVM)
     solver = SpanSVM(ranker.features, classifier.C)
@@ -119,7 +126,7 @@ def replay_span(
     remaining = int(labels[unscreened].sum())
     order: list[int] = []
     seconds: list[float] = []
-    while remaining > 0:
+    while remaining > 0 and len(solver) < SPAN_RECORDS_LIMIT:
         started = time.perf_counter()
         pool = np.flatnonzero(unscreened)
         screened = len(solver)

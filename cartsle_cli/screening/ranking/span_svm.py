@@ -142,7 +142,8 @@ class SpanSVM:
         if not exact:
             return 2 * float(np.abs(terms).sum()) * self._longest_row**2
         t = len(terms)
-        return 2 * float(np.sqrt(max(terms @ (self._gram[:t, :t] @ terms), 0.0))) * self._longest_row
+        quadratic = float(terms @ (self._gram[:t, :t] @ terms))  # a scalar: terms' Gram norm squared
+        return 2 * float(np.sqrt(max(quadratic, 0.0))) * self._longest_row
 
     def scores(self) -> np.ndarray:
         """w.x + bias for every record (screened ones included)."""
