@@ -29,6 +29,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -36,24 +37,26 @@ import pandas as pd
 
 from cartsle_cli.errors import CartsleError
 from cartsle_cli.screening.ranking import Ranker, read_labelled, screening_metrics, simulate, stopping_advice
-from cartsle_cli.screening.ranking.model import DEFAULT_MODEL, ELAS_U4
+from cartsle_cli.screening.ranking.model import DEFAULT_MODEL, ELAS_U4, model_named
 from cartsle_cli.screening.ranking.rank import estimate_relevant_remaining
-from cartsle_cli.screening.ranking.simulation import SimulationRun
+from cartsle_cli.screening.ranking.simulation import SimulationRun, replay_refit
 
 REPO = Path(__file__).resolve().parent.parent
 LABELLED = REPO.parent / "shared" / "labelled-screening"
 REFERENCE_WSS95 = {"UrinaryIncontinence": 0.39, "ADHD": 0.65}  # PROVENANCE.md
 
 # Runs inside the ASReview interpreter: its default model (ELAS u4), the given priors (row indices),
-# simulation until the last include; prints the row indices in the order screened after the priors.
+# simulation until the last include; prints the row indices in the order screened after the priors,
+# and the wall and CPU seconds from reading the file to the last include (imports left out).
 ASREVIEW_SCRIPT = """
-import json, sys
+import json, sys, time
 import numpy as np
 from asreview import load_dataset
 from asreview.learner import ActiveLearningCycle
 from asreview.models.models import get_ai_config
 from asreview.simulation.simulate import Simulate
 path, priors, seed = sys.argv[1], json.loads(sys.argv[2]), int(sys.argv[3])
+wall, cpu = time.perf_counter(), time.process_time()
 np.random.seed(seed)
 db = load_dataset(path)
 with db:
@@ -61,20 +64,58 @@ with db:
     sim = Simulate(db.input.get_df(), db.input["included"], cycle, print_progress=False)
     sim.label(priors)
     sim.review()
-    print(json.dumps([int(i) for i in sim._results["record_id"].tolist()[len(priors):]]))
+    order = [int(i) for i in sim._results["record_id"].tolist()[len(priors):]]
+print(json.dumps({"order": order, "wall": time.perf_counter() - wall, "cpu": time.process_time() - cpu}))
 """
 
 
-def asreview_metrics(python: str, path: Path, labels: list[int], priors: list[int], seed: int):
+@dataclass(frozen=True)
+class Timed:
+    """One simulation's seconds: from reading the file to the last include (imports left out), and
+    the whole process (interpreter start, imports, output)."""
+
+    wall: float
+    cpu: float
+    process_wall: float
+    process_cpu: float
+
+
+def asreview_run(python: str, path: Path, labels: list[int], priors: list[int], seed: int):
+    """ASReview's simulation in its own interpreter: metrics and seconds."""
+    started, cpu = time.perf_counter(), children_cpu()
     done = subprocess.run(
         [python, "-c", ASREVIEW_SCRIPT, str(path), json.dumps(priors), str(seed)],
         capture_output=True,
         text=True,
         check=True,
     )
-    order = json.loads(done.stdout.strip().splitlines()[-1])
+    timed = (time.perf_counter() - started, children_cpu() - cpu)
+    printed = json.loads(done.stdout.strip().splitlines()[-1])
+    order = printed["order"]
     unread = [i for i in range(len(labels)) if i not in set(order) | set(priors)]
-    return screening_metrics([labels[i] for i in order + unread])
+    return screening_metrics([labels[i] for i in order + unread]), Timed(
+        printed["wall"], printed["cpu"], *timed
+    )
+
+
+def cartsle_run(path: Path, model: str, priors: list[int], record_ids: list[str]) -> Timed:
+    """cartsle's simulation of one model, one run with the given priors: in this process from reading
+    the file (features included), and as `cartsle screen simulate --runs 1` in its own process."""
+    started, cpu = time.perf_counter(), time.process_time()
+    labelled = read_labelled(path)
+    simulate(
+        labelled.texts,
+        labelled.labels,
+        priors=priors,
+        model=model_named(model),
+        keywords=labelled.keywords,
+    )
+    inside = (time.perf_counter() - started, time.process_time() - cpu)
+    command = [sys.executable, "-m", "cartsle_cli", "screen", "simulate", str(path), "--model", model]
+    command += ["--runs", "1", "--priors", ",".join(record_ids[i] for i in priors), "--json"]
+    started, cpu = time.perf_counter(), children_cpu()
+    subprocess.run(command, capture_output=True, check=True)
+    return Timed(*inside, time.perf_counter() - started, children_cpu() - cpu)
 
 
 def mean(values: list[float]) -> str:
@@ -88,63 +129,101 @@ def children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def asreview_run(python: str, path: Path, labels: list[int], priors: list[int], seed: int):
-    """ASReview's simulation in its own interpreter: metrics, wall and CPU seconds."""
-    started, cpu = time.perf_counter(), children_cpu()
-    measured = asreview_metrics(python, path, labels, priors, seed)
-    return measured, time.perf_counter() - started, children_cpu() - cpu
-
-
 def bench_file(
-    path: Path, runs: int, asreview: str | None, table: dict[str, dict[str, list]], asreview_runs: int = 1
+    path: Path,
+    runs: int,
+    asreview: str | None,
+    table: dict[str, dict[str, list]],
+    asreview_runs: int = 1,
+    compare_refit: bool = False,
 ) -> None:
     labelled = read_labelled(path)
     name = path.stem.replace("srd__Cohen_2006_local_", "")
-    results, seconds = {}, {}
-    for label, model in (("cartsle default", DEFAULT_MODEL), ("ELAS u4 (cartsle)", ELAS_U4)):
-        started, cpu = time.perf_counter(), time.process_time()
-        results[label] = simulate(
+    results = {
+        label: simulate(
             labelled.texts, labelled.labels, runs=runs, seed=0, model=model, keywords=labelled.keywords
         )
-        seconds[label] = ((time.perf_counter() - started) / runs, (time.process_time() - cpu) / runs)
+        for label, model in (("cartsle default", DEFAULT_MODEL), ("ELAS u4 (cartsle)", ELAS_U4))
+    }
     first = results["cartsle default"]
     print(
         f"\n{name}: {first.records} records, {first.includes} includes ({labelled.label_column}), {runs} runs, "
         "priors 1+1 per seed, the same for every model"
     )
-    print(
-        f"  {'model':<26} {'WSS@95 insights':<22} {'WSS@95 Cohen':<22} {'WSS@100 insights':<22} "
-        f"{'RRF@10':<22} per simulation"
-    )
-    rows = [
-        (label, [run.metrics for run in result.runs], seconds[label]) for label, result in results.items()
-    ]
+    print(f"  {'model':<26} {'WSS@95 insights':<22} {'WSS@95 Cohen':<22} {'WSS@100 insights':<22} RRF@10")
+    rows = [(label, [run.metrics for run in result.runs]) for label, result in results.items()]
+    priors = first.runs[0].priors
+    timings = {
+        "cartsle default": cartsle_run(path, "default", priors, labelled.record_ids),
+        "ELAS u4 (cartsle)": cartsle_run(path, "elas-u4", priors, labelled.record_ids),
+    }
     if asreview:
         measured = [
             asreview_run(asreview, path, labelled.labels, run.priors, run.seed)
             for run in first.runs[:asreview_runs]
         ]
-        wall = statistics.fmean(m[1] for m in measured)
-        cpu = statistics.fmean(m[2] for m in measured)
-        rows.append((f"ASReview 3.0.8 ({len(measured)} run)", [m[0] for m in measured], (wall, cpu)))
+        label = f"ASReview 3.0.8 ({len(measured)} run)"
+        rows.append((label, [m[0] for m in measured]))
+        timings[label] = measured[0][1]
         ours = [run.metrics for run in results["ELAS u4 (cartsle)"].runs[: len(measured)]]
         same = ours == [m[0] for m in measured]
         print(
             f"  ELAS u4 in cartsle and in ASReview, same priors: {'identical' if same else 'DIFFERENT'} metrics"
         )
-    for model, measured, (wall, cpu) in rows:
+    for model, measured in rows:
         table.setdefault(model, {})[name] = [m.wss95_insights for m in measured]
         print(
             f"  {model:<26} {mean([m.wss95_insights for m in measured]):<22} {mean([m.wss95_cohen for m in measured]):<22} "
-            f"{mean([m.wss100_insights for m in measured]):<22} {mean([m.rrf10 for m in measured]):<22} "
-            f"wall {wall:.1f} s, CPU {cpu:.1f} s"
+            f"{mean([m.wss100_insights for m in measured]):<22} {mean([m.rrf10 for m in measured])}"
         )
     if name in REFERENCE_WSS95:
         print(f"  reference (PROVENANCE.md, ASReview ELAS u4, insights WSS@95): {REFERENCE_WSS95[name]:.2f}")
+    print_timings(timings)
+    if compare_refit:
+        print_refit_comparison(labelled, results)
     run = results["cartsle default"].runs[0]
     point = stopping_point(run)
     where = f"after {point[0]} records, recall {point[1]:.3f}" if point else "never"
     print(f"  stopping heuristic (50 exclusions in a row, >= 10% screened), default, run 1: met {where}")
+
+
+def print_timings(timings: dict[str, Timed]) -> None:
+    """One simulation each, seed 0's priors, until the last include."""
+    print(
+        "  one simulation (seed 0's priors): from reading the file to the last include, and the whole process"
+    )
+    for label, timed in timings.items():
+        print(
+            f"    {label:<24} CPU {timed.cpu:5.2f} s (wall {timed.wall:5.2f} s); "
+            f"whole process CPU {timed.process_cpu:5.2f} s (wall {timed.process_wall:5.2f} s)"
+        )
+    theirs = next((timed for label, timed in timings.items() if label.startswith("ASReview")), None)
+    if theirs:
+        ours = timings["ELAS u4 (cartsle)"]
+        print(
+            f"    ASReview / cartsle, the same model (ELAS u4), CPU: {theirs.cpu / ours.cpu:.1f}x from the file, "
+            f"{theirs.process_cpu / ours.process_cpu:.1f}x whole process"
+        )
+
+
+def print_refit_comparison(labelled, results) -> None:
+    """The runs again with the classifier refitted from scratch by liblinear after every record (the
+    simulation before it solved the SVM warm-started): same order, same metrics?"""
+    values = np.asarray(labelled.labels)
+    for label, model in (("cartsle default", DEFAULT_MODEL), ("ELAS u4 (cartsle)", ELAS_U4)):
+        ranker = Ranker(labelled.texts, model, 0, labelled.keywords)
+        same_order = same_metrics = 0
+        for run in results[label].runs:
+            ranker.reseed(run.seed)
+            order, _ = replay_refit(ranker, values, run.priors)
+            unread = np.setdiff1d(np.arange(len(values)), run.priors + order)
+            metrics = screening_metrics(values[order].tolist() + values[unread].tolist())
+            same_order += order == run.order
+            same_metrics += metrics == run.metrics
+        print(
+            f"  {label}, refitted by liblinear after every record instead: same order in {same_order} of "
+            f"{len(results[label].runs)} runs, same metrics in {same_metrics}"
+        )
 
 
 def print_means(table: dict[str, dict[str, list]]) -> None:
@@ -160,14 +239,12 @@ def print_means(table: dict[str, dict[str, list]]) -> None:
         )
 
 
-def sample_review_csv(folder: Path) -> Path | None:
+def sample_review_csv(folder: Path) -> Path:
     """The sample review's works (one row per work, after deduplication) labelled 1 when they pass
     title/abstract screening (they reach full text), from the generator in cartsle_cli.sample."""
-    try:
-        from cartsle_cli.sample.catalogue import build
-        from cartsle_cli.sample.decisions import FT_REASONS
-    except ImportError:
-        return None
+    from cartsle_cli.sample.catalogue import build
+    from cartsle_cli.sample.decisions import FT_REASONS
+
     path = folder / "sample_review_title_abstract.csv"
     rows = [
         {
@@ -254,14 +331,19 @@ def main() -> None:
     parser.add_argument("--asreview-runs", type=int, default=1, help="ASReview runs per set (slow)")
     parser.add_argument("--records", type=int, default=50_000)
     parser.add_argument("--skip-timing", action="store_true")
+    parser.add_argument(
+        "--compare-refit",
+        action="store_true",
+        help="also replay every run refitting liblinear after every record (the simulation before the warm-started solver)",
+    )
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="cartsle-bench-"))
     sample = sample_review_csv(folder)
-    files = sorted(LABELLED.glob("*.csv")) + ([sample] if sample else []) + args.files
+    files = [*sorted(LABELLED.glob("*.csv")), sample, *args.files]
     table: dict[str, dict[str, list]] = {}
     for path in files:
         try:
-            bench_file(path, args.runs, args.asreview, table, args.asreview_runs)
+            bench_file(path, args.runs, args.asreview, table, args.asreview_runs, args.compare_refit)
         except CartsleError as error:
             print(f"\n{path.name}: skipped: {error}", file=sys.stderr)
     if table:

@@ -202,8 +202,7 @@ def judge(tool: Tool, appraisal: Answers) -> Judged:
     finals = {d.domain: d.final for d in results}
     overall = DomainJudgement("overall", overall_algorithm(tool, finals), appraisal.calls.get("overall"))
     notes = []
-    if tool.overall.note_when:
-        name, count, note = tool.overall.note_when
+    for name, count, note in tool.overall.notes_when:
         if sum(value == name for value in finals.values()) >= count and overall.algorithm == name:
             notes.append(note)
     return Judged(tuple(results), overall, tuple(notes))

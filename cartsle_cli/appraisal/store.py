@@ -39,6 +39,20 @@ def included_labels(conn: sqlite3.Connection) -> list[str]:
     return [study.study_id for study in included_studies(conn)]
 
 
+def protocol_outcomes(conn: sqlite3.Connection) -> list[str]:
+    """The outcomes a per-outcome tool appraises by default: the protocol's outcomes that have a
+    declared analysis (the results a summary of findings reports), else all its outcomes; none
+    when the review has no protocol."""
+    from cartsle_cli.protocol.store import stored_protocol
+
+    try:
+        protocol = stored_protocol(conn).protocol
+    except CartsleError:
+        return []
+    analysed = [o.id for o in protocol.outcomes if o.analyses]
+    return analysed or [o.id for o in protocol.outcomes]
+
+
 def load_appraisals(
     conn: sqlite3.Connection,
     tool: Tool,

@@ -4,7 +4,8 @@ Every tool (RoB 2, ROBINS-I, the JBI checklist, the Newcastle-Ottawa Scale ...) 
 in ``tools/``, read by :func:`load_tool`; the engine (``engine.py``) knows only the few ways a
 domain or the overall judgement is reached, named by ``method``:
 
-- domain ``rules``: a decision table on the signalling answers, first matching rule wins (RoB 2);
+- domain ``rules``: a decision table on the signalling answers, first matching rule wins (RoB 2,
+  ROBINS-I V2's flowcharts);
 - domain ``direct``: the appraisers give the domain's judgement themselves (ROBINS-I 2016);
 - domain ``answer``: the domain is one question and its answer is the judgement (JBI);
 - domain ``stars``: starred answers are counted and the count falls into bands (NOS);
@@ -87,7 +88,8 @@ class Overall:
     bands: tuple[Band, ...] = ()
     count: str | None = None
     leave_out: frozenset[str] = frozenset()
-    note_when: tuple[str, int, str] | None = None  # (judgement, at least this many domains, note)
+    # (judgement, at least this many domains, note): a note when the overall judgement is that one
+    notes_when: tuple[tuple[str, int, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -117,7 +119,8 @@ class Tool:
 
 TOOL_FILES = {
     "rob2": "rob2.toml",
-    "robins-i": "robins-i.toml",
+    "robins-i": "robins-i.toml",  # the current version, ROBINS-I V2
+    "robins-i-2016": "robins-i-2016.toml",
     "jbi-case-series": "jbi-case-series.toml",
     "nos": "nos-cohort.toml",
 }
@@ -128,7 +131,7 @@ def tool_names() -> tuple[str, ...]:
 
 
 def get_tool(name: str) -> Tool:
-    """A bundled tool by its id (``rob2``, ``robins-i``, ``jbi-case-series``, ``nos``)."""
+    """A bundled tool by its id (``rob2``, ``robins-i``, ``robins-i-2016``, ``jbi-case-series``, ``nos``)."""
     if name not in TOOL_FILES:
         raise CartsleError(f"unknown tool {name!r}; use one of {', '.join(TOOL_FILES)}", field="--tool")
     folder = resources.files("cartsle_cli.appraisal").joinpath("tools")
@@ -336,8 +339,11 @@ def _overall(
     if method == "rules" and default not in names:
         reader.fail("default", "an overall judgement by rules needs a default")
     bands = _bands(reader, reader.get("bands"), names) if method == "share" else ()
-    note = reader.get("note_if_count_at_least", None)
-    note_when = (note["judgement"], int(note["count"]), note["note"]) if note else None
+    notes = reader.get("note_if_count_at_least", [])
+    notes_when = tuple(
+        (note["judgement"], int(note["count"]), note["note"])
+        for note in ([notes] if isinstance(notes, dict) else notes)
+    )
     return Overall(
         method=method,
         judgements=overall_judgements,
@@ -346,5 +352,5 @@ def _overall(
         bands=bands,
         count=reader.get("count", None),
         leave_out=frozenset(reader.get("leave_out", [])),
-        note_when=note_when,
+        notes_when=notes_when,
     )

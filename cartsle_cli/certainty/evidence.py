@@ -11,8 +11,10 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import asdict, dataclass
 
-from cartsle_cli.appraisal.store import appraised_tools, study_appraisals
+from cartsle_cli.appraisal.store import appraised_tools
 from cartsle_cli.appraisal.tool import Tool, get_tool
+from cartsle_cli.certainty.comparative import absolute_per_1000, control_risks, optimal_information_size
+from cartsle_cli.certainty.risk import risk_of_bias
 from cartsle_cli.certainty.store import GradeJudgement, current_comments, current_judgements
 from cartsle_cli.certainty.suggest import (
     DOMAINS,
@@ -39,7 +41,7 @@ class OutcomeEvidence:
     label: str
     measure: str  # "proportion", or a comparative measure (OR, RR, MD ...)
     k: int
-    participants: int
+    participants: int | None  # None where the analysis has no group sizes (generic estimates)
     events: int | None
     estimate: float
     lower: float
@@ -52,6 +54,17 @@ class OutcomeEvidence:
     weights_are: str
     egger_p: float | None
     method_line: str
+    outcome_type: str = "proportion"  # the protocol outcome's type: proportion, binary, continuous, generic
+    outcome_keys: tuple[str, ...] = ()  # the names an appraisal row may give this outcome (id, label)
+    unit: str = ""
+    scale: str = ""  # generic estimates: what they are ("log hazard ratio" ...)
+    control_risk: float | None = None  # binary: the assumed control risk of the absolute effect and OIS
+    control_risk_basis: str = ""  # "pooled" (control events / control participants) or "median"
+    control_risk_pooled: float | None = None
+    control_risk_median: float | None = None  # the median of the studies' control risks
+    absolute: tuple[float, float, float] | None = None  # binary: difference per 1000 and its CI
+    ois: int | None = None  # the optimal information size, where computed with the evidence
+    ois_basis: str = ""
 
 
 @dataclass(frozen=True)
@@ -60,6 +73,7 @@ class PooledProportion:
 
     name: str  # the analysis id
     label: str
+    outcome: str  # the protocol outcome's id
     meta: MetaProportionResult
     method: str
     scale: str
@@ -74,13 +88,89 @@ def pooled_proportions(pool: PoolResult) -> list[PooledProportion]:
             continue
         method = pool.options.method or analysis.method
         scale = pool.options.scale or SCALE_OF[analysis.measure]
-        found.append(PooledProportion(analysis.id, analysis.label, summary.meta, method, scale))
+        found.append(
+            PooledProportion(analysis.id, analysis.label, analysis.outcome, summary.meta, method, scale)
+        )
     return found
 
 
-def pooled_evidence(pool: PoolResult) -> list[OutcomeEvidence]:
-    """The meta-analysed single proportions of the pooled results (comparative analyses wait for
-    their adapter: measures, null line and absolute effects from a control risk)."""
+CONTROL_RISKS = ("pooled", "median")
+
+
+def pooled_evidence(pool: PoolResult, control_risk: str = "pooled") -> list[OutcomeEvidence]:
+    """Every meta-analysed outcome of the pooled results, single proportions and comparative or
+    generic effects, in the protocol's order. ``control_risk``: the assumed risk of a binary
+    outcome's absolute effect, the studies' pooled control risk (GRADEpro's default) or their median."""
+    if control_risk not in CONTROL_RISKS:
+        raise CartsleError(
+            f"unknown control risk {control_risk!r}; use {' or '.join(CONTROL_RISKS)}", field="--control-risk"
+        )
+    found = {e.outcome: e for e in _proportion_evidence(pool) + _comparative_evidence(pool, control_risk)}
+    return [found[a.id] for a in pool.analyses if a.id in found]
+
+
+def _comparative_evidence(pool: PoolResult, control_risk: str) -> list[OutcomeEvidence]:
+    evidence = []
+    for analysis in pool.analyses:
+        effect = analysis.effect
+        if effect is None or effect.effects is None:
+            continue
+        meta, effects = effect.result, effect.effects
+        pooled, median, events = control_risks(effects)
+        assumed = median if control_risk == "median" else pooled
+        absolute = (
+            absolute_per_1000(meta.measure, meta.estimate, meta.lower, meta.upper, assumed)
+            if assumed is not None
+            else None
+        )
+        ois, basis = optimal_information_size(meta.measure, assumed)
+        has_weights = all(s.weight is not None for s in meta.studies)
+        totals = effects.totals
+        weights = {
+            s.label: float(s.weight if has_weights or totals is None else totals[i])
+            for i, s in enumerate(meta.studies)
+        }
+        egger = effect.egger
+        if egger is None and effects.k >= 3:
+            egger = egger_test(effects)
+        evidence.append(
+            OutcomeEvidence(
+                outcome=analysis.id,
+                label=analysis.label,
+                measure=meta.measure,
+                k=meta.k,
+                participants=None if totals is None else int(round(float(totals.sum()))),
+                events=events,
+                estimate=meta.estimate,
+                lower=meta.lower,
+                upper=meta.upper,
+                pi_lower=meta.pi_lower,
+                pi_upper=meta.pi_upper,
+                i2=meta.i2 if meta.k > 1 else None,
+                null=1.0 if meta.log_scale else 0.0,
+                weights=weights,
+                weights_are="meta-analysis weight"
+                if has_weights
+                else "participants (the method gives no weights)",
+                egger_p=egger.p if egger is not None else None,
+                method_line=meta.method.line(),
+                outcome_type=analysis.type,
+                outcome_keys=(analysis.outcome, analysis.label),
+                unit=analysis.unit,
+                scale=effects.scale if meta.measure == "GEN" else "",
+                control_risk=assumed,
+                control_risk_basis=control_risk if assumed is not None else "",
+                control_risk_pooled=pooled,
+                control_risk_median=median,
+                absolute=absolute,
+                ois=ois,
+                ois_basis=basis,
+            )
+        )
+    return evidence
+
+
+def _proportion_evidence(pool: PoolResult) -> list[OutcomeEvidence]:
     evidence = []
     for outcome in pooled_proportions(pool):
         meta = outcome.meta
@@ -111,6 +201,7 @@ def pooled_evidence(pool: PoolResult) -> list[OutcomeEvidence]:
                 else "participants (the method gives no weights)",
                 egger_p=egger_p,
                 method_line=meta.method.line(),
+                outcome_keys=(outcome.outcome, outcome.label),
             )
         )
     return evidence
@@ -185,13 +276,6 @@ def _review_tool(conn: sqlite3.Connection) -> Tool | None:
     return get_tool(used[0]) if used else None
 
 
-def _levels(conn: sqlite3.Connection, tool: Tool | None) -> dict[str, int | None]:
-    if tool is None:
-        return {}
-    levels = {j.name: j.level for j in tool.overall.judgements}
-    return {s.study_id: levels.get(s.overall) if s.overall else None for s in study_appraisals(conn, tool)}
-
-
 def grade_outcomes(
     conn: sqlite3.Connection, evidence: list[OutcomeEvidence], *, margin: float = 0.10
 ) -> list[OutcomeCertainty]:
@@ -206,19 +290,22 @@ def grade_outcomes(
     else:
         design, start = tool.design, tool.grade_start
         start_reason = f"{tool.design} appraised with {tool.name}: GRADE starts at {start}"
-    levels = _levels(conn, tool)
+    risks = risk_of_bias(conn)
     worst = max((j.level or 0 for j in (tool.overall.judgements if tool else ())), default=2)
     decided = current_judgements(conn)
     comments = current_comments(conn)
     results = []
     for item in evidence:
-        ois = optimal_information_size_proportion(item.estimate, margin) if item.null is None else None
+        levels = risks.levels(*item.outcome_keys) if risks is not None else {}
+        ois, basis = item.ois, item.ois_basis
+        if item.null is None:
+            ois, basis = optimal_information_size_proportion(item.estimate, margin), ""
         suggestions = [
             suggest_risk_of_bias(item.weights, {s: levels.get(s) for s in item.weights}, worst),
             suggest_inconsistency(item.i2, item.lower, item.upper, item.pi_lower, item.pi_upper, item.null),
             suggest_indirectness(),
             suggest_imprecision(
-                item.estimate, item.lower, item.upper, item.participants, ois, item.null, margin
+                item.estimate, item.lower, item.upper, item.participants, ois, item.null, margin, basis
             ),
             suggest_publication_bias(item.k, item.egger_p, proportions=item.measure == "proportion"),
         ]
@@ -232,10 +319,12 @@ def grade_outcomes(
     return results
 
 
-def grade_review(conn: sqlite3.Connection, options: PoolOptions = PoolOptions()) -> list[OutcomeCertainty]:
+def grade_review(
+    conn: sqlite3.Connection, options: PoolOptions = PoolOptions(), control_risk: str = "pooled"
+) -> list[OutcomeCertainty]:
     """GRADE for every pooled outcome of the review; an error before anything is pooled."""
     try:
         pool = pool_review(conn, options)
     except CartsleError as error:
         raise CartsleError(f"nothing pooled to grade yet: {error}") from None
-    return grade_outcomes(conn, pooled_evidence(pool))
+    return grade_outcomes(conn, pooled_evidence(pool, control_risk))

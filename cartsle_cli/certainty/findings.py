@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import string
 
+from cartsle_cli.certainty.comparative import absolute_text, relative_text
+
 SOF_COLUMNS = [
     "Outcome",
     "Participants (studies)",
@@ -52,8 +54,12 @@ def effects(evidence: dict) -> tuple[str, str]:
             f"({_per_1000(evidence['lower'])} to {_per_1000(evidence['upper'])})"
         )
         return "not applicable (single-arm studies)", absolute
-    relative = f"{evidence['measure']} {evidence['estimate']:.2f} ({evidence['lower']:.2f} to {evidence['upper']:.2f})"
-    return relative, "see the outcome's analysis"
+    return relative_text(evidence), absolute_text(evidence)
+
+
+def _participants(evidence: dict) -> str:
+    count = "not reported" if evidence["participants"] is None else str(evidence["participants"])
+    return f"{count} ({evidence['k']} studies)"
 
 
 def _footnotes(graded: list[dict]) -> dict[tuple[str, str], str]:
@@ -83,7 +89,7 @@ def summary_of_findings(graded: list[dict]) -> tuple[list[list[str]], list[str]]
         rows.append(
             [
                 evidence["label"],
-                f"{evidence['participants']} ({evidence['k']} studies)",
+                _participants(evidence),
                 relative,
                 absolute,
                 grade + (f" {letters}" if letters else ""),
@@ -122,7 +128,7 @@ def evidence_profile(graded: list[dict]) -> list[list[str]]:
                     for name in ("risk_of_bias", "inconsistency", "indirectness", "imprecision")
                 ),
                 "publication bias strongly suspected" if publication["levels"] else "none",
-                str(evidence["participants"]),
+                "" if evidence["participants"] is None else str(evidence["participants"]),
                 "" if evidence["events"] is None else str(evidence["events"]),
                 relative,
                 absolute,

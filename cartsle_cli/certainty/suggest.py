@@ -23,7 +23,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from scipy import stats
+from scipy.special import ndtri  # the normal quantile (scipy.stats.norm.ppf), without scipy.stats' import
 
 DOMAINS: dict[str, str] = {
     "risk_of_bias": "Risk of bias",
@@ -125,15 +125,25 @@ def optimal_information_size_binary(
     reduction ``rrr`` from ``control_risk`` (GRADE guidance 6: Guyatt et al. 2011;64:1283-1293):
     n per group = (z_{1-alpha/2} + z_power)^2 (p_c (1 - p_c) + p_e (1 - p_e)) / (p_c - p_e)^2."""
     p_c, p_e = control_risk, control_risk * (1 - rrr)
-    z = stats.norm.ppf(1 - alpha / 2) + stats.norm.ppf(power)
+    z = ndtri(1 - alpha / 2) + ndtri(power)
     per_group = z**2 * (p_c * (1 - p_c) + p_e * (1 - p_e)) / (p_c - p_e) ** 2
     return 2 * math.ceil(per_group)
+
+
+def optimal_information_size_continuous(
+    sd: float, difference: float, alpha: float = 0.05, power: float = 0.8
+) -> int:
+    """Participants (both groups) an adequately powered trial needs to detect a difference in means
+    ``difference`` with standard deviation ``sd`` in each group (GRADE guidance 6: Guyatt et al. 2011;
+    64:1283-1293, the two-mean sample size): n per group = 2 (z_{1-alpha/2} + z_power)^2 sd^2 / difference^2."""
+    z = ndtri(1 - alpha / 2) + ndtri(power)
+    return 2 * math.ceil(2 * z**2 * sd**2 / difference**2)
 
 
 def optimal_information_size_proportion(proportion: float, margin: float = 0.10, alpha: float = 0.05) -> int:
     """Participants needed to estimate a single proportion to within +/- ``margin`` (normal
     approximation): n = z_{1-alpha/2}^2 p (1 - p) / margin^2."""
-    z = stats.norm.ppf(1 - alpha / 2)
+    z = ndtri(1 - alpha / 2)
     return math.ceil(z**2 * proportion * (1 - proportion) / margin**2)
 
 
@@ -141,13 +151,16 @@ def suggest_imprecision(
     estimate: float,
     lower: float,
     upper: float,
-    participants: int,
+    participants: int | None,
     ois: int | None,
     null: float | None,
     margin: float = 0.10,
+    ois_basis: str = "",
 ) -> Suggestion:
     """One level per problem: a CI across no effect (or wider than +/- ``margin`` for a single
-    proportion), and fewer participants than the optimal information size ``ois``."""
+    proportion), and fewer participants than the optimal information size ``ois`` (computed for
+    ``ois_basis``, said in the reason)."""
+    basis = f" ({ois_basis})" if ois_basis else ""
     problems = []
     if null is not None:
         if _crosses(lower, upper, null):
@@ -156,12 +169,19 @@ def suggest_imprecision(
             )
     elif (upper - lower) / 2 > margin:
         problems.append(f"the 95% CI ({lower:.2f} to {upper:.2f}) is wider than +/- {margin:.2f}")
-    if ois is not None and participants < ois:
-        problems.append(f"{participants} participants, under the optimal information size of {ois}")
+    if ois is not None and participants is not None and participants < ois:
+        problems.append(f"{participants} participants, under the optimal information size of {ois}{basis}")
+    enough = (
+        f"{participants} participants (optimal information size {ois}{basis})"
+        if ois is not None and participants is not None and participants >= ois
+        else ""
+    )
     if problems:
-        return Suggestion("imprecision", min(2, len(problems)), "; ".join(problems))
-    enough = f"; {participants} participants (optimal information size {ois})" if ois is not None else ""
-    return Suggestion("imprecision", 0, f"95% CI {lower:.2f} to {upper:.2f}{enough}")
+        reason = "; ".join(problems + ([enough] if enough else []))
+        return Suggestion("imprecision", min(2, len(problems)), reason)
+    return Suggestion(
+        "imprecision", 0, f"95% CI {lower:.2f} to {upper:.2f}" + (f"; {enough}" if enough else "")
+    )
 
 
 def _p(p: float) -> str:

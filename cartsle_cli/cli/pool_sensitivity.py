@@ -6,10 +6,12 @@ from cartsle_cli.certainty.sensitivity import PooledFigures, SensitivityResult
 from cartsle_cli.cli.common import print_table
 
 
-def _pooled(figures: PooledFigures | None) -> str:
+def _pooled(figures: PooledFigures | None, measure: str) -> str:
     if figures is None:
         return ""
-    return f"{100 * figures.estimate:.1f}% ({100 * figures.lower:.1f}-{100 * figures.upper:.1f}), k = {figures.k}"
+    if measure == "proportion":
+        return f"{100 * figures.estimate:.1f}% ({100 * figures.lower:.1f}-{100 * figures.upper:.1f}), k = {figures.k}"
+    return f"{measure} {figures.estimate:.2f} ({figures.lower:.2f} to {figures.upper:.2f}), k = {figures.k}"
 
 
 def print_sensitivity(results: list[SensitivityResult]) -> None:
@@ -19,7 +21,13 @@ def print_sensitivity(results: list[SensitivityResult]) -> None:
         "Sensitivity: without studies at high risk of bias",
         ["outcome", "main analysis", "without high risk", "left out", "note"],
         [
-            [r.label, _pooled(r.main), _pooled(r.without), ", ".join(r.left_out), r.note or ""]
+            [
+                r.label,
+                _pooled(r.main, r.measure),
+                _pooled(r.without, r.measure),
+                ", ".join(r.left_out),
+                r.note or "",
+            ]
             for r in results
         ],
     )

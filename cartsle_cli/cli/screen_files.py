@@ -7,7 +7,7 @@ import csv
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -27,13 +27,17 @@ from cartsle_cli.cli.common import (
 from cartsle_cli.errors import CartsleError
 from cartsle_cli.report.csv_safe import write_csv
 from cartsle_cli.safe_output import for_spreadsheet
-from cartsle_cli.screening.bulk import EXPORT_COLUMNS, ImportSummary, export_decisions, import_decisions
 from cartsle_cli.screening.decision_files import DecisionRow, filled, stream_decision_file
 from cartsle_cli.screening.decisions import DecisionChecker
 from cartsle_cli.screening.outcomes import STAGE_NAMES
 from cartsle_cli.screening.prisma import PrismaColumn, prisma_counts
 from cartsle_cli.screening.studies import included_studies, link_report, require_included_report
 from cartsle_cli.store import transaction
+
+if TYPE_CHECKING:
+    # bulk reads identifiers the way the import readers do (cartsle_cli.formats): loaded by the
+    # commands that read or write decision files, not by `prisma` or the rest of `screen`
+    from cartsle_cli.screening.bulk import ImportSummary
 
 FILE_HELP = (
     "CSV with record_id (or doi / pmid / title), reviewer, stage (ta/ft), decision (include/exclude/maybe), "
@@ -112,6 +116,8 @@ def resolve_command(
         reason=reason,
         note=note,
     )
+    from cartsle_cli.screening.bulk import import_decisions
+
     with review(db) as conn:
         summary = import_decisions(
             conn, [row], source="resolve", dry_run=dry_run, resolutions=True, force=force
@@ -138,6 +144,8 @@ def _bulk(
     resolutions: bool,
     force: bool = False,
 ) -> None:
+    from cartsle_cli.screening.bulk import import_decisions
+
     decisions = stream_decision_file(file)  # rows read as they are stored: a million rows fit
     rows = filled(decisions.rows, reviewer=reviewer, stage=stage)
     undecided = [0]
@@ -159,6 +167,10 @@ def _bulk(
             f"{undecided[0]} rows without a decision left unresolved", markup=False, highlight=False
         )
     if not summary.rows:  # nothing was written: there was nothing to write
+        if resolutions and not undecided[0]:
+            # the export of a review with no conflicts left: nothing to settle, nothing wrong
+            stderr().print("the file lists no conflicts: nothing to resolve", markup=False, highlight=False)
+            return
         if undecided[0]:
             return  # a conflicts file nobody has filled in yet: nothing to store, nothing wrong
         raise CartsleError(f"no decisions in this file ({decisions.format})", file=file)
@@ -211,6 +223,8 @@ def export_command(
     Blind for a reviewer (--reviewer or CARTSLE_REVIEWER): others' votes only on records where all
     required reviewers have voted; --all (or no reviewer) exports everything.
     """
+    from cartsle_cli.screening.bulk import EXPORT_COLUMNS, export_decisions
+
     with review(db) as conn:
         rows = export_decisions(conn, reviewer=None if all_ else reviewer)
     if json_output:

@@ -119,19 +119,17 @@ def _print_stopping(states: list[StoppingState]) -> None:
     )
 
 
-def _curves(decisions: dict[str, list[int]], total: int) -> dict[str, object] | None:
-    """Each reviewer's includes-found curve, when the ranking package provides it."""
-    try:
-        from cartsle_cli.screening.ranking import recall_curve
-    except ImportError:
-        return None
+def _curves(decisions: dict[str, list[int]], total: int) -> dict[str, object]:
+    """Each reviewer's includes-found curve."""
+    from cartsle_cli.screening.ranking import recall_curve  # loaded when used (pandas, scikit-learn)
+
     return {reviewer: recall_curve(order, total) for reviewer, order in decisions.items() if order}
 
 
 def _print_curves(decisions: dict[str, list[int]], total: int) -> None:
     from cartsle_cli.screening.ranking import recall_chart
 
-    for reviewer, curve in (_curves(decisions, total) or {}).items():
+    for reviewer, curve in _curves(decisions, total).items():
         stdout().print(
             f"{reviewer}, title/abstract:\n{recall_chart(curve, height=8)}", markup=False, highlight=False
         )
@@ -140,7 +138,7 @@ def _print_curves(decisions: dict[str, list[int]], total: int) -> None:
 def _save_curves(decisions: dict[str, list[int]], total: int, path: Path) -> None:
     curves = _curves(decisions, total)
     if not curves:
-        raise CartsleError("no title/abstract decisions to plot yet (or no ranking package)", file=path)
+        raise CartsleError("no title/abstract decisions to plot yet", file=path)
     from cartsle_cli.screening.ranking import save_recall_plot
 
     save_recall_plot(

@@ -36,17 +36,19 @@ from cartsle_cli.screening.queue import (
     load_records,
     own_votes,
     safe_text,
+    screen_model,
 )
 from cartsle_cli.screening.ranking.recall_test import RecallTest, recall_test
 from cartsle_cli.screening.ranking.stopping import stopping_advice
 from cartsle_cli.screening.retractions import retracted_units
 from cartsle_cli.screening.sampling import (
     decisions_in_order,
+    sample_label,
     sample_labels,
     sample_start,
     start_random_sample,
 )
-from cartsle_cli.screening.settings import OTHER_REASON, keywords, reasons
+from cartsle_cli.screening.settings import OTHER_REASON, keywords, reasons, record_ranking_model
 from cartsle_cli.store import open_review, transaction
 
 RERANK_EVERY = 10  # decisions between retrains
@@ -279,6 +281,8 @@ class ScreeningView(BackgroundRanking, Screen):
                         pending.note,
                     ),
                 )
+                if self.stage == "ta" and self.queue.ranked:  # decided in the model's order
+                    record_ranking_model(self.conn, screen_model())
         except (sqlite3.OperationalError, CartsleError) as error:
             if is_lock_error(error):
                 self.show()
@@ -302,8 +306,8 @@ class ScreeningView(BackgroundRanking, Screen):
         if self.stage == "ta":
             label = int(pending.decision in ("include", "maybe"))
             self.ta_labels.append(label)
-            if self.start is not None:
-                self.sample.append(label)
+            if self.start is not None:  # counted by its current decision, the other reviewer's vote too
+                self.sample.append(sample_label(self.conn, pending.record_id))
             elif self.decided_here % RERANK_EVERY == 0 or self._model_can_start():
                 self.rerank()
         self.show()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -17,8 +17,10 @@ from cartsle_cli.cli.common import (
     review,
     say,
 )
-from cartsle_cli.search_removal import SearchChange, remove_search_keeping_decisions, restore_removed_search
 from cartsle_cli.store.searches import list_searches
+
+if TYPE_CHECKING:
+    from cartsle_cli.search_removal import SearchChange
 
 app = group(
     "List the imported searches; `cartsle searches remove ID --yes` takes one out, `restore ID` puts it back.",
@@ -90,6 +92,9 @@ def remove_command(
 
     Example: cartsle searches remove 3 --yes
     """
+    # search_removal rebuilds clusters (dedup's stages): imported by the commands that change the review
+    from cartsle_cli.search_removal import remove_search_keeping_decisions
+
     with review(db) as conn:
         change = remove_search_keeping_decisions(conn, search_id, apply=yes)
     _show_change(change, json_output)
@@ -110,6 +115,8 @@ def restore_command(
 
     Example: cartsle searches restore 3
     """
+    from cartsle_cli.search_removal import restore_removed_search
+
     with review(db) as conn:
         change = restore_removed_search(conn, search_id)
     _show_change(change, json_output)

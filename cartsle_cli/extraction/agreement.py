@@ -53,7 +53,8 @@ class AgreedExtraction:
 
 def _resolutions(conn: sqlite3.Connection) -> dict[CellKey, object]:
     rows = conn.execute(
-        "SELECT file, study_id, arm, patient, timepoint, field, value FROM extract_resolutions ORDER BY id"
+        "SELECT file, study_id, arm, patient, timepoint, field, value FROM extract_resolutions"
+        " ORDER BY resolved_at, id"  # the latest by time wins, not the last merged (issue 19)
     )
     return {tuple(row[:6]): row[6] for row in rows}
 

@@ -182,7 +182,7 @@ def current_loads(conn: sqlite3.Connection) -> list[ExtractionLoad]:
         raise CartsleError(
             "no extraction loaded yet: `cartsle extract template`, fill in, then `cartsle extract load`"
         )
-    return sorted(latest.values(), key=lambda load: load.id)
+    return sorted(latest.values(), key=lambda load: (load.loaded_at, load.id))  # not by merge order
 
 
 def load_cells(conn: sqlite3.Connection, load_id: int) -> dict[CellKey, tuple[object, int, str]]:

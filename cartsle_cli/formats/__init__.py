@@ -3,21 +3,42 @@
 Each reader module has ``NAME``, ``sniff(text) -> bool`` (does this text look like my format?)
 and ``read(text, path) -> ParsedFile``. :data:`READERS` is tried in order, most specific first,
 so a ``.ris`` file that holds MEDLINE text is read as MEDLINE.
+
+The readers are imported on first use (PEP 562): screening and the reading commands import the
+small shared modules of this package (``formats.record``, ``formats.normalise``), and importing
+the package for them must not load every reader (rispy, bibtexparser, XML).
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
 from cartsle_cli.errors import CartsleError
-from cartsle_cli.formats import bibtex, delimited, endnote_xml, medline, ovid, ris, wos_tagged
 from cartsle_cli.formats.record import ParsedFile, Record
 from cartsle_cli.formats.text import read_text_file, stream_encoding
 
-READERS: tuple[ModuleType, ...] = (endnote_xml, bibtex, medline, wos_tagged, ovid, ris, delimited)
+if TYPE_CHECKING:
+    READERS: tuple[ModuleType, ...]
+
+_READER_NAMES = ("endnote_xml", "bibtex", "medline", "wos_tagged", "ovid", "ris", "delimited")
+
+
+@cache
+def _readers() -> tuple[ModuleType, ...]:
+    return tuple(importlib.import_module(f"{__name__}.{name}") for name in _READER_NAMES)
+
+
+def __getattr__(name: str) -> Any:
+    if name == "READERS":
+        return _readers()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "READERS",
@@ -33,7 +54,7 @@ __all__ = [
 
 def detect(text: str, path: str | Path) -> ModuleType:
     """The reader for this text, judged by content alone (extensions lie)."""
-    for reader in READERS:
+    for reader in _readers():
         if reader.sniff(text):
             return reader
     raise CartsleError(
@@ -78,6 +99,8 @@ def stream_file(path: str | Path) -> StreamedFile:
     if encoding is not None:
         handle = Path(path).open(encoding=encoding, newline=None)  # universal newlines: CR, CRLF -> LF
         head = handle.read(_HEAD)
+        from cartsle_cli.formats import ris
+
         if detect(head, path) is ris:
             handle.seek(0)
             database, records = ris.read_stream(handle, path)

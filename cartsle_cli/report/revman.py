@@ -7,8 +7,8 @@ This writes the first from the included studies and their reports: the study nam
 ("Mackensen 2022", cartsle's study label) and the characteristics RevMan's "Characteristics of
 included studies" table has by default, each a ``Char: <field>`` column as Covidence's export
 names them. What cartsle knows before extraction fills Identification and Notes; Methods,
-Participants, Interventions and Outcomes stay empty until the protocol-driven extraction can fill
-them (the study arms and results files wait for it too).
+Participants, Interventions and Outcomes stay empty: the protocol's own characteristics go to
+``study_characteristics.csv`` and the outcome data to ``study_results.csv`` (``revman_data``).
 
 Import the included reports' RIS (`cartsle export --included`) into RevMan first, as RevMan asks,
 so the studies are not made twice.
@@ -21,6 +21,7 @@ import sqlite3
 from pathlib import Path
 
 from cartsle_cli.errors import CartsleError
+from cartsle_cli.report.revman_data import RevManTable, extraction_tables
 from cartsle_cli.safe_output import for_spreadsheet
 from cartsle_cli.screening.retractions import retracted_units
 from cartsle_cli.screening.studies import included_studies
@@ -60,14 +61,29 @@ def study_information_rows(conn: sqlite3.Connection) -> list[list]:
 
 
 def write_revman(conn: sqlite3.Connection, folder: Path) -> list[Path]:
-    """Write RevMan Web's import files into ``folder``; returns the files written."""
+    """Write RevMan Web's import files into ``folder``; returns the files written.
+
+    Every table is made before the first file is written, so an extraction that cannot be read
+    (cells the extractors have not agreed) leaves the folder as it was.
+    """
+    tables = [
+        RevManTable(
+            "study_information.csv",
+            STUDY_INFORMATION_COLUMNS,
+            tuple(map(tuple, study_information_rows(conn))),
+        ),
+        *extraction_tables(conn),
+    ]
+    written = []
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        path = folder / "study_information.csv"
-        with path.open("w", newline="", encoding="utf-8") as handle:
-            writer = csv.writer(handle, lineterminator="\n")
-            writer.writerow(STUDY_INFORMATION_COLUMNS)
-            writer.writerows([for_spreadsheet(cell) for cell in row] for row in study_information_rows(conn))
+        for table in tables:
+            path = folder / table.name
+            with path.open("w", newline="", encoding="utf-8") as handle:
+                writer = csv.writer(handle, lineterminator="\n")
+                writer.writerow([for_spreadsheet(cell) for cell in table.columns])
+                writer.writerows([for_spreadsheet(cell) for cell in row] for row in table.rows)
+            written.append(path)
     except OSError as error:
         raise CartsleError(f"cannot write: {error.strerror}", file=folder) from error
-    return [path]
+    return written

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+import tempfile
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -75,11 +77,11 @@ def import_files(
         other_methods = other_methods or updated.other_methods
     try:
         for path in map(Path, paths):
-            data_hash = _sha256(path)
-            if not force:
-                _refuse_reimport(conn, path, data_hash, seen)
-            seen[data_hash] = path
-            staged.append(_stage(conn, path, data_hash, source=source))
+            with _read_once(path) as (readable, data_hash):
+                if not force:
+                    _refuse_reimport(conn, path, data_hash, seen)
+                seen[data_hash] = path
+                staged.append(_stage(conn, readable, data_hash, source=source, given=path))
             if on_file_read:
                 on_file_read(path)
         with transaction(conn):
@@ -117,7 +119,21 @@ class _StagedFile:
     with_abstract: int
 
 
-def _stage(conn: sqlite3.Connection, path: Path, data_hash: str, *, source: str | None) -> _StagedFile:
+def _stage(
+    conn: sqlite3.Connection, path: Path, data_hash: str, *, source: str | None, given: Path
+) -> _StagedFile:
+    """Stage the records of ``path`` (``given``, or its spooled copy: messages name ``given``)."""
+    try:
+        return _stage_records(conn, path, data_hash, source=source, given=given)
+    except CartsleError as error:
+        if path == given:
+            raise
+        raise CartsleError(error.message, file=given, line=error.line, field=error.field) from None
+
+
+def _stage_records(
+    conn: sqlite3.Connection, path: Path, data_hash: str, *, source: str | None, given: Path
+) -> _StagedFile:
     counts = {"doi": 0, "pmid": 0, "abstract": 0}
 
     def counted(records: Iterator[Record]) -> Iterator[Record]:
@@ -135,7 +151,7 @@ def _stage(conn: sqlite3.Connection, path: Path, data_hash: str, *, source: str 
             raise CartsleError("cannot tell which database wrote this file: name it with --source", file=path)
         records = stage_records(conn, counted(parsed.records))
     return _StagedFile(
-        path=path,
+        path=given,
         sha256=data_hash,
         format=parsed.format,
         database=source or parsed.database or "",
@@ -191,6 +207,36 @@ def _refuse_reimport(conn: sqlite3.Connection, path: Path, data_hash: str, seen:
         raise CartsleError(
             f"same content as {seen[data_hash]} given in this call; use --force to import both", file=path
         )
+
+
+@contextmanager
+def _read_once(path: Path) -> Iterator[tuple[Path, str]]:
+    """A file the readers can open, seek and reopen, with the SHA-256 of what was read.
+
+    A regular file is hashed and then parsed where it is. Anything else (a FIFO, a pipe such as
+    ``<(zcat export.ris.gz)``, a character device) can be read only once: it is copied to a
+    temporary file while it is hashed, and parsed from there (before, import hashed a FIFO to its
+    end and then waited for ever to read it again). The copy is removed once staged.
+    """
+    try:
+        regular = path.is_file()
+    except OSError:
+        regular = False
+    if regular or not path.exists():
+        yield path, _sha256(path)  # a missing file: _sha256 says so
+        return
+    with tempfile.TemporaryDirectory(prefix="cartsle-import-") as folder:
+        spooled = Path(folder) / (path.name or "input")
+        digest = hashlib.sha256()
+        try:
+            with path.open("rb") as source, spooled.open("wb") as copy:
+                for block in iter(lambda: source.read(1 << 20), b""):
+                    digest.update(block)
+                    copy.write(block)
+        except OSError as error:
+            where = "cannot copy it to a temporary file" if error.filename == str(spooled) else "cannot read"
+            raise CartsleError(f"{where}: {error.strerror}", file=path) from error
+        yield spooled, digest.hexdigest()
 
 
 def _sha256(path: Path) -> str:

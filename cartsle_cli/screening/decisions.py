@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
+from datetime import datetime, timezone
 
 from cartsle_cli.dedup.removed import unit_of
 from cartsle_cli.errors import CartsleError
@@ -15,7 +16,6 @@ from cartsle_cli.screening.outcomes import DECISIONS, STAGE_NAMES, STAGES, stage
 from cartsle_cli.screening.settings import OTHER_REASON, reasons
 from cartsle_cli.screening.studies import ensure_studies
 from cartsle_cli.store.connection import require_transaction
-from cartsle_cli.store.searches import now_utc
 
 
 @dataclass(frozen=True, slots=True)  # slots: a million-row decision file makes a million
@@ -130,10 +130,17 @@ class DecisionChecker:
         return self.reasons[reason.casefold()]
 
 
+def decision_time() -> str:
+    """Now, to the microsecond: two commands in one second stay in the order they ran, when two
+    copies' decisions are merged and listed by time (:data:`HISTORY_ORDER`). Sorts with the
+    second-precision times of older reviews ('+' sorts before '.')."""
+    return datetime.now(timezone.utc).isoformat(timespec="microseconds")
+
+
 def store_decisions(conn: sqlite3.Connection, decisions: list[Decision], *, source: str) -> None:
     """Append checked decisions; the caller holds the transaction."""
     require_transaction(conn)
-    now = now_utc()
+    now = decision_time()
     conn.executemany(
         "INSERT INTO screening_decisions (record_id, stage, reviewer, decision, reason, note, resolution, source, decided_at)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -167,12 +174,21 @@ class HistoryEntry:
     source: str | None
     decided_at: str
     undone_at: str | None
+    event_id: str | None  # the same in every copy of the review; ``id`` is this file's row
 
 
 _HISTORY_SELECT = (
     "SELECT d.id, d.record_id, d.stage, d.reviewer, d.decision, d.reason, d.note, d.resolution, d.source,"
-    " d.decided_at, d.undone_at FROM screening_decisions d"
+    " d.decided_at, d.undone_at, d.event_id FROM screening_decisions d"
 )
+
+# Oldest first by the time a decision was given, not by row id: a merge appends a copy's votes
+# after the rows already here, so row ids depend on the order copies were merged in. Decisions
+# given at the same time (one file of votes, stored at one time) are ordered by reviewer, then as
+# that reviewer made them (a merge keeps a copy's order, and a reviewer's rows come from their own
+# copy), so two merge orders list the same history. Undo and the current vote (the view
+# ``screening_current``) take the latest by time too.
+HISTORY_ORDER = "d.decided_at, d.reviewer, d.id"
 
 
 def _entry(row: sqlite3.Row) -> HistoryEntry:
@@ -188,7 +204,8 @@ def history(
     reviewer: str | None = None,
     blind_for: str | None = None,
 ) -> list[HistoryEntry]:
-    """Every decision, oldest first; for one record its whole cluster's, for one reviewer only theirs.
+    """Every decision, oldest first (:data:`HISTORY_ORDER`); for one record its whole cluster's, for
+    one reviewer only theirs.
 
     ``blind_for``: what that reviewer may see, their own decisions and others' only where
     :func:`outcomes.unblinded` allows.
@@ -203,7 +220,9 @@ def history(
         where.append("d.reviewer = ?")
         params.append(reviewer)
     clause = f" WHERE {' AND '.join(where)}" if where else ""
-    entries = [_entry(row) for row in conn.execute(f"{_HISTORY_SELECT}{clause} ORDER BY d.id", params)]
+    entries = [
+        _entry(row) for row in conn.execute(f"{_HISTORY_SELECT}{clause} ORDER BY {HISTORY_ORDER}", params)
+    ]
     if blind_for:
         seen = unblinded(conn, blind_for)
         entries = [
@@ -215,18 +234,22 @@ def history(
 
 
 def undo_last(conn: sqlite3.Connection, reviewer: str, *, stage: str | None = None) -> HistoryEntry:
-    """Mark the reviewer's latest live decision (at ``stage`` if given) undone; caller holds the transaction."""
+    """Mark the reviewer's latest live decision (at ``stage`` if given) undone; caller holds the transaction.
+
+    Latest by the time it was given, as the current vote is: after a merge the highest row id may
+    be an older vote from a copy."""
     require_transaction(conn)
     if not reviewer:
         raise CartsleError("whose decision? give --reviewer NAME or set CARTSLE_REVIEWER", field="reviewer")
     clause = " AND d.stage = ?" if stage else ""
     params = [reviewer, stage] if stage else [reviewer]
     row = conn.execute(
-        f"{_HISTORY_SELECT} WHERE d.reviewer = ? AND d.undone_at IS NULL{clause} ORDER BY d.id DESC LIMIT 1",
+        f"{_HISTORY_SELECT} WHERE d.reviewer = ? AND d.undone_at IS NULL{clause}"
+        " ORDER BY d.decided_at DESC, d.id DESC LIMIT 1",
         params,
     ).fetchone()
     if row is None:
         where = f" at {STAGE_NAMES[stage]}" if stage else ""
         raise CartsleError(f"{reviewer} has no decision{where} to undo")
-    conn.execute("UPDATE screening_decisions SET undone_at = ? WHERE id = ?", (now_utc(), row["id"]))
+    conn.execute("UPDATE screening_decisions SET undone_at = ? WHERE id = ?", (decision_time(), row["id"]))
     return _entry(row)

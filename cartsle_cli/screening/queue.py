@@ -14,8 +14,6 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from cartsle_cli.safe_output import for_terminal
 from cartsle_cli.screening.fulltext import fulltext_status
 from cartsle_cli.screening.outcomes import awaits, current_votes, effective, stage_outcomes
@@ -84,6 +82,8 @@ def build_queue(
     else:
         units, todo, labels, tally = _state(conn, stage, reviewer)
     done = len(labels)
+    import numpy as np  # here, not at the top: `screen conflicts` reads records through this module
+
     fallback = [todo[index] for index in np.random.default_rng(seed).permutation(len(todo))]
     sampling = stage == "ta" and sample_start(conn, reviewer) is not None
     if sampling:
@@ -148,10 +148,8 @@ def _ranked(
     seed: int,
     features: ReviewFeatures | None,
 ) -> tuple[list[int], str | None, float | None, bool]:
-    try:
-        from cartsle_cli.screening.ranking import rank_records
-    except ImportError:
-        return fallback, f"random order (seed {seed})", None, False
+    from cartsle_cli.screening.ranking import rank_records  # the model: scikit-learn, loaded when used
+
     if features is not None:
         result = rank_records(
             features.record_ids, None, labels, seed=seed, features=features.matrix, estimate=False
@@ -166,6 +164,15 @@ def _ranked(
     order = _merged(result.order, fallback, set(todo))
     model = result.model or f"random order (seed {seed}) until an include and an exclude"
     return order, model, result.estimated_relevant_remaining, result.model is not None
+
+
+def screen_model() -> str:
+    """The model that ranks the screen's queue (``rank_records``'s default), named as the methods
+    paragraph gives it: its name among the candidates, then its parts."""
+    from cartsle_cli.screening.ranking.model import CANDIDATES, DEFAULT_MODEL
+
+    name = next(key for key, model in CANDIDATES.items() if model is DEFAULT_MODEL)
+    return f"{name} ({DEFAULT_MODEL.describe()})"
 
 
 def load_records(

@@ -8,8 +8,12 @@ before it. From then on the hypergeometric test of :mod:`screening.ranking.recal
 whether recall >= target holds at the chosen confidence; the SAFE-style heuristic is reported
 beside it. Both are advice: nothing stops the reviewer.
 
-The test counts one reviewer's own votes; with several reviewers each screening every record it
-holds for each of them. Records imported after the switch are not part of the sample's population.
+The sample is the records the reviewer who switched screened since the switch (their random
+draws), each counted once by its current decision, whoever made it: resolved, or agreed by the
+required reviewers; a record still undecided (a second vote missing, or the votes disagree) counts
+as an include if any vote on it does, the cautious reading, since an include found in the sample
+can only make recall look lower. Records imported after the switch are not part of the sample's
+population.
 """
 
 from __future__ import annotations
@@ -19,7 +23,16 @@ import sqlite3
 from dataclasses import asdict, dataclass
 
 from cartsle_cli.errors import CartsleError
-from cartsle_cli.screening.outcomes import awaits, effective, stage_outcomes
+from cartsle_cli.screening.outcomes import (
+    FINAL,
+    Outcome,
+    Vote,
+    awaits,
+    current_votes,
+    decide,
+    effective,
+    stage_outcomes,
+)
 from cartsle_cli.screening.ranking.recall_test import RecallTest, check_target, recall_test
 from cartsle_cli.screening.ranking.stopping import StoppingAdvice, stopping_advice
 from cartsle_cli.screening.settings import reviewers_required
@@ -84,14 +97,62 @@ def start_random_sample(conn: sqlite3.Connection, reviewer: str) -> SampleStart:
 
 
 def sample_labels(conn: sqlite3.Connection, start: SampleStart) -> list[int]:
-    """The reviewer's current votes (1 include or maybe, 0 exclude) on records that were in the
-    queue at the switch, in the order decided."""
+    """The records the reviewer screened since the switch that were in their queue at it, in the
+    order decided, each once: 1 when it counts as an include (see the module), 0 otherwise."""
+    votes = current_votes(conn, "ta")
+    drawn = [
+        vote.unit_id for vote in votes if vote.reviewer == start.reviewer and vote.id > start.after_decision
+    ]  # current_votes is in id order, one vote per reviewer and record
+    before = _screened_before(conn, start)
+    drawn = [unit for unit in dict.fromkeys(drawn) if unit not in before]
+    wanted = set(drawn)
+    on_unit: dict[int, list[Vote]] = {}
+    for vote in votes:
+        if vote.unit_id in wanted:
+            on_unit.setdefault(vote.unit_id, []).append(vote)
+    resolutions = {
+        vote.unit_id: vote for vote in current_votes(conn, "ta", resolutions=True) if vote.unit_id in wanted
+    }
+    required = reviewers_required(conn)
+    return [counted(_outcome(unit, on_unit.get(unit, []), resolutions.get(unit), required)) for unit in drawn]
+
+
+def sample_label(conn: sqlite3.Connection, unit: int) -> int:
+    """:func:`sample_labels`' count for one record just screened in the sample (one indexed query,
+    for the screen's key press): its current decision, whoever made it."""
     rows = conn.execute(
-        "SELECT unit_id, decision FROM screening_current WHERE stage = 'ta' AND resolution = 0"
-        " AND reviewer = ? AND id > ? ORDER BY id",
-        (start.reviewer, start.after_decision),
+        "SELECT id, record_id, reviewer, decision, reason, note, decided_at, resolution"
+        " FROM screening_decisions WHERE stage = 'ta' AND undone_at IS NULL AND (record_id = ? OR"
+        " record_id IN (SELECT record_id FROM record_clusters WHERE cluster_id = ?))"
+        " ORDER BY decided_at, id",
+        (unit, unit),
     ).fetchall()
-    before = {
+    latest: dict[tuple[bool, str], Vote] = {}  # later rows win: each reviewer's latest, the latest resolution
+    for row in rows:
+        vote = Vote(row[0], unit, row[1], "ta", row[2], row[3], row[4], row[5], row[6], bool(row[7]))
+        latest[(vote.resolution, "" if vote.resolution else vote.reviewer)] = vote
+    votes = [vote for (resolution, _), vote in latest.items() if not resolution]
+    return counted(_outcome(unit, votes, latest.get((True, "")), reviewers_required(conn)))
+
+
+def counted(outcome: Outcome) -> int:
+    """1 when a sampled record counts as an include: its decision once final, else any include vote."""
+    if outcome.status == FINAL:
+        return int(outcome.decision == "include")
+    return int(any(effective(vote.decision, "ta") == "include" for vote in outcome.votes.values()))
+
+
+def _outcome(unit: int, votes: list[Vote], resolution: Vote | None, required: int) -> Outcome:
+    outcome = Outcome(
+        unit, "ta", "pending", votes={vote.reviewer: vote for vote in votes}, resolution=resolution
+    )
+    decide(outcome, required)
+    return outcome
+
+
+def _screened_before(conn: sqlite3.Connection, start: SampleStart) -> set[int]:
+    """Records the reviewer had voted on at the switch (a later change of vote is not a draw)."""
+    return {
         row[0]
         for row in conn.execute(
             "SELECT COALESCE(c.cluster_id, d.record_id) FROM screening_decisions d"
@@ -101,7 +162,6 @@ def sample_labels(conn: sqlite3.Connection, start: SampleStart) -> list[int]:
             (start.reviewer, start.after_decision, start.started_at),
         )
     }
-    return [int(effective(decision, "ta") == "include") for unit, decision in rows if unit not in before]
 
 
 def decisions_in_order(conn: sqlite3.Connection, reviewer: str) -> list[int]:

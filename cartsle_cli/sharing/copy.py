@@ -50,9 +50,8 @@ def review_id(conn: sqlite3.Connection) -> str:
 
 def fingerprint(conn: sqlite3.Connection) -> dict:
     """What a copy's records rest on: its searches (id, file hash, record count, removed) and the
-    number of records. A copy whose fingerprint changed had searches imported or removed.
-
-    cartsle has no versioned protocol table yet; the schema version stands in for it."""
+    number of records. A copy whose fingerprint changed had searches imported or removed. (Protocol
+    versions are compared by `cartsle merge` itself, version by version: ``sharing.checks``.)"""
     searches = [
         [row[0], row[1], row[2], row[3]]
         for row in conn.execute("SELECT id, sha256, record_count, removed_at FROM searches ORDER BY id")

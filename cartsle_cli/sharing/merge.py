@@ -8,22 +8,22 @@ was given (``screening_current``), not by row id, so two copies merged in either
 same decisions, agreement and PRISMA counts.
 
 Merged: screening votes and resolutions with their notes and undos, dedup decisions (clusters are
-rebuilt), full-text status, extraction loads, appraisal loads and resolutions, GRADE judgements
-and comments. A copy that cannot be merged cleanly is refused before anything is written.
+rebuilt), the reports the copy linked to studies (:func:`study_links`), full-text status, extraction loads, appraisal loads and resolutions, GRADE judgements
+and comments. A copy that cannot be merged cleanly is refused before anything is written
+(``checks``: another review, records imported in the copy, a protocol version this review does not
+have, events under another reviewer's name).
 """
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
 from cartsle_cli.dedup.run import rebuild_clusters
-from cartsle_cli.errors import CartsleError
-from cartsle_cli.sharing.copy import fingerprint, review_id
+from cartsle_cli.screening.studies import link_report
+from cartsle_cli.sharing.checks import NEW_EVENTS, check_copy, check_people
 from cartsle_cli.store.connection import transaction
-from cartsle_cli.store.migrations import schema_version
 
 # History tables merged by event id, with their child tables (rows that hang on a load by load_id).
 HISTORIES: dict[str, tuple[str, ...]] = {
@@ -45,95 +45,73 @@ class MergeResult:
 
     reviewer: str
     share_id: str
-    added: dict[str, int]
+    added: dict[str, int]  # per history table, and "study_reports": reports linked to a study
     undone: int
     dry_run: bool
+    links_kept: int = 0  # reports the copy links to another study than this review does: left as here
 
 
 def merge_copy(conn: sqlite3.Connection, path: str | Path, *, dry_run: bool = False) -> MergeResult:
     """Merge the shared copy at ``path`` into the open review, in one transaction."""
     path = Path(path)
-    share = _check_copy(conn, path)
+    share = check_copy(conn, path)
     conn.execute("ATTACH DATABASE ? AS copy", (str(path),))
     try:
+        check_people(conn, share["reviewer"], path)
         added = {table: _count_new(conn, table) for table in HISTORIES}
         undone = _count_undos(conn)
-        if not dry_run:
+        if dry_run:
+            new_links, kept = study_links(conn)
+        else:
             with transaction(conn):
                 for table, children in HISTORIES.items():
                     _add_new(conn, table, children)
                 _apply_undos(conn)
                 if added["dedup_decisions"]:
                     rebuild_clusters(conn)
+                new_links, kept = study_links(conn)
+                for record_id, label in new_links:
+                    link_report(conn, record_id, label)
+        added["study_reports"] = len(new_links)
     finally:
         conn.execute("DETACH DATABASE copy")
-    return MergeResult(share["reviewer"], share["share_id"], added, undone, dry_run)
+    return MergeResult(share["reviewer"], share["share_id"], added, undone, dry_run, kept)
 
 
-def _check_copy(conn: sqlite3.Connection, path: Path) -> sqlite3.Row:
-    """The copy's share record, once the copy is known to be a whole, unchanged copy of this review."""
-    if not path.is_file():
-        raise CartsleError("no such file", file=path)
-    try:
-        copy = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-    except sqlite3.Error as error:
-        raise CartsleError(f"cannot open the copy: {error}", file=path) from error
-    copy.row_factory = sqlite3.Row
-    try:
-        try:
-            check = copy.execute("PRAGMA quick_check").fetchone()[0]
-            tables = {row[0] for row in copy.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        except sqlite3.DatabaseError as error:
-            raise CartsleError(f"not a cartsle review, or damaged: {error}", file=path) from error
-        if check != "ok":
-            raise CartsleError(f"the copy is damaged (truncated?): {check}", file=path)
-        if not {"records", "screening_decisions"} <= tables:
-            raise CartsleError("not a cartsle review", file=path)
-        if "review_identity" not in tables or schema_version(copy) != schema_version(conn):
-            raise CartsleError(
-                f"the copy has schema {schema_version(copy)}, this review {schema_version(conn)}:"
-                " open both with the same cartsle first",
-                file=path,
-            )
-        if review_id(copy) != review_id(conn):
-            raise CartsleError("this is a copy of another review (its review id differs)", file=path)
-        share = copy.execute("SELECT * FROM review_shares WHERE is_this_copy = 1").fetchone()
-        if share is None:
-            raise CartsleError("not a shared copy (made by `cartsle share`) of this review", file=path)
-        given = conn.execute(
-            "SELECT reviewer FROM review_shares WHERE share_id = ? AND is_this_copy = 0", (share["share_id"],)
-        ).fetchone()
-        if given is None or given[0] != share["reviewer"]:
-            raise CartsleError(
-                f"this review never gave a copy {share['share_id']} to {share['reviewer']!r}", file=path
-            )
-        _check_records(conn, copy, json.loads(share["fingerprint"]), path)
-        return share
-    finally:
-        copy.close()
+def study_links(conn: sqlite3.Connection) -> tuple[list[tuple[int, str]], int]:
+    """The copy's links of reports to studies (by label) that this review lacks, and how many of
+    the copy's links name another study than this review does.
 
-
-def _check_records(conn: sqlite3.Connection, copy: sqlite3.Connection, shared: dict, path: Path) -> None:
-    now = fingerprint(copy)
-    if now["searches"] != shared["searches"] or now["records"] != shared["records"]:
-        raise CartsleError(
-            "searches were imported or removed in the copy; import them in the main review instead", file=path
-        )
-    here = {row[0]: (row[1], row[2]) for row in conn.execute("SELECT id, sha256, record_count FROM searches")}
-    for search_id, sha256, count, _removed in now["searches"]:
-        if here.get(search_id) != (sha256, count):
-            raise CartsleError(f"search {search_id} of the copy is not this review's", file=path)
+    Links are the review's state, not a history: a reviewer makes them with the study column of
+    a full-text file (or `screen link`). A report this review has not placed yet takes the copy's
+    study; one placed here stays where it is (the lead's `screen link`, or the other copy merged
+    first), and is counted, so a disagreement is told, never settled silently by merge order.
+    Record ids are mapped to this review's kept records (merged dedup decisions may move them).
+    """
+    rows = conn.execute(
+        "SELECT mu.unit_id, cs.label, ms.label FROM copy.study_reports cr"
+        " JOIN copy.studies cs ON cs.id = cr.study_id"
+        " JOIN main.record_units mu ON mu.record_id = cr.record_id"
+        " LEFT JOIN main.study_reports mr ON mr.record_id = mu.unit_id"
+        " LEFT JOIN main.studies ms ON ms.id = mr.study_id"
+        " ORDER BY mu.unit_id, cs.label"
+    ).fetchall()
+    new: dict[int, str] = {}
+    kept = 0
+    for unit, label, here in rows:
+        if here is None:
+            new.setdefault(unit, label)
+        elif here != label:
+            kept += 1
+    return sorted(new.items()), kept
 
 
 def _columns(conn: sqlite3.Connection, table: str, *, leave_out: tuple[str, ...] = ("id",)) -> list[str]:
     return [row[1] for row in conn.execute(f"PRAGMA main.table_info({table})") if row[1] not in leave_out]
 
 
-_NEW = "FROM copy.{t} c WHERE c.event_id NOT IN (SELECT event_id FROM main.{t} WHERE event_id IS NOT NULL)"
-
-
 def _count_new(conn: sqlite3.Connection, table: str) -> int:
-    return conn.execute(f"SELECT count(*) {_NEW.format(t=table)}").fetchone()[0]
+    return conn.execute(f"SELECT count(*) {NEW_EVENTS.format(t=table)}").fetchone()[0]
 
 
 def _add_new(conn: sqlite3.Connection, table: str, children: tuple[str, ...]) -> None:
@@ -143,10 +121,10 @@ def _add_new(conn: sqlite3.Connection, table: str, children: tuple[str, ...]) ->
     picked = ", ".join(f"c.{name}" for name in names)
     if not children:
         conn.execute(
-            f"INSERT INTO main.{table} ({columns}) SELECT {picked} {_NEW.format(t=table)} ORDER BY c.id"
+            f"INSERT INTO main.{table} ({columns}) SELECT {picked} {NEW_EVENTS.format(t=table)} ORDER BY c.id"
         )
         return
-    for row in conn.execute(f"SELECT c.id, {picked} {_NEW.format(t=table)} ORDER BY c.id").fetchall():
+    for row in conn.execute(f"SELECT c.id, {picked} {NEW_EVENTS.format(t=table)} ORDER BY c.id").fetchall():
         placeholders = ", ".join("?" for _ in row[1:])
         new_id = conn.execute(
             f"INSERT INTO main.{table} ({columns}) VALUES ({placeholders})", tuple(row[1:])

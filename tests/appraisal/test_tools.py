@@ -11,7 +11,7 @@ from cartsle_cli.errors import CartsleError
 
 
 def test_every_bundled_tool_file_reads():
-    assert set(tool_names()) == {"rob2", "robins-i", "jbi-case-series", "nos"}
+    assert set(tool_names()) == {"rob2", "robins-i", "robins-i-2016", "jbi-case-series", "nos"}
     for name in tool_names():
         assert get_tool(name).id == name
 
@@ -36,12 +36,12 @@ def robins(**domains: str) -> dict[str, str]:
     ],
 )
 def test_robins_i_overall_follows_table_3(domains, expected):
-    tool = get_tool("robins-i")
+    tool = get_tool("robins-i-2016")
     assert judge(tool, check_answers(tool, robins(**domains))).overall.final == expected
 
 
 def test_robins_i_domain_needs_the_appraisers_judgement_and_its_support():
-    tool = get_tool("robins-i")
+    tool = get_tool("robins-i-2016")
     cells = robins()
     cells["D3_judgement"] = ""
     with pytest.raises(Problem) as missing:

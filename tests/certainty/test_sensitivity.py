@@ -16,7 +16,13 @@ EVENTS, TOTALS = [3, 5, 2, 8], [10, 12, 9, 20]
 def pool_of(method: str = "dl") -> SimpleNamespace:
     meta = meta_proportions(EVENTS, TOTALS, method=method, scale="logit", labels=LABELS)
     analysis = SimpleNamespace(
-        id="crs", label="CRS", method=method, measure="PLO", proportion=SimpleNamespace(meta=meta)
+        id="crs",
+        outcome="crs",
+        label="CRS",
+        method=method,
+        measure="PLO",
+        proportion=SimpleNamespace(meta=meta),
+        effect=None,
     )
     return SimpleNamespace(options=SimpleNamespace(method=None, scale=None), analyses=[analysis])
 

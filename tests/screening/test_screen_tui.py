@@ -265,6 +265,34 @@ def test_header_shows_the_stopping_state_and_r_switches_to_a_recorded_random_sam
     assert state.test.sampled == 1 and state.test.sample_includes == 0
 
 
+def test_the_headers_sample_counts_a_record_by_its_votes_from_both_reviewers(db):
+    ids = add_records(db, [make_record(i) for i in range(6)])
+    conn = open_review(db)
+    with transaction(conn):  # two reviewers (the default); ama has included every record left
+        for reviewer in ("kofi", "ama"):
+            record_decision(conn, Decision(ids[0], "ta", reviewer, "include"))
+            record_decision(conn, Decision(ids[1], "ta", reviewer, "exclude"))
+        for record_id in ids[2:]:
+            record_decision(conn, Decision(record_id, "ta", "ama", "include"))
+    conn.close()
+    app = ScreenApp(db, stage="ta", reviewer="kofi")
+    seen = {}
+
+    async def drive() -> None:
+        async with app.run_test() as pilot:
+            await pilot.press("r", "y")
+            await pilot.pause()
+            await pilot.press("e")  # kofi excludes the first random record: a conflict with ama
+            await pilot.pause()
+            seen["test"] = app.view.recall_test()
+            seen["status"] = str(app.view.query_one("#status").content)
+
+    asyncio.run(drive())
+    # kofi's own vote is an exclude; the record counts as an include until the conflict is resolved
+    assert seen["test"].sampled == 1 and seen["test"].sample_includes == 1
+    assert "stopping test: p = " in seen["status"]
+
+
 def test_full_text_says_when_nothing_has_reached_it(db):
     add_records(db, [make_record(i) for i in range(2)])
     app = ScreenApp(db, stage="ft", reviewer="kofi")

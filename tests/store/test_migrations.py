@@ -3,6 +3,7 @@ from pathlib import Path
 
 import pytest
 
+import cartsle_cli.extraction  # noqa: F401 - registers the version-1 extraction data step
 from cartsle_cli.errors import CartsleError
 from cartsle_cli.store import open_review, transaction
 from cartsle_cli.store.migrations import SCHEMA_VERSION
@@ -167,6 +168,31 @@ def test_version_1_extraction_moves_into_the_long_table_under_the_seed_protocol(
     assert found.lines["patients.csv"] == (2, 3)
 
 
+def test_a_version_1_extraction_nobody_can_move_is_refused_untouched(db, monkeypatch):
+    """Without the extraction stage's registered data step the store cannot know what the old
+    columns meant: the review stays at version 1 with its tables, rather than losing them."""
+    from cartsle_cli.store import migrations
+    from cartsle_cli.store.migrations import INITIAL_SCHEMA_FILES, _schema_sql, split_statements
+
+    monkeypatch.setattr(migrations, "_DATA_STEPS", {})
+    raw = sqlite3.connect(db)
+    for statement in split_statements(
+        "\n".join(_schema_sql(name) for name in INITIAL_SCHEMA_FILES) + V1_EXTRACTION.read_text()
+    ):
+        raw.execute(statement)
+    raw.execute("PRAGMA user_version = 1")
+    raw.commit()
+    raw.close()
+    with pytest.raises(CartsleError, match="extraction data is of an older form"):
+        open_review(db)
+    raw = sqlite3.connect(db)
+    assert raw.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION
+    assert (
+        raw.execute("SELECT count(*) FROM sqlite_master WHERE name = 'extraction_loads'").fetchone()[0] == 1
+    )
+    raw.close()
+
+
 def test_a_version_1_review_without_extraction_gets_no_protocol(db):
     from cartsle_cli.store.migrations import INITIAL_SCHEMA_FILES, _schema_sql, split_statements
 
@@ -259,3 +285,31 @@ def test_a_version_1_review_gains_record_units_with_each_records_kept_record(db)
         (3, 3),
     ]
     conn.close()
+
+
+def test_appraisals_made_with_the_2016_robins_i_keep_it_when_robins_i_becomes_v2(db, monkeypatch):
+    from cartsle_cli.store import migrations
+
+    before = migrations.MIGRATIONS.index(migrations._robins_i_v2)
+    monkeypatch.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:before])
+    monkeypatch.setattr(migrations, "SCHEMA_VERSION", before)
+    conn = open_review(db)
+    with transaction(conn):
+        for tool in ("robins-i", "rob2"):
+            conn.execute(
+                "INSERT INTO appraisal_loads (tool, reviewer, file_name, sha256, file_text, row_count,"
+                " loaded_at) VALUES (?, 'ana', 'f.csv', 'x', '', 0, 'then')",
+                (tool,),
+            )
+        conn.execute(
+            "INSERT INTO appraisal_resolutions (tool, study_id, outcome, domain, judgement, reviewer,"
+            " resolved_at) VALUES ('robins-i', 'Lee 2020', 'pain', 'D1', 'serious', 'ana', 'then')"
+        )
+    conn.close()
+    monkeypatch.undo()
+    conn = open_review(db)
+    assert [r[0] for r in conn.execute("SELECT tool FROM appraisal_loads ORDER BY id")] == [
+        "robins-i-2016",
+        "rob2",
+    ]
+    assert conn.execute("SELECT tool FROM appraisal_resolutions").fetchone()[0] == "robins-i-2016"

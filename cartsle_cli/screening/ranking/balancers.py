@@ -30,17 +30,4 @@ class Balanced:
         return weights * (len(labels) / weights.sum())
 
 
-@dataclass(frozen=True)
-class Unbalanced:
-    """Every record weighs 1."""
-
-    name: ClassVar[str] = "none"
-
-    def describe(self) -> str:
-        return "no class reweighting"
-
-    def weights(self, labels: np.ndarray) -> np.ndarray:
-        return np.ones(len(labels))
-
-
-Balancer = Balanced | Unbalanced
+Balancer = Balanced

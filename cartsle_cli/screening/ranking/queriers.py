@@ -27,6 +27,11 @@ class MaxQuery:
         """Positions into ``scores``, best first; ``tiebreak`` is a random rank per position."""
         return np.lexsort((tiebreak, -scores))
 
+    def key(self, scores: np.ndarray, screened: int = 0, boundary: float = 0.0) -> np.ndarray:
+        """What ``order`` sorts on, highest first (ties by the tiebreak): ``order(...)[0]`` is the
+        record with the highest key, which is all a simulation needs after each retrain."""
+        return scores
+
 
 @dataclass(frozen=True)
 class MixedQuery:
@@ -57,20 +62,12 @@ class MixedQuery:
         uncertain = int(np.lexsort((tiebreak, np.abs(scores - boundary)))[0])
         return np.concatenate([[uncertain], best[best != uncertain]])
 
-
-@dataclass(frozen=True)
-class RandomQuery:
-    """The seeded random order, ignoring the model: the baseline every ranking must beat."""
-
-    name: ClassVar[str] = "random"
-
-    def describe(self) -> str:
-        return "random order"
-
-    def order(
-        self, scores: np.ndarray, tiebreak: np.ndarray, screened: int = 0, boundary: float = 0.0
-    ) -> np.ndarray:
-        return np.argsort(tiebreak, kind="stable")
+    def key(self, scores: np.ndarray, screened: int = 0, boundary: float = 0.0) -> np.ndarray:
+        """What decides ``order(...)[0]``: the score, or on an uncertain pick the closeness to the
+        boundary (highest first, ties by the tiebreak)."""
+        if screened >= self.early or len(scores) < 2 or (screened + 1) % self.every:
+            return scores
+        return -np.abs(scores - boundary)
 
 
-Querier = MaxQuery | MixedQuery | RandomQuery
+Querier = MaxQuery | MixedQuery

@@ -12,12 +12,17 @@ import statistics
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 
 import numpy as np
+from threadpoolctl import threadpool_limits  # a dependency of scikit-learn
 
+from cartsle_cli.screening.ranking.classifiers import LinearSVM
 from cartsle_cli.screening.ranking.metrics import ScreeningMetrics, screening_metrics
 from cartsle_cli.screening.ranking.model import DEFAULT_MODEL, Ranker, RankingModel
+from cartsle_cli.screening.ranking.span_svm import SpanSVM, certain_pick, feature_twins
 
+SPAN_RECORDS_LIMIT = 4096  # screened records up to which replay_span retrains, liblinear after
 Progress = Callable[[int], None]  # called with the number of records screened in this step
 
 
@@ -70,6 +75,21 @@ def replay(
     ranker: Ranker, labels: np.ndarray, priors: Sequence[int], progress: Progress | None = None
 ) -> tuple[list[int], list[float]]:
     """Screen in the model's order, retraining after every record, until the last include is found."""
+    if isinstance(ranker.model.classifier, LinearSVM) and len(set(labels[list(priors)].tolist())) == 2:
+        order, seconds = replay_span(ranker, labels, priors, progress)
+        if len(priors) + len(order) < SPAN_RECORDS_LIMIT or labels.sum() == labels[[*priors, *order]].sum():
+            return order, seconds
+        # past the limit the rest is refitted by liblinear, from the records screened so far
+        more, more_seconds = replay_refit(ranker, labels, [*priors, *order], progress)
+        return order + more, seconds + more_seconds
+    return replay_refit(ranker, labels, priors, progress)
+
+
+def replay_refit(
+    ranker: Ranker, labels: np.ndarray, priors: Sequence[int], progress: Progress | None = None
+) -> tuple[list[int], list[float]]:
+    """``replay`` through :meth:`Ranker.rank`, the classifier fitted from scratch every time (and
+    the seeded random order while the priors lack an include or an exclude)."""
     screened = list(priors)
     remaining = int(labels.sum() - labels[screened].sum())
     order: list[int] = []
@@ -80,6 +100,48 @@ def replay(
         seconds.append(time.perf_counter() - started)
         chosen = int(ranking.order[0])
         screened.append(chosen)
+        order.append(chosen)
+        remaining -= int(labels[chosen])
+        if progress:
+            progress(1)
+    return order, seconds
+
+
+def replay_span(
+    ranker: Ranker, labels: np.ndarray, priors: Sequence[int], progress: Progress | None = None
+) -> tuple[list[int], list[float]]:
+    """``replay`` for the linear SVM: the same retrain after every record and the pick of the exact
+    optimum, with the SVM solved in the span of the screened records, warm-started and no more
+    exactly than the pick needs (:mod:`.span_svm`), and only the best record found instead of the
+    whole order sorted. Stops after ``SPAN_RECORDS_LIMIT`` records screened (the dot products among
+    them take its square of memory: 128 MB at 4,096)."""
+    classifier = ranker.model.classifier
+    assert isinstance(classifier, LinearSVM)
+    solver = SpanSVM(ranker.features, classifier.C)
+    twins = feature_twins(solver.features)
+    for position in priors:
+        solver.add(int(position), int(labels[position]))
+    unscreened = np.ones(len(labels), dtype=bool)
+    unscreened[list(priors)] = False
+    remaining = int(labels[unscreened].sum())
+    order: list[int] = []
+    seconds: list[float] = []
+    while remaining > 0 and len(solver) < SPAN_RECORDS_LIMIT:
+        started = time.perf_counter()
+        pool = np.flatnonzero(unscreened)
+        screened = len(solver)
+        pick = certain_pick(
+            solver,
+            ranker.model.balancer.weights(labels[solver.positions]),
+            pool,
+            partial(ranker.model.querier.key, screened=screened),
+            ranker.tiebreak[pool],
+            twins,
+        )
+        chosen = int(pool[pick])
+        seconds.append(time.perf_counter() - started)
+        solver.add(chosen, int(labels[chosen]))
+        unscreened[chosen] = False
         order.append(chosen)
         remaining -= int(labels[chosen])
         if progress:
@@ -107,18 +169,23 @@ def simulate(
     if not (np.any(values == 1) and np.any(values == 0)):
         raise ValueError("a simulation needs at least one include and one exclude")
     ranker = Ranker(texts, model, seed, keywords)
-    results = []
-    for run_seed in range(seed, seed + runs):
-        run_priors = list(priors) if priors else choose_priors(values, run_seed)
-        ranker.reseed(run_seed)
-        order, seconds = replay(ranker, values, run_priors, progress)
-        unread = np.setdiff1d(np.arange(len(values)), run_priors + order)
-        # after the last include every remaining record is an exclude, so their order is moot
-        labels_in_order = values[order].tolist() + values[unread].tolist()
-        results.append(
-            SimulationRun(
-                run_seed, run_priors, order, labels_in_order, screening_metrics(labels_in_order), seconds
-            )
-        )
+    with threadpool_limits(limits=1, user_api="blas"):
+        # the retrains multiply matrices of a few hundred rows: BLAS threads only wait for each other
+        results = [_run(ranker, values, run_seed, priors, progress) for run_seed in range(seed, seed + runs)]
     includes = int(values.sum())
     return SimulationResult(model.describe(), len(values), includes, results)
+
+
+def _run(
+    ranker: Ranker, values: np.ndarray, run_seed: int, priors: Sequence[int] | None, progress: Progress | None
+) -> SimulationRun:
+    """One replay, seeded with ``run_seed``."""
+    run_priors = list(priors) if priors else choose_priors(values, run_seed)
+    ranker.reseed(run_seed)
+    order, seconds = replay(ranker, values, run_priors, progress)
+    unread = np.setdiff1d(np.arange(len(values)), run_priors + order)
+    # after the last include every remaining record is an exclude, so their order is moot
+    labels_in_order = values[order].tolist() + values[unread].tolist()
+    return SimulationRun(
+        run_seed, run_priors, order, labels_in_order, screening_metrics(labels_in_order), seconds
+    )

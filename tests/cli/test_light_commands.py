@@ -1,0 +1,97 @@
+"""The light commands (status, searches, prisma, screen conflicts, screen decide, --help) run
+without loading the heavy libraries: each runs in a fresh interpreter, which then lists what of
+them it imported. The times are `benchmarks/startup_bench.py`'s job; this pins the cause."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from typer.testing import CliRunner
+
+from cartsle_cli.cli.main import app
+
+# pydantic: typer converts option values through it unless cli/light_options.py does
+HEAVY = (
+    "pandas", "scipy", "sklearn", "matplotlib", "textual", "numpy", "rapidfuzz", "rispy",
+    "bibtexparser", "pydantic", "rich.progress",
+)  # fmt: skip
+
+LIGHT = (
+    ["--help"],
+    ["status"],
+    ["status", "--json"],
+    ["searches"],
+    ["prisma"],
+    ["prisma", "--json"],
+    ["screen", "conflicts"],
+    ["screen", "conflicts", "--json"],
+    ["screen", "decide", "2", "exclude", "--reviewer", "cleo"],
+    ["screen", "--help"],
+)
+
+RIS = "".join(
+    f"TY  - JOUR\nTI  - A randomised trial number {n}\nAU  - Smith, J.\nPY  - 2020\nER  - \n\n"
+    for n in range(3)
+)
+
+RUN = """
+import json, sys
+from cartsle_cli.cli.main import run
+heavy = json.loads(sys.argv[2])
+sys.argv = ["cartsle", *json.loads(sys.argv[1])]
+try:
+    run()
+except SystemExit as exit:
+    code = exit.code
+print("\\nLOADED " + json.dumps({"code": code, "heavy": [m for m in heavy if m in sys.modules]}))
+"""
+
+
+@pytest.fixture
+def review_in_conflict(tmp_path, monkeypatch):
+    """Three records, record 1 in conflict at title/abstract."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("CARTSLE_DB", raising=False)
+    (tmp_path / "three.ris").write_text(RIS, encoding="utf-8")
+    runner = CliRunner()
+    for args in (
+        ["import", "three.ris", "--source", "PubMed"],
+        ["dedup"],
+        ["screen", "decide", "1", "include", "--reviewer", "ana"],
+        ["screen", "decide", "1", "exclude", "--reviewer", "ben"],
+    ):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0, result.output
+    return tmp_path
+
+
+@pytest.mark.parametrize("args", LIGHT, ids=" ".join)
+def test_a_light_command_loads_none_of_the_heavy_libraries(review_in_conflict, args):
+    environment = {**os.environ, "NO_COLOR": "1"}
+    result = subprocess.run(
+        [sys.executable, "-c", RUN, json.dumps(args), json.dumps(HEAVY)],
+        cwd=review_in_conflict,
+        capture_output=True,
+        text=True,
+        env=environment,
+    )
+    loaded = json.loads(result.stdout.rsplit("LOADED ", 1)[1])
+    assert loaded["code"] in (0, None), result.stderr
+    assert loaded["heavy"] == []
+    if args[:2] == ["screen", "conflicts"] and "--json" in args:
+        assert [conflict["record_id"] for conflict in json.loads(result.stdout.split("\nLOADED")[0])] == [1]
+
+
+def test_a_heavy_command_still_loads_what_it_needs(review_in_conflict):
+    """The check above can fail: `pool --help` loads the statistics (SciPy)."""
+    result = subprocess.run(
+        [sys.executable, "-c", RUN, json.dumps(["pool", "--help"]), json.dumps(HEAVY)],
+        cwd=review_in_conflict,
+        capture_output=True,
+        text=True,
+    )
+    assert "scipy" in json.loads(result.stdout.rsplit("LOADED ", 1)[1])["heavy"]
