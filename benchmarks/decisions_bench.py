@@ -5,6 +5,10 @@ Writes a review of ``--records`` records (straight into the store) and a cartsle
 records and 1,000,000 rows), then runs `cartsle screen import FILE` in a fresh process and prints
 its wall and CPU seconds and peak resident memory (``getrusage`` of the child).
 
+Beside it, its peer: the same file read by Python's csv module and inserted with ``executemany``
+into a bare SQLite table of the same columns, in a fresh process - nothing matched, checked or
+indexed, the floor under any importer written in Python. The ratio of the two is printed last.
+
 Aim (issue 14 item 13): 1,000,000 rows in under 30 s and under 500 MB.
 
 Run: nice python3 benchmarks/decisions_bench.py [--records 100000] [--rows 1000000]
@@ -15,7 +19,6 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import resource
 import shutil
 import subprocess
 import sys
@@ -53,6 +56,34 @@ def write_decisions(path: Path, records: int, rows: int, seed: int = 1) -> None:
             handle.write(f"{row % records + 1},reviewer{row // records},ta,{decision},,\n")
 
 
+PEER = """
+import csv, sqlite3, sys
+conn = sqlite3.connect(sys.argv[2])
+conn.execute("CREATE TABLE decisions (record_id INTEGER, reviewer TEXT, stage TEXT, decision TEXT, reason TEXT, note TEXT)")
+with open(sys.argv[1], newline="", encoding="utf-8") as handle:
+    rows = csv.reader(handle)
+    next(rows)
+    with conn:
+        conn.executemany("INSERT INTO decisions VALUES (?, ?, ?, ?, ?, ?)", rows)
+"""
+
+
+def run_child(command: list[str], environment: dict) -> tuple[float, float, float]:
+    """Wall seconds, CPU seconds and peak resident MB of one child process (its own rusage, from
+    wait4: RUSAGE_CHILDREN would give the largest child so far)."""
+    started = time.perf_counter()
+    child = subprocess.Popen(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=environment
+    )
+    errors = child.stderr.read() if child.stderr else ""
+    _, status, usage = os.wait4(child.pid, 0)
+    seconds = time.perf_counter() - started
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode != 0:
+        sys.exit(f"failed:\n{errors}")
+    return seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=100_000)
@@ -76,20 +107,18 @@ def main() -> None:
             "--db",
             str(review),
         ]
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        started = time.perf_counter()
-        result = subprocess.run(command, capture_output=True, text=True, env=environment)
-        seconds = time.perf_counter() - started
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        if result.returncode != 0:
-            sys.exit(f"failed:\n{result.stderr}")
-        cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
-        peak_mb = after.ru_maxrss / 1024
+        seconds, cpu, peak_mb = run_child(command, environment)
         verdict = "ok" if seconds < 30 and peak_mb < 500 else "OVER the aim"
         print(
             f"cartsle screen import: {seconds:6.2f} s wall (CPU {cpu:6.2f} s), peak {peak_mb:5.0f} MB"
             f"  {verdict} (aim at 1,000,000 rows: 30 s, 500 MB)"
         )
+        peer = [sys.executable, "-c", PEER, str(decisions), str(folder / "peer.db")]
+        peer_seconds, peer_cpu, peer_mb = run_child(peer, environment)
+        print(
+            f"peer, csv.reader + executemany: {peer_seconds:6.2f} s wall (CPU {peer_cpu:6.2f} s), peak {peer_mb:5.0f} MB"
+        )
+        print(f"cartsle / peer: {cpu / peer_cpu:.1f} x the CPU, {peak_mb / peer_mb:.1f} x the memory")
     finally:
         shutil.rmtree(folder)
 

@@ -10,7 +10,12 @@ arm counts or means around a true effect that moves with latitude. Timed: the li
 Targets (issue 13): `extract load` under 1 s, `cartsle pool` under 3 s. Wall and CPU time are
 both printed: on a shared machine the wall time mostly measures the other processes.
 
-    python3 benchmarks/pool_bench.py [--studies 60] [--outcomes 40] [--repeat 3]
+The peer is R's metafor running the same analyses on the same files (``pool_peer.R``: escalc,
+rma REML with confint and predict, rma per region with the Q-between test, rma with the moderator
+and its confint, leave1out, every result printed), timed once as a fresh ``Rscript`` process;
+it is skipped with ``--no-peer`` or where Rscript with metafor is not installed.
+
+    python3 benchmarks/pool_bench.py [--studies 60] [--outcomes 40] [--repeat 3] [--no-peer]
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from __future__ import annotations
 import argparse
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -105,6 +111,7 @@ def main() -> None:
     parser.add_argument("--studies", type=int, default=60)
     parser.add_argument("--outcomes", type=int, default=40)
     parser.add_argument("--repeat", type=int, default=3, help="runs of each timing; the best is shown")
+    parser.add_argument("--no-peer", action="store_true", help="do not time metafor (pool_peer.R)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
         folder = Path(scratch)
@@ -113,11 +120,12 @@ def main() -> None:
         db = folder / "review.db"
         conn = open_review(db)
         load_protocol(conn, folder / "protocol.toml")
-        loads = []
+        loads, load_cpu = [], []
         for _ in range(args.repeat):
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.process_time()
             result = load_extraction(conn, files, known_study_ids=ids)
             loads.append(time.perf_counter() - started)
+            load_cpu.append(time.process_time() - cpu_started)
         cells = conn.execute(
             "SELECT count(*) FROM extract_values WHERE load_id = ?", (result.load.id,)
         ).fetchone()[0]
@@ -131,12 +139,10 @@ def main() -> None:
         command = [str(Path(sys.executable).with_name("cartsle")), "pool", "--db", str(db)]
         processes, cpu = [], []
         for _ in range(args.repeat):
-            before = resource.getrusage(resource.RUSAGE_CHILDREN)
-            started = time.perf_counter()
-            subprocess.run(command, check=True, capture_output=True)
-            processes.append(time.perf_counter() - started)
-            after = resource.getrusage(resource.RUSAGE_CHILDREN)
-            cpu.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+            wall, seconds, _ = _timed(command)
+            processes.append(wall)
+            cpu.append(seconds)
+        peer = None if args.no_peer else _peer(folder, args.outcomes)
     extras = sum(
         bool(a.effect.subgroups) + bool(a.effect.meta_regression) + bool(a.effect.leave_one_out)
         for a in pooled.analyses
@@ -144,12 +150,47 @@ def main() -> None:
     )
     print(f"protocol: {args.outcomes} outcomes ({', '.join(KINDS)}) x {args.studies} studies; "
           f"{len(pooled.analyses)} analyses pooled, {extras} subgroup/moderator/leave-one-out analyses run")  # fmt: skip
-    print(f"extract load ({cells} cells)      best {min(loads):6.3f} s  (target < 1 s)")
+    print(
+        f"extract load ({cells} cells)      best {min(loads):6.3f} s wall, {min(load_cpu):6.3f} s CPU  (target < 1 s)"
+    )
     print(f"pool_review (in process)         best {min(pools):6.3f} s wall, {min(pool_cpu):6.3f} s CPU")
     print(
         f"cartsle pool (fresh process)     best {min(processes):6.3f} s wall, {min(cpu):6.3f} s CPU"
         f"  (target < 3 s; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)"
     )
+    if peer is None:
+        print("peer: not run (--no-peer, or no Rscript with metafor)")
+    else:
+        wall, seconds, version = peer
+        print(
+            f"peer: metafor {version} (Rscript pool_peer.R, the same analyses, fresh process, one run)"
+            f"  {wall:6.3f} s wall, {seconds:6.3f} s CPU"
+        )
+
+
+def _timed(command: list[str]) -> tuple[float, float, str]:
+    """Wall and CPU seconds of one run of ``command`` (the child's own CPU), and its stderr."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    done = subprocess.run(command, check=True, capture_output=True, text=True)
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime, done.stderr
+
+
+def _peer(folder: Path, outcomes: int) -> tuple[float, float, str] | None:
+    """metafor on the same files, or None where Rscript or metafor is missing."""
+    rscript = shutil.which("Rscript")
+    if rscript is None:
+        return None
+    script = Path(__file__).with_name("pool_peer.R")
+    try:
+        wall, seconds, messages = _timed([rscript, str(script), str(folder), str(outcomes)])
+    except subprocess.CalledProcessError:
+        return None
+    named = [line for line in messages.splitlines() if line.startswith("metafor ")]
+    version = named[0].removeprefix("metafor ") if named else "?"
+    return wall, seconds, version
 
 
 if __name__ == "__main__":

@@ -19,7 +19,10 @@ from __future__ import annotations
 import html
 import math
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # matplotlib is loaded only to draw a figure
+    from matplotlib.typing import RcKeyType
 
 # ECMA-48 escape sequences, whole: CSI (ESC [ or the C1 byte 0x9b) parameters, intermediates and
 # final byte; OSC, DCS, SOS, PM and APC strings (ESC ] P X ^ _) up to their terminator (BEL or ST)
@@ -111,7 +114,7 @@ def for_figure(value: Any) -> str:
 
 # Figures are made under these settings: no mathtext, no TeX, whatever the text. Text objects take
 # parse_math when they are created, so the whole figure is built inside the context.
-FIGURE_RC = {"text.parse_math": False, "text.usetex": False}
+FIGURE_RC: dict[RcKeyType, Any] = {"text.parse_math": False, "text.usetex": False}
 
 
 def figure_settings() -> Any:

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
+from cartsle_cli.errors import CartsleError
+from cartsle_cli.review.importing import import_files
 from cartsle_cli.store import open_review
 
 
@@ -92,3 +96,23 @@ def test_a_failed_first_import_leaves_no_review_file(cli, tmp_path):
     result = cli("import", empty, ok=False)
     assert result.exit_code == 1 and "empty.ris" in result.output and "empty" in result.output
     assert not cli.db.exists()
+
+
+def test_staged_files_go_with_the_import_whether_it_fails_or_not(db, tmp_path):
+    """Staging is a private database attached for the import only: after a failed import and a
+    good one on the same connection, nothing is left attached and the second import is whole."""
+    good = _ris(tmp_path / "good.ris", ["First trial", "Second trial"])
+    cut_off = tmp_path / "cut.ris"
+    cut_off.write_text("TY  - JOUR\nTI  - A download that stopped\n")
+    conn = open_review(db)
+    try:
+        with pytest.raises(CartsleError):
+            import_files(conn, [good, cut_off], source="Embase")
+        assert "cartsle_staging" not in [row[1] for row in conn.execute("PRAGMA database_list")]
+        (imported,) = import_files(conn, [good], source="Embase")
+        assert imported.records == 2
+        assert "cartsle_staging" not in [row[1] for row in conn.execute("PRAGMA database_list")]
+        titles = conn.execute("SELECT title FROM records ORDER BY position").fetchall()
+        assert [row[0] for row in titles] == ["First trial", "Second trial"]
+    finally:
+        conn.close()

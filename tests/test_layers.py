@@ -47,18 +47,11 @@ MODULES = sorted(
 )
 
 
-# The one import against the flow, each with its reason (to be removed, not added to): the data
-# migration of a version-1 review's extraction tables reads them as the seed protocol declares them.
-EXCEPTIONS = {("store/migrations.py", "cartsle_cli.extraction.legacy")}
-
-
 @pytest.mark.parametrize("path", MODULES, ids=lambda path: str(path.relative_to(PACKAGE)))
 def test_no_stage_imports_a_later_one(path):
     mine = stage_of(".".join(path.relative_to(PACKAGE.parent).with_suffix("").parts))
     for module, line in imports(path):
         theirs = stage_of(module)
-        if (str(path.relative_to(PACKAGE)), module) in EXCEPTIONS:
-            continue
         assert theirs is None or ORDER.index(theirs) <= ORDER.index(mine), (
             f"line {line}: {mine} imports {module}"
         )

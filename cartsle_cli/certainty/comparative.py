@@ -81,7 +81,8 @@ def absolute_text(evidence: dict) -> str:
     if measure in ("OR", "RR", "RD") and evidence.get("absolute") is not None:
         diff, low, high = evidence["absolute"]
         control = evidence.get("control_risk")
-        basis = f"; control risk {round(1000 * control)} per 1000" if control is not None else ""
+        median = " (median of the studies)" if evidence.get("control_risk_basis") == "median" else ""
+        basis = f"; control risk {round(1000 * control)} per 1000{median}" if control is not None else ""
         return (
             f"{_side(diff, 'more', 'fewer', 0)} per 1000 "
             f"(from {_side(low, 'more', 'fewer', 0)} to {_side(high, 'more', 'fewer', 0)}){basis}"

@@ -58,8 +58,10 @@ class OutcomeEvidence:
     outcome_keys: tuple[str, ...] = ()  # the names an appraisal row may give this outcome (id, label)
     unit: str = ""
     scale: str = ""  # generic estimates: what they are ("log hazard ratio" ...)
-    control_risk: float | None = None  # binary: control events / control participants over the studies
-    control_risk_median: float | None = None  # binary: the median of the studies' control risks
+    control_risk: float | None = None  # binary: the assumed control risk of the absolute effect and OIS
+    control_risk_basis: str = ""  # "pooled" (control events / control participants) or "median"
+    control_risk_pooled: float | None = None
+    control_risk_median: float | None = None  # the median of the studies' control risks
     absolute: tuple[float, float, float] | None = None  # binary: difference per 1000 and its CI
     ois: int | None = None  # the optimal information size, where computed with the evidence
     ois_basis: str = ""
@@ -92,27 +94,36 @@ def pooled_proportions(pool: PoolResult) -> list[PooledProportion]:
     return found
 
 
-def pooled_evidence(pool: PoolResult) -> list[OutcomeEvidence]:
+CONTROL_RISKS = ("pooled", "median")
+
+
+def pooled_evidence(pool: PoolResult, control_risk: str = "pooled") -> list[OutcomeEvidence]:
     """Every meta-analysed outcome of the pooled results, single proportions and comparative or
-    generic effects, in the protocol's order."""
-    found = {e.outcome: e for e in _proportion_evidence(pool) + _comparative_evidence(pool)}
+    generic effects, in the protocol's order. ``control_risk``: the assumed risk of a binary
+    outcome's absolute effect, the studies' pooled control risk (GRADEpro's default) or their median."""
+    if control_risk not in CONTROL_RISKS:
+        raise CartsleError(
+            f"unknown control risk {control_risk!r}; use {' or '.join(CONTROL_RISKS)}", field="--control-risk"
+        )
+    found = {e.outcome: e for e in _proportion_evidence(pool) + _comparative_evidence(pool, control_risk)}
     return [found[a.id] for a in pool.analyses if a.id in found]
 
 
-def _comparative_evidence(pool: PoolResult) -> list[OutcomeEvidence]:
+def _comparative_evidence(pool: PoolResult, control_risk: str) -> list[OutcomeEvidence]:
     evidence = []
     for analysis in pool.analyses:
         effect = analysis.effect
         if effect is None or effect.effects is None:
             continue
         meta, effects = effect.result, effect.effects
-        control, median, events = control_risks(effects)
+        pooled, median, events = control_risks(effects)
+        assumed = median if control_risk == "median" else pooled
         absolute = (
-            absolute_per_1000(meta.measure, meta.estimate, meta.lower, meta.upper, control)
-            if control is not None
+            absolute_per_1000(meta.measure, meta.estimate, meta.lower, meta.upper, assumed)
+            if assumed is not None
             else None
         )
-        ois, basis = optimal_information_size(meta.measure, control)
+        ois, basis = optimal_information_size(meta.measure, assumed)
         has_weights = all(s.weight is not None for s in meta.studies)
         totals = effects.totals
         weights = {
@@ -147,7 +158,9 @@ def _comparative_evidence(pool: PoolResult) -> list[OutcomeEvidence]:
                 outcome_keys=(analysis.outcome, analysis.label),
                 unit=analysis.unit,
                 scale=effects.scale if meta.measure == "GEN" else "",
-                control_risk=control,
+                control_risk=assumed,
+                control_risk_basis=control_risk if assumed is not None else "",
+                control_risk_pooled=pooled,
                 control_risk_median=median,
                 absolute=absolute,
                 ois=ois,
@@ -306,10 +319,12 @@ def grade_outcomes(
     return results
 
 
-def grade_review(conn: sqlite3.Connection, options: PoolOptions = PoolOptions()) -> list[OutcomeCertainty]:
+def grade_review(
+    conn: sqlite3.Connection, options: PoolOptions = PoolOptions(), control_risk: str = "pooled"
+) -> list[OutcomeCertainty]:
     """GRADE for every pooled outcome of the review; an error before anything is pooled."""
     try:
         pool = pool_review(conn, options)
     except CartsleError as error:
         raise CartsleError(f"nothing pooled to grade yet: {error}") from None
-    return grade_outcomes(conn, pooled_evidence(pool))
+    return grade_outcomes(conn, pooled_evidence(pool, control_risk))

@@ -23,7 +23,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from scipy import stats
+from scipy.special import ndtri  # the normal quantile (scipy.stats.norm.ppf), without scipy.stats' import
 
 DOMAINS: dict[str, str] = {
     "risk_of_bias": "Risk of bias",
@@ -125,7 +125,7 @@ def optimal_information_size_binary(
     reduction ``rrr`` from ``control_risk`` (GRADE guidance 6: Guyatt et al. 2011;64:1283-1293):
     n per group = (z_{1-alpha/2} + z_power)^2 (p_c (1 - p_c) + p_e (1 - p_e)) / (p_c - p_e)^2."""
     p_c, p_e = control_risk, control_risk * (1 - rrr)
-    z = stats.norm.ppf(1 - alpha / 2) + stats.norm.ppf(power)
+    z = ndtri(1 - alpha / 2) + ndtri(power)
     per_group = z**2 * (p_c * (1 - p_c) + p_e * (1 - p_e)) / (p_c - p_e) ** 2
     return 2 * math.ceil(per_group)
 
@@ -136,14 +136,14 @@ def optimal_information_size_continuous(
     """Participants (both groups) an adequately powered trial needs to detect a difference in means
     ``difference`` with standard deviation ``sd`` in each group (GRADE guidance 6: Guyatt et al. 2011;
     64:1283-1293, the two-mean sample size): n per group = 2 (z_{1-alpha/2} + z_power)^2 sd^2 / difference^2."""
-    z = stats.norm.ppf(1 - alpha / 2) + stats.norm.ppf(power)
+    z = ndtri(1 - alpha / 2) + ndtri(power)
     return 2 * math.ceil(2 * z**2 * sd**2 / difference**2)
 
 
 def optimal_information_size_proportion(proportion: float, margin: float = 0.10, alpha: float = 0.05) -> int:
     """Participants needed to estimate a single proportion to within +/- ``margin`` (normal
     approximation): n = z_{1-alpha/2}^2 p (1 - p) / margin^2."""
-    z = stats.norm.ppf(1 - alpha / 2)
+    z = ndtri(1 - alpha / 2)
     return math.ceil(z**2 * proportion * (1 - proportion) / margin**2)
 
 

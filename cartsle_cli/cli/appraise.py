@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import typer
 
@@ -32,6 +33,7 @@ from cartsle_cli.cli.common import (
     group,
     pass_down,
     print_json,
+    print_listing,
     print_table,
     review,
     say,
@@ -55,6 +57,9 @@ ToolOption = Annotated[
 def _group(ctx: typer.Context, db: DbOption = DEFAULT_DB) -> None:
     if ctx.invoked_subcommand:
         pass_down(ctx)
+
+
+T = TypeVar("T")
 
 
 def _tool(conn: sqlite3.Connection, name: str | None) -> Tool:
@@ -152,18 +157,26 @@ def loads_command(db: DbOption = DEFAULT_DB, json_output: JsonOption = False) ->
     """Every appraisal load, oldest first. Example: cartsle appraise loads"""
     with review(db) as conn:
         loads = appraisal_loads(conn)
-    if json_output:
-        print_json([vars(load) for load in loads])
-        return
-    print_table(
+    print_listing(
+        json_output,
+        [vars(load) for load in loads],
         "Appraisal loads",
         ["load", "tool", "reviewer", "file", "rows", "loaded at"],
-        [[x.id, x.tool, x.reviewer, x.file_name, x.row_count, x.loaded_at] for x in loads],
+        lambda: [[x.id, x.tool, x.reviewer, x.file_name, x.row_count, x.loaded_at] for x in loads],
     )
 
 
 def _who(cell: Cell) -> str:
     return "; ".join(f"{reviewer}: {j.final}" for reviewer, j in cell.by_reviewer.items())
+
+
+def _read_with_tool(
+    db: Path, tool: str | None, read: Callable[[sqlite3.Connection, Tool], T]
+) -> tuple[Tool, T]:
+    """The tool ``--tool`` names (or the review's one tool) and what ``read`` finds with it."""
+    with review(db) as conn:
+        chosen = _tool(conn, tool)
+        return chosen, read(conn, chosen)
 
 
 @app.command("conflicts")
@@ -174,9 +187,7 @@ def conflicts_command(
 
     Example: cartsle appraise conflicts --tool jbi-case-series
     """
-    with review(db) as conn:
-        chosen = _tool(conn, tool)
-        found = conflicts(conn, chosen)
+    chosen, found = _read_with_tool(db, tool, conflicts)
     if json_output:
         print_json(
             [
@@ -251,9 +262,7 @@ def agreement_command(
 
     Example: cartsle appraise agreement --tool jbi-case-series
     """
-    with review(db) as conn:
-        chosen = _tool(conn, tool)
-        results = domain_agreement(conn, chosen)
+    chosen, results = _read_with_tool(db, tool, domain_agreement)
     if json_output:
         print_json([r.to_dict() for r in results])
         return
@@ -301,9 +310,7 @@ def show_command(tool: ToolOption = None, db: DbOption = DEFAULT_DB, json_output
 
     Example: cartsle appraise show --tool jbi-case-series
     """
-    with review(db) as conn:
-        chosen = _tool(conn, tool)
-        studies = study_appraisals(conn, chosen)
+    chosen, studies = _read_with_tool(db, tool, study_appraisals)
     if json_output:
         print_json(tool_document(chosen, studies))
         return

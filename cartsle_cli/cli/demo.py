@@ -15,8 +15,8 @@ import typer
 
 from cartsle_cli.cli.common import JsonOption, group, print_json, stderr, stdout
 from cartsle_cli.errors import CartsleError
-from cartsle_cli.sample import write_sample
-from cartsle_cli.sample.steps import STEPS, Step
+from cartsle_cli.sample.registry import DEFAULT, sample
+from cartsle_cli.sample.steps import Step
 
 app = group("The sample review, end to end.")
 
@@ -36,34 +36,46 @@ def demo_command(
             help="Review file to build (default: cartsle.db inside the folder).",
         ),
     ] = None,
+    sample_name: Annotated[
+        str,
+        typer.Option(
+            "--sample",
+            help="Which sample review: car-t-sle (the seed review, synthetic case series), asthma "
+            "(15 randomised trials of self-management education, Gibson 2002) or bcg (13 BCG vaccine "
+            "trials, Colditz 1994).",
+        ),
+    ] = DEFAULT,
     json_output: JsonOption = False,
 ) -> None:
-    """Generate the synthetic sample review and run import, dedup, screening, extraction, report and pooling on it, printing each step's tables; ends with PRISMA counts, efficacy and safety.
+    """Generate a sample review and run import, dedup, screening, extraction, appraisal, report and pooling on it, printing each step's tables; ends with PRISMA counts, the pooled results and the summary of findings.
 
     Example: cartsle demo --out sample-review
 
-    With --json the steps run quietly and one JSON document follows: the folder, the review file, the commands run, and the PRISMA counts and pooled results as `cartsle prisma --json` and `cartsle pool --json` give them. CARTSLE_DB is not read, so the demo never writes into your own review.
+    Another sample: cartsle demo --sample asthma --out asthma-review
+
+    With --json the steps run quietly and one JSON document follows: the sample, the folder, the review file, the commands run, and the PRISMA counts and pooled results as `cartsle prisma --json` and `cartsle pool --json` give them. CARTSLE_DB is not read, so the demo never writes into your own review.
     """
     folder = (out or Path(tempfile.mkdtemp(prefix="cartsle-sample-"))).resolve()
     review_file = (db or folder / "cartsle.db").resolve()
     if review_file.exists():
         raise CartsleError("a review file is already there: give another --out or --db", file=review_file)
-    write_sample(folder)
-    stderr().print(f"sample review written to {folder}", markup=False, highlight=False)
+    chosen = sample(sample_name)
+    chosen.write(folder)
+    stderr().print(f"sample review {chosen.name!r} written to {folder}", markup=False, highlight=False)
     started = time.perf_counter()
     here = Path.cwd()
     os.chdir(folder)  # the steps name files relative to the sample folder, as the README does
     try:
         if json_output:
             with contextlib.redirect_stdout(io.StringIO()):
-                for step in STEPS:
+                for step in chosen.steps:
                     _run(step, review_file)
             results = {
                 name: json.loads(_captured(Step(name, (name, "--json")), review_file))
                 for name in ("prisma", "pool")
             }
         else:
-            for step in STEPS:
+            for step in chosen.steps:
                 stdout().rule(step.title)
                 stdout().print(f"$ {step.command}", markup=False, highlight=False)
                 _run(step, review_file)
@@ -76,7 +88,13 @@ def demo_command(
     )
     if json_output:
         print_json(
-            {"folder": str(folder), "db": str(review_file), "commands": [s.command for s in STEPS], **results}
+            {
+                "sample": chosen.name,
+                "folder": str(folder),
+                "db": str(review_file),
+                "commands": [s.command for s in chosen.steps],
+                **results,
+            }
         )
 
 

@@ -19,6 +19,7 @@ from cartsle_cli.cli.common import (
     group,
     pass_down,
     print_json,
+    print_listing,
     print_table,
     review,
     say,
@@ -33,6 +34,14 @@ app = group(
     "the evidence profile."
 )
 
+ControlRiskOption = Annotated[
+    str,
+    typer.Option(
+        "--control-risk",
+        help="Binary outcomes' absolute effect per 1000 from the studies' pooled control risk"
+        " (control events over control participants, GRADEpro's default) or their median.",
+    ),
+]
 DomainOption = Annotated[str, typer.Option("--domain", help=f"One of {', '.join(DOMAINS)}.")]
 
 
@@ -42,14 +51,21 @@ def _group(ctx: typer.Context, db: DbOption = DEFAULT_DB) -> None:
         pass_down(ctx)
 
 
+def _graded(db: Path, control_risk: str) -> list[dict]:
+    """Every pooled outcome's GRADE assessment, as ``grade suggest`` and ``grade show`` print it."""
+    with review(db) as conn:
+        return [item.to_dict() for item in grade_review(conn, control_risk=control_risk)]
+
+
 @app.command("suggest")
-def suggest_command(db: DbOption = DEFAULT_DB, json_output: JsonOption = False) -> None:
+def suggest_command(
+    control_risk: ControlRiskOption = "pooled", db: DbOption = DEFAULT_DB, json_output: JsonOption = False
+) -> None:
     """Each outcome's five domains: levels down, the reason, and whether the reviewers have decided.
 
     Example: cartsle grade suggest
     """
-    with review(db) as conn:
-        graded = [item.to_dict() for item in grade_review(conn)]
+    graded = _graded(db, control_risk)
     if json_output:
         print_json(graded)
         return
@@ -167,13 +183,12 @@ def history_command(db: DbOption = DEFAULT_DB, json_output: JsonOption = False) 
     """Every GRADE decision, oldest first. Example: cartsle grade history"""
     with review(db) as conn:
         entries = grade_history(conn)
-    if json_output:
-        print_json([vars(e) for e in entries])
-        return
-    print_table(
+    print_listing(
+        json_output,
+        [vars(e) for e in entries],
         "GRADE decisions",
         ["id", "outcome", "domain", "levels", "suggested", "reason", "reviewer", "decided at"],
-        [
+        lambda: [
             [e.id, e.outcome, e.domain, e.levels, e.suggested, e.reason, e.reviewer, e.decided_at]
             for e in entries
         ],
@@ -181,13 +196,14 @@ def history_command(db: DbOption = DEFAULT_DB, json_output: JsonOption = False) 
 
 
 @app.command("show")
-def show_command(db: DbOption = DEFAULT_DB, json_output: JsonOption = False) -> None:
+def show_command(
+    control_risk: ControlRiskOption = "pooled", db: DbOption = DEFAULT_DB, json_output: JsonOption = False
+) -> None:
     """The summary-of-findings table: participants, effects, certainty with its symbols and reasons.
 
     Example: cartsle grade show
     """
-    with review(db) as conn:
-        graded = [item.to_dict() for item in grade_review(conn)]
+    graded = _graded(db, control_risk)
     if json_output:
         print_json(graded)
         return
@@ -202,6 +218,7 @@ def export_command(
     out: Annotated[
         Path, typer.Option("--out", "-o", help="The CSV file to write (GRADEpro's evidence-profile columns).")
     ],
+    control_risk: ControlRiskOption = "pooled",
     db: DbOption = DEFAULT_DB,
 ) -> None:
     """Write the GRADE evidence profile as CSV (GRADEpro documents no CSV import; these are its columns).
@@ -209,6 +226,6 @@ def export_command(
     Example: cartsle grade export --out grade_profile.csv
     """
     with review(db) as conn:
-        graded = grade_review(conn)
+        graded = grade_review(conn, control_risk=control_risk)
     write_csv(out, PROFILE_COLUMNS, evidence_profile([item.to_dict() for item in graded]))
     say(f"wrote {out} ({len(graded)} outcomes)", err=True)

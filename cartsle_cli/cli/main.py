@@ -16,6 +16,7 @@ from typing import Any
 import typer
 from typer import _click as click  # typer runs its own copy of click
 
+import cartsle_cli.extraction  # noqa: F401 - registers its data step of the schema migrations
 from cartsle_cli import __version__
 from cartsle_cli.cli import light_options
 from cartsle_cli.cli.common import CartsleGroup, pass_down, say

@@ -70,14 +70,16 @@ def pool_command(
     if ctx.invoked_subcommand is not None:
         pass_down(ctx, ("db", "json_output"))
         return
+    from cartsle_cli.appraisal.summary import appraisal_document
     from cartsle_cli.certainty.sensitivity import sensitivity
     from cartsle_cli.cli.pool_sensitivity import print_sensitivity
 
     with review(db) as conn:
         result = pool_review(conn, PoolOptions(method, scale, quantile_method))
         without_high_risk = sensitivity(conn, result)
+        appraisals = appraisal_document(conn) if plots is not None else None
     if plots is not None:
-        _write_plots(result, plots)
+        _write_plots(result, plots, appraisals)
     if json_output:
         document = result.to_dict()
         if without_high_risk:
@@ -360,11 +362,11 @@ def _print_characteristics(overview: Overview) -> None:
             )
 
 
-def _write_plots(result: PoolResult, folder: Path) -> None:
+def _write_plots(result: PoolResult, folder: Path, appraisals: list[dict] | None = None) -> None:
     # Imported here: plotting loads matplotlib, which only --plots needs.
     from cartsle_cli.report.figures import write_forest_plots
 
-    written = write_forest_plots(result, folder)
+    written = write_forest_plots(result, folder, appraisals)
     stderr().print(f"wrote {len(written)} forest plot files into {folder}", markup=False, highlight=False)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
@@ -24,6 +25,12 @@ def report_command(
     quantile_method: Annotated[
         str, typer.Option("--quantile-method", help="numpy quantile method (default linear = R type 7).")
     ] = "linear",
+    rob_domains: Annotated[
+        bool,
+        typer.Option(
+            "--rob-domains", help="Forest plots show each study's risk of bias per domain, not only overall."
+        ),
+    ] = False,
     db: DbOption = DEFAULT_DB,
 ) -> None:
     """Write the review's report: PRISMA counts and diagram, searches, included studies, efficacy, safety, meta-analyses, methods.
@@ -36,6 +43,8 @@ def report_command(
     options.check()
     with review(db) as conn:
         report = build_report(conn, options)
+    if rob_domains:
+        report = replace(report, rob_domains=True)
     written = write_report(report, out, format)
     for path in written:
         say(str(path))

@@ -167,6 +167,10 @@ def _bulk(
             f"{undecided[0]} rows without a decision left unresolved", markup=False, highlight=False
         )
     if not summary.rows:  # nothing was written: there was nothing to write
+        if resolutions and not undecided[0]:
+            # the export of a review with no conflicts left: nothing to settle, nothing wrong
+            stderr().print("the file lists no conflicts: nothing to resolve", markup=False, highlight=False)
+            return
         if undecided[0]:
             return  # a conflicts file nobody has filled in yet: nothing to store, nothing wrong
         raise CartsleError(f"no decisions in this file ({decisions.format})", file=file)

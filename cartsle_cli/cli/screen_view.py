@@ -36,6 +36,7 @@ from cartsle_cli.screening.queue import (
     load_records,
     own_votes,
     safe_text,
+    screen_model,
 )
 from cartsle_cli.screening.ranking.recall_test import RecallTest, recall_test
 from cartsle_cli.screening.ranking.stopping import stopping_advice
@@ -47,7 +48,7 @@ from cartsle_cli.screening.sampling import (
     sample_start,
     start_random_sample,
 )
-from cartsle_cli.screening.settings import OTHER_REASON, keywords, reasons
+from cartsle_cli.screening.settings import OTHER_REASON, keywords, reasons, record_ranking_model
 from cartsle_cli.store import open_review, transaction
 
 RERANK_EVERY = 10  # decisions between retrains
@@ -280,6 +281,8 @@ class ScreeningView(BackgroundRanking, Screen):
                         pending.note,
                     ),
                 )
+                if self.stage == "ta" and self.queue.ranked:  # decided in the model's order
+                    record_ranking_model(self.conn, screen_model())
         except (sqlite3.OperationalError, CartsleError) as error:
             if is_lock_error(error):
                 self.show()

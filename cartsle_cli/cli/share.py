@@ -21,6 +21,7 @@ KIND_NAMES = {
     "appraisal_resolutions": "appraisal resolutions",
     "grade_judgements": "GRADE judgements",
     "grade_comments": "GRADE comments",
+    "study_reports": "reports linked to a study",
 }
 
 
@@ -70,10 +71,17 @@ def _print(result: MergeResult, as_json: bool) -> None:
                 "share_id": result.share_id,
                 "dry_run": result.dry_run,
                 "added": {row[0]: row[1] for row in rows},
+                "study_links_kept": result.links_kept,
             }
         )
     else:
         verb = "would add" if result.dry_run else "added"
         print_table(f"merge of {result.reviewer}'s copy", ["kind", verb], rows)
+    if result.links_kept:
+        say(
+            f"{result.links_kept} reports the copy links to another study than this review does were left"
+            " as they are here: `cartsle screen studies` shows them, `cartsle screen link` moves a report",
+            err=True,
+        )
     if result.dry_run:
         say("dry run: nothing written", err=True)

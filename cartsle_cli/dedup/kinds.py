@@ -89,27 +89,66 @@ def kind_of(
     """The kind of publication, from the title's first words, the type the database gave, the
     journal and the DOI prefix. Anything not recognised is an article."""
     title = title or ""
+    # Most titles start with none of the words a notice starts with: one search rules them out,
+    # and then the kind follows from the type and journal (known once for each pair of them) and
+    # the DOI.
+    if _NOTICE_START.match(title) is None:
+        kind = _kind_by_source(publication_type, journal)
+        if kind in _PREPRINT_BY_DOI and _preprint_doi(doi):
+            return Kind.PREPRINT
+        return kind
     types = (publication_type or "").lower()
-    # Most titles start with none of the words a notice starts with: one search rules them out.
-    notice = _NOTICE_START.match(title) is not None
-    if "erratum" in types or "correction" in types or (notice and _ERRATUM_TITLE.search(title)):
+    if "erratum" in types or "correction" in types or _ERRATUM_TITLE.search(title):
         return Kind.ERRATUM
     if (
         "retraction of publication" in types
         or "retraction notice" in types
-        or (notice and _RETRACTION_TITLE.search(title))
+        or _RETRACTION_TITLE.search(title)
     ):
         return Kind.RETRACTION
-    if notice and _REPLY_TITLE.search(title):
+    if _REPLY_TITLE.search(title):
         return Kind.REPLY
-    if "comment" in types or (notice and _COMMENT_TITLE.search(title)):
+    if "comment" in types or _COMMENT_TITLE.search(title):
         return Kind.COMMENT
+    return _report_kind(types, journal, doi)
+
+
+@lru_cache(maxsize=20_000)
+def _kind_by_source(publication_type: str | None, journal: str | None) -> Kind:
+    """The kind a record without a notice's title has, its DOI aside (:data:`_PREPRINT_BY_DOI`)."""
+    types = (publication_type or "").lower()
+    if "erratum" in types or "correction" in types:
+        return Kind.ERRATUM
+    if "retraction of publication" in types or "retraction notice" in types:
+        return Kind.RETRACTION
+    if "comment" in types:
+        return Kind.COMMENT
+    return _report_kind(types, journal, None)
+
+
+# The kinds a preprint server's DOI overrules (a notice's type comes first).
+_PREPRINT_BY_DOI = frozenset({Kind.CONFERENCE, Kind.ARTICLE})
+
+
+def _report_kind(types: str, journal: str | None, doi: str | None) -> Kind:
+    """Preprint, conference abstract or article, from the (lower-case) types, journal and DOI."""
     journal_kind = _journal_kind(journal or "")
-    if "preprint" in types or journal_kind is Kind.PREPRINT or _PREPRINT_DOI.search((doi or "").lower()):
+    if "preprint" in types or journal_kind is Kind.PREPRINT or _preprint_doi(doi):
         return Kind.PREPRINT
     if journal_kind is Kind.CONFERENCE or _conference_type(types):
         return Kind.CONFERENCE
     return Kind.ARTICLE
+
+
+# The DOI prefixes :data:`_PREPRINT_DOI` knows, as the five characters after "10.": a quick test.
+_PREPRINT_REGISTRANTS = frozenset({"1101/", "21203", "2139/", "48550", "20944", "31234", "22541"})
+
+
+def _preprint_doi(doi: str | None) -> bool:
+    if not doi:
+        return False
+    doi = doi.lower()
+    return doi[3:8] in _PREPRINT_REGISTRANTS and _PREPRINT_DOI.search(doi) is not None
 
 
 @lru_cache(maxsize=20_000)

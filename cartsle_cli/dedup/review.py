@@ -15,7 +15,7 @@ from pathlib import Path
 
 from cartsle_cli.csv_input import csv_dicts
 from cartsle_cli.dedup.decisions import latest_decisions, record_decision
-from cartsle_cli.dedup.run import rebuild_clusters
+from cartsle_cli.dedup.run import ACTIVE_PAIRS, rebuild_clusters
 from cartsle_cli.errors import CartsleError
 from cartsle_cli.formats.text import read_text_file
 from cartsle_cli.safe_output import for_spreadsheet
@@ -99,12 +99,7 @@ class Implied:
 
 
 # Grey-band pairs of active records, undecided, not already joined by other evidence.
-_PENDING = """
-        FROM dedup_pairs p
-        JOIN active_records a ON a.id = p.record_id
-        JOIN active_records b ON b.id = p.other_record_id
-        LEFT JOIN record_clusters ca ON ca.record_id = p.record_id
-        LEFT JOIN record_clusters cb ON cb.record_id = p.other_record_id
+_PENDING = f"""{ACTIVE_PAIRS}
         WHERE p.verdict = 'review'
           AND NOT EXISTS (SELECT 1 FROM dedup_decisions d
                           WHERE d.record_id = p.record_id AND d.other_record_id = p.other_record_id)

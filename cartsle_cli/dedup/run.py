@@ -129,9 +129,10 @@ def store_comparison(
         " VALUES (?, ?, ?, ?, ?, ?)",
         ((a, b, verdict, score, reason, run_id) for a, b, verdict, score, reason in found),
     )
-    conn.executemany(
-        "INSERT OR IGNORE INTO dedup_seen (record_id, run_id) VALUES (?, ?)",
-        ((record.id, run_id) for record, new in zip(records, is_new) if new),
+    # The records compared are the active ones (the review has not changed since they were read),
+    # those seen before keep their first run: one statement, not a million bound rows.
+    conn.execute(
+        "INSERT OR IGNORE INTO dedup_seen (record_id, run_id) SELECT id, ? FROM active_records", (run_id,)
     )
     clusters, refused = rebuild_clusters(conn, {record.id: record for record in records}, progress)
     return DedupRun(
@@ -221,20 +222,23 @@ def _store_clusters(conn: sqlite3.Connection, clusters: list[list[int]], progres
     review has hundreds of thousands of clusters: their rows are never all held at once)."""
     conn.execute("DELETE FROM record_clusters")
     conn.execute("DELETE FROM merged_records")
+    # The members in cluster order, read back in that order: no sort of the records' rows (with
+    # their abstracts) in a temporary B-tree.
     conn.execute(
-        "CREATE TEMP TABLE IF NOT EXISTS dedup_members (record_id INTEGER PRIMARY KEY, cluster INTEGER)"
+        "CREATE TEMP TABLE IF NOT EXISTS dedup_cluster_members"
+        " (position INTEGER PRIMARY KEY, record_id INTEGER, cluster INTEGER)"
     )
-    conn.execute("DELETE FROM dedup_members")
+    conn.execute("DELETE FROM dedup_cluster_members")
     conn.executemany(
-        "INSERT INTO dedup_members VALUES (?, ?)",
+        "INSERT INTO dedup_cluster_members (record_id, cluster) VALUES (?, ?)",
         ((record, n) for n, members in enumerate(clusters) for record in members),
     )
     columns = ", ".join(f"r.{name}" for name in ("id", *MERGED_FIELDS))
     cursor = conn.cursor()
     cursor.row_factory = None  # plain tuples (cluster, id, *MERGED_FIELDS): read by position
     rows = cursor.execute(
-        f"SELECT m.cluster, {columns} FROM dedup_members m"
-        " JOIN active_records r ON r.id = m.record_id ORDER BY m.cluster"
+        f"SELECT m.cluster, {columns} FROM dedup_cluster_members m"
+        " JOIN active_records r ON r.id = m.record_id ORDER BY m.position"
     )
     members, merged = [], []
     for done, (_, cluster_rows) in enumerate(groupby(rows, key=itemgetter(0)), 1):
@@ -248,7 +252,7 @@ def _store_clusters(conn: sqlite3.Connection, clusters: list[list[int]], progres
     _write_clusters(conn, members, merged)
     if progress:
         progress("merging clusters", len(clusters), len(clusters))
-    conn.execute("DELETE FROM dedup_members")
+    conn.execute("DELETE FROM dedup_cluster_members")
 
 
 _BATCH = 10_000
@@ -263,19 +267,26 @@ def _write_clusters(conn: sqlite3.Connection, members: list[tuple], merged: list
     merged.clear()
 
 
+# The stored pairs of two active records (``p``, ``a``, ``b``) with each one's cluster (``ca``,
+# ``cb``; NULL for a record alone): what report links and the review queue read.
+ACTIVE_PAIRS = """
+        FROM dedup_pairs p
+        JOIN active_records a ON a.id = p.record_id
+        JOIN active_records b ON b.id = p.other_record_id
+        LEFT JOIN record_clusters ca ON ca.record_id = p.record_id
+        LEFT JOIN record_clusters cb ON cb.record_id = p.other_record_id
+"""
+
+
 def _store_report_links(conn: sqlite3.Connection) -> None:
     """Links between kept records whose members were found to be reports of one study."""
     conn.execute("DELETE FROM report_links")
     conn.execute(
-        """
+        f"""
         INSERT OR IGNORE INTO report_links (record_id, other_record_id, reason)
         SELECT MIN(ka, kb), MAX(ka, kb), reason FROM (
             SELECT COALESCE(ca.cluster_id, p.record_id) AS ka, COALESCE(cb.cluster_id, p.other_record_id) AS kb, p.reason
-            FROM dedup_pairs p
-            JOIN active_records a ON a.id = p.record_id
-            JOIN active_records b ON b.id = p.other_record_id
-            LEFT JOIN record_clusters ca ON ca.record_id = p.record_id
-            LEFT JOIN record_clusters cb ON cb.record_id = p.other_record_id
+            {ACTIVE_PAIRS}
             WHERE p.verdict = 'report'
         ) WHERE ka != kb
         """

@@ -16,6 +16,7 @@ import re
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import Literal
 
 from cartsle_cli.errors import CartsleError
 from cartsle_cli.formats.delimited_layouts import (
@@ -123,14 +124,16 @@ def _read_fields_by_row(rows: Iterable[tuple[int, list[str], str]], path: str | 
         blocks[-1].append(row)
     records = []
     for block in blocks:
-        names = [row[0].strip() for _, row, _ in block]
-        values = ["; ".join(value for value in row[1:] if value.strip()) for _, row, _ in block]
+        names = [cells[0].strip() for _, cells, _ in block]
+        values = ["; ".join(value for value in cells[1:] if value.strip()) for _, cells, _ in block]
         record = _Columns(EMBASE, names, path, block[0][0]).record(
             values, block[0][0], "\n".join(raw for _, _, raw in block)
         )
         record.fields = {}
-        for _, row, _ in block:
-            record.fields.setdefault(row[0].strip(), []).extend(value for value in row[1:] if value.strip())
+        for _, cells, _ in block:
+            record.fields.setdefault(cells[0].strip(), []).extend(
+                value for value in cells[1:] if value.strip()
+            )
         records.append(record)
     return ParsedFile(format="embase-csv", records=records, database=EMBASE.database)
 
@@ -161,7 +164,11 @@ def _delimiter(header: str) -> str | None:
 
 
 def _rows(
-    lines: Sequence[str], start: int, delimiter: str, path: str | Path, quoting: int = csv.QUOTE_MINIMAL
+    lines: Sequence[str],
+    start: int,
+    delimiter: str,
+    path: str | Path,
+    quoting: Literal[0, 1, 2, 3] = csv.QUOTE_MINIMAL,
 ) -> Iterator[tuple[int, list[str], str]]:
     """(first line number, cells, verbatim text) for each non-blank row from ``lines[start]`` on."""
     reader = csv.reader(iter(lines[start:]), delimiter=delimiter, quoting=quoting, strict=True)

@@ -13,6 +13,7 @@ database is recognised first (:func:`recognise`) and the fields are read by its 
 
 from __future__ import annotations
 
+import functools
 import re
 import sys
 from collections.abc import Callable, Iterator
@@ -176,11 +177,14 @@ def _cut_records(text: str, path: str | Path, first_line: int = 1) -> tuple[list
         pairs = _PAIR.findall(text, batch[0].start, batch[-1].end)
         index = 0
         for span in batch:
-            fields, taken = _take_record(pairs, index)
+            lines = span.end_line - span.line + 1
+            fields = _fields_of(pairs, index, index + lines)
             raw = text[span.start : span.end]
-            if taken - index != span.end_line - span.line + 1:
+            if fields is None:  # continuation lines: fewer tag lines than lines
+                index = _take_record(pairs, index)[1]
                 fields = collect_fields(raw.split("\n"), span.line, RULES, path)
-            index = taken
+            else:
+                index += lines
             if not fields["TY"][0]:
                 raise CartsleError("TY without a reference type", file=path, line=span.line)
             cuts.append(_Cut(span.line, raw, fields, span.counter))
@@ -241,6 +245,25 @@ def _boundaries(text: str) -> Iterator[tuple[str, int, int]]:
         yield match.group(1), match.start() + 1, match.end()
 
 
+def _fields_of(pairs: list[tuple[str, str]], start: int, end: int) -> dict[str, list[str]] | None:
+    """The fields of a record whose every line is a tag line: ``pairs[start:end]``, TY to ER.
+
+    None when the record has fewer tag lines than lines (then the slice runs into the next
+    record, so it holds this record's ER and another pair after it: not one ER, at the end).
+    """
+    fields: dict[str, list[str]] = {}
+    get, intern = fields.get, sys.intern
+    for tag, value in pairs[start:end]:
+        values = get(tag)
+        if values is None:
+            fields[intern(tag)] = [value]  # one "AU" string for all records, not one each
+        else:
+            values.append(value)
+    if end > len(pairs) or pairs[end - 1][0] != "ER" or len(fields["ER"]) != 1:
+        return None
+    return fields
+
+
 def _take_record(pairs: list[tuple[str, str]], index: int) -> tuple[dict[str, list[str]], int]:
     """The tag lines from ``pairs[index]`` (a TY) to its ER as fields, and the index after ER."""
     fields: dict[str, list[str]] = {}
@@ -276,6 +299,12 @@ def _between_records(gap: str, first_line: int, wrappers: Wrappers, path: str | 
     return counter
 
 
+# Values that repeat across a file's records (a year, a journal, a document type) are
+# normalised once each: an export of 100,000 records has a few thousand distinct ones.
+_year_of = functools.lru_cache(maxsize=4096)(year_of)
+_tidy_name = functools.lru_cache(maxsize=4096)(tidy)
+
+
 def _record(cut: _Cut, dialect: Dialect) -> Record:
     fields = cut.fields
     return Record(
@@ -285,7 +314,7 @@ def _record(cut: _Cut, dialect: Dialect) -> Record:
         title=tidy(first(fields, "TI", "T1", "BT")),
         abstract=tidy(first(fields, "AB", "N2")),
         authors=_authors(fields),
-        year=year_of(first(fields, "PY", "Y1", "DA", "Y2")),
+        year=_year_of(first(fields, "PY", "Y1", "DA", "Y2")),
         journal=_journal(fields, dialect),
         volume=first(fields, "VL"),
         issue=first(fields, "IS"),
@@ -313,7 +342,7 @@ def _journal(fields: dict[str, list[str]], dialect: Dialect) -> str | None:
     tags = ("JF", "JO", "JA", "J2") if dialect.ovid else ("JF", "T2", "JO", "JA", "J2")
     for value in every(fields, *tags):
         if "://" not in value:
-            return tidy(value)
+            return _tidy_name(value)
     return None
 
 
@@ -332,8 +361,18 @@ def _doi(fields: dict[str, list[str]]) -> str | None:
 def _publication_type(fields: dict[str, list[str]]) -> str | None:
     # M3 is the document type, though EndNote may put a DOI there; TY is unreliable (Scopus
     # conference papers as JOUR, Ovid CENTRAL ELEC for everything)
-    types = [value for value in every(fields, "M3") if not _DOI_START.match(value)]
+    document_types = fields.get("M3")
+    if document_types is None:
+        return first(fields, "TY")
+    if len(document_types) == 1:
+        return _one_type(document_types[0]) or first(fields, "TY")
+    types = [value for value in document_types if value and not _DOI_START.match(value)]
     return "; ".join(types) if types else first(fields, "TY")
+
+
+@functools.lru_cache(maxsize=1024)
+def _one_type(value: str) -> str | None:
+    return value if value and not _DOI_START.match(value) else None
 
 
 # --- which database wrote the file, and where it puts the PMID and its own accession number ---

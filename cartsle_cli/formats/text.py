@@ -49,12 +49,12 @@ def decode(data: bytes, path: str | Path) -> str:
                 )
             return text
     if b"\x00" in data:
-        text = _utf16_without_bom(data)
-        if text is None:
+        utf16 = _utf16_without_bom(data)
+        if utf16 is None:
             raise CartsleError(
                 "a binary file, not a search export", file=path, line=_line_of(data, data.index(b"\x00"))
             )
-        return text
+        return utf16
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -186,9 +186,13 @@ def collect_fields(
 def first(fields: dict[str, list[str]], *tags: str) -> str | None:
     """The first non-empty value of the first of ``tags`` that has one."""
     for tag in tags:
-        for value in fields.get(tag, ()):
-            if value:
-                return value
+        values = fields.get(tag)
+        if values:
+            if values[0]:  # nearly always: the loop below is for a blank first value
+                return values[0]
+            for value in values:
+                if value:
+                    return value
     return None
 
 

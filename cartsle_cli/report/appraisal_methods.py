@@ -29,6 +29,19 @@ def appraisal_methods(document: dict) -> str:
             f"{graded[0]['start']} for {graded[0]['design']}, across risk of bias, inconsistency, indirectness, "
             "imprecision and publication bias (Egger's test with 10 or more studies)."
         )
+    binary = [g["evidence"] for g in graded if g["evidence"]["measure"] in ("OR", "RR", "RD")]
+    if binary:
+        basis = (
+            "the median of the studies' control risks"
+            if binary[0].get("control_risk_basis") == "median"
+            else "the studies' control risk (control events over control participants)"
+        )
+        sentences.append(
+            f"Absolute effects of binary outcomes are per 1000, from the pooled relative effect and its "
+            f"confidence limits applied to {basis}, as GRADEpro computes them; the optimal information "
+            "size is the sample size of a trial detecting a 25% relative risk reduction (0.2 SD for "
+            "continuous outcomes) with alpha 0.05 and power 80% (GRADE guidance 6)."
+        )
     if any(r["without"] is not None for r in document.get("sensitivity_without_high_risk") or []):
         sentences.append(
             "A sensitivity analysis repeated each meta-analysis without the studies at high risk of bias."

@@ -25,7 +25,7 @@ from cartsle_cli.review.pooling import PoolOptions, PoolResult, pool_review
 from cartsle_cli.screening import included_studies, prisma_counts
 from cartsle_cli.screening.agreement import agreement
 from cartsle_cli.screening.retractions import retracted_report_rows, retracted_units
-from cartsle_cli.screening.settings import reviewers_required
+from cartsle_cli.screening.settings import ranking_model, reviewers_required
 from cartsle_cli.store.searches import list_searches
 
 SCHEMA = "cartsle-report/2"
@@ -35,6 +35,7 @@ SCHEMA = "cartsle-report/2"
 class ReviewReport:
     document: dict  # the JSON report
     pool: PoolResult | None  # the pooled results as objects, for the forest plots
+    rob_domains: bool = False  # forest plots: a risk-of-bias column per domain, not only overall
 
 
 def build_report(conn: sqlite3.Connection, options: PoolOptions = PoolOptions()) -> ReviewReport:
@@ -61,6 +62,7 @@ def build_report(conn: sqlite3.Connection, options: PoolOptions = PoolOptions())
         "prisma": prisma,
         "agreement": agreements,
         "reviewers_required": reviewers_required(conn),
+        "ranking_model": ranking_model(conn),
         "included_studies": studies,
         "retracted": retracted_report_rows(conn),
         "pool": pooled.to_dict() if pooled else None,

@@ -11,7 +11,7 @@ from cartsle_cli.report.forest import draw_any, draw_forest
 from cartsle_cli.report.funnel import draw_funnel
 from cartsle_cli.report.plot_layout import FORMATS
 from cartsle_cli.report.prisma_diagram import PrismaColumn, PrismaFlow, save_diagram
-from cartsle_cli.report.rob_plots import rob_styles
+from cartsle_cli.report.rob_plots import forest_rob
 from cartsle_cli.report.rob_section import rob_figures
 from cartsle_cli.review.pooling import PoolResult
 
@@ -70,23 +70,33 @@ def _straight_to_retrieval(column: PrismaColumn) -> PrismaColumn:
 
 
 def forest_plots(
-    pool: PoolResult, folder: Path, suffix: str, prefix: str = "forest_", risk_of_bias: dict | None = None
+    pool: PoolResult,
+    folder: Path,
+    suffix: str,
+    prefix: str = "forest_",
+    appraisals: list[dict] | None = None,
+    rob_domains: bool = False,
 ) -> list[Figure]:
-    """One forest plot per analysis that was pooled, named after the analysis id."""
+    """One forest plot per analysis that was pooled, named after the analysis id; with the review's
+    ``appraisals`` (``appraisal.summary.appraisal_document``), the studies' risk-of-bias column for
+    that analysis's outcome (and a column per domain with ``rob_domains``)."""
     figures = []
     for analysis in pool.analyses:
         name = f"{prefix}{analysis.id}"
+        rob = forest_rob(appraisals or [], (analysis.outcome, analysis.label), domains=rob_domains)
         meta = analysis.proportion.meta if analysis.proportion is not None else None
         if meta is not None:
-            path = draw_forest(
-                meta, folder / f"{name}{suffix}", title=analysis.label, risk_of_bias=risk_of_bias
-            )
+            path = draw_forest(meta, folder / f"{name}{suffix}", title=analysis.label, risk_of_bias=rob)
             figures.append(Figure(name, f"Forest plot: {analysis.label}", path, analysis.label))
         effect = analysis.effect
         if effect is not None:
             grouped = effect.subgroups[0] if effect.subgroups else None
             path = draw_any(
-                effect.result, folder / f"{name}{suffix}", subgroups=grouped, title=analysis.label
+                effect.result,
+                folder / f"{name}{suffix}",
+                subgroups=grouped,
+                title=analysis.label,
+                risk_of_bias=rob,
             )
             caption = f"Forest plot: {analysis.label}" + (f", by {grouped.variable}" if grouped else "")
             figures.append(Figure(name, caption, path, analysis.label))
@@ -100,11 +110,18 @@ def forest_plots(
     return figures
 
 
-def write_forest_plots(pool: PoolResult, folder: Path) -> list[Path]:
-    """Every forest plot as PNG and SVG into ``folder`` (`cartsle pool --plots`)."""
+def write_forest_plots(
+    pool: PoolResult, folder: Path, appraisals: list[dict] | None = None, rob_domains: bool = False
+) -> list[Path]:
+    """Every forest plot as PNG and SVG into ``folder`` (`cartsle pool --plots`), with the
+    risk-of-bias column where ``appraisals`` has the analysis's studies."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    return [figure.path for suffix in FORMATS for figure in forest_plots(pool, folder, suffix, prefix="")]
+    return [
+        figure.path
+        for suffix in FORMATS
+        for figure in forest_plots(pool, folder, suffix, "", appraisals, rob_domains)
+    ]
 
 
 def write_figures(report: ReviewReport, folder: Path, suffix: str) -> list[Figure]:
@@ -127,9 +144,8 @@ def write_figures(report: ReviewReport, folder: Path, suffix: str) -> list[Figur
                 ),
             )
         )
-    appraised = report.document.get("risk_of_bias") or []
-    risk_of_bias = rob_styles(appraised[0]) if appraised else None  # the forest plots' RoB column
+    appraised = report.document.get("risk_of_bias") or []  # the forest plots' RoB columns
     if report.pool is not None:
-        figures += forest_plots(report.pool, folder, suffix, risk_of_bias=risk_of_bias)
+        figures += forest_plots(report.pool, folder, suffix, "forest_", appraised, report.rob_domains)
     figures += [Figure(*parts) for parts in rob_figures(report.document, folder, suffix)]
     return figures

@@ -15,10 +15,10 @@ import textwrap
 from pathlib import Path
 
 from matplotlib.patches import Polygon
-from matplotlib.transforms import blended_transform_factory
+from matplotlib.transforms import Affine2D, blended_transform_factory
 
 from cartsle_cli.report.plot_layout import check_format, interval, new_figure, p_text, save, wrap
-from cartsle_cli.report.rob_plots import draw_rob_column
+from cartsle_cli.report.rob_plots import ForestRob, draw_rob_columns, rob_widths
 from cartsle_cli.safe_output import figure_settings, for_figure
 from cartsle_cli.stats.meta_proportions import MetaProportionResult
 
@@ -69,7 +69,7 @@ def _draw_studies(ax, text_at, result: MetaProportionResult, top: float, limits:
     largest = max((w for w in weights if w is not None), default=None)
     for i, study in enumerate(result.studies):
         y = top - i
-        size = 7.0 if study.weight is None else 3 + 9 * (study.weight / largest) ** 0.5
+        size = 7.0 if study.weight is None or largest is None else 3 + 9 * (study.weight / largest) ** 0.5
         interval(ax, study.lower, study.upper, y, limits)
         # clip_on=False: a study with 0 (or all) events shows a whole marker on the axis edge
         ax.plot(
@@ -130,17 +130,23 @@ def _draw_pooled(ax, text_at, result: MetaProportionResult, limits: tuple[float,
 
 
 def build_forest(
-    result: MetaProportionResult, title: str | None = None, risk_of_bias: dict[str, str | None] | None = None
+    result: MetaProportionResult,
+    title: str | None = None,
+    risk_of_bias: ForestRob | dict[str, str | None] | None = None,
 ):
-    """The forest plot of ``result`` as a matplotlib Figure (not yet saved); ``risk_of_bias`` (study
-    label -> the plots' style of its overall judgement) adds robvis's risk-of-bias column."""
+    """The forest plot of ``result`` as a matplotlib Figure (not yet saved); ``risk_of_bias`` adds
+    robvis's risk-of-bias columns at the right (a ``ForestRob``, or study label -> the style of its
+    overall judgement for the overall column alone)."""
+    rob = ForestRob.overall_only(risk_of_bias) if isinstance(risk_of_bias, dict) else risk_of_bias
     with figure_settings():
         k = len(result.studies)
         lines = [len(wrap(s.label, 30).split("\n")) for s in result.studies]
         height = ROW_INCHES * (k + 8 + sum(lines) - k)
-        figure = new_figure(11, height)
+        width, scale, step = rob_widths(rob, 11)
+        figure = new_figure(width, height)
         bottom, top_row = 3.6 * ROW_INCHES / height, k + 2
-        ax = figure.add_axes([PLOT_BOX[0], bottom, PLOT_BOX[1], 1 - bottom - 1.2 * ROW_INCHES / height])
+        box = (PLOT_BOX[0] * scale, bottom, PLOT_BOX[1] * scale, 1 - bottom - 1.2 * ROW_INCHES / height)
+        ax = figure.add_axes(box)
         ax.set_ylim(-0.6, top_row + 1.6)
         limits = (0.0, _axis_limit(result))
         ax.set_xlim(*limits)
@@ -149,13 +155,14 @@ def build_forest(
         ax.set_yticks([])
         ax.tick_params(axis="x", labelsize=8)
         ax.set_xlabel("Proportion", fontsize=9)
-        text_at = blended_transform_factory(figure.transFigure, ax.transData)
+        # x in fractions of the 11-inch layout, whatever the risk-of-bias columns add on the right
+        text_at = blended_transform_factory(Affine2D().scale(scale, 1) + figure.transFigure, ax.transData)
         weighted = result.studies[0].weight is not None
         _row(ax, text_at, top_row + 1, list(_columns(weighted)), bold=True)
         _draw_studies(ax, text_at, result, top_row, limits)
-        if risk_of_bias is not None:
-            rows = [(top_row - i, risk_of_bias.get(study.label)) for i, study in enumerate(result.studies)]
-            draw_rob_column(ax, text_at, rows, header_y=top_row + 1, x=0.981 if weighted else 0.93)
+        if rob is not None:
+            rows = [(top_row - i, study.label) for i, study in enumerate(result.studies)]
+            draw_rob_columns(ax, text_at, rob, rows, header_y=top_row + 1, x=1.0 + step / 2, step=step)
         _draw_pooled(ax, text_at, result, limits)
         figure.text(0.02, 1.5 * ROW_INCHES / height, heterogeneity_line(result), fontsize=8.5)
         method = "\n".join(textwrap.wrap(for_figure(result.method.line()), 160))
@@ -169,17 +176,19 @@ def draw_forest(
     result: MetaProportionResult,
     path: Path,
     title: str | None = None,
-    risk_of_bias: dict[str, str | None] | None = None,
+    risk_of_bias: ForestRob | dict[str, str | None] | None = None,
 ) -> Path:
     """Write the forest plot of ``result`` to ``path`` (.png or .svg) and return the path."""
     check_format(path)
     return save(build_forest(result, title, risk_of_bias), path, "cartsle-forest")
 
 
-def draw_any(result, path: Path, subgroups=None, title: str | None = None) -> Path:
+def draw_any(
+    result, path: Path, subgroups=None, title: str | None = None, risk_of_bias: ForestRob | None = None
+) -> Path:
     """The forest plot of a pooled proportion or of a comparative/generic result (with subgroups)."""
     if isinstance(result, MetaProportionResult):
-        return draw_forest(result, path, title)
+        return draw_forest(result, path, title, risk_of_bias)
     from cartsle_cli.report import forest_effects
 
-    return forest_effects.draw_forest(result, path, subgroups, title)
+    return forest_effects.draw_forest(result, path, subgroups, title, risk_of_bias)

@@ -17,9 +17,10 @@ from pathlib import Path
 import numpy as np
 from matplotlib.patches import Polygon
 from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
-from matplotlib.transforms import blended_transform_factory
+from matplotlib.transforms import Affine2D, blended_transform_factory
 
 from cartsle_cli.report.plot_layout import interval, new_figure, p_text, save, wrap
+from cartsle_cli.report.rob_plots import ForestRob, draw_rob_columns, rob_widths
 from cartsle_cli.safe_output import figure_settings, for_figure
 from cartsle_cli.stats.meta import MetaResult
 from cartsle_cli.stats.moderators import SubgroupAnalysis
@@ -70,13 +71,19 @@ def _limits(results: list[MetaResult], log: bool) -> tuple[float, float]:
     return float(low), float(high)
 
 
-def build_forest(result: MetaResult, subgroups: SubgroupAnalysis | None = None, title: str | None = None):
-    """The forest plot of ``result`` as a matplotlib Figure (not yet saved)."""
+def build_forest(
+    result: MetaResult,
+    subgroups: SubgroupAnalysis | None = None,
+    title: str | None = None,
+    risk_of_bias: ForestRob | None = None,
+):
+    """The forest plot of ``result`` as a matplotlib Figure (not yet saved); ``risk_of_bias`` adds
+    robvis's risk-of-bias columns (each study's overall judgement, and its domains when asked)."""
     with figure_settings():
-        return _build(result, subgroups, title)
+        return _build(result, subgroups, title, risk_of_bias)
 
 
-def _build(result: MetaResult, subgroups: SubgroupAnalysis | None, title: str | None):
+def _build(result: MetaResult, subgroups: SubgroupAnalysis | None, title: str | None, rob: ForestRob | None):
     groups = [(s.level, s.result) for s in subgroups.subgroups] if subgroups else [(None, result)]
     weighted = any(st.weight is not None for st in result.studies)
     log = result.log_scale
@@ -105,9 +112,11 @@ def _build(result: MetaResult, subgroups: SubgroupAnalysis | None, title: str | 
         )
     total_rows = sum(h for *_, h in lines) + 2
     height = ROW_INCHES * (total_rows + 6)
-    figure = new_figure(11, height)
+    width, scale, step = rob_widths(rob, 11)
+    figure = new_figure(width, height)
     bottom = 3.8 * ROW_INCHES / height
-    ax = figure.add_axes([PLOT_BOX[0], bottom, PLOT_BOX[1], 1 - bottom - 1.2 * ROW_INCHES / height])
+    box = [PLOT_BOX[0] * scale, bottom, PLOT_BOX[1] * scale, 1 - bottom - 1.2 * ROW_INCHES / height]
+    ax = figure.add_axes(box)
     ax.set_ylim(-0.6, total_rows + 0.6)
     if log:
         ax.set_xscale("log")
@@ -119,8 +128,10 @@ def _build(result: MetaResult, subgroups: SubgroupAnalysis | None, title: str | 
     ax.tick_params(axis="x", labelsize=8)
     ax.set_xlabel(NAMES.get(result.measure, result.measure) + (" (log scale)" if log else ""), fontsize=9)
     ax.axvline(1.0 if log else 0.0, color="black", linewidth=0.6)
-    at = blended_transform_factory(figure.transFigure, ax.transData)
+    # x in fractions of the 11-inch layout, whatever the risk-of-bias columns add on the right
+    at = blended_transform_factory(Affine2D().scale(scale, 1) + figure.transFigure, ax.transData)
     y = total_rows - 0.5
+    header_y, study_rows = y, []
     _text(ax, at, X_LABEL, y, "Study", bold=True)
     _text(
         ax,
@@ -142,6 +153,7 @@ def _build(result: MetaResult, subgroups: SubgroupAnalysis | None, title: str | 
             _text(ax, at, X_LABEL, y_mid, wrap(payload), bold=True)
         elif kind == "study":
             _study(ax, at, payload, overall.get(payload.label), y_mid, limits, weighted, largest)
+            study_rows.append((y_mid, payload.label))
         elif kind == "excluded":
             _text(ax, at, X_LABEL, y_mid, wrap(payload.study))
             _text(ax, at, X_ESTIMATE, y_mid, f"not estimable ({for_figure(payload.reason)})", align="center")
@@ -160,6 +172,8 @@ def _build(result: MetaResult, subgroups: SubgroupAnalysis | None, title: str | 
         else:
             _text(ax, at, X_LABEL, y_mid, payload, size=8)
         y -= rows
+    if rob is not None:
+        draw_rob_columns(ax, at, rob, study_rows, header_y=header_y, x=1.0 + step / 2, step=step)
     figure.text(0.02, 1.9 * ROW_INCHES / height, heterogeneity_line(result), fontsize=8.5)
     method = "\n".join(textwrap.wrap(for_figure(result.method.line()), 170))
     figure.text(0.02, 0.2 * ROW_INCHES / height, method, fontsize=6.5, color="dimgrey", va="bottom")
@@ -240,7 +254,11 @@ def _pooled(ax, at, label, result, share, y, limits, weighted):
 
 
 def draw_forest(
-    result: MetaResult, path: Path, subgroups: SubgroupAnalysis | None = None, title: str | None = None
+    result: MetaResult,
+    path: Path,
+    subgroups: SubgroupAnalysis | None = None,
+    title: str | None = None,
+    risk_of_bias: ForestRob | None = None,
 ) -> Path:
     """Write the forest plot of ``result`` to ``path`` (.png or .svg)."""
-    return save(build_forest(result, subgroups, title), path, "cartsle-forest")
+    return save(build_forest(result, subgroups, title, risk_of_bias), path, "cartsle-forest")

@@ -29,7 +29,7 @@ def build_funnel(result: MetaResult, egger: EggerTest | None = None, title: str 
         errors = np.array([s.se_transformed for s in result.studies])
         top = float(errors.max()) * 1.08
         figure = new_figure(6.5, 5.2)
-        ax = figure.add_axes([0.13, 0.24, 0.82, 0.68])
+        ax = figure.add_axes((0.13, 0.24, 0.82, 0.68))
         se_grid = np.linspace(0, top, 50)
         centre = result.estimate_transformed
         ax.fill_betweenx(se_grid, centre - z * se_grid, centre + z * se_grid, color="0.93", zorder=0)

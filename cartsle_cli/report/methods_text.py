@@ -16,6 +16,7 @@ def methods_paragraph(document: dict) -> str:
         _removals(document),
         _deduplication(document["prisma"]),
         _screening(document["agreement"], document.get("reviewers_required")),
+        _prioritised(document.get("ranking_model")),
         _extraction(document["pool"]),
         *_statistics(document["pool"]),
     ]
@@ -108,6 +109,16 @@ def _screening(agreements: list[dict], required: int | None = None) -> str:
         + "; ".join(parts)
         + ". "
         "Agreement is Cohen's kappa with a Wald 95% CI (SE after Cohen 1960), counting maybe as include at title and abstract."
+    )
+
+
+def _prioritised(model: str | None) -> str:
+    """The ranking model, named only when some title/abstract decision was taken in its order."""
+    if not model:
+        return ""
+    return (
+        "Title and abstract screening was prioritised: each reviewer saw the records most likely "
+        f"relevant first, ranked by the model {model}, retrained on that reviewer's own decisions."
     )
 
 

@@ -21,124 +21,41 @@ from cartsle_cli.safe_output import for_spreadsheet
 
 COLUMNS = ("data", "node", "box", "description", "boxtext", "tooltips", "url", "n")
 
-# (data, node, box, description, boxtext) as in the package's template, in its order.
-TEMPLATE_ROWS = (
-    ("NA", "node4", "prevstud", "Grey title box; Previous studies", "Previous studies"),
-    (
-        "previous_studies",
-        "node5",
-        "box1",
-        "Studies included in previous version of review",
-        "Studies included in previous version of review",
-    ),
-    (
-        "previous_reports",
-        "NA",
-        "box1",
-        "Reports of studies included in previous version of review",
-        "Reports of studies included in previous version of review",
-    ),
-    (
-        "NA",
-        "node6",
-        "newstud",
-        "Yellow title box; Identification of new studies via databases and registers",
-        "Identification of new studies via databases and registers",
-    ),
-    ("database_results", "node7", "box2", "Records identified from: Databases", "Databases"),
-    ("database_specific_results", "NA", "box2", "Records identified from each database", "Databases"),
-    ("register_results", "NA", "box2", "Records identified from: Registers", "Registers"),
-    (
-        "NA",
-        "node16",
-        "othstud",
-        "Grey title box; Identification of new studies via other methods",
-        "Identification of new studies via other methods",
-    ),
-    ("website_results", "node17", "box11", "Records identified from: Websites", "Websites"),
-    ("organisation_results", "NA", "box11", "Records identified from: Organisations", "Organisations"),
-    ("citations_results", "NA", "box11", "Records identified from: Citation searching", "Citation searching"),
-    ("duplicates", "node8", "box3", "Duplicate records", "Duplicate records"),
-    (
-        "excluded_automatic",
-        "NA",
-        "box3",
-        "Records marked as ineligible by automation tools",
-        "Records marked as ineligible by automation tools",
-    ),
-    (
-        "excluded_other",
-        "NA",
-        "box3",
-        "Records removed for other reasons",
-        "Records removed for other reasons",
-    ),
-    ("records_screened", "node9", "box4", "Records screened (databases and registers)", "Records screened"),
-    ("records_excluded", "node10", "box5", "Records excluded (databases and registers)", "Records excluded"),
-    (
-        "dbr_sought_reports",
-        "node11",
-        "box6",
-        "Reports sought for retrieval (databases and registers)",
-        "Reports sought for retrieval",
-    ),
-    (
-        "dbr_notretrieved_reports",
-        "node12",
-        "box7",
-        "Reports not retrieved (databases and registers)",
-        "Reports not retrieved",
-    ),
-    (
-        "other_sought_reports",
-        "node18",
-        "box12",
-        "Reports sought for retrieval (other)",
-        "Reports sought for retrieval",
-    ),
-    (
-        "other_notretrieved_reports",
-        "node19",
-        "box13",
-        "Reports not retrieved (other)",
-        "Reports not retrieved",
-    ),
-    (
-        "dbr_assessed",
-        "node13",
-        "box8",
-        "Reports assessed for eligibility (databases and registers)",
-        "Reports assessed for eligibility",
-    ),
-    ("dbr_excluded", "node14", "box9", "Reports excluded (databases and registers)", "Reports excluded"),
-    (
-        "other_assessed",
-        "node20",
-        "box14",
-        "Reports assessed for eligibility (other)",
-        "Reports assessed for eligibility",
-    ),
-    ("other_excluded", "node21", "box15", "Reports excluded (other)", "Reports excluded"),
-    ("new_studies", "node15", "box10", "New studies included in review", "New studies included in review"),
-    ("new_reports", "NA", "box10", "Reports of new included studies", "Reports of new included studies"),
-    (
-        "total_studies",
-        "node22",
-        "box16",
-        "Total studies included in review",
-        "Total studies included in review",
-    ),
-    (
-        "total_reports",
-        "NA",
-        "box16",
-        "Reports of total included studies",
-        "Reports of total included studies",
-    ),
-    ("identification", "node1", "identification", "Blue identification box", "Identification"),
-    ("screening", "node2", "screening", "Blue screening box", "Screening"),
-    ("included", "node3", "included", "Blue included box", "Included"),
-)
+# data | node | box | description | boxtext, as in the package's template, in its order.
+_TEMPLATE = """\
+NA | node4 | prevstud | Grey title box; Previous studies | Previous studies
+previous_studies | node5 | box1 | Studies included in previous version of review | Studies included in previous version of review
+previous_reports | NA | box1 | Reports of studies included in previous version of review | Reports of studies included in previous version of review
+NA | node6 | newstud | Yellow title box; Identification of new studies via databases and registers | Identification of new studies via databases and registers
+database_results | node7 | box2 | Records identified from: Databases | Databases
+database_specific_results | NA | box2 | Records identified from each database | Databases
+register_results | NA | box2 | Records identified from: Registers | Registers
+NA | node16 | othstud | Grey title box; Identification of new studies via other methods | Identification of new studies via other methods
+website_results | node17 | box11 | Records identified from: Websites | Websites
+organisation_results | NA | box11 | Records identified from: Organisations | Organisations
+citations_results | NA | box11 | Records identified from: Citation searching | Citation searching
+duplicates | node8 | box3 | Duplicate records | Duplicate records
+excluded_automatic | NA | box3 | Records marked as ineligible by automation tools | Records marked as ineligible by automation tools
+excluded_other | NA | box3 | Records removed for other reasons | Records removed for other reasons
+records_screened | node9 | box4 | Records screened (databases and registers) | Records screened
+records_excluded | node10 | box5 | Records excluded (databases and registers) | Records excluded
+dbr_sought_reports | node11 | box6 | Reports sought for retrieval (databases and registers) | Reports sought for retrieval
+dbr_notretrieved_reports | node12 | box7 | Reports not retrieved (databases and registers) | Reports not retrieved
+other_sought_reports | node18 | box12 | Reports sought for retrieval (other) | Reports sought for retrieval
+other_notretrieved_reports | node19 | box13 | Reports not retrieved (other) | Reports not retrieved
+dbr_assessed | node13 | box8 | Reports assessed for eligibility (databases and registers) | Reports assessed for eligibility
+dbr_excluded | node14 | box9 | Reports excluded (databases and registers) | Reports excluded
+other_assessed | node20 | box14 | Reports assessed for eligibility (other) | Reports assessed for eligibility
+other_excluded | node21 | box15 | Reports excluded (other) | Reports excluded
+new_studies | node15 | box10 | New studies included in review | New studies included in review
+new_reports | NA | box10 | Reports of new included studies | Reports of new included studies
+total_studies | node22 | box16 | Total studies included in review | Total studies included in review
+total_reports | NA | box16 | Reports of total included studies | Reports of total included studies
+identification | node1 | identification | Blue identification box | Identification
+screening | node2 | screening | Blue screening box | Screening
+included | node3 | included | Blue included box | Included
+"""
+TEMPLATE_ROWS = tuple(tuple(line.split(" | ")) for line in _TEMPLATE.splitlines())
 
 
 def other_methods_kind(source: str) -> str:
@@ -151,13 +68,16 @@ def other_methods_kind(source: str) -> str:
     return "organisation_results"
 
 
-def _reasons(reasons: list[dict]) -> str:
-    # The package reads "Reason1, xxx; Reason2, xxx": a comma or semicolon inside a reason would
-    # split it, so those become spaces.
+def _listed(pairs: list[tuple[str, int]]) -> str:
+    """Named counts as the package reads them, "Name1, n; Name2, n": a comma or semicolon inside
+    a name would split it, so those become spaces."""
     return "; ".join(
-        f"{' '.join(r['reason'].replace(',', ' ').replace(';', ' ').split())}, {r['reports']}"
-        for r in reasons
+        f"{' '.join(name.replace(',', ' ').replace(';', ' ').split())}, {n}" for name, n in pairs
     )
+
+
+def _reasons(reasons: list[dict]) -> str:
+    return _listed([(r["reason"], r["reports"]) for r in reasons])
 
 
 def prisma_values(prisma: dict) -> dict[str, int | str]:
@@ -168,9 +88,8 @@ def prisma_values(prisma: dict) -> dict[str, int | str]:
         "previous_studies": previous["studies"],
         "previous_reports": previous["reports"],
         "database_results": databases["identified_total"],
-        "database_specific_results": "; ".join(
-            f"{' '.join(item['source'].replace(',', ' ').replace(';', ' ').split())}, {item['records']}"
-            for item in databases["identified"]
+        "database_specific_results": _listed(
+            [(item["source"], item["records"]) for item in databases["identified"]]
         ),
         "register_results": 0,
         "website_results": 0,

@@ -123,7 +123,7 @@ def draw_diagram(flow: PrismaFlow) -> plt.Figure:
         f"Identification of {new}studies via databases and registers",
         DATABASES_COLOUR,
     )
-    if other:
+    if other is not None and flow.other_methods is not None:
         _header(
             axes,
             other.main_x,
@@ -131,7 +131,7 @@ def draw_diagram(flow: PrismaFlow) -> plt.Figure:
             f"Identification of {new}studies via other methods",
             GREY_COLOUR,
         )
-    if previous_x is not None:
+    if previous_x is not None and flow.previous is not None:
         _header(axes, previous_x, previous_x + 2.3, "Previous studies", GREY_COLOUR)
 
     top = 0.95
@@ -158,7 +158,7 @@ def draw_diagram(flow: PrismaFlow) -> plt.Figure:
     )
     _arrow(axes, databases.main_x + databases.main_w, top + 0.3, databases.side_x, top + 0.3)
     other_bottom = previous_bottom = top
-    if other:
+    if other is not None and flow.other_methods is not None:
         other_bottom = _box(
             axes,
             other.main_x,
@@ -173,7 +173,7 @@ def draw_diagram(flow: PrismaFlow) -> plt.Figure:
                 int((other.side_w - 0.1) * 72 / (FONT_SIZE * 0.5)),
             )
             axes.text(other.side_x, top + 0.05, note, fontsize=FONT_SIZE, style="italic", va="top")
-    if previous_x is not None:
+    if previous_x is not None and flow.previous is not None:
         studies, reports = flow.previous
         previous_bottom = _box(
             axes,
@@ -225,7 +225,7 @@ def draw_diagram(flow: PrismaFlow) -> plt.Figure:
         sought_top,
     )
     assessed_bottom, lowest = _retrieval(axes, column, databases, sought_top)
-    if other:
+    if other is not None and flow.other_methods is not None:
         _arrow(
             axes, other.main_x + other.main_w / 2, other_bottom, other.main_x + other.main_w / 2, sought_top
         )
@@ -246,7 +246,7 @@ def draw_diagram(flow: PrismaFlow) -> plt.Figure:
         included_top,
     )
     included_bottom = _box(axes, databases.main_x, included_top, databases.main_w, included_lines)
-    if other:
+    if other is not None and flow.other_methods is not None:
         _elbow(
             axes,
             other.main_x + other.main_w / 2,

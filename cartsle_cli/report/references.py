@@ -79,7 +79,7 @@ class ReferenceRecord:
 
 def describe_outcome(outcome: Outcome) -> str:
     if outcome.status == FINAL:
-        return outcome.decision + (f", reason: {outcome.reason}" if outcome.reason else "")
+        return f"{outcome.decision}" + (f", reason: {outcome.reason}" if outcome.reason else "")
     return "conflict" if outcome.status == CONFLICT else "undecided"
 
 

@@ -14,6 +14,7 @@ same bytes.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -103,12 +104,12 @@ def _traffic_light(data: RobFigureData, path: Path) -> Path:
     figure = Figure(figsize=(max(width, 6.0), height))
     FigureCanvasAgg(figure)
     ax = figure.add_axes(
-        [
+        (
             label_width / max(width, 6.0),
             legend_height / height,
             0.55 * n_cols / max(width, 6.0),
             0.45 * max(n_rows, 1) / height,
-        ]
+        )
     )
     ax.set_xlim(-0.5, n_cols - 0.5)
     ax.set_ylim(n_rows - 0.5, -0.5)
@@ -185,7 +186,7 @@ def _summary(data: RobFigureData, path: Path, weighted: bool) -> Path:
     n = len(data.columns)
     figure = Figure(figsize=(9, 1.2 + 0.4 * n))
     FigureCanvasAgg(figure)
-    ax = figure.add_axes([0.38, 0.2, 0.58, 0.7])
+    ax = figure.add_axes((0.38, 0.2, 0.58, 0.7))
     labels = [for_figure(label if cid == "Overall" else f"{label} ({cid})") for cid, label in data.columns]
     for position, row in enumerate(shares):
         y = n - 1 - position
@@ -220,43 +221,97 @@ def _summary(data: RobFigureData, path: Path, weighted: bool) -> Path:
     return _save(figure, path, "cartsle-rob-summary")
 
 
-def draw_rob_column(
-    ax, text_at, rows: list[tuple[float, str | None]], *, header_y: float, x: float = 0.93
-) -> None:
-    """A forest plot's risk-of-bias column, as robvis adds one: a symbol-coded circle per study.
+@dataclass(frozen=True)
+class ForestRob:
+    """The risk-of-bias columns of a forest plot: their headers (the domains, when asked, then the
+    overall judgement) and, per study label, the style of each (None: not appraised or not agreed)."""
 
-    ``rows``: (y in the plot's data coordinates, style of the study's overall judgement or None when
-    not appraised); ``text_at`` maps x in figure fractions and y in data coordinates; ``x`` is the
-    column's place in figure fractions.
-    """
-    ax.text(
-        x,
-        header_y,
-        "RoB",
-        transform=text_at,
-        ha="center",
-        va="center",
-        fontsize=9,
-        fontweight="bold",
-    )
-    for y, style in rows:
-        colour, symbol, ink = PALETTE[style or "missing"]
-        ax.plot(
-            [x], [y], transform=text_at, marker="o", markersize=10, color=colour,
-            markeredgecolor="black", markeredgewidth=0.6, clip_on=False,
+    headers: tuple[str, ...]
+    styles: dict[str, tuple[str | None, ...]]
+
+    @classmethod
+    def overall_only(cls, styles: dict[str, str | None]) -> ForestRob:
+        return cls(("RoB",), {label: (style,) for label, style in styles.items()})
+
+
+COLUMN_INCHES = 0.4  # each risk-of-bias column of a forest plot widens the figure by this much
+
+
+def _key(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def forest_rob(
+    tools: list[dict], outcome_keys: tuple[str, ...], *, domains: bool = False
+) -> ForestRob | None:
+    """The columns for one analysed outcome from the document's appraisals (``appraisal.summary``):
+    a per-study tool's rows count for every outcome, a per-outcome tool's only for the outcome it
+    names (by id or label). The overall column takes each study from whichever tool appraised it
+    (RoB 2 for the trials, ROBINS-I for the other studies of one analysis); the domain columns are
+    those of the tool that appraised most of its studies, the others' studies showing only their
+    overall judgement. None when no study is appraised for the outcome, so the plot has no column."""
+    wanted = {_key(k) for k in outcome_keys if k}
+    found = []
+    for tool in tools:
+        styles = dict((j["judgement"], j["style"]) for j in tool["judgements"])
+        rows = [s for s in tool["studies"] if not s["outcome"] or _key(s["outcome"]) in wanted]
+        if rows:
+            found.append((styles, rows))
+    if not found:
+        return None
+    if not domains:
+        overall = {
+            study["study_id"]: (styles.get(study["domains"][-1]["judgement"] or ""),)
+            for styles, rows in reversed(found)  # the first tool loaded wins a study both appraised
+            for study in rows
+        }
+        return ForestRob(("RoB",), overall)
+    styles, rows = max(found, key=lambda item: len(item[1]))
+    headers = tuple(c["domain"] for c in rows[0]["domains"][:-1]) + ("Overall",)
+    cells = {s["study_id"]: tuple(styles.get(c["judgement"] or "") for c in s["domains"]) for s in rows}
+    for other, others in found:
+        for study in others:
+            if study["study_id"] not in cells:
+                blank = (None,) * (len(headers) - 1)
+                cells[study["study_id"]] = (*blank, other.get(study["domains"][-1]["judgement"] or ""))
+    return ForestRob(headers, cells)
+
+
+def rob_widths(rob: ForestRob | None, width: float) -> tuple[float, float, float]:
+    """(figure width in inches, scale from layout fractions of ``width`` to figure fractions, step
+    between columns in layout fractions): the columns go to the right of a ``width``-inch layout."""
+    if rob is None:
+        return width, 1.0, 0.0
+    wide = width + COLUMN_INCHES * len(rob.headers) + 0.15
+    return wide, width / wide, COLUMN_INCHES / width
+
+
+def draw_rob_columns(
+    ax, text_at, rob: ForestRob, rows: Sequence[tuple[float, str]], *, header_y: float, x: float, step: float
+) -> None:
+    """A forest plot's risk-of-bias columns, as robvis adds them: a symbol-coded circle per study
+    and column. ``rows``: (y in the plot's data coordinates, study label); ``text_at`` maps x in
+    layout fractions and y in data coordinates; the first column at ``x``, the next ``step`` on.
+    Each marker and symbol carries the gid ``rob|study|column`` (the figure's data, for tests)."""
+    for index, header in enumerate(rob.headers):
+        ax.text(
+            x + index * step, header_y, header, transform=text_at, ha="center", va="center",
+            fontsize=8 if len(rob.headers) > 1 else 9, fontweight="bold", gid=f"rob||{header}",
         )  # fmt: skip
-        if symbol:
-            ax.text(
-                x,
-                y,
-                symbol,
-                transform=text_at,
-                ha="center",
-                va="center",
-                fontsize=6.5,
-                fontweight="bold",
-                color=ink,
-            )
+    for y, label in rows:
+        styles = rob.styles.get(label, (None,) * len(rob.headers))
+        for index, (header, style) in enumerate(zip(rob.headers, styles)):
+            colour, symbol, ink = PALETTE[style or "missing"]
+            at = x + index * step
+            ax.plot(
+                [at], [y], transform=text_at, marker="o", markersize=10, color=colour,
+                markeredgecolor="black", markeredgewidth=0.6, clip_on=False, gid=f"rob|{label}|{header}",
+            )  # fmt: skip
+            if symbol:
+                ax.text(
+                    at, y, symbol, transform=text_at, ha="center", va="center", fontsize=6.5,
+                    fontweight="bold", color=ink, gid=f"rob|{label}|{header}",
+                )  # fmt: skip
 
 
 def rob_styles(tool: dict) -> dict[str, str | None]:

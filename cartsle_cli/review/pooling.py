@@ -20,7 +20,7 @@ import pandas as pd
 
 from cartsle_cli.errors import CartsleError
 from cartsle_cli.extraction.agreement import AgreedExtraction, agreed_extraction
-from cartsle_cli.extraction.layout import count_columns, events_column, layout
+from cartsle_cli.extraction.layout import STUDIES_FILE, count_columns, events_column, layout
 from cartsle_cli.extraction.numbers import count_of, percent_half_up
 from cartsle_cli.protocol.model import Analysis, Characteristic, Protocol
 from cartsle_cli.protocol.store import stored_protocol
@@ -275,7 +275,7 @@ def included_only(conn: sqlite3.Connection, agreed: AgreedExtraction) -> tuple[A
 def overview(
     conn: sqlite3.Connection, protocol: Protocol, agreed: AgreedExtraction, left_out: list[str] | None = None
 ) -> Overview:
-    studies = agreed.frames[layout(protocol).studies.name]
+    studies = agreed.frames[STUDIES_FILE]
     labels = study_labels(studies)
     source_of = {study.study_id: study.source for study in included_studies(conn)}
     sources = Counter(source_of.get(study_id, "not an included study") for study_id in studies["study_id"])
@@ -360,7 +360,7 @@ def _scores(
             "score": pd.to_numeric(patients[outcome.id], errors="coerce"),
         }
     )
-    studies = agreed.frames[layout(protocol).studies.name]
+    studies = agreed.frames[STUDIES_FILE]
     groups = {
         name: {
             str(study): str(value).strip()
@@ -387,7 +387,7 @@ def run_analysis(
 ) -> AnalysisResult | None:
     """One analysis on the agreed extraction; None when no study reports its outcome."""
     outcome = protocol.outcome_of(analysis)
-    studies = agreed.frames[layout(protocol).studies.name]
+    studies = agreed.frames[STUDIES_FILE]
     method = analysis.method
     measure = analysis.measure
     found: dict[str, Any] = {}

@@ -18,14 +18,20 @@ import pandas as pd
 
 from cartsle_cli.errors import CartsleError
 from cartsle_cli.extraction.agreement import AgreedExtraction
-from cartsle_cli.extraction.layout import ARMS_FILE, layout
+from cartsle_cli.extraction.layout import ARMS_FILE, STUDIES_FILE
 from cartsle_cli.protocol.model import Analysis, Outcome, Protocol
 
+ARM_FIELDS = ("mean", "sd", "n", "events", "median", "q1", "q3", "min", "max")
 
-def _arm_frame(agreed: AgreedExtraction, protocol: Protocol, role: str) -> pd.DataFrame:
+
+def _arm_frame(agreed: AgreedExtraction, protocol: Protocol, role: str, outcome: Outcome) -> pd.DataFrame:
+    """The rows of one arm, by study id, with this outcome's columns only (arms.csv has every
+    outcome's columns: taking them all for each outcome made pooling quadratic in the outcomes)."""
     arm = next(a.id for a in protocol.design.arms if a.role == role)
     arms = agreed.frames[ARMS_FILE]
-    return arms[arms["arm"] == arm].set_index(arms["study_id"][arms["arm"] == arm].astype(str))
+    chosen = (arms["arm"] == arm).to_numpy(dtype=bool, na_value=False)
+    columns = [name for name in (f"{outcome.id}_{f}" for f in ARM_FIELDS) if name in arms.columns]
+    return arms.loc[chosen, columns].set_index(arms["study_id"][chosen].astype(str))
 
 
 def _column(frame: pd.DataFrame, name: str, index: pd.Index) -> np.ndarray:
@@ -101,7 +107,7 @@ def _effects(
     from cartsle_cli.stats import effect_sizes
 
     outcome = protocol.outcome_of(analysis)
-    studies = agreed.frames[layout(protocol).studies.name]
+    studies = agreed.frames[STUDIES_FILE]
     if outcome.type == "generic":
         index = pd.Index(studies["study_id"].astype(str))
         by_id = studies.set_index(index)
@@ -111,8 +117,10 @@ def _effects(
             return None, []
         ids = list(index[keep])
         return effect_sizes.generic(yi[keep], sei[keep], labels=[label_of[s] for s in ids]), ids
-    treated, control = _arm_frame(agreed, protocol, "intervention"), _arm_frame(agreed, protocol, "control")
-    index = pd.Index([s for s in treated.index if s in set(control.index)])
+    treated = _arm_frame(agreed, protocol, "intervention", outcome)
+    control = _arm_frame(agreed, protocol, "control", outcome)
+    in_control = set(control.index)
+    index = pd.Index([s for s in treated.index if s in in_control])
     e, c = _arm_values(outcome, treated, index, notes), _arm_values(outcome, control, index, notes)
     fields = ("events", "n") if outcome.type == "binary" else ("mean", "sd", "n")
     if not len(index):
@@ -142,7 +150,7 @@ def comparative_result(
     meta-regression and leave-one-out, and notes; (None, []) when no study reports the outcome."""
     from cartsle_cli.stats import meta, moderators, sensitivity
 
-    studies = agreed.frames[layout(protocol).studies.name]
+    studies = agreed.frames[STUDIES_FILE]
     label_of = dict(zip(studies["study_id"].astype(str), labels_of(studies)))
     notes: list[str] = []
     effects, ids = _effects(protocol, analysis, agreed, label_of, notes)

@@ -6,7 +6,7 @@ import sqlite3
 from collections import Counter
 from dataclasses import dataclass
 
-from cartsle_cli.screening.outcomes import FINAL, Outcome, stage_outcomes
+from cartsle_cli.screening.outcomes import FINAL, Outcome, stage_outcomes, tuples
 
 
 @dataclass(frozen=True)
@@ -36,8 +36,10 @@ def fate(title_abstract: Outcome | None, full_text: Outcome | None) -> str:
 
 def source_status(conn: sqlite3.Connection) -> list[SourceStatus]:
     title_abstract, full_text = stage_outcomes(conn, "ta"), stage_outcomes(conn, "ft")
-    rows = conn.execute(
-        """
+    rows = (
+        tuples(conn)
+        .execute(  # plain tuples: one row per record
+            """
         SELECT s.id AS search_id, s.database, s.other_methods, r.id AS record_id,
                c.cluster_id IS NOT NULL AND c.cluster_id != r.id AS duplicate
         FROM searches s
@@ -46,19 +48,21 @@ def source_status(conn: sqlite3.Connection) -> list[SourceStatus]:
         WHERE s.removed_at IS NULL
         ORDER BY s.id
         """
-    ).fetchall()
+        )
+        .fetchall()
+    )
     searches: dict[int, tuple[str, bool]] = {}
     counts: dict[int, Counter] = {}
-    for row in rows:
-        searches[row["search_id"]] = (row["database"], bool(row["other_methods"]))
-        tally = counts.setdefault(row["search_id"], Counter())
-        if row["record_id"] is None:
+    for search_id, database, other_methods, record_id, duplicate in rows:
+        searches[search_id] = (database, bool(other_methods))
+        tally = counts.setdefault(search_id, Counter())
+        if record_id is None:
             continue
         tally["records"] += 1
-        if row["duplicate"]:
+        if duplicate:
             tally["duplicates"] += 1
         else:
-            tally[fate(title_abstract.get(row["record_id"]), full_text.get(row["record_id"]))] += 1
+            tally[fate(title_abstract.get(record_id), full_text.get(record_id))] += 1
     return [
         SourceStatus(
             search_id,

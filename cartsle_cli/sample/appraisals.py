@@ -36,6 +36,33 @@ JBI_WEAK["Q9"] = {"Yes": 0.4, "Unclear": 0.4, "No": 0.2}
 JBI_WEAK["Q10"] = {"Yes": 0.5, "Unclear": 0.1, "No": 0.05, "Not applicable": 0.35}
 SUPPORT = "judged from the report's methods and results sections"
 SIGNALLING_WEIGHTS = {"Y": 0.4, "PY": 0.25, "PN": 0.15, "N": 0.12, "NI": 0.08}
+# RoB 2 answers for open-label trials of an education or a vaccine with a self-reported or
+# registered outcome: participants and carers know the arm (2.1, 2.2), concealment and a
+# pre-specified plan are often not reported (1.2, 5.1 NI), the rest mostly reassuring, so the
+# trials spread over low, some concerns and high as such reviews find.
+ROB2_OPEN_LABEL = {
+    "1.1": {"Y": 0.55, "PY": 0.25, "NI": 0.2},
+    "1.2": {"Y": 0.35, "PY": 0.2, "NI": 0.4, "PN": 0.05},
+    "1.3": {"N": 0.6, "PN": 0.3, "PY": 0.05, "Y": 0.05},
+    "2.1": {"Y": 0.9, "PY": 0.1},
+    "2.2": {"Y": 0.9, "PY": 0.1},
+    "2.3": {"N": 0.5, "PN": 0.35, "PY": 0.1, "NI": 0.05},
+    "2.4": {"PN": 0.5, "N": 0.2, "PY": 0.2, "Y": 0.1},
+    "2.5": {"Y": 0.5, "PY": 0.3, "PN": 0.2},
+    "2.6": {"Y": 0.5, "PY": 0.3, "PN": 0.15, "N": 0.05},
+    "2.7": {"N": 0.4, "PN": 0.4, "PY": 0.2},
+    "3.1": {"Y": 0.55, "PY": 0.2, "PN": 0.15, "N": 0.1},
+    "3.3": {"PN": 0.5, "N": 0.2, "PY": 0.2, "Y": 0.1},
+    "3.4": {"PN": 0.6, "N": 0.2, "PY": 0.2},
+    "4.1": {"N": 0.7, "PN": 0.3},
+    "4.2": {"N": 0.7, "PN": 0.3},
+    "4.3": {"Y": 0.5, "PY": 0.3, "PN": 0.1, "N": 0.1},
+    "4.4": {"PN": 0.45, "PY": 0.35, "N": 0.15, "Y": 0.05},
+    "4.5": {"PN": 0.6, "N": 0.2, "PY": 0.2},
+    "5.1": {"PY": 0.35, "NI": 0.45, "Y": 0.2},
+    "5.2": {"N": 0.4, "PN": 0.5, "PY": 0.1},
+    "5.3": {"N": 0.4, "PN": 0.5, "PY": 0.1},
+}
 
 
 @dataclass(frozen=True)
@@ -77,9 +104,16 @@ def _level(tool: Tool, value: str) -> int:
     return judgement.level if judgement is not None and judgement.level is not None else 1
 
 
-def _plant(tool: Tool, draw: Draw, cells: dict[str, str]) -> dict[str, str]:
+def _plant(tool: Tool, draw: Draw, cells: dict[str, str], *, judged: bool = False) -> dict[str, str]:
     """B's row: A's with one planted difference (a question no other question depends on, so
-    B's row stays valid)."""
+    B's row stays valid). ``judged``: the difference must change a domain's judgement (tried
+    in turn over a few draws), so that it is a conflict the appraisers resolve."""
+    if judged:
+        a_final = judge(tool, check_answers(tool, cells)).final()
+        for _ in range(40):
+            b_cells = _plant(tool, draw, cells)
+            if judge(tool, check_answers(tool, b_cells)).final() != a_final:
+                return b_cells
     candidates = [
         q
         for q in tool.questions
@@ -115,10 +149,14 @@ def appraisal_files(
     seed: int,
     disagreements: int,
     weights: dict[str, dict[str, float]] | None = None,
+    keys: list[tuple[str, str]] | None = None,
+    judged: bool = False,
 ) -> AppraisalFiles:
-    """Two appraisers' sheets and the resolutions, ``disagreements`` rows with a planted difference."""
+    """Two appraisers' sheets and the resolutions, ``disagreements`` rows with a planted difference.
+
+    ``keys`` (study, outcome) names the rows when not every study reports every outcome."""
     draw = Draw(seed)
-    keys = (
+    keys = keys or (
         [(s, o) for s in study_ids for o in (outcomes or [""])]
         if tool.per_outcome
         else [(s, "") for s in study_ids]
@@ -129,7 +167,7 @@ def appraisal_files(
         key = {"study_id": study_id} | ({"outcome": outcome} if tool.per_outcome else {})
         cells = _draw_row(tool, draw, weights or {})
         rows_a.append(key | cells)
-        b_cells = _plant(tool, draw, cells) if index in planted_at else cells
+        b_cells = _plant(tool, draw, cells, judged=judged) if index in planted_at else cells
         rows_b.append(key | b_cells)
         a_final = judge(tool, check_answers(tool, cells)).final()
         b_final = judge(tool, check_answers(tool, b_cells)).final()
@@ -164,8 +202,23 @@ def seed_review_jbi() -> AppraisalFiles:
     )
 
 
-def comparative_rob2(study_ids: list[str], outcomes: list[str], *, seed: int = 2019) -> AppraisalFiles:
-    """RoB 2 sheets for the comparative sample (randomised trials, per outcome): ready for its generator."""
+def comparative_rob2(
+    study_ids: list[str],
+    outcomes: list[str],
+    *,
+    seed: int = 2019,
+    keys: list[tuple[str, str]] | None = None,
+    judged: bool = False,
+) -> AppraisalFiles:
+    """RoB 2 sheets for a comparative sample (randomised trials, per outcome; ``keys`` when a
+    trial reports only some of the outcomes)."""
     return appraisal_files(
-        get_tool("rob2"), study_ids, outcomes, seed=seed, disagreements=max(2, len(study_ids) // 4)
+        get_tool("rob2"),
+        study_ids,
+        outcomes,
+        seed=seed,
+        disagreements=max(2, len(study_ids) // 4),
+        weights=ROB2_OPEN_LABEL if keys else None,
+        keys=keys,
+        judged=keys is not None,
     )

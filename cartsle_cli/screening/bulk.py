@@ -21,8 +21,9 @@ from anyascii import anyascii
 from cartsle_cli.errors import CartsleError
 from cartsle_cli.formats.normalise import clean_doi, clean_pmid
 from cartsle_cli.screening.decision_files import DecisionRow
-from cartsle_cli.screening.decisions import Decision, DecisionChecker, store_decisions
+from cartsle_cli.screening.decisions import Decision, DecisionChecker, decision_time
 from cartsle_cli.screening.outcomes import CONFLICT, PENDING, STAGE_NAMES, Vote, stage_outcomes
+from cartsle_cli.screening.staging import StagedDecisions
 from cartsle_cli.screening.studies import ensure_studies, link_report
 from cartsle_cli.store import transaction
 
@@ -155,9 +156,8 @@ def _import(
     checker = DecisionChecker(conn)
     index = RecordIndex(conn)
     rule = _OnlyConflictsResolved(conn)
-    current = _current(conn)
     counts: Counter = Counter()
-    title_abstract: list[Decision] = []
+    staged = StagedDecisions(conn)  # the checked rows wait in SQLite, not in a Python list
     full_text: list[tuple[DecisionRow, Decision]] = []
     for row in rows:
         summary.rows += 1
@@ -176,27 +176,32 @@ def _import(
         checked = checker.check(decision, where=row.where)  # raises on a stage that is neither
         if not force:
             rule.check(row, checked)
-        if _changes_something(checked, current, summary, counts):
-            title_abstract.append(checked)
-    store_decisions(conn, title_abstract, source=source)
-    del title_abstract
+        staged.add(checked)
+    decided_at = decision_time()
+    _count(summary, counts, staged.store(source=source, decided_at=decided_at))
     if full_text:
         checker.refresh_stages()
         checked_ft = [(row, checker.check(decision, where=row.where)) for row, decision in full_text]
         if not force:
             for row, decision in checked_ft:
                 rule.check(row, decision)
-        store_decisions(
-            conn,
-            [d for _, d in checked_ft if _changes_something(d, current, summary, counts)],
-            source=source,
-        )
+        for _, decision in checked_ft:
+            staged.add(decision)
+        _count(summary, counts, staged.store(source=source, decided_at=decided_at))
         for row, decision in checked_ft:
             if row.study and decision.decision == "include":
                 link_report(conn, decision.record_id, row.study)
                 summary.studies_linked += 1
     summary.by_stage_decision = dict(sorted(counts.items()))
     ensure_studies(conn)
+
+
+def _count(summary: ImportSummary, counts: Counter, stored: tuple[int, int, int, Counter]) -> None:
+    new, changed, unchanged, by_stage_decision = stored
+    summary.new += new
+    summary.changed += changed
+    summary.unchanged += unchanged
+    counts.update(by_stage_decision)
 
 
 class _OnlyConflictsResolved:
@@ -223,42 +228,6 @@ class _OnlyConflictsResolved:
             " --force resolves it anyway (recorded in its history)",
             line=row.where,
         )
-
-
-def _current(conn: sqlite3.Connection) -> dict[tuple, tuple]:
-    """Each live current vote and resolution: (unit, stage, reviewer or None, resolution) -> content."""
-    current = {}
-    for row in conn.execute(
-        "SELECT unit_id, stage, reviewer, resolution, decision, reason, note FROM screening_current"
-    ):
-        resolution = bool(row[3])
-        current[(row[0], row[1], None if resolution else row[2], resolution)] = (row[4], row[5], row[6])
-    return current
-
-
-def _changes_something(
-    decision: Decision, current: dict[tuple, tuple], summary: ImportSummary, counts: Counter
-) -> bool:
-    """Whether ``decision`` changes the reviewer's current one, counting new, changed and unchanged
-    rows; a change becomes the current decision (a later row repeating it changes nothing)."""
-    key = (
-        decision.record_id,
-        decision.stage,
-        None if decision.resolution else decision.reviewer,
-        decision.resolution,
-    )
-    content = (decision.decision, decision.reason, decision.note)
-    before = current.get(key)
-    if before == content:
-        summary.unchanged += 1
-        return False
-    if before is None:
-        summary.new += 1
-    else:
-        summary.changed += 1
-    current[key] = content
-    counts[f"{decision.stage} {decision.decision}{' (resolution)' if decision.resolution else ''}"] += 1
-    return True
 
 
 EXPORT_COLUMNS = (

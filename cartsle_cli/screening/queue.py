@@ -166,6 +166,15 @@ def _ranked(
     return order, model, result.estimated_relevant_remaining, result.model is not None
 
 
+def screen_model() -> str:
+    """The model that ranks the screen's queue (``rank_records``'s default), named as the methods
+    paragraph gives it: its name among the candidates, then its parts."""
+    from cartsle_cli.screening.ranking.model import CANDIDATES, DEFAULT_MODEL
+
+    name = next(key for key, model in CANDIDATES.items() if model is DEFAULT_MODEL)
+    return f"{name} ({DEFAULT_MODEL.describe()})"
+
+
 def load_records(
     conn: sqlite3.Connection, record_ids: list[int], *, retracted: dict[int, str] | None = None
 ) -> dict[int, ScreeningRecord]:

@@ -81,3 +81,24 @@ def set_reviewers_required(conn: sqlite3.Connection, count: int) -> None:
         " ON CONFLICT (name) DO UPDATE SET value = excluded.value",
         (str(count),),
     )
+
+
+RANKING_MODEL = "ranking_model"
+
+
+def ranking_model(conn: sqlite3.Connection) -> str | None:
+    """The model that prioritised title/abstract screening (its name and parts), or None when no
+    decision was taken in a ranked order: the methods paragraph names it from here."""
+    row = conn.execute("SELECT value FROM screening_settings WHERE name = ?", (RANKING_MODEL,)).fetchone()
+    return row[0] if row else None
+
+
+def record_ranking_model(conn: sqlite3.Connection, description: str) -> None:
+    """Note that a decision was taken in the order ``description`` ranked; the caller holds the
+    transaction (the decision's own)."""
+    require_transaction(conn)
+    conn.execute(
+        "INSERT INTO screening_settings (name, value) VALUES (?, ?)"
+        " ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+        (RANKING_MODEL, description),
+    )

@@ -8,7 +8,7 @@ was given (``screening_current``), not by row id, so two copies merged in either
 same decisions, agreement and PRISMA counts.
 
 Merged: screening votes and resolutions with their notes and undos, dedup decisions (clusters are
-rebuilt), full-text status, extraction loads, appraisal loads and resolutions, GRADE judgements
+rebuilt), the reports the copy linked to studies (:func:`study_links`), full-text status, extraction loads, appraisal loads and resolutions, GRADE judgements
 and comments. A copy that cannot be merged cleanly is refused before anything is written
 (``checks``: another review, records imported in the copy, a protocol version this review does not
 have, events under another reviewer's name).
@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cartsle_cli.dedup.run import rebuild_clusters
+from cartsle_cli.screening.studies import link_report
 from cartsle_cli.sharing.checks import NEW_EVENTS, check_copy, check_people
 from cartsle_cli.store.connection import transaction
 
@@ -44,9 +45,10 @@ class MergeResult:
 
     reviewer: str
     share_id: str
-    added: dict[str, int]
+    added: dict[str, int]  # per history table, and "study_reports": reports linked to a study
     undone: int
     dry_run: bool
+    links_kept: int = 0  # reports the copy links to another study than this review does: left as here
 
 
 def merge_copy(conn: sqlite3.Connection, path: str | Path, *, dry_run: bool = False) -> MergeResult:
@@ -58,16 +60,50 @@ def merge_copy(conn: sqlite3.Connection, path: str | Path, *, dry_run: bool = Fa
         check_people(conn, share["reviewer"], path)
         added = {table: _count_new(conn, table) for table in HISTORIES}
         undone = _count_undos(conn)
-        if not dry_run:
+        if dry_run:
+            new_links, kept = study_links(conn)
+        else:
             with transaction(conn):
                 for table, children in HISTORIES.items():
                     _add_new(conn, table, children)
                 _apply_undos(conn)
                 if added["dedup_decisions"]:
                     rebuild_clusters(conn)
+                new_links, kept = study_links(conn)
+                for record_id, label in new_links:
+                    link_report(conn, record_id, label)
+        added["study_reports"] = len(new_links)
     finally:
         conn.execute("DETACH DATABASE copy")
-    return MergeResult(share["reviewer"], share["share_id"], added, undone, dry_run)
+    return MergeResult(share["reviewer"], share["share_id"], added, undone, dry_run, kept)
+
+
+def study_links(conn: sqlite3.Connection) -> tuple[list[tuple[int, str]], int]:
+    """The copy's links of reports to studies (by label) that this review lacks, and how many of
+    the copy's links name another study than this review does.
+
+    Links are the review's state, not a history: a reviewer makes them with the study column of
+    a full-text file (or `screen link`). A report this review has not placed yet takes the copy's
+    study; one placed here stays where it is (the lead's `screen link`, or the other copy merged
+    first), and is counted, so a disagreement is told, never settled silently by merge order.
+    Record ids are mapped to this review's kept records (merged dedup decisions may move them).
+    """
+    rows = conn.execute(
+        "SELECT mu.unit_id, cs.label, ms.label FROM copy.study_reports cr"
+        " JOIN copy.studies cs ON cs.id = cr.study_id"
+        " JOIN main.record_units mu ON mu.record_id = cr.record_id"
+        " LEFT JOIN main.study_reports mr ON mr.record_id = mu.unit_id"
+        " LEFT JOIN main.studies ms ON ms.id = mr.study_id"
+        " ORDER BY mu.unit_id, cs.label"
+    ).fetchall()
+    new: dict[int, str] = {}
+    kept = 0
+    for unit, label, here in rows:
+        if here is None:
+            new.setdefault(unit, label)
+        elif here != label:
+            kept += 1
+    return sorted(new.items()), kept
 
 
 def _columns(conn: sqlite3.Connection, table: str, *, leave_out: tuple[str, ...] = ("id",)) -> list[str]:

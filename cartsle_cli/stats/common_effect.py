@@ -17,9 +17,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
 
 from cartsle_cli.errors import CartsleError
+from cartsle_cli.stats import distributions
 from cartsle_cli.stats.effect_sizes import TwoByTwo
 
 
@@ -43,17 +43,17 @@ class CommonEffect:
 
 
 def _summary(method, beta, se, q, k_yi, level, weights) -> CommonEffect:
-    z = float(stats.norm.isf((1 - level) / 2))
+    z = distributions.norm_isf((1 - level) / 2)
     if k_yi > 1:
         q = max(0.0, q)
-        q_p = float(stats.chi2.sf(q, k_yi - 1))
+        q_p = distributions.chi2_sf(q, k_yi - 1)
         i2 = max(0.0, 100 * (q - (k_yi - 1)) / q) if q > 0 else 0.0
         h2 = q / (k_yi - 1)
     else:
         q, q_p, i2, h2 = 0.0, 1.0, 0.0, 1.0
     zval = beta / se
     return CommonEffect(
-        method, float(beta), float(se), float(zval), float(2 * stats.norm.sf(abs(zval))),
+        method, float(beta), float(se), float(zval), 2 * distributions.norm_sf(abs(zval)),
         float(beta - z * se), float(beta + z * se), float(q), max(k_yi - 1, 0), q_p, i2, h2, weights,
     )  # fmt: skip
 

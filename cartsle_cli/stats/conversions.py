@@ -13,7 +13,7 @@ Both assume a roughly normal outcome; skewed data are not rescued by either.
 from __future__ import annotations
 
 import numpy as np
-from scipy import stats
+from scipy.special import ndtri
 
 from cartsle_cli.errors import CartsleError
 
@@ -26,11 +26,11 @@ def mean_sd_from_quantiles(median, low, high, n, source: str, method: str) -> tu
         raise CartsleError(f"unknown conversion {method!r}; use one of {', '.join(METHODS)}")
     m, a, b, n = (np.asarray(v, dtype=float) for v in (median, low, high, n))
     if source == "iqr":
-        sd = (b - a) / (2 * stats.norm.ppf((0.75 * n - 0.125) / (n + 0.25)))
+        sd = (b - a) / (2 * ndtri((0.75 * n - 0.125) / (n + 0.25)))
         weight = 0.7 + 0.39 / n
         mean = (a + m + b) / 3 if method == "wan2014" else weight * (a + b) / 2 + (1 - weight) * m
     elif source == "range":
-        sd = (b - a) / (2 * stats.norm.ppf((n - 0.375) / (n + 0.25)))
+        sd = (b - a) / (2 * ndtri((n - 0.375) / (n + 0.25)))
         weight = 4 / (4 + n**0.75)
         mean = (a + 2 * m + b) / 4 if method == "wan2014" else weight * (a + b) / 2 + (1 - weight) * m
     else:

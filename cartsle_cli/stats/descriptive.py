@@ -14,9 +14,9 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 import numpy as np
-from scipy import stats
 
 from cartsle_cli.errors import CartsleError
+from cartsle_cli.stats import distributions
 
 QUANTILE_TYPES = {
     "inverted_cdf": 1,
@@ -98,7 +98,7 @@ def mean_ci(values, level: float = 0.95) -> MeanCI:
     if len(x) == 1:
         return MeanCI(1, float(x[0]), None, None, None, level=level)
     sd = float(x.std(ddof=1))
-    half = float(stats.t.ppf(1 - (1 - level) / 2, len(x) - 1) * sd / np.sqrt(len(x)))
+    half = distributions.t_ppf(1 - (1 - level) / 2, len(x) - 1) * sd / np.sqrt(len(x))
     mean = float(x.mean())
     return MeanCI(len(x), mean, sd, mean - half, mean + half, level=level)
 
@@ -108,6 +108,8 @@ def mann_whitney(group1, group2) -> MannWhitney:
     x, y = np.asarray(group1, dtype=float), np.asarray(group2, dtype=float)
     if len(x) == 0 or len(y) == 0:
         raise CartsleError(f"the Mann-Whitney test needs values in both groups (got {len(x)} and {len(y)})")
+    from scipy import stats  # loaded here: scipy.stats takes about a second to import
+
     ties = len(np.unique(np.concatenate([x, y]))) < len(x) + len(y)
     if len(x) < EXACT_LIMIT and len(y) < EXACT_LIMIT and not ties:
         test = stats.mannwhitneyu(x, y, alternative="two-sided", method="exact")

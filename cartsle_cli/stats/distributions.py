@@ -14,6 +14,10 @@ def norm_sf(x: float) -> float:
     return float(special.ndtr(-x))
 
 
+def norm_ppf(p: float) -> float:
+    return float(special.ndtri(p))
+
+
 def norm_isf(q: float) -> float:
     return float(-special.ndtri(q))
 
@@ -34,8 +38,17 @@ def t_sf(x: float, df: float) -> float:
     return float(special.stdtr(df, -x))
 
 
+def t_ppf(p: float, df: float) -> float:
+    return float(special.stdtrit(df, p))
+
+
 def t_isf(q: float, df: float) -> float:
     return float(-special.stdtrit(df, q))
+
+
+def beta_ppf(p: float, a: float, b: float) -> float:
+    """scipy.stats.beta.ppf: both are Boost's inverse of the regularised incomplete beta function."""
+    return float(special.betaincinv(a, b, p))
 
 
 def f_sf(x: float, df1: float, df2: float) -> float:

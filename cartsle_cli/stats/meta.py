@@ -17,11 +17,10 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
-from scipy import stats
 from scipy.special import expit
 
 from cartsle_cli.errors import CartsleError
-from cartsle_cli.stats import common_effect, rma, tau2, transforms
+from cartsle_cli.stats import common_effect, distributions, rma, tau2, transforms
 from cartsle_cli.stats.effect_sizes import Excluded, StudyEffects
 
 METHODS = {
@@ -132,24 +131,17 @@ def back_transform(values, effects: StudyEffects) -> np.ndarray:
 
 
 def _studies(effects: StudyEffects, weights: np.ndarray | None, level: float) -> tuple[StudyResult, ...]:
-    z = float(stats.norm.isf((1 - level) / 2))
+    z = distributions.norm_isf((1 - level) / 2)
     se = effects.sei
     low, high = effects.yi - z * se, effects.yi + z * se
     natural = [back_transform(v, effects) for v in (effects.yi, low, high)]
+    # columns as lists of Python floats first: one conversion per column, not one per cell
+    columns = [np.asarray(v, dtype=float).tolist() for v in (effects.yi, se, low, high, *natural)]
+    shares = [None] * effects.k if weights is None else np.asarray(weights, dtype=float).tolist()
+    corrected = np.asarray(effects.corrected, dtype=bool).tolist()
     return tuple(
-        StudyResult(
-            label,
-            float(effects.yi[i]),
-            float(se[i]),
-            float(low[i]),
-            float(high[i]),
-            float(natural[0][i]),
-            float(natural[1][i]),
-            float(natural[2][i]),
-            None if weights is None else float(weights[i]),
-            bool(effects.corrected[i]),
-        )
-        for i, label in enumerate(effects.labels)
+        StudyResult(label, *values, weight, flag)
+        for label, *values, weight, flag in zip(effects.labels, *columns, shares, corrected)
     )
 
 

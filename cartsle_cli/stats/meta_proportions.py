@@ -15,10 +15,9 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
-from scipy import stats
 
 from cartsle_cli.errors import CartsleError
-from cartsle_cli.stats import glmm, random_effects, rma, tau2, transforms
+from cartsle_cli.stats import distributions, glmm, random_effects, rma, tau2, transforms
 from cartsle_cli.stats.proportions import clopper_pearson
 
 METHODS = ("glmm", "fe", "dl", "reml", "ml", "pm", "sj")
@@ -191,7 +190,7 @@ def _glmm(events, totals, level, nodes):
         h2,
         lrt,
         len(events) - 1,
-        float(stats.chi2.sf(lrt, len(events) - 1)),
+        distributions.chi2_sf(lrt, len(events) - 1),
         "likelihood-ratio test against one common proportion",
     )
     pooled = random_effects.interval_summary(fit.mu, fit.se, heterogeneity, None, level)

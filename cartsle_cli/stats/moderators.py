@@ -18,10 +18,9 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
 import numpy as np
-from scipy import stats
 
 from cartsle_cli.errors import CartsleError
-from cartsle_cli.stats import meta, rma, tau2
+from cartsle_cli.stats import distributions, meta, rma, tau2
 from cartsle_cli.stats.effect_sizes import StudyEffects
 from cartsle_cli.stats.meta_proportions import MetaProportionResult
 
@@ -46,7 +45,11 @@ class SubgroupAnalysis:
     def to_dict(self) -> dict:
         return {
             "variable": self.variable,
-            "subgroups": [{"level": s.level, **s.result.to_dict()} for s in self.subgroups],
+            # the subgroup's name is "level" (the report's tables read it); the result's own
+            # "level" (the CI's, 0.95) overwrote it, so it moves to "ci_level"
+            "subgroups": [
+                {**s.result.to_dict(), "level": s.level, "ci_level": s.result.level} for s in self.subgroups
+            ],
             "q_between": self.q_between,
             "q_between_df": self.q_between_df,
             "q_between_p": self.q_between_p,
@@ -91,7 +94,7 @@ def subgroups(
     q = float((weights * (estimates - mean) ** 2).sum())
     df = len(found) - 1
     test = f"Q between subgroups, chi^2 with {df} df on the subgroup estimates (separate tau^2 per subgroup)"
-    return SubgroupAnalysis(variable, tuple(found), q, df, float(stats.chi2.sf(q, df)), test)
+    return SubgroupAnalysis(variable, tuple(found), q, df, distributions.chi2_sf(q, df), test)
 
 
 @dataclass(frozen=True)

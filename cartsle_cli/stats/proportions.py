@@ -11,9 +11,8 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass
 
-from scipy import stats
-
 from cartsle_cli.errors import CartsleError
+from cartsle_cli.stats import distributions
 
 
 @dataclass(frozen=True)
@@ -51,15 +50,15 @@ def clopper_pearson(events: int, total: int, level: float = 0.95) -> Interval:
     """Exact interval from beta quantiles (Clopper & Pearson 1934); equals R's binom.test."""
     _check_counts(events, total)
     alpha = 1 - level
-    lower = 0.0 if events == 0 else float(stats.beta.ppf(alpha / 2, events, total - events + 1))
-    upper = 1.0 if events == total else float(stats.beta.ppf(1 - alpha / 2, events + 1, total - events))
+    lower = 0.0 if events == 0 else distributions.beta_ppf(alpha / 2, events, total - events + 1)
+    upper = 1.0 if events == total else distributions.beta_ppf(1 - alpha / 2, events + 1, total - events)
     return Interval(lower, upper, "Clopper-Pearson (exact)", level)
 
 
 def wilson(events: int, total: int, level: float = 0.95) -> Interval:
     """Score interval (Wilson 1927) without continuity correction; R's prop.test(correct=FALSE)."""
     _check_counts(events, total)
-    z = float(stats.norm.ppf(1 - (1 - level) / 2))
+    z = distributions.norm_ppf(1 - (1 - level) / 2)
     p = events / total
     centre = (p + z * z / (2 * total)) / (1 + z * z / total)
     half = z * math.sqrt(p * (1 - p) / total + z * z / (4 * total * total)) / (1 + z * z / total)

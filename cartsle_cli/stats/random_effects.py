@@ -12,7 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
+
+from cartsle_cli.stats import distributions
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,7 @@ def interval_summary(
     estimate: float, se: float, heterogeneity: Heterogeneity, weights: np.ndarray, level: float
 ) -> PooledEffect:
     """Wald z confidence interval and z prediction interval around a pooled estimate."""
-    z = float(stats.norm.ppf(1 - (1 - level) / 2))
+    z = distributions.norm_ppf(1 - (1 - level) / 2)
     half_pi = z * np.sqrt(se**2 + heterogeneity.tau2)
     return PooledEffect(
         estimate,

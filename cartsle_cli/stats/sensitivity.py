@@ -15,10 +15,9 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 import numpy as np
-from scipy import stats
 
 from cartsle_cli.errors import CartsleError
-from cartsle_cli.stats import meta
+from cartsle_cli.stats import distributions, meta
 from cartsle_cli.stats.effect_sizes import StudyEffects
 from cartsle_cli.stats.leave_one_out_batch import leave_one_out_batch
 
@@ -102,9 +101,8 @@ def _batched(effects: StudyEffects, method: str, ci: str, level: float) -> Leave
     natural = [meta.back_transform(v, effects) for v in (batch.beta, batch.lower, batch.upper)]
     columns = (batch.beta, batch.se, batch.statistic, batch.p, batch.lower, batch.upper, *natural,
                batch.q, batch.q_p, batch.tau2, batch.i2, batch.h2)  # fmt: skip
-    omitted = tuple(
-        LeftOut(label, *(float(column[i]) for column in columns)) for i, label in enumerate(effects.labels)
-    )
+    rows = zip(effects.labels, *(np.asarray(column, dtype=float).tolist() for column in columns))
+    omitted = tuple(LeftOut(label, *values) for label, *values in rows)
     return LeaveOneOut(_line(method, ci), omitted)
 
 
@@ -142,7 +140,7 @@ def egger_test(effects: StudyEffects, level: float = 0.95) -> EggerTest:
     sigma2 = float((w * residual**2).sum() / (k - 2))
     se = np.sqrt(np.diag(inverse) * sigma2)
     t = float(beta[1] / se[1])
-    crit = float(stats.t.isf((1 - level) / 2, k - 2))
+    crit = distributions.t_isf((1 - level) / 2, k - 2)
     warning = (
         f"Egger's test on {k} studies (fewer than {EGGER_MIN_STUDIES}) has too little power to tell "
         "funnel-plot asymmetry from chance (Sterne et al. 2011)"
@@ -150,7 +148,7 @@ def egger_test(effects: StudyEffects, level: float = 0.95) -> EggerTest:
         else None
     )
     return EggerTest(
-        k, float(beta[1]), float(se[1]), t, k - 2, float(2 * stats.t.sf(abs(t), k - 2)), float(beta[0]),
+        k, float(beta[1]), float(se[1]), t, k - 2, 2 * distributions.t_sf(abs(t), k - 2), float(beta[0]),
         float(beta[0] - crit * se[0]), float(beta[0] + crit * se[0]),
         f"Egger's regression test (classic: weighted regression on the standard error, t with {k - 2} df)",
         warning,
@@ -183,7 +181,7 @@ def leave_one_out_proportions(
                 r.estimate_transformed,
                 r.se_transformed,
                 statistic,
-                float(2 * stats.norm.sf(abs(statistic))),
+                2 * distributions.norm_sf(abs(statistic)),
                 r.lower_transformed,
                 r.upper_transformed,
                 r.estimate,

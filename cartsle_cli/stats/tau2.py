@@ -14,12 +14,18 @@ Each estimator follows metafor 3.8's own algorithm and its defaults, so that the
   are taken, metafor's documented remedy (``control=list(stepadj=0.5, maxiter=1000)``), and the
   result says so.
 - PM: Paule RC, Mandel J (1982). Consensus values and weighting factors. J Res Natl Bur Stand
-  87:377-385: the root of Q(tau^2) = k - p in [0, max(100, 10 mad(y)^2)] by R's ``uniroot``
-  (tolerance 1.2e-4), the search interval metafor uses.
+  87:377-385: the root of Q(tau^2) = k - p, searched in metafor's interval [0, max(100, 10 mad(y)^2)]
+  (a root above it is refused, as metafor refuses it).
 - SJ: Sidik K, Jonkman JN (2005). Simple heterogeneity variance estimation for meta-analysis.
   J R Stat Soc C 54:367-384, started at the (k-1)/k variance of the estimates.
 - Q-profile CI: Viechtbauer W (2007). Confidence intervals for the amount of heterogeneity in
-  meta-analysis. Stat Med 26:37-52, as ``confint.rma.uni`` finds it.
+  meta-analysis. Stat Med 26:37-52, in ``confint.rma.uni``'s interval and with its bounds.
+
+Roots (PM, Q-profile) are found by Brent's method (``scipy.optimize.brentq``; Brent RP 1973,
+Algorithms for Minimization without Derivatives, ch. 4) to 1e-12 absolute and 4 machine epsilons
+relative: the root itself, not an approximation to it. R's ``uniroot`` stops at a tolerance of
+1.2e-4 by default, so the goldens in the tests come from metafor run with ``control=list(tol=1e-12)``
+(Q(tau^2) is monotone, so both find the same root; only where they stop differs).
 
 Everything is O(k p^2): the k x k projection matrix P is never formed (its traces and quadratic
 forms are written with p x p matrices), so leave-one-out over many outcomes stays fast.
@@ -30,10 +36,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.optimize import brentq
 
 from cartsle_cli.errors import CartsleError
 from cartsle_cli.stats import distributions
-from cartsle_cli.stats.zeroin import NoConvergence, uniroot
 
 ESTIMATORS = {
     "dl": "DerSimonian-Laird",
@@ -47,7 +53,10 @@ THRESHOLD = 1e-5  # metafor's control$threshold for Fisher scoring
 MAX_ITERATIONS = 100  # metafor's control$maxiter
 TAU2_MAX = 100.0  # metafor's control$tau2.max for PM, raised to 10 mad(yi)^2 where that is larger
 MAD_CONSTANT = 1.4826  # R's mad(): the median absolute deviation scaled to the normal SD
-LL_TOLERANCE = R_TOL = 2.220446049250313e-16**0.25
+LL_TOLERANCE = 2.220446049250313e-16**0.25  # metafor's control$tol: the ll0check margin
+ROOT_XTOL = 1e-12  # absolute tolerance of the roots in tau^2
+ROOT_RTOL = 4 * 2.220446049250313e-16  # relative tolerance: brentq's smallest
+ROOT_MAX_ITERATIONS = 500  # bisection alone would need about 60 steps at these tolerances
 
 
 @dataclass(frozen=True)
@@ -147,10 +156,25 @@ def tau2_pm(yi: np.ndarray, vi: np.ndarray, X: np.ndarray) -> float:
         return 0.0
     if q(upper) > target:
         raise CartsleError(f"the Paule-Mandel tau^2 lies above {upper:g}; use another estimator")
+    return max(0.0, root_of(q, target, 0.0, upper))
+
+
+def root_of(q, objective: float, lower: float, upper: float) -> float:
+    """The tau^2 in [lower, upper] where ``q(tau^2) = objective``, by Brent's method; the ends
+    must bracket it (the callers check that first, as metafor does)."""
     try:
-        return max(0.0, uniroot(lambda t: q(t) - target, 0.0, upper, maxiter=MAX_ITERATIONS))
-    except NoConvergence:
-        raise CartsleError("the Paule-Mandel tau^2 search did not converge; use another estimator") from None
+        return float(
+            brentq(
+                lambda t: q(t) - objective,
+                lower,
+                upper,
+                xtol=ROOT_XTOL,
+                rtol=ROOT_RTOL,
+                maxiter=ROOT_MAX_ITERATIONS,
+            )
+        )
+    except (RuntimeError, ValueError) as error:
+        raise CartsleError(f"the tau^2 root search failed ({error}); use another estimator") from None
 
 
 def _log_likelihood(tau2: float, yi: np.ndarray, vi: np.ndarray, X: np.ndarray, reml: bool) -> float:
@@ -272,7 +296,7 @@ def q_profile(
     q_high, q_low = q(high_bound), q(low_bound)
 
     def root(objective: float) -> float:
-        return uniroot(lambda t: q(t) - objective, low_bound, high_bound)
+        return root_of(q, objective, low_bound, high_bound)
 
     lower_note = upper_note = ""
     if q_low < crit_l:

@@ -129,10 +129,10 @@ def lock_holder(path: str | Path) -> str | None:
 
 def _command_of(pid: int) -> str | None:
     try:
-        words = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        arguments = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
     except OSError:
         return None
-    words = [word.decode("utf-8", "replace") for word in words if word]
+    words = [word.decode("utf-8", "replace") for word in arguments if word]
     # "python -m cartsle_cli ..." or ".../bin/cartsle ...": show from the cartsle word on.
     for index, word in enumerate(words):
         if "cartsle" in Path(word).name:

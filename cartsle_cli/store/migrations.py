@@ -12,6 +12,9 @@ when it must look at the review (a data migration).
 Version 1's extraction tables had a column per field of the seed review; the protocol migration
 moves their rows into the long ``extract_values`` table and drops them. Their SQL is no longer
 applied to new reviews (``tests/store/fixtures/schema_v1_extraction.sql`` keeps it for the test).
+What those columns meant is the extraction stage's knowledge, not the store's: the extraction
+package registers that data step (:func:`register_data_step`) and the store runs it by name, so
+the store imports no later stage. A review that needs a step nobody registered is refused untouched.
 """
 
 from __future__ import annotations
@@ -56,11 +59,32 @@ def _share() -> str:  # review id, copies given out, event ids, order-free curre
     return _schema_sql("share.sql")
 
 
-def _protocol_schema(conn: sqlite3.Connection) -> str:
-    # Imported here: only this data migration needs to know what the old extraction columns meant.
-    from cartsle_cli.extraction.legacy import legacy_extraction_sql
+# A later stage's data step of a migration, by the migration's name: SQL moving that stage's rows
+# of an older schema (see the module docstring).
+_DATA_STEPS: dict[str, Callable[[sqlite3.Connection], str]] = {}
 
-    return _schema_sql("protocol.sql") + "\n" + legacy_extraction_sql(conn)
+
+def register_data_step(migration: str, step: Callable[[sqlite3.Connection], str]) -> None:
+    """Let ``step(conn)`` give the SQL that moves a later stage's old rows in ``migration``."""
+    _DATA_STEPS[migration] = step
+
+
+def _data_step(migration: str, conn: sqlite3.Connection) -> str:
+    step = _DATA_STEPS.get(migration)
+    if step is None:
+        raise CartsleError(
+            f"this review's {migration} data is of an older form and nothing loaded can move it"
+            " (import cartsle_cli.extraction first); the review is left as it was",
+            file=getattr(conn, "path", None),
+        )
+    return step(conn)
+
+
+def _protocol_schema(conn: sqlite3.Connection) -> str:
+    sql = _schema_sql("protocol.sql")
+    if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'extraction_loads'").fetchone():
+        sql += "\n" + _data_step("extraction", conn)  # version 1's extraction tables
+    return sql
 
 
 def _robins_i_v2() -> str:  # `robins-i` is now V2; earlier appraisals keep the 2016 tool

@@ -172,6 +172,67 @@ def test_a_per_outcome_template_needs_its_outcomes(cli, included, tmp_path):
     assert result.exit_code == 1 and "--outcome" in result.output
 
 
+TWO_ARM_PROTOCOL = """\
+format = 1
+title = "Two-arm trials"
+
+[design]
+type = "comparative"
+
+[[design.arms]]
+id = "treated"
+label = "Treated"
+role = "intervention"
+
+[[design.arms]]
+id = "control"
+label = "Control"
+role = "control"
+
+[[outcomes]]
+id = "attacks"
+label = "Asthma attacks"
+type = "binary"
+
+[[outcomes.analyses]]
+measure = "RR"
+
+[[outcomes]]
+id = "quality"
+label = "Quality of life"
+type = "continuous"
+
+[[outcomes.analyses]]
+measure = "SMD"
+
+[[outcomes]]
+id = "cost"
+label = "Cost"
+type = "continuous"
+"""
+
+
+def test_a_per_outcome_template_defaults_to_the_protocols_analysed_outcomes(cli, included, tmp_path):
+    from cartsle_cli.protocol.store import load_protocol
+
+    (tmp_path / "protocol.toml").write_text(TWO_ARM_PROTOCOL)
+    conn = open_review(included)
+    load_protocol(conn, tmp_path / "protocol.toml")
+    conn.close()
+    result = cli("appraise", "template", "--tool", "rob2", "--out", tmp_path / "r.csv")
+    assert "4 studies x 2 outcomes: attacks, quality" in " ".join(result.output.split())
+    lines = [x for x in (tmp_path / "r.csv").read_text().splitlines() if not x.startswith("#")]
+    rows = list(csv.DictReader(io.StringIO("\n".join(lines))))
+    # one row per study and analysed outcome; "cost" has no analysis, so no summary of findings row
+    keys = [(r["study_id"], r["outcome"]) for r in rows]
+    assert len(keys) == 8 and set(keys) == {(s, o) for s in STUDIES for o in ("attacks", "quality")}
+    cli("appraise", "template", "--tool", "rob2", "--outcome", "cost", "--out", tmp_path / "c.csv")
+    assert (tmp_path / "c.csv").read_text().count(",cost,") == 4
+    # a per-study tool ignores the outcomes
+    cli("appraise", "template", "--tool", "nos", "--out", tmp_path / "n.csv")
+    assert "outcome" not in (tmp_path / "n.csv").read_text().splitlines()[-1].split(",")[:2]
+
+
 def test_a_later_load_replaces_the_appraisers_earlier_judgement_and_keeps_the_history(cli, two_appraisers):
     template = two_appraisers / "jbi.csv"
     fixed = fill_jbi(template, two_appraisers / "a2.csv", B)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+import re
 from pathlib import Path
 
 import pytest
@@ -283,3 +284,41 @@ def test_continuous_outcome_is_graded_and_rerun_without_high_risk_trials(stroke)
         (-7.7708595420, -24.0647762660, 8.5230571819), abs=1e-6
     )
     assert w.i2 == pytest.approx(98.8169359143, abs=1e-6)
+
+
+def test_the_absolute_effect_can_use_the_median_control_risk(cli, bcg, tmp_path):
+    import json
+    import statistics
+
+    median = statistics.median(cpos / (cpos + cneg) for _, _, cpos, cneg in BCG.values())
+    (shown,) = json.loads(cli("grade", "show", "--control-risk", "median", "--json").stdout)
+    evidence = shown["evidence"]
+    assert evidence["control_risk_basis"] == "median"
+    assert evidence["control_risk"] == pytest.approx(median)
+    assert evidence["control_risk_pooled"] == pytest.approx(1510 / 166283)
+    rr = (0.4894209368, 0.3440742934, 0.6961660838)
+    assert evidence["absolute"] == pytest.approx([1000 * median * (x - 1) for x in rr], abs=1e-4)
+    (row,), _ = summary_of_findings([shown])
+    assert row[3].endswith(f"; control risk {round(1000 * median)} per 1000 (median of the studies)")
+    refused = cli("grade", "show", "--control-risk", "mean", ok=False)
+    assert refused.exit_code == 1 and "unknown control risk 'mean'" in refused.output
+    cli("grade", "export", "--out", tmp_path / "profile.csv")
+    profile = list(csv.DictReader((tmp_path / "profile.csv").open()))
+    assert profile[0]["Effect, relative (95% CI)"] == "RR 0.49 (0.34 to 0.70)"
+    assert profile[0]["No of participants"] == "357347" and profile[0]["Events"] == "2575"
+
+
+def test_the_report_of_a_comparative_review_has_its_summary_of_findings_and_sensitivity(cli, bcg, tmp_path):
+    from cartsle_cli.report.appraisal_methods import appraisal_methods
+
+    graded = [g.to_dict() for g in grade_outcomes(bcg, pooled_evidence(pool_review(bcg)))]
+    assert "(control events over control participants)" in appraisal_methods({"certainty": graded})
+    cli("report", "--format", "md", "--rob-domains", "--out", tmp_path / "report")
+    text = (tmp_path / "report" / "report.md").read_text()
+    assert "5 fewer per 1000 (from 6 fewer to 3 fewer); control risk 9 per 1000" in text
+    assert "Sensitivity: without studies at high risk of bias" in text
+    forest = (tmp_path / "report" / "figures" / "forest_tb.svg").read_text()
+    words = [t.strip() for t in re.findall(r"<text[^>]*>([^<]*)</text>", forest)]
+    assert {"D1", "D2", "D3", "D4", "D5", "Overall"} <= set(words)  # a column per domain
+    # 13 trials x 6 columns: 3 high in D1 and overall (X), the rest low (+)
+    assert words.count("X") == 3 * 2 and words.count("+") >= 13 * 6 - 6

@@ -146,7 +146,18 @@ def test_characteristics_have_one_row_per_included_study_and_a_column_per_charac
 def test_results_are_arm_level_for_binary_and_continuous_and_contrast_level_for_generic(folder):
     header, *rows = read(folder / "study_results.csv")
     assert tuple(header) == RESULT_COLUMNS
-    assert header == ["Study ID", "Outcome", "Intervention", "Arm", "Events", "Total", "Mean", "SD", "Estimate", "SE"]
+    assert header == [
+        "Study ID",
+        "Outcome",
+        "Intervention",
+        "Arm",
+        "Events",
+        "Total",
+        "Mean",
+        "SD",
+        "Estimate",
+        "SE",
+    ]
     assert rows == [
         ["Alpha 2020", "Relapse", "Drug A", "Drug A", "4", "50", "", "", "", ""],
         ["Alpha 2020", "Relapse", "Placebo", "Placebo", "9", "51", "", "", "", ""],

@@ -154,3 +154,43 @@ def test_rayyan_ris_export_is_read_through_the_ris_reader(db, conn, tmp_path):
     outcomes = stage_outcomes(conn, "ta")
     assert (outcomes[ids[0]].decision, outcomes[ids[1]].decision) == ("include", "exclude")
     assert outcomes[ids[1]].votes["Ama"].reason == "wrong population"
+
+
+def test_a_row_repeating_the_row_before_it_in_the_same_file_changes_nothing(db, conn):
+    """Each row against the latest earlier row of its record, stage and reviewer (else the review's
+    current vote); all resolutions of a record share one key, whoever made them. By hand:
+    A: include (new), include (repeats it), exclude (changed), exclude + note (changed);
+    B: exclude, the same as B's current vote (unchanged); resolutions: lead's include (new), boss's
+    include (the same resolution: unchanged), boss's exclude (changed)."""
+    ids = add_records(db, [make_record(1)])
+    import_decisions(conn, [row(1, "B", "ta", "exclude", record_id=ids[0])], source="before")
+    rows = [
+        row(2, "A", "ta", "include", record_id=ids[0]),
+        row(3, "A", "ta", "include", record_id=ids[0]),
+        row(4, "B", "ta", "exclude", record_id=ids[0]),
+        row(5, "A", "ta", "exclude", record_id=ids[0]),
+        row(6, "A", "ta", "exclude", record_id=ids[0], note="animals"),
+        row(7, "lead", "ta", "include", record_id=ids[0], resolution=True),
+        row(8, "boss", "ta", "include", record_id=ids[0], resolution=True),
+        row(9, "boss", "ta", "exclude", record_id=ids[0], resolution=True),
+    ]
+    summary = import_decisions(conn, rows, source="file", force=True)
+    assert (summary.rows, summary.new, summary.changed, summary.unchanged) == (8, 2, 3, 3)
+    assert summary.by_stage_decision == {
+        "ta exclude": 2,
+        "ta exclude (resolution)": 1,
+        "ta include": 1,
+        "ta include (resolution)": 1,
+    }
+    stored = conn.execute(
+        "SELECT reviewer, decision, note, resolution FROM screening_decisions WHERE source LIKE 'file%' ORDER BY id"
+    ).fetchall()
+    assert [tuple(r) for r in stored] == [
+        ("A", "include", None, 0),
+        ("A", "exclude", None, 0),
+        ("A", "exclude", "animals", 0),
+        ("lead", "include", None, 1),
+        ("boss", "exclude", None, 1),
+    ]
+    event_ids = [r[0] for r in conn.execute("SELECT event_id FROM screening_decisions")]
+    assert len(set(event_ids)) == 6 and all(len(e) == 32 for e in event_ids)

@@ -86,6 +86,24 @@ def test_conflicts_file_round_trips_through_resolve_with_titles_in_it(db, cli, t
         conn.close()
 
 
+def test_resolving_the_export_of_a_review_without_conflicts_changes_nothing_and_says_so(cli, tmp_path):
+    cli("import", _one_record_file(tmp_path), "--source", "PubMed")
+    path = tmp_path / "conflicts.csv"
+    cli("screen", "conflicts", "--export", path)
+    result = cli("screen", "resolve", "--file", path, "--reviewer", "lead")
+    assert "the file lists no conflicts: nothing to resolve" in result.stderr
+    decisions = tmp_path / "decisions.csv"
+    decisions.write_text("record_id,stage,reviewer,decision\n")
+    empty = cli("screen", "import", decisions, ok=False)  # an import file must still hold decisions
+    assert empty.exit_code == 1 and "no decisions in this file" in empty.output
+
+
+def _one_record_file(tmp_path):
+    path = tmp_path / "one.ris"
+    path.write_text("TY  - JOUR\nTI  - A trial\nPY  - 2022\nER  - \n", encoding="utf-8")
+    return path
+
+
 def press(app: ScreenApp, *keys: str) -> list[str]:
     """Press keys in the headless app; return the conflict screen's text before each key and at the end."""
     shown: list[str] = []

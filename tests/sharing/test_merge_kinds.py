@@ -5,7 +5,8 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from cartsle_cli.store import open_review
+from cartsle_cli.screening.studies import link_report
+from cartsle_cli.store import open_review, transaction
 from cartsle_cli.store.backup import backup_review
 from tests.screening.conftest import add_records, make_record
 from tests.sharing.test_share_merge import merge, share
@@ -100,3 +101,28 @@ def test_loads_judgements_and_comments_merge_once_and_in_either_order(tmp_path):
     assert merged["current"] == [("first_author", "A"), ("participants", 8)]
     assert len(merged["loads"]) == 2 and len(merged["appraisals"]) == 2
     assert len(merged["grade"]) == 2 and len(merged["comments"]) == 2
+
+
+def test_reports_linked_to_studies_in_a_copy_come_back_and_a_different_link_here_stays(tmp_path):
+    main = tmp_path / "main.db"
+    add_records(main, [make_record(n) for n in range(1, 4)])
+    copy = share(main, "A", tmp_path / "a.db")
+
+    def link(db: Path, *links: tuple[int, str]) -> None:
+        conn = open_review(db)
+        with transaction(conn):
+            for record_id, study in links:
+                link_report(conn, record_id, study)
+        conn.close()
+
+    link(main, (1, "Lead 2024"))  # the lead placed record 1 while A worked
+    link(copy, (1, "Other 2024"), (2, "Hartmann 2022"), (3, "Hartmann 2022"))
+    assert merge(main, copy, dry_run=True).added["study_reports"] == 2
+    result = merge(main, copy)
+    assert result.added["study_reports"] == 2 and result.links_kept == 1
+    rows = sqlite3.connect(main).execute(
+        "SELECT r.record_id, s.label FROM study_reports r JOIN studies s ON s.id = r.study_id ORDER BY 1"
+    )
+    assert rows.fetchall() == [(1, "Lead 2024"), (2, "Hartmann 2022"), (3, "Hartmann 2022")]
+    again = merge(main, copy)
+    assert again.added["study_reports"] == 0 and again.links_kept == 1

@@ -1,8 +1,10 @@
 """Inverse-variance pooling against metafor 3.8-1 (R calls with their printed output in comments).
 
-Every R call is ``rma(yi, vi, data=d, method=M)`` with metafor's defaults (no ``control``), on
-``d <- escalc(...)`` as in tests/stats/test_effect_sizes.py; the tau^2 CI is ``confint(r)$random``
-(Q-profile) and the prediction interval ``predict(r)``.
+Every R call is ``rma(yi, vi, data=d, method=M)`` on ``d <- escalc(...)`` as in
+tests/stats/test_effect_sizes.py; the tau^2 CI is ``confint(r, control=list(tol=1e-12))$random``
+(Q-profile) and the prediction interval ``predict(r)``. Roots are found to 1e-12 (``stats.tau2``), so
+R's root searches are run at that tolerance too (``control=list(tol=1e-12)``, also in ``rma`` for
+PM): at its default (1.2e-4) ``uniroot`` stops up to about 1e-4 short of the root.
 """
 
 import numpy as np
@@ -31,12 +33,12 @@ def _summary(r):
 
 
 # print(c(r$beta, r$se, r$tau2, ci[1,2], ci[1,3], r$I2, r$H2, r$QE, r$QEp, p$pred, p$ci.lb, p$ci.ub,
-#         p$pi.lb, p$pi.ub)) with p <- predict(r, transf=exp)
+#         p$pi.lb, p$pi.ub)) with p <- predict(r, transf=exp), ci <- confint(r, control=list(tol=1e-12))$random
 BCG_OR = {
-    "dl": [-7.47392349732e-01, 1.92262848971e-01, 3.66343406726e-01, 1.30161462668e-01, 1.18119009212e00,
+    "dl": [-7.47392349732e-01, 1.92262848971e-01, 3.66343406726e-01, 1.30149115238e-01, 1.18118579216e00,
            9.26454777446e01, 1.35970762651e01, 1.63164915181e02, 1.18877259111e-28,
            4.73599926914e-01, 3.24905597109e-01, 6.90344804056e-01, 1.36408912082e-01, 1.64429792269e00],
-    "reml": [-7.45177771837e-01, 1.86027915415e-01, 3.37772045077e-01, 1.30161462668e-01, 1.18119009212e00,
+    "reml": [-7.45177771837e-01, 1.86027915415e-01, 3.37772045077e-01, 1.30149115238e-01, 1.18118579216e00,
              9.20726915518e01, 1.26146220566e01, 1.63164915181e02, 1.18877259111e-28,
              4.74649913052e-01, 3.29629564724e-01, 6.83471885020e-01, 1.43531174290e-01, 1.56964186405e00],
 }  # fmt: skip
@@ -54,24 +56,22 @@ def test_bcg_odds_ratio_random_effects_match_rma(method):
 
 
 # rma(yi, vi, data=escalc(MEASURE, m1i=m1i, sd1i=sd1i, n1i=n1i, m2i=m2i, sd2i=sd2i, n2i=n2i,
-#     data=dat.normand1999), method=M); print(c(r$beta, r$se, r$tau2, ci[1,2], ci[1,3], r$I2, r$QE,
-#     p$pi.lb, p$pi.ub))
+#     data=dat.normand1999), method=M); ci <- confint(r, control=list(tol=1e-12))$random
+#     print(c(r$beta, r$se, r$tau2, ci[1,2], ci[1,3], r$I2, r$QE, p$pi.lb, p$pi.ub))
 NORMAND_RESULTS = {
-    ("MD", "dl"): [-13.98172181704, 5.12669833923, 205.40937546791, 292.91812173417, 2054.09375467911,
+    ("MD", "dl"): [-13.98172181704, 5.12669833923, 205.40937546791, 292.918121657, 2054.09375468,
                    96.65154015084, 238.91581086201, -43.81520731890, 15.85176368481],
-    ("MD", "reml"): [-15.10602747439, 8.94655284569, 684.64615288185, 292.91812165334, 2889.45134912159,
+    ("MD", "reml"): [-15.10602747439, 8.94655284569, 684.64615288185, 292.918121657, 2889.45134912,
                      98.97127434881, 238.91581086201, -69.30486021330, 39.09280526452],
-    ("SMD", "dl"): [-0.530737310616, 0.259218605677, 0.539714374820, 0.325388402172, 3.108403351203,
+    ("SMD", "dl"): [-0.530737310616, 0.259218605677, 0.539714374820, 0.325384441185, 3.10840340262,
                     93.534270655511, 123.729274359718, -2.057634368919, 0.996159747687],
-    ("SMD", "reml"): [-0.537108258567, 0.308661491598, 0.790842921048, 0.325388402172, 3.108403351203,
+    ("SMD", "reml"): [-0.537108258567, 0.308661491598, 0.790842921048, 0.325384441185, 3.10840340262,
                       95.494937113119, 123.729274359718, -2.382094344814, 1.307877827681],
 }  # fmt: skip
 
 
 @pytest.mark.parametrize("measure, method", list(NORMAND_RESULTS))
 def test_normand_continuous_outcomes_match_rma(measure, method):
-    # the MD tau^2 lower limits differ between DL and REML in the 9th digit: R's uniroot stops
-    # where its tolerance (1.2e-4) says, and so do we (stats/zeroin.py)
     result = meta.pool(es.continuous(*NORMAND, measure, labels=NORMAND_LABELS), method=method)
     got = [result.estimate, result.se_transformed, result.tau2, result.tau2_lower, result.tau2_upper,
            result.i2, result.q, result.pi_lower, result.pi_upper]  # fmt: skip
@@ -124,21 +124,22 @@ def test_peto_with_a_risk_ratio_is_refused():
 
 # d <- escalc("RR", ai=tpos, bi=tneg, ci=cpos, di=cneg, data=dat.bcg)
 # n <- escalc("SMD", m1i=m1i, sd1i=sd1i, n1i=n1i, m2i=m2i, sd2i=sd2i, n2i=n2i, data=dat.normand1999)
-# r <- rma(yi, vi, data=DATA, method=M); ci <- confint(r)$random; p <- predict(r)
+# r <- rma(yi, vi, data=DATA, method=M, control=list(tol=1e-12)); ci <- confint(r, control=list(tol=1e-12))$random
+# p <- predict(r)
 # print(c(r$beta, r$se, r$tau2, ci[1,2], ci[1,3], r$I2, r$H2, p$pi.lb, p$pi.ub))
 OTHER_ESTIMATORS = [
-    ("bcg", "pm", [-0.714970405632, 0.180897984126, 0.318093711863, 0.119695312817, 1.111486262215,
-                   92.330900289885, 13.039340180713, -1.875854596044, 0.445913784779]),
-    ("bcg", "ml", [-0.711199139190, 0.171896817023, 0.280028171050, 0.119695312817, 1.111486262215,
-                   91.378284739847, 11.598620110104, -1.801715573732, 0.379317295351]),
-    ("bcg", "sj", [-0.717248592558, 0.187059458416, 0.345515701599, 0.119695312817, 1.111486262215,
-                   92.896324095540, 14.077218801215, -1.926257174378, 0.491759989263]),
-    ("normand", "pm", [-0.537171693900, 0.309288693672, 0.794315357923, 0.325388402172, 3.108403351203,
-                       95.513747951177, 22.290321388926, -2.386171897503, 1.311828509704]),
-    ("normand", "ml", [-0.535127886339, 0.290682083197, 0.694351457147, 0.325388402172, 3.108403351203,
-                       94.900808709733, 19.610952856560, -2.264841942636, 1.194586169957]),
-    ("normand", "sj", [-0.537136233455, 0.308937655013, 0.792370987129, 0.325388402172, 3.108403351203,
-                       95.503234331251, 22.238205716382, -2.383889832076, 1.309617365165]),
+    ("bcg", "pm", [-0.714968153493, 0.180892191538, 0.318068452205, 0.119718361141, 1.11147908406,
+                   92.3303379542, 13.0383841429, -1.87580708248, 0.445870775497]),
+    ("bcg", "ml", [-0.71119913919, 0.171896817023, 0.28002817105, 0.119718361141, 1.11147908406,
+                   91.3782847398, 11.5986201101, -1.80171557373, 0.379317295351]),
+    ("bcg", "sj", [-0.717248592558, 0.187059458416, 0.345515701599, 0.119718361141, 1.11147908406,
+                   92.8963240955, 14.0772188012, -1.92625717438, 0.491759989263]),
+    ("normand", "pm", [-0.537171963653, 0.309291368283, 0.794330180963, 0.325384441185, 3.10840340262,
+                       95.5138279136, 22.2907186962, -2.3861892839, 1.31184535659]),
+    ("normand", "ml", [-0.535127886339, 0.290682083197, 0.694351457147, 0.325384441185, 3.10840340262,
+                       94.9008087097, 19.6109528566, -2.26484194264, 1.19458616996]),
+    ("normand", "sj", [-0.537136233455, 0.308937655013, 0.792370987129, 0.325384441185, 3.10840340262,
+                       95.5032343313, 22.2382057164, -2.38388983208, 1.30961736516]),
 ]  # fmt: skip
 
 
@@ -149,7 +150,7 @@ def _data(name):
 
 
 @pytest.mark.parametrize("name, method, expected", OTHER_ESTIMATORS)
-def test_pm_ml_sj_match_rma_defaults(name, method, expected):
+def test_pm_ml_sj_match_rma(name, method, expected):
     r = meta.pool(_data(name), method=method)
     got = [r.estimate_transformed, r.se_transformed, r.tau2, r.tau2_lower, r.tau2_upper, r.i2, r.h2,
            r.pi_lower_transformed, r.pi_upper_transformed]  # fmt: skip
@@ -194,11 +195,29 @@ def test_reml_that_cycles_at_metafor_defaults_halves_its_steps_and_says_so():
     assert "stepadj=0.5" in result.method.line() and any("steps halved" in w for w in result.warnings)
 
 
-def test_paule_mandel_searches_metafor_s_interval_raised_by_the_spread_of_the_estimates():
-    # rma.uni sets tau2.max <- max(100, 10 * mad(yi)^2) (here 158.64328) before uniroot, which
-    # changes where uniroot stops. d <- data.frame(m1i=..., ...) as below;
-    # r <- rma(yi, vi, data=escalc("MD", m1i=m1i, sd1i=sd1i, n1i=n1i, m2i=m2i, sd2i=sd2i, n2i=n2i, data=d), method="PM")
-    # c(r$beta, r$se, r$tau2): 0.0232491328416 1.1926003731227 19.3356892221255
+def test_paule_mandel_finds_a_root_above_100_in_metafor_s_interval_raised_by_the_spread():
+    # rma.uni searches PM's root in [0, tau2.max], tau2.max <- max(100, 10 * mad(yi)^2) (here 2198.103),
+    # and stops with "Value of 'tau2.max' too low" when the root lies above it.
+    # rma(c(-30, -10, 0, 10, 30), c(1, 2, 1, 3, 1), method="PM", control=list(tol=1e-12))
+    # c(r$beta, r$se, r$tau2): -0.0039820581636425 10.0044905587174 498.850433823882
+    result = meta.pool(es.generic([-30, -10, 0, 10, 30], np.sqrt([1, 2, 1, 3, 1])), method="pm")
+    assert [result.estimate_transformed, result.se_transformed, result.tau2] == pytest.approx(
+        [-0.0039820581636425, 10.0044905587174, 498.850433823882], abs=TOL
+    )
+
+
+def test_paule_mandel_root_above_metafor_s_interval_is_refused():
+    # rma(c(0, 0, 0, 0, 100), rep(1, 5), method="PM"): mad(yi) = 0, so tau2.max = 100 and
+    # Error: Value of 'tau2.max' too low. Try increasing 'tau2.max' or switch to another 'method'.
+    with pytest.raises(CartsleError, match="Paule-Mandel tau\\^2 lies above 100"):
+        meta.pool(es.generic([0, 0, 0, 0, 100], [1, 1, 1, 1, 1]), method="pm")
+
+
+def test_paule_mandel_on_mean_differences_matches_rma():
+    # d <- data.frame(m1i=..., ...) as below;
+    # r <- rma(yi, vi, data=escalc("MD", m1i=m1i, sd1i=sd1i, n1i=n1i, m2i=m2i, sd2i=sd2i, n2i=n2i, data=d),
+    #          method="PM", control=list(tol=1e-12))
+    # c(r$beta, r$se, r$tau2): 0.0232491327148577 1.19260038671886 19.3356896755632
     m1 = [
         11.418,
         12.229,
@@ -237,5 +256,5 @@ def test_paule_mandel_searches_metafor_s_interval_raised_by_the_spread_of_the_es
     n2 = [49, 108, 77, 111, 57, 52, 5, 126, 79, 59, 82, 148, 125, 134]
     result = meta.pool(es.continuous(m1, s1, n1, m2, s2, n2, "MD"), method="pm")
     assert [result.estimate_transformed, result.se_transformed, result.tau2] == pytest.approx(
-        [0.0232491328416, 1.1926003731227, 19.3356892221255], abs=TOL
+        [0.0232491327148577, 1.19260038671886, 19.3356896755632], abs=TOL
     )

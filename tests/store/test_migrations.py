@@ -3,6 +3,7 @@ from pathlib import Path
 
 import pytest
 
+import cartsle_cli.extraction  # noqa: F401 - registers the version-1 extraction data step
 from cartsle_cli.errors import CartsleError
 from cartsle_cli.store import open_review, transaction
 from cartsle_cli.store.migrations import SCHEMA_VERSION
@@ -165,6 +166,31 @@ def test_version_1_extraction_moves_into_the_long_table_under_the_seed_protocol(
     )
     assert list(patients["month"]) == [0.0, 3.0] and list(patients["sledai"]) == [16, 4]
     assert found.lines["patients.csv"] == (2, 3)
+
+
+def test_a_version_1_extraction_nobody_can_move_is_refused_untouched(db, monkeypatch):
+    """Without the extraction stage's registered data step the store cannot know what the old
+    columns meant: the review stays at version 1 with its tables, rather than losing them."""
+    from cartsle_cli.store import migrations
+    from cartsle_cli.store.migrations import INITIAL_SCHEMA_FILES, _schema_sql, split_statements
+
+    monkeypatch.setattr(migrations, "_DATA_STEPS", {})
+    raw = sqlite3.connect(db)
+    for statement in split_statements(
+        "\n".join(_schema_sql(name) for name in INITIAL_SCHEMA_FILES) + V1_EXTRACTION.read_text()
+    ):
+        raw.execute(statement)
+    raw.execute("PRAGMA user_version = 1")
+    raw.commit()
+    raw.close()
+    with pytest.raises(CartsleError, match="extraction data is of an older form"):
+        open_review(db)
+    raw = sqlite3.connect(db)
+    assert raw.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION
+    assert (
+        raw.execute("SELECT count(*) FROM sqlite_master WHERE name = 'extraction_loads'").fetchone()[0] == 1
+    )
+    raw.close()
 
 
 def test_a_version_1_review_without_extraction_gets_no_protocol(db):
