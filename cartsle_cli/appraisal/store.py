@@ -84,6 +84,7 @@ def _insert(conn: sqlite3.Connection, tool: Tool, reviewer: str, checked: Apprai
             now_utc(),
         ),
     ).lastrowid
+    assert load_id is not None  # an INSERT always sets lastrowid
     conn.executemany(
         "INSERT INTO appraisal_rows (load_id, line, study_id, outcome, answers, calls, support)"
         " VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -182,7 +183,8 @@ def _overall_cell(
     """Overall: the resolution; else the appraisers' shared own call; else the tool's rule on the
     consensus domain judgements (so resolving domains settles the overall judgement)."""
     consensus = {cell.domain: cell.judgement for cell in domains}
-    algorithm = overall_algorithm(tool, consensus) if None not in consensus.values() else None
+    judged = {domain: judgement for domain, judgement in consensus.items() if judgement is not None}
+    algorithm = overall_algorithm(tool, judged) if len(judged) == len(consensus) else None
     calls = {j.call for j in by_reviewer.values()}
     status = "agreed" if len(by_reviewer) > 1 else "single"
     if resolution is not None:
@@ -256,7 +258,7 @@ def resolve(
     judgement: str,
     reviewer: str | None,
     note: str | None = None,
-    where: str | None = None,
+    where: int | str | None = None,
     file: str | None = None,
 ) -> Resolution:
     """Check and record the agreed judgement of one domain (or overall); the caller holds the transaction."""

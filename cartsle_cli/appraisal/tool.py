@@ -19,6 +19,7 @@ refused with one line naming the file and the key.
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -26,10 +27,10 @@ from typing import Any
 
 from cartsle_cli.errors import CartsleError
 
-try:
+if sys.version_info >= (3, 11):
     import tomllib
-except ModuleNotFoundError:  # Python 3.10: the same parser under its earlier name
-    import tomli as tomllib  # type: ignore[no-redef]
+else:  # Python 3.10: the same parser under its earlier name
+    import tomli as tomllib  # type: ignore[import-not-found]  # tomli is installed only on Python 3.10
 
 NOT_ASKED = "NA"  # the value of a question that is not asked, in rules and ask_if conditions
 DOMAIN_METHODS = ("rules", "direct", "answer", "stars")

@@ -175,7 +175,10 @@ def _proportion_evidence(pool: PoolResult) -> list[OutcomeEvidence]:
     for outcome in pooled_proportions(pool):
         meta = outcome.meta
         has_weights = all(s.weight is not None for s in meta.studies)
-        weights = {s.label: float(s.weight if has_weights else s.total) for s in meta.studies}
+        weights = {
+            s.label: float(s.weight if has_weights and s.weight is not None else s.total)
+            for s in meta.studies
+        }
         egger_p = None
         if meta.k >= 3:
             effects = proportion([s.events for s in meta.studies], [s.total for s in meta.studies], "PLO")

@@ -59,6 +59,7 @@ def record_judgement(
         " VALUES (?, ?, ?, ?, ?, ?, ?)",
         (outcome, domain, levels, suggested, text, reviewer.strip(), now),
     ).lastrowid
+    assert row_id is not None  # an INSERT always sets lastrowid
     return GradeJudgement(row_id, outcome, domain, levels, suggested, text, reviewer.strip(), now)
 
 

@@ -52,13 +52,14 @@ def suggest_risk_of_bias(
 ) -> Suggestion:
     """``weights``: study -> weight in the analysis; ``levels``: study -> overall risk-of-bias level."""
     total = sum(weights.values())
-    appraised = {s: w for s, w in weights.items() if levels.get(s) is not None}
+    known = {s: level for s, level in levels.items() if level is not None}
+    appraised = {s: w for s, w in weights.items() if s in known}
     if not appraised or total <= 0:
         return Suggestion(
             "risk_of_bias", 0, "no consensus risk-of-bias judgements for these studies yet", True
         )
-    high = sum(w for s, w in appraised.items() if levels[s] >= 2) / total
-    worst = sum(w for s, w in appraised.items() if levels[s] >= worst_level and worst_level >= 3) / total
+    high = sum(w for s, w in appraised.items() if known[s] >= 2) / total
+    worst = sum(w for s, w in appraised.items() if known[s] >= worst_level and worst_level >= 3) / total
     missing = len(weights) - len(appraised)
     tail = f"; {missing} studies not yet appraised" if missing else ""
     if worst >= 0.5:
@@ -94,6 +95,7 @@ def suggest_inconsistency(
     wide_pi = (
         null is not None
         and pi_lower is not None
+        and pi_upper is not None
         and _crosses(pi_lower, pi_upper, null)
         and not _crosses(lower, upper, null)
     )

@@ -12,13 +12,25 @@ Compr Psychol 3:11.IT.3.1).
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from typing import Literal, cast
 
 import numpy as np
 
 from cartsle_cli.errors import CartsleError
 from cartsle_cli.stats import distributions
 
-QUANTILE_TYPES = {
+QuantileMethod = Literal[
+    "inverted_cdf",
+    "averaged_inverted_cdf",
+    "closest_observation",
+    "interpolated_inverted_cdf",
+    "hazen",
+    "weibull",
+    "linear",
+    "median_unbiased",
+    "normal_unbiased",
+]
+QUANTILE_TYPES: dict[QuantileMethod, int] = {
     "inverted_cdf": 1,
     "averaged_inverted_cdf": 2,
     "closest_observation": 3,
@@ -86,7 +98,8 @@ def median_iqr(values, method: str = "linear") -> MedianIQR:
     x = np.asarray(values, dtype=float)
     if len(x) == 0:
         return MedianIQR(0, None, None, None, name)
-    q1, median, q3 = np.quantile(x, [0.25, 0.5, 0.75], method=method)
+    # quantile_method_name has checked that the method is one of QUANTILE_TYPES' keys
+    q1, median, q3 = np.quantile(x, [0.25, 0.5, 0.75], method=cast(QuantileMethod, method))
     return MedianIQR(len(x), float(median), float(q1), float(q3), name)
 
 

@@ -240,6 +240,7 @@ def meta_proportions(
     back, clamped = transforms.back_transform(values, scale, n)
     het = pooled.heterogeneity
     crude = float(x.sum() / n.sum())
+    estimate, lower, upper, pi_lower, pi_upper = map(float, back)
     result = MetaProportionResult(
         described,
         _study_rows(x, n, labels, pooled.weights, level),
@@ -247,7 +248,11 @@ def meta_proportions(
         int(x.sum()),
         int(n.sum()),
         crude,
-        *map(float, back),
+        estimate,
+        lower,
+        upper,
+        pi_lower,
+        pi_upper,
         scale,
         float(pooled.estimate),
         float(pooled.se),

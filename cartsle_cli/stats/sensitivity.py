@@ -69,8 +69,9 @@ def leave_one_out(
         chosen = np.ones(effects.input_rows, dtype=bool)
         chosen[rows[i]] = False
         r = meta.pool(effects.select(chosen), method=method, level=level)
-        natural = meta.back_transform(
-            [r.estimate_transformed, r.lower_transformed, r.upper_transformed], effects
+        estimate, lower, upper = map(
+            float,
+            meta.back_transform([r.estimate_transformed, r.lower_transformed, r.upper_transformed], effects),
         )
         omitted.append(
             LeftOut(
@@ -81,7 +82,9 @@ def leave_one_out(
                 r.pval,
                 r.lower_transformed,
                 r.upper_transformed,
-                *map(float, natural),
+                estimate,
+                lower,
+                upper,
                 r.q,
                 r.q_p,
                 r.tau2,
@@ -175,6 +178,8 @@ def leave_one_out_proportions(
             **options,
         )
         statistic = r.estimate_transformed / r.se_transformed
+        # meta_proportions fills the analysis-scale interval on every result it returns
+        assert r.lower_transformed is not None and r.upper_transformed is not None
         omitted.append(
             LeftOut(
                 label,
