@@ -91,11 +91,15 @@ _MARKDOWN = re.compile(r"([\\`*_\[\]{}#|!~])")
 def for_markup(value: Any, *, markdown: bool = False) -> str:
     """Text that an HTML page (or, with ``markdown``, a Markdown file) shows literally.
 
-    HTML: ``& < > " '`` escaped, control characters removed. Markdown also backslash-escapes the
-    punctuation that would start emphasis, code, a link, a heading or a table cell, and puts line
-    breaks on one line, so a value can never open a block of its own.
+    HTML: ``& < > " '`` escaped, control characters removed. Markdown escapes ``& < >`` only (quotes
+    open no HTML outside a tag, and ``&#x27;`` would come out of Markdown's own escaping as the
+    literal text ``&#x27;``), then backslash-escapes the punctuation that would start emphasis,
+    code, a link, a heading or a table cell, and puts line breaks on one line, so a value can never
+    open a block of its own.
     """
-    text = html.escape(_CONTROL.sub("", _ESCAPE.sub("", _text(value))).replace("\x00", ""), quote=True)
+    text = html.escape(
+        _CONTROL.sub("", _ESCAPE.sub("", _text(value))).replace("\x00", ""), quote=not markdown
+    )
     if markdown:
         text = _MARKDOWN.sub(r"\\\1", text.replace("\r\n", " ").replace("\n", " ").replace("\t", " "))
     return text
