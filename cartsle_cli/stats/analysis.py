@@ -151,12 +151,14 @@ def analyse(
     found = {}
     if plan.subgroup:
         groups = characteristics[plan.subgroup]
-        if proportion:
-            found["subgroups"] = moderators.proportion_subgroups(
-                *counts, list(labels), groups, variable=plan.subgroup, scale=scale, **options
+        if proportion and plan.method == "glmm":
+            # The GLMM gives no study weights to pool within a subgroup by inverse variance, as
+            # the protocol's proportion extras say too (review/pooling_extras.py).
+            raise CartsleError(
+                "--subgroup with a proportion needs an inverse-variance method such as reml, not glmm"
             )
-        else:
-            found["subgroups"] = moderators.subgroups(effects, groups, variable=plan.subgroup, **options)
+        # a proportion's subgroups are pooled on its analysis scale (logit, FT, raw) like any effect
+        found["subgroups"] = moderators.subgroups(effects, groups, variable=plan.subgroup, **options)
     if plan.moderators:
         values = {name: characteristics[name] for name in plan.moderators}
         found["meta_regression"] = moderators.meta_regression(

@@ -224,3 +224,37 @@ def test_hksj_ci_and_t_prediction_interval_reach_the_json(cli):
     assert data["lower_transformed"] == pytest.approx(-1.10844372300005, abs=1e-6)
     assert data["pi_lower_transformed"] == pytest.approx(-2.00905778448572, abs=1e-6)
     assert data["df"] == 12 and "Hartung-Knapp-Sidik-Jonkman" in data["method_line"]
+
+
+def test_proportions_pool_by_subgroup_on_their_analysis_scale(cli, tmp_path):
+    """It raised AttributeError (a function that does not exist), found by mypy.
+
+    R (metafor 3.8.1):
+        d <- escalc(measure="PLO", xi=c(4,10,3,15,2,30), ni=c(20,40,25,50,16,60))
+        g <- c("a","a","a","b","b","b")
+        a <- rma(yi, vi, data=d, subset=g=="a", method="REML")  # beta -1.3445089772, se 0.2737928391
+        b <- rma(yi, vi, data=d, subset=g=="b", method="REML")  # beta -0.7509267010, tau2 0.5535255770
+        rma(c(a$beta, b$beta), sei=c(a$se, b$se), method="FE")$QE   # 1.0931348733, p 0.2957776646
+    """
+    counts = tmp_path / "counts.csv"
+    counts.write_text(
+        "study,events,total,g\nA1,4,20,a\nA2,10,40,a\nA3,3,25,a\nB1,15,50,b\nB2,2,16,b\nB3,30,60,b\n"
+    )
+    result = cli(
+        "pool", "meta", "--csv", counts, "--measure", "PLO", "--method", "reml", "--subgroup", "g", "--json"
+    )
+    (grouped,) = [json.loads(result.output)["subgroups"]]
+    a, b = grouped["subgroups"]
+    assert a["estimate_transformed"] == pytest.approx(-1.3445089772, abs=1e-6)
+    assert a["se_transformed"] == pytest.approx(0.2737928391, abs=1e-6)
+    assert b["estimate_transformed"] == pytest.approx(-0.7509267010, abs=1e-6)
+    assert b["tau2"] == pytest.approx(0.5535255770, abs=1e-6)
+    assert (grouped["q_between"], grouped["q_between_p"]) == (
+        pytest.approx(1.0931348733, abs=1e-6),
+        pytest.approx(0.2957776646, abs=1e-6),
+    )
+    refused = cli(
+        "pool", "meta", "--csv", counts, "--measure", "PLO", "--method", "glmm", "--subgroup", "g", ok=False
+    )
+    assert refused.exit_code == 1
+    assert "inverse-variance method" in refused.output and "Traceback" not in refused.output
