@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from cartsle_cli.dedup.normalise import load_json
 from cartsle_cli.errors import CartsleError
 
 MERGED_FIELDS = (
@@ -166,6 +167,8 @@ def merged_row(merged: MergedRecord) -> tuple:
 
 
 _AUTHORS = MERGED_FIELDS.index("authors")
+# json.dumps(..., ensure_ascii=False) builds an encoder on each call; one built once writes the same.
+_dump_authors = json.JSONEncoder(ensure_ascii=False).encode
 
 
 def merged_row_of(rows: Sequence[Sequence[Any]]) -> tuple:
@@ -174,7 +177,5 @@ def merged_row_of(rows: Sequence[Sequence[Any]]) -> tuple:
     cluster_id, values, filled_from = merge_values(rows)
     authors = values[_AUTHORS]
     # As merge_rows reads the authors and merged_row writes them: one form for every review.
-    values[_AUTHORS] = json.dumps(
-        json.loads(authors) if isinstance(authors, str) else authors, ensure_ascii=False
-    )
+    values[_AUTHORS] = _dump_authors(load_json(authors) if isinstance(authors, str) else authors)
     return (cluster_id, *values, json.dumps(filled_from))

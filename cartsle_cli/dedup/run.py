@@ -59,7 +59,11 @@ def run_dedup(conn: sqlite3.Connection, *, progress: Progress | None = None) -> 
     (it only reads), :func:`store_comparison` inside it, so the write lock is held for the writes.
     """
     require_transaction(conn)
-    return store_comparison(conn, compare_records(conn, progress=progress), progress=progress)
+    with cycle_collection_paused():
+        comparison = compare_records(conn, progress=progress)
+        run = store_comparison(conn, comparison, progress=progress)
+        del comparison  # its million objects freed before the collector runs again, not walked
+    return run
 
 
 @dataclass(frozen=True)
@@ -74,10 +78,13 @@ class Comparison:
 
 
 @contextmanager
-def _cycle_collection_paused() -> Iterator[None]:
+def cycle_collection_paused() -> Iterator[None]:
     """Python's cycle collector paused while a run builds its millions of objects (each record's
     keys, the rows of its clusters), none of which form a cycle: each collection would walk all
-    of them again, and at 100,000 records that was a third of normalising's time."""
+    of them again, and at 100,000 records that was a third of normalising's time. A caller running
+    :func:`compare_records` and :func:`store_comparison` holds it around both and drops the
+    comparison inside it: re-enabled between them, or with the records still alive, the collector
+    walks every record once more (at a million records, some ten million objects)."""
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -93,7 +100,7 @@ def compare_records(conn: sqlite3.Connection, *, progress: Progress | None = Non
     The records are read in one read transaction (WAL: writers carry on), so they and ``state``
     are one snapshot; the comparing, the slow part, happens after it.
     """
-    with _cycle_collection_paused():
+    with cycle_collection_paused():
         return _compare_records(conn, progress)
 
 
@@ -132,7 +139,7 @@ def store_comparison(
     """Store what :func:`compare_records` found and rebuild the clusters; the caller holds the
     transaction. Refused when the review changed since the records were read (another import, a
     removal, a person's decision on a pair): its records would be missing from the run."""
-    with _cycle_collection_paused():
+    with cycle_collection_paused():
         return _store_comparison(conn, comparison, progress)
 
 
@@ -223,7 +230,7 @@ def rebuild_clusters(
     """Recompute clusters, merged records and report links of the active records from the stored
     pairs and decisions; returns (clusters, refused joins). The caller holds the transaction."""
     require_transaction(conn)
-    with _cycle_collection_paused():
+    with cycle_collection_paused():
         return _rebuild_clusters(conn, by_id, progress)
 
 
