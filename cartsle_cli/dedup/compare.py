@@ -29,6 +29,7 @@ Rules in order, each cheap before it is fuzzy:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -253,7 +254,7 @@ def same_journal(a: Prepared, b: Prepared) -> bool | None:
     ISSNs differ, so two different ISSNs prove nothing), else by name."""
     if a.issns and b.issns and not set(a.issns).isdisjoint(b.issns):
         return True
-    return journals_agree(a.journal, b.journal) or journals_agree(a.journal_full, b.journal_full)
+    return _journals_agree(a.journal, b.journal) or _journals_agree(a.journal_full, b.journal_full)
 
 
 def _review_reason(year_gap: int | None, against: int, truncated: bool) -> str:
@@ -345,6 +346,11 @@ def journals_agree(a: tuple[str, ...], b: tuple[str, ...]) -> bool | None:
     if _acronym(a[0], b) or _acronym(b[0], a):
         return True
     return fuzz.ratio(" ".join(a), " ".join(b)) >= 90
+
+
+# :func:`journals_agree` once per pair of journal names: a review holds a few thousand journals,
+# and a million records' candidate pairs ask about the same pairs of them again and again.
+_journals_agree = lru_cache(maxsize=100_000)(journals_agree)
 
 
 def _abbreviates(short: str, word: str) -> bool:
