@@ -452,18 +452,14 @@ def _people(authors_raw: Any) -> tuple[list[str], bool]:
 def _family_names(people: list[str]) -> tuple[str, ...]:
     """The folded family names of the first :data:`MAX_AUTHORS` people (only they are compared:
     long consortium lists would cost without helping); :func:`family_name` written out, since a
-    million records hold some five million names."""
-    return tuple(
-        [
-            name
-            for author in people[:MAX_AUTHORS]
-            if (
-                name := _family_key(author.split(",", 1)[0])
-                if "," in author
-                else _family_of_whole_name(author)
-            )
-        ]
-    )
+    million records hold some five million names (one partition finds and cuts at the comma)."""
+    names = []
+    for author in people[:MAX_AUTHORS]:
+        family, comma, _ = author.partition(",")
+        name = _family_key(family) if comma else _family_of_whole_name(author)
+        if name:
+            names.append(name)
+    return tuple(names)
 
 
 def _year(year: Any) -> Any:
