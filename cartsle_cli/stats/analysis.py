@@ -10,7 +10,7 @@ per outcome; each part keeps its own method text and reference.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from cartsle_cli.errors import CartsleError
@@ -108,7 +108,7 @@ class Analysis:
 
 
 def study_effects(
-    plan: Plan, labels: Sequence[str], numbers: dict[str, Sequence[float]]
+    plan: Plan, labels: Sequence[str], numbers: Mapping[str, Sequence[float]]
 ) -> effect_sizes.StudyEffects:
     """The effect sizes of the measure from its columns (``COLUMNS``)."""
     kind = KIND[plan.measure]
@@ -130,8 +130,8 @@ def study_effects(
 def analyse(
     plan: Plan,
     labels: Sequence[str],
-    numbers: dict[str, Sequence[float]],
-    characteristics: dict[str, Sequence[str]] | None = None,
+    numbers: Mapping[str, Sequence[float]],
+    characteristics: Mapping[str, Sequence[str]] | None = None,
 ) -> Analysis:
     """Run ``plan`` on the studies; ``characteristics`` holds the subgroup and moderator columns."""
     plan.check()
