@@ -310,6 +310,44 @@ def _print_effects(analyses: list[AnalysisResult]) -> None:
     for a in analyses:
         if a.effect is not None:
             _print_extras(a.label, a.measure, a.effect)
+    _print_leave_one_out_summary(analyses)
+
+
+def _print_leave_one_out_summary(analyses: list[AnalysisResult]) -> None:
+    """Leave-one-out as one row per analysis: the range of the pooled estimate with each study
+    left out in turn, and the study whose omission moves it furthest (on the analysis scale).
+    A review's many refits (60 studies x 40 outcomes is 2,400 rows) are read in `--json` and the
+    report; `pool meta --leave-one-out` prints every refit of its one analysis."""
+    rows, lines = [], []
+    for a in analyses:
+        loo = getattr(a.effect, "leave_one_out", None) if a.effect is not None else None
+        if loo is None or not loo.omitted:
+            continue
+        full = a.effect.estimate_transformed
+        furthest = max(loo.omitted, key=lambda o: abs(o.estimate_transformed - full))
+        estimates = [o.estimate for o in loo.omitted]
+        rows.append(
+            [
+                a.label,
+                a.measure,
+                len(loo.omitted),
+                round_half_up(a.effect.estimate, 2),
+                interval(min(estimates), max(estimates), 2),
+                furthest.study,
+                f"{round_half_up(furthest.estimate, 2)} ({interval(furthest.lower, furthest.upper, 2)})",
+            ]
+        )
+        if loo.method_line not in lines:
+            lines.append(loo.method_line)
+    if not rows:
+        return
+    print_table(
+        "Leave-one-out sensitivity analysis (every refit in --json and the report)",
+        ["outcome", "measure", "refits", "pooled", "range without one study", "most influential study",
+         "pooled without it (95% CI)"],
+        rows,
+    )  # fmt: skip
+    _notes("method", lines)
 
 
 def _print_extras(label: str, measure: str, extras) -> None:
@@ -322,9 +360,6 @@ def _print_extras(label: str, measure: str, extras) -> None:
     if extras.meta_regression is not None:
         stdout().print(f"{label}, meta-regression:", markup=False, highlight=False)
         meta_tables.print_regression(extras.meta_regression)
-    if extras.leave_one_out is not None:
-        stdout().print(f"{label}, leave-one-out:", markup=False, highlight=False)
-        meta_tables.print_leave_one_out(extras.leave_one_out, measure)
     if getattr(extras, "egger", None) is not None:
         stdout().print(f"{label}, small-study test:", markup=False, highlight=False)
         meta_tables.print_egger(extras.egger)

@@ -18,7 +18,7 @@ import html
 import json
 import re
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, overload
@@ -193,34 +193,30 @@ def journal_words(journal: str | None, *, whole: bool = False) -> tuple[str, ...
 def first_page(pages: str | None) -> str | None:
     """The first page, lower case: "288-97" -> "288", "S600-S601" -> "s600", "e1234" -> "e1234".
     A numeric range whose end is below its start ("2297-2108") is garbled: its first page is unknown."""
-    if not pages:
-        return None
-    if _reversed(pages):
-        return None
-    match = _PAGE.search(pages)
-    return match.group(0).lower().lstrip("0") or None if match else None
+    return _page_parts(pages)[0] if pages else None
 
 
 def page_range(pages: str | None) -> tuple[int, int] | None:
     """First and last page of a plain numeric range, the last expanded: "288-97" -> (288, 297).
     None for anything else ("S417-S429", "e12724", "Suppl-29"), which is compared by first page only."""
-    match = _PAGE_RANGE.match(pages or "")
-    if not match:
-        return None
-    first, last = match.group(1), match.group(2) or match.group(1)
+    return _page_parts(pages)[1] if pages else None
+
+
+def _page_parts(pages: str) -> tuple[str | None, tuple[int, int] | None]:
+    """:func:`first_page` and :func:`page_range` of a pages field, from one reading of it."""
+    match = _PAGE_RANGE.match(pages)
+    if match is None:
+        token = _PAGE.search(pages)
+        return (token.group(0).lower().lstrip("0") or None) if token else None, None
+    first, last = match.group(1), match.group(2)
+    if last is None:
+        return first.lstrip("0") or None, (int(first), int(first))
+    if len(last) >= len(first) and int(last) < int(first):
+        return None, None  # "2297-2108": garbled, neither the first page nor the range is known
     if len(last) < len(first):
         last = first[: len(first) - len(last)] + last
     start, end = int(first), int(last)
-    return (start, end) if end >= start else None
-
-
-def _reversed(pages: str) -> bool:
-    """Whether a plain numeric range ends below its start even when its end is written in full."""
-    match = _PAGE_RANGE.match(pages)
-    if not match or not match.group(2):
-        return False
-    first, last = match.group(1), match.group(2)
-    return len(last) >= len(first) and int(last) < int(first)
+    return first.lstrip("0") or None, ((start, end) if end >= start else None)
 
 
 def short_value(value: Any) -> str | None:
@@ -293,16 +289,32 @@ def is_group(author: str) -> bool:
 
 # The words of :data:`_GROUP` as plain text: an ASCII author list holding none of them, in lower
 # case, holds no group, and that is told several times faster than by the case-blind regex.
-_GROUP_WORDS = re.compile(
-    "group|investigators|collaborat|consortium|committee|network|trialists|working party|task force"
-    "|society|association|writing|study|trial"
+_GROUP_WORDS = (
+    "group",
+    "investigators",
+    "collaborat",
+    "consortium",
+    "committee",
+    "network",
+    "trialists",
+    "working party",
+    "task force",
+    "society",
+    "association",
+    "writing",
+    "study",
+    "trial",
 )
 
 
 def _may_hold_group(authors: str) -> bool:
     """Whether a group may be among the authors (the JSON text of the list): a quick test before
     :data:`_GROUP` (a non-ASCII text, which case-blind matching folds otherwise, goes to it)."""
-    if authors.isascii() and _GROUP_WORDS.search(authors.lower()) is None:
+    if authors.isascii():
+        lowered = authors.lower()
+        for word in _GROUP_WORDS:
+            if word in lowered:
+                return _GROUP.search(authors) is not None
         return False
     return _GROUP.search(authors) is not None
 
@@ -310,7 +322,17 @@ def _may_hold_group(authors: str) -> bool:
 # Checked on the JSON text of the author list, once per record, before any name is looked at:
 # a name glued to the next ("R.Wang"), a bare one-word piece ("Garcia"), a group.
 _GLUED_HINT = re.compile(r'[a-z]\.[A-Z]|\.[A-Z][a-z]|"[^",. ]{3,}"')
-_PART_HINT = re.compile(r"part", re.IGNORECASE)
+# Its parts that begin with one character, which the regex engine finds quickly: the hint holds
+# when a bare piece is there, or when a dot before a capital is and the whole hint holds.
+_BARE_HINT = re.compile(r'"[^",. ]{3,}"')
+_DOT_CAPITAL = re.compile(r"\.[A-Z]")
+
+
+def _glued_hint(authors: str) -> bool:
+    """Whether :data:`_GLUED_HINT` is in the text, told quickly."""
+    return _BARE_HINT.search(authors) is not None or (
+        _DOT_CAPITAL.search(authors) is not None and _GLUED_HINT.search(authors) is not None
+    )
 
 
 def _shared(value: str | None) -> str | None:
@@ -344,15 +366,62 @@ def prepare(row: Mapping[str, Any]) -> Prepared:
 
 
 def prepare_values(values: tuple) -> Prepared:
-    """The matching view of one record given as the values of :data:`COLUMNS` (a plain row is
-    read several times faster than a ``sqlite3.Row`` looked up by name)."""
-    record_id, raw_title, authors_raw, year, journal, volume, issue, pages, doi, pmid, types, issn = values
+    """The matching view of one record given as the values of :data:`COLUMNS`."""
+    return prepare_rows([values])[0]
+
+
+def prepare_rows(rows: Sequence[tuple]) -> list[Prepared]:
+    """The matching views of records given as the values of :data:`COLUMNS` (plain rows: read by
+    position, several times faster than ``sqlite3.Row`` by name), a column at a time: a field whose
+    values repeat (year, journal, volume, issue, pages, ISSN) is normalised once per different value
+    of the rows, not once per record."""
+    if not rows:
+        return []
+    ids, raw_titles, authors_raw, years, journals, volumes, issues, pages, dois, pmids, types, issns = zip(
+        *rows
+    )
+    titles = [fold(clean_title(title)) for title in raw_titles]
+    people, groups = zip(*map(_people, authors_raw))
+    page_keys = _each(pages, _page_keys)
+    return list(
+        map(
+            Prepared,
+            ids,
+            titles,
+            ["".join(_DIGITS.findall(title)) if _HAS_DIGIT.search(title) else "" for title in titles],
+            map(_family_names, people),
+            [_name_words(names[0]) if names else () for names in people],
+            _each(years, _year),
+            _each(journals, journal_words),
+            _each(journals, _whole_journal_words),
+            _each(volumes, _volume_key),
+            _each(issues, issue_key),
+            [first for first, _ in page_keys],
+            [packed for _, packed in page_keys],
+            _each(issns, _issns_key),
+            groups,
+            [(doi or "").strip().lower() or None for doi in dois],
+            [(str(pmid).strip() or None) if pmid else None for pmid in pmids],
+            map(kind_of, raw_titles, types, journals, dois, issues),
+            [part_of(fold(title)) if title and "part" in title.lower() else None for title in raw_titles],
+        )
+    )
+
+
+def _each(values: Sequence[Any], key: Any) -> list[Any]:
+    """``key`` of each value, computed once per different value."""
+    keys = {value: key(value) for value in set(values)}
+    return list(map(keys.__getitem__, values))
+
+
+def _people(authors_raw: Any) -> tuple[list[str], bool]:
+    """The people among the authors (the JSON text of the list, or the list), and whether a group
+    was among them."""
     if isinstance(authors_raw, str):
         authors = json.loads(authors_raw)
     else:
         authors, authors_raw = list(authors_raw or []), json.dumps(list(authors_raw or []))
-    title = fold(clean_title(raw_title))
-    if _GLUED_HINT.search(authors_raw):
+    if _glued_hint(authors_raw):
         authors = split_glued(authors)
     # A group written as an author ("BASILAR Trial Investigators", or cut at a comma as if it were
     # "Family, Given": "Group, ABC Study") is not a person. One search of the whole list first.
@@ -361,10 +430,14 @@ def prepare_values(values: tuple) -> Prepared:
         if _may_hold_group(authors_raw)
         else []
     )
-    people = [author for author in authors if author not in groups] if groups else authors
-    # Only the first authors are compared; long consortium lists would cost without helping.
-    # family_name written out: a million records hold some five million names.
-    names = tuple(
+    return ([author for author in authors if author not in groups] if groups else authors), bool(groups)
+
+
+def _family_names(people: list[str]) -> tuple[str, ...]:
+    """The folded family names of the first :data:`MAX_AUTHORS` people (only they are compared:
+    long consortium lists would cost without helping); :func:`family_name` written out, since a
+    million records hold some five million names."""
+    return tuple(
         [
             name
             for name in [
@@ -374,35 +447,35 @@ def prepare_values(values: tuple) -> Prepared:
             if name
         ]
     )
-    return Prepared(
-        record_id,
-        title,
-        "".join(_DIGITS.findall(title)) if _HAS_DIGIT.search(title) else "",
-        names,
-        _name_words(people[0]) if people else (),
-        _YEARS.setdefault(year, year),
-        journal_words(journal),
-        journal_words(journal, whole=True),
-        _shared(short_value(volume)),
-        issue_key(issue),
-        *(_page_keys(pages) if pages else _NO_PAGES),
-        issns_in(issn) if issn else (),
-        bool(groups),
-        (doi or "").strip().lower() or None,
-        (str(pmid).strip() or None) if pmid else None,
-        kind_of(raw_title, types, journal, doi, issue),
-        part_of(fold(raw_title)) if raw_title and _PART_HINT.search(raw_title) else None,
-    )
+
+
+def _year(year: Any) -> Any:
+    return _YEARS.setdefault(year, year)
+
+
+def _whole_journal_words(journal: str | None) -> tuple[str, ...]:
+    return journal_words(journal, whole=True)
+
+
+def _volume_key(volume: Any) -> str | None:
+    return _shared(short_value(volume))
+
+
+def _issns_key(issn: str | None) -> tuple[str, ...]:
+    return issns_in(issn) if issn else ()
 
 
 _NO_PAGES = (None, None)
 
 
 @lru_cache(maxsize=100_000)
-def _page_keys(pages: str) -> tuple[str | None, int | None]:
+def _page_keys(pages: str | None) -> tuple[str | None, int | None]:
     """First page and packed range of a pages field, once per different field (page ranges repeat:
     one supplement's abstracts, one journal's articles)."""
-    return _shared(first_page(pages)), _packed(page_range(pages))
+    if not pages:
+        return _NO_PAGES
+    first, plain = _page_parts(pages)
+    return _shared(first), _packed(plain)
 
 
 _HAS_DIGIT = re.compile(r"\d")

@@ -274,3 +274,24 @@ def test_median_and_iqr_are_converted_only_as_declared_and_flagged(db, tmp_path)
     # pooled log HR is the IV mean (-0.2/0.01 - 0.4/0.04) / (1/0.01 + 1/0.04) = -0.24
     assert death.effect.tau2 == 0 and death.effect.estimate_transformed == pytest.approx(-0.24, abs=1e-12)
     conn.close()
+
+
+def test_pool_prints_leave_one_out_as_one_row_per_analysis(cli, conn, tmp_path):
+    """The terminal gets the range and the most influential study; every refit stays in --json.
+
+    R (metafor 3.8.1):
+        dat <- escalc(measure="RR", ai=tpos, bi=tneg, ci=cpos, di=cneg, data=dat.bcg)
+        l <- leave1out(rma(yi, vi, data=dat, method="REML"))
+        exp(range(l$estimate))                 # 0.4516862 0.5334396
+        which.max(abs(l$estimate - -0.7145323484))   # 4: Hart & Sutherland 1977, -0.6284094079
+        exp(c(l$ci.lb[4], l$ci.ub[4]))         # 0.3773522 0.7540907
+    """
+    load_extraction(conn, write_files(tmp_path), known_study_ids=set(IDS))
+    text = cli("pool").stdout
+    assert "Leave-one-out sensitivity analysis" in text
+    row = next(line for line in text.splitlines() if line.startswith("│ Tuberculosis") and "Hart" in line)
+    cells = [cell.strip() for cell in row.strip("│").split("│")]
+    assert cells == ["Tuberculosis", "RR", "13", "0.49", "0.45-0.53", "Hart 1977", "0.53 (0.38-0.75)"]
+    assert "Aronson 1948" not in text  # no per-refit rows on the terminal
+    pooled = json.loads(cli("pool", "--json").stdout)
+    assert len(pooled["analyses"][0]["effect"]["leave_one_out"]["omitted"]) == 13
