@@ -58,7 +58,7 @@ def print_result(result: MetaResult) -> None:
         ],
     )
     level = f"{100 * result.level:g}%"
-    rows = [
+    rows: list[list[object]] = [
         ["studies", result.k],
         [f"pooled {name} ({level} CI)", interval(result.estimate, result.lower, result.upper)],
         [

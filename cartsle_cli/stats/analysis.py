@@ -10,8 +10,9 @@ per outcome; each part keeps its own method text and reference.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TypedDict
 
 from cartsle_cli.errors import CartsleError
 from cartsle_cli.stats import effect_sizes, meta, moderators, sensitivity
@@ -86,6 +87,15 @@ class Plan:
             raise CartsleError(f"unknown small-study test {self.bias!r}; use egger", field="--bias")
 
 
+class _PoolOptions(TypedDict):
+    """The plan's pooling options, as meta.pool, meta_proportions and subgroups take them."""
+
+    method: str
+    ci: str
+    pi: str
+    level: float
+
+
 @dataclass(frozen=True)
 class Analysis:
     """The pooled result and each extra analysis (None where not asked for)."""
@@ -108,7 +118,7 @@ class Analysis:
 
 
 def study_effects(
-    plan: Plan, labels: Sequence[str], numbers: dict[str, Sequence[float]]
+    plan: Plan, labels: Sequence[str], numbers: Mapping[str, Sequence[float]]
 ) -> effect_sizes.StudyEffects:
     """The effect sizes of the measure from its columns (``COLUMNS``)."""
     kind = KIND[plan.measure]
@@ -119,19 +129,23 @@ def study_effects(
         )
     columns = [numbers[c] for c in COLUMNS[kind]]
     if kind == "binary":
-        return effect_sizes.binary(*columns, plan.measure, labels=labels)
+        events_e, n_e, events_c, n_c = columns
+        return effect_sizes.binary(events_e, n_e, events_c, n_c, plan.measure, labels=labels)
     if kind == "continuous":
-        return effect_sizes.continuous(*columns, plan.measure, labels=labels)
+        mean_e, sd_e, n_e, mean_c, sd_c, n_c = columns
+        return effect_sizes.continuous(mean_e, sd_e, n_e, mean_c, sd_c, n_c, plan.measure, labels=labels)
     if kind == "generic":
-        return effect_sizes.generic(*columns, scale=plan.scale or "generic estimate", labels=labels)
-    return effect_sizes.proportion(*columns, plan.measure, labels=labels)
+        yi, sei = columns
+        return effect_sizes.generic(yi, sei, scale=plan.scale or "generic estimate", labels=labels)
+    events, totals = columns
+    return effect_sizes.proportion(events, totals, plan.measure, labels=labels)
 
 
 def analyse(
     plan: Plan,
     labels: Sequence[str],
-    numbers: dict[str, Sequence[float]],
-    characteristics: dict[str, Sequence[str]] | None = None,
+    numbers: Mapping[str, Sequence[float]],
+    characteristics: Mapping[str, Sequence[str]] | None = None,
 ) -> Analysis:
     """Run ``plan`` on the studies; ``characteristics`` holds the subgroup and moderator columns."""
     plan.check()
@@ -141,7 +155,8 @@ def analyse(
             raise CartsleError(f"no study characteristic named {name!r} for the subgroup or moderator")
     effects = study_effects(plan, labels, numbers)
     proportion = KIND[plan.measure] == "proportion"
-    options = {"method": plan.method, "ci": plan.ci, "pi": plan.pi, "level": plan.level}
+    options: _PoolOptions = {"method": plan.method, "ci": plan.ci, "pi": plan.pi, "level": plan.level}
+    pooled: meta.MetaResult | MetaProportionResult
     if proportion:
         counts = (numbers["events"], numbers["total"])
         scale = PROPORTION_SCALE[plan.measure]
