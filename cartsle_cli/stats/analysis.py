@@ -163,7 +163,7 @@ def analyse(
         pooled = meta_proportions(*counts, scale=scale, labels=list(labels), **options)
     else:
         pooled = meta.pool(effects, **options)
-    found = {}
+    subgroups = None
     if plan.subgroup:
         groups = characteristics[plan.subgroup]
         if proportion and plan.method == "glmm":
@@ -173,21 +173,18 @@ def analyse(
                 "--subgroup with a proportion needs an inverse-variance method such as reml, not glmm"
             )
         # a proportion's subgroups are pooled on its analysis scale (logit, FT, raw) like any effect
-        found["subgroups"] = moderators.subgroups(effects, groups, variable=plan.subgroup, **options)
+        subgroups = moderators.subgroups(effects, groups, variable=plan.subgroup, **options)
+    regression = None
     if plan.moderators:
         values = {name: characteristics[name] for name in plan.moderators}
-        found["meta_regression"] = moderators.meta_regression(
+        regression = moderators.meta_regression(
             effects, values, method=plan.method, ci=plan.ci, level=plan.level
         )
+    left_out = None
     if plan.leave_one_out:
         if proportion:
-            found["leave_one_out"] = sensitivity.leave_one_out_proportions(
-                *counts, list(labels), scale=scale, **options
-            )
+            left_out = sensitivity.leave_one_out_proportions(*counts, list(labels), scale=scale, **options)
         else:
-            found["leave_one_out"] = sensitivity.leave_one_out(
-                effects, method=plan.method, ci=plan.ci, level=plan.level
-            )
-    if plan.bias == "egger":
-        found["egger"] = sensitivity.egger_test(effects, plan.level)
-    return Analysis(plan, effects, pooled, **found)
+            left_out = sensitivity.leave_one_out(effects, method=plan.method, ci=plan.ci, level=plan.level)
+    egger = sensitivity.egger_test(effects, plan.level) if plan.bias == "egger" else None
+    return Analysis(plan, effects, pooled, subgroups, regression, left_out, egger)
