@@ -75,5 +75,5 @@ def test_figure_text_is_drawn_as_written_never_as_math() -> None:
 def test_markdown_leaves_quotes_as_they_are() -> None:
     # A quote opens no HTML outside a tag; "&#x27;" would be escaped by Markdown to the literal
     # text "&\#x27;" (it showed as "Hedges&#x27; g" in the report).
-    assert for_markup("Hedges' g \"x\"", markdown=True) == "Hedges' g \"x\""
+    assert for_markup('Hedges\' g "x"', markdown=True) == 'Hedges\' g "x"'
     assert for_markup("a & <b>", markdown=True) == "a &amp; &lt;b&gt;"

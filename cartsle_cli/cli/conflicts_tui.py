@@ -94,14 +94,18 @@ class ConflictScreen(Screen):
 
             voted = [vote.reason for vote in conflict.votes if vote.reason]
             labels = voted + [label for label in reasons(self.conn) if label not in voted]
-            self.app.push_screen(
-                ReasonScreen(labels), lambda reason: reason and self.store("exclude", reason)
-            )
+
+            def excluded(reason: str | None) -> None:
+                if reason:
+                    self.store("exclude", reason)
+
+            self.app.push_screen(ReasonScreen(labels), excluded)
             return
         self.store(decision, None)
 
     def store(self, decision: str, reason: str | None) -> None:
         conflict = self.current
+        assert conflict is not None  # a decision is only taken with a conflict on screen
         row = DecisionRow(
             "interactive screen",
             self.reviewer,

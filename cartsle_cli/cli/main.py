@@ -18,10 +18,7 @@ from typer import _click as click  # typer runs its own copy of click
 
 import cartsle_cli.extraction  # noqa: F401 - registers its data step of the schema migrations
 from cartsle_cli import __version__
-from cartsle_cli.cli import light_options
 from cartsle_cli.cli.common import CartsleGroup, pass_down, say
-
-light_options.install()  # option values of plain types converted without loading pydantic
 
 # name -> (module in cartsle_cli.cli, attribute, one-line help). The attribute is a Typer app (a
 # command group) or a function (one command). Order is help order.

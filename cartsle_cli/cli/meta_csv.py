@@ -101,15 +101,15 @@ def read_meta_csv(path: Path, measure: str, extra_columns: list[str]) -> MetaTab
         for column, value in values.items():
             numbers[column].append(value)
         for column in extra_columns:
-            value = row[column].strip()
-            if not value:
+            text = row[column].strip()
+            if not text:
                 raise CartsleError(
                     "no value (it names the study's subgroup or moderator)",
                     file=path,
                     line=line,
                     field=column,
                 )
-            extra[column].append(value)
+            extra[column].append(text)
     if len(labels) < 2:
         raise CartsleError(f"{len(labels)} study in the CSV; a meta-analysis needs at least 2", file=path)
     duplicates = sorted({label for label in labels if labels.count(label) > 1})

@@ -58,7 +58,7 @@ def print_result(result: MetaResult) -> None:
         ],
     )
     level = f"{100 * result.level:g}%"
-    rows = [
+    rows: list[list[object]] = [
         ["studies", result.k],
         [f"pooled {name} ({level} CI)", interval(result.estimate, result.lower, result.upper)],
         [
@@ -120,7 +120,10 @@ def print_regression(model: MetaRegression) -> None:
           f"{number(c.lower, 4)} to {number(c.upper, 4)}"] for c in model.coefficients],
     )  # fmt: skip
     r2 = "" if model.r2 is None else f", R^2 = {model.r2:.1f}%"
-    _line(f"test of moderators: QM = {model.qm:.3f}, {model.qm_test}, {p_value(model.qm_p)}")
+    if model.qm is None:
+        _line("test of moderators: not computable (the coefficients' covariance is singular)")
+    else:
+        _line(f"test of moderators: QM = {model.qm:.3f}, {model.qm_test}, {p_value(model.qm_p)}")
     _line(
         f"residual heterogeneity: tau^2 = {number(model.tau2, 4)}, I^2 = {model.i2:.1f}%, "
         f"QE = {model.qe:.2f} on {model.qe_df} df, {p_value(model.qe_p)}{r2}"

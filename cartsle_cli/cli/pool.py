@@ -24,6 +24,7 @@ from cartsle_cli.cli.common import (
 from cartsle_cli.extraction.numbers import count_of, interval, number, percent_range, round_half_up, span
 from cartsle_cli.review.pooling import AnalysisResult, Overview, PoolOptions, PoolResult, pool_review
 from cartsle_cli.stats.descriptive import MedianIQR
+from cartsle_cli.stats.proportion_outcomes import GradeShare, ProportionSummary
 from cartsle_cli.stats.proportions import CrudeProportion
 from cartsle_cli.stats.scores import GroupComparison, ScoreSummary
 
@@ -128,7 +129,8 @@ def _print_overview(result: PoolResult) -> None:
 
 
 def _print_scores(analysis: AnalysisResult) -> None:
-    s: ScoreSummary = analysis.scores
+    s: ScoreSummary | None = analysis.scores
+    assert s is not None  # print_pool passes the analyses with scores
     time = analysis.time_unit.rstrip("s") if analysis.time_unit else "time"
     print_table(
         f"{analysis.label} {s.direction} from baseline (median and IQR; quantiles: {s.quantile_method})",
@@ -197,21 +199,18 @@ def _print_proportions(analyses: list[AnalysisResult], options: PoolOptions) -> 
     print_table(
         "Single-arm outcomes: crude proportions (patients with the event over patients of the reporting studies)",
         ["outcome", "studies", "patients", "Clopper-Pearson 95% CI", "Wilson 95% CI"],
-        [[a.label, a.proportion.studies, *_proportion_cells(a.proportion.crude)] for a in analyses],
+        [[a.label, _proportion(a).studies, *_proportion_cells(_crude(a))] for a in analyses],
     )
-    graded = [a for a in analyses if a.proportion.grades and sum(g.patients for g in a.proportion.grades)]
+    graded = [a for a in analyses if _grades(a)]
     for grades_of in _same_grades(graded):
-        first = grades_of[0].proportion.grades
+        first = _grades(grades_of[0])
         print_table(
             "Grades: patients by grade, of the patients with the event in studies that report grades",
             ["outcome", *(f"grade {g.grade}" for g in first)],
             [
                 [
                     a.label,
-                    *(
-                        count_of(g.patients, sum(h.patients for h in a.proportion.grades))
-                        for g in a.proportion.grades
-                    ),
+                    *(count_of(g.patients, sum(h.patients for h in _grades(a))) for g in _grades(a)),
                 ]
                 for a in grades_of
             ],
@@ -219,10 +218,28 @@ def _print_proportions(analyses: list[AnalysisResult], options: PoolOptions) -> 
     _print_meta(analyses, options)
 
 
+def _proportion(analysis: AnalysisResult) -> ProportionSummary:
+    """The summary of a single-arm outcome: print_pool passes only analyses that have one."""
+    assert analysis.proportion is not None
+    return analysis.proportion
+
+
+def _crude(analysis: AnalysisResult) -> CrudeProportion:
+    crude = _proportion(analysis).crude
+    assert crude is not None  # pooling leaves out an outcome that no study reports
+    return crude
+
+
+def _grades(analysis: AnalysisResult) -> list[GradeShare]:
+    """The outcome's patients by grade; empty when no study reports grades or none has the event."""
+    grades = _proportion(analysis).grades
+    return grades if grades and sum(g.patients for g in grades) else []
+
+
 def _same_grades(graded: list[AnalysisResult]) -> list[list[AnalysisResult]]:
     tables: dict[tuple[int, ...], list[AnalysisResult]] = {}
     for a in graded:
-        tables.setdefault(tuple(g.grade for g in a.proportion.grades), []).append(a)
+        tables.setdefault(tuple(g.grade for g in _grades(a)), []).append(a)
     return list(tables.values())
 
 
@@ -237,7 +254,7 @@ def _proportion_cells(proportion: CrudeProportion) -> list[str]:
 
 
 def _print_meta(analyses: list[AnalysisResult], options: PoolOptions) -> None:
-    pooled = [a for a in analyses if a.proportion.meta is not None]
+    pooled = [(a, meta) for a in analyses if (meta := _proportion(a).meta) is not None]
     methods = sorted({f"{a.method}, {a.measure}" for a in analyses})
     print_table(
         f"Random-effects meta-analysis of proportions ({'; '.join(methods)})",
@@ -254,24 +271,22 @@ def _print_meta(analyses: list[AnalysisResult], options: PoolOptions) -> None:
                 "" if m.i2 is None else f"{round_half_up(m.i2)}%",
                 _q(m.q, m.q_df, m.q_p),
             ]
-            for a in pooled
-            for m in [a.proportion.meta]
+            for a, m in pooled
         ],
     )
     # The continuity correction differs by outcome and is told in that outcome's note; the FT
     # back-transformation's harmonic mean n differs too, so each line names its outcomes then.
     outcomes_of: dict[str, list[str]] = {}
-    for a in pooled:
-        outcomes_of.setdefault(
-            replace(a.proportion.meta.method, continuity_correction=None).line(), []
-        ).append(a.label)
+    for a, m in pooled:
+        outcomes_of.setdefault(replace(m.method, continuity_correction=None).line(), []).append(a.label)
     for line, labels in outcomes_of.items():
         _notes("method" if len(outcomes_of) == 1 else f"method ({', '.join(labels)})", [line])
     for a in analyses:
-        meta = a.proportion.meta
+        proportion = _proportion(a)
+        meta = proportion.meta
         _notes(
             f"note ({a.label})",
-            meta.warnings if meta is not None else [f"not pooled: {a.proportion.meta_unavailable}"],
+            meta.warnings if meta is not None else [f"not pooled: {proportion.meta_unavailable}"],
         )
 
 
@@ -373,7 +388,7 @@ def _notes(kind: str, lines) -> None:
 
 
 def _print_characteristics(overview: Overview) -> None:
-    numbers = [c for c in overview.characteristics if c.numbers is not None]
+    numbers = [(c, n) for c in overview.characteristics if (n := c.numbers) is not None]
     if numbers:
         print_table(
             "Study characteristics (over the studies that report them)",
@@ -381,11 +396,11 @@ def _print_characteristics(overview: Overview) -> None:
             [
                 [
                     c.label,
-                    c.numbers.studies,
-                    f"{number(c.numbers.median)} {c.unit}".strip() if c.numbers.studies else "",
-                    _range(c.numbers.minimum, c.numbers.maximum),
+                    n.studies,
+                    f"{number(n.median)} {c.unit}".strip() if n.studies else "",
+                    _range(n.minimum, n.maximum),
                 ]  # fmt: skip
-                for c in numbers
+                for c, n in numbers
             ],
         )
     for c in overview.characteristics:

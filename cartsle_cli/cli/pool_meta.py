@@ -66,7 +66,7 @@ def print_meta(result: MetaProportionResult) -> None:
         else f"{result.q:.2f} on {result.q_df} df, p = {result.q_p:.4f} ({result.q_test})"
     )
     tau2_ci = "" if result.tau2_lower is None else f" ({result.tau2_lower:.4f} to {result.tau2_upper:.4f})"
-    rows = [
+    rows: list[list[object]] = [
         ["studies", result.k],
         [
             "events / participants",
@@ -90,7 +90,7 @@ def _table_from_options(events: str | None, totals: str | None) -> MetaTable:
         raise CartsleError("give --events and --totals (e.g. --events 3,0,1 --totals 15,12,10) or --csv FILE")
     event_counts, total_counts = _counts(events, "--events"), _counts(totals, "--totals")
     labels = [f"study {i + 1}" for i in range(len(event_counts))]
-    numbers = {"events": event_counts, "total": total_counts}
+    numbers: dict[str, list[float]] = {"events": list(event_counts), "total": list(total_counts)}
     return MetaTable(Path("--events"), labels, numbers, {}, list(range(1, len(labels) + 1)))
 
 

@@ -7,7 +7,7 @@ import csv
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, TypedDict
 
 import typer
 
@@ -38,6 +38,15 @@ if TYPE_CHECKING:
     # bulk reads identifiers the way the import readers do (cartsle_cli.formats): loaded by the
     # commands that read or write decision files, not by `prisma` or the rest of `screen`
     from cartsle_cli.screening.bulk import ImportSummary
+
+
+class _FullTextRow(TypedDict):
+    """One report of `screen fulltext`'s list (its --json rows)."""
+
+    record_id: int
+    status: str | None  # None: nothing recorded yet
+    location: str | None
+
 
 FILE_HELP = (
     "CSV with record_id (or doi / pmid / title), reviewer, stage (ta/ft), decision (include/exclude/maybe), "
@@ -414,7 +423,7 @@ def fulltext_command(
             raise CartsleError("name the report: `cartsle screen fulltext ID --file PDF`")
         status = fulltext_status(conn)
         reports = sorted(stage_outcomes(conn, "ft"))
-    rows = [
+    rows: list[_FullTextRow] = [
         {
             "record_id": unit,
             "status": status[unit].status if unit in status else None,

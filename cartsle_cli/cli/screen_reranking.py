@@ -11,11 +11,16 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import threading
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cartsle_cli.errors import CartsleError
-from cartsle_cli.screening.features_store import review_features, save_order
+from cartsle_cli.screening.features_store import ReviewFeatures, review_features, save_order
 from cartsle_cli.screening.queue import Queue, build_queue
 from cartsle_cli.store import open_review
+
+if TYPE_CHECKING:
+    from textual.app import App
 
 
 class BackgroundRanking:
@@ -23,6 +28,26 @@ class BackgroundRanking:
 
     _ranking: threading.Thread | None = None
     _rerank_again: bool = False
+
+    # The screen's state this mixin reads and writes, declared for the type checker only (the
+    # screen sets it in its __init__; declaring nothing at run time leaves the screen's own in charge).
+    db: Path
+    stage: str
+    reviewer: str
+    seed: int
+    features: ReviewFeatures | None
+    queue: Queue
+    order: list[int]
+    shown: int | None
+    decided_here: int
+    decided_while_ranking: list[tuple[int, str]]  # (record id, decision)
+
+    if TYPE_CHECKING:
+        app: App[object]
+
+        @property
+        def current(self) -> int | None: ...
+        def show(self) -> None: ...
 
     @property
     def ranking(self) -> bool:

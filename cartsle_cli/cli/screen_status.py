@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -22,6 +22,9 @@ from cartsle_cli.screening.progress import screening_progress
 from cartsle_cli.screening.ranking.recall_test import METHOD as RECALL_METHOD
 from cartsle_cli.screening.ranking.recall_test import check_target
 from cartsle_cli.screening.sampling import StoppingState, stopping_state
+
+if TYPE_CHECKING:
+    from cartsle_cli.screening.ranking.metrics import RecallCurve  # loaded when used (numpy)
 
 TargetOption = Annotated[
     float, typer.Option("--target", help="Recall target of the stopping test, between 0 and 1.")
@@ -119,7 +122,7 @@ def _print_stopping(states: list[StoppingState]) -> None:
     )
 
 
-def _curves(decisions: dict[str, list[int]], total: int) -> dict[str, object]:
+def _curves(decisions: dict[str, list[int]], total: int) -> dict[str, RecallCurve]:
     """Each reviewer's includes-found curve."""
     from cartsle_cli.screening.ranking import recall_curve  # loaded when used (pandas, scikit-learn)
 

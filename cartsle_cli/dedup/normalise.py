@@ -22,7 +22,7 @@ import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, overload
 
 from anyascii import anyascii
 
@@ -499,6 +499,14 @@ _SPAN_SHIFT = 32
 def _packed(pages: tuple[int, int] | None) -> int | None:
     """A page range as one number (32 bytes, where a tuple of two numbers takes over 100)."""
     return None if pages is None else (pages[0] << _SPAN_SHIFT) | pages[1]
+
+
+@overload
+def span(packed: int) -> tuple[int, int]: ...
+@overload
+def span(packed: None) -> None: ...
+@overload
+def span(packed: int | None) -> tuple[int, int] | None: ...
 
 
 def span(packed: int | None) -> tuple[int, int] | None:

@@ -58,7 +58,8 @@ def differing_words(text: str, other: str) -> tuple[set[int], set[int]]:
     matcher = SequenceMatcher(
         None, [word.casefold() for word in words], [word.casefold() for word in other_words], autojunk=False
     )
-    kept, other_kept = set(), set()
+    kept: set[int] = set()
+    other_kept: set[int] = set()
     for block in matcher.get_matching_blocks():
         kept.update(range(block.a, block.a + block.size))
         other_kept.update(range(block.b, block.b + block.size))

@@ -159,6 +159,7 @@ def _store_comparison(
         " VALUES (?, ?, ?, ?, ?, ?)",
         (now_utc(), len(records), sum(is_new), comparisons, counts[SAME], counts[REVIEW]),
     ).lastrowid
+    assert run_id is not None  # an INSERT always sets lastrowid
     conn.executemany(
         "INSERT OR REPLACE INTO dedup_pairs (record_id, other_record_id, verdict, score, reason, run_id)"
         " VALUES (?, ?, ?, ?, ?, ?)",
@@ -288,9 +289,10 @@ def _store_clusters(conn: sqlite3.Connection, clusters: list[list[int]], progres
         f"SELECT m.cluster, {columns} FROM dedup_cluster_members m"
         " JOIN active_records r ON r.id = m.record_id ORDER BY m.position"
     )
-    members, merged = [], []
-    for done, (_, cluster_rows) in enumerate(groupby(rows, key=itemgetter(0)), 1):
-        cluster_rows = [row[1:] for row in cluster_rows]
+    members: list[tuple] = []
+    merged: list[tuple] = []
+    for done, (_, group) in enumerate(groupby(rows, key=itemgetter(0)), 1):
+        cluster_rows = [row[1:] for row in group]
         merged.append(merged_row_of(cluster_rows))
         members.extend((row[0], merged[-1][0]) for row in cluster_rows)
         if len(merged) >= _BATCH:

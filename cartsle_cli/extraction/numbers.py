@@ -11,7 +11,7 @@ import math
 from decimal import ROUND_HALF_UP, Decimal
 
 
-def round_half_up(value: float, digits: int = 1) -> str:
+def round_half_up(value: float | None, digits: int = 1) -> str:
     """``value`` with ``digits`` decimals, halves rounded away from zero; "" for a missing value."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""

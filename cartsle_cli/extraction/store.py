@@ -100,7 +100,8 @@ def _insert_load(conn: sqlite3.Connection, extraction: Extraction, version: int,
             extraction.row_count,
         ),
     )
-    return int(cursor.lastrowid)
+    assert cursor.lastrowid is not None  # an INSERT always sets lastrowid
+    return cursor.lastrowid
 
 
 def _insert_file(conn: sqlite3.Connection, load_id: int, checked: CheckedFile) -> None:
@@ -154,7 +155,8 @@ def extraction_loads(
     conn: sqlite3.Connection, *, extractor: str | None = None, load_id: int | None = None
 ) -> list[ExtractionLoad]:
     """Every load, newest first (of one extractor, or one load)."""
-    where, arguments = [], []
+    where: list[str] = []
+    arguments: list[str | int] = []
     if extractor is not None:
         where.append("extractor = ?")
         arguments.append(extractor.strip())
@@ -170,7 +172,10 @@ def extraction_loads(
     files: dict[int, dict[str, str]] = {}
     for load, name, path in conn.execute("SELECT load_id, name, path FROM extract_files ORDER BY rowid"):
         files.setdefault(load, {})[name] = path
-    return [ExtractionLoad(*row, files.get(row[0], {})) for row in rows]
+    return [
+        ExtractionLoad(load, loaded_at, version, name, studies, row_count, files.get(load, {}))
+        for load, loaded_at, version, name, studies, row_count in rows
+    ]
 
 
 def current_loads(conn: sqlite3.Connection) -> list[ExtractionLoad]:
@@ -203,11 +208,12 @@ def frame_of(
 
     rows: dict[tuple[str, str, str, str], dict] = {}
     lines: dict[tuple[str, str, str, str], int] = {}
-    for (file, *key, field), (value, line, _) in cells.items():
+    for (file, study, arm, patient, timepoint, field), (value, line, _) in cells.items():
         if file != file_layout.name:
             continue
-        row = rows.setdefault(tuple(key), {})
+        key = (study, arm, patient, timepoint)
+        row = rows.setdefault(key, {})
         row[field] = value
-        lines[tuple(key)] = min(line, lines.get(tuple(key), line))
+        lines[key] = min(line, lines.get(key, line))
     order = sorted(rows, key=lambda key: lines[key])
     return to_frame((rows[key] for key in order), file_layout.columns), tuple(lines[key] for key in order)

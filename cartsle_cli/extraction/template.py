@@ -26,9 +26,14 @@ _TYPE_WORDS = {"text": "text", "int": "whole number", "float": "number", "date":
 
 
 class IncludedStudy(Shape):
-    study_id: str
-    first_author: str | None
-    year: int | None
+    """What a template row needs of a study (read-only, as screening's frozen studies are)."""
+
+    @property
+    def study_id(self) -> str: ...
+    @property
+    def first_author(self) -> str | None: ...
+    @property
+    def year(self) -> int | None: ...
 
 
 @dataclass(frozen=True)
@@ -81,6 +86,7 @@ def notes(protocol: Protocol, files: Layout, file_layout: FileLayout) -> list[st
     """The rules of a file in a few comment lines."""
     if file_layout.kind == "patients":
         outcome = protocol.outcome(file_layout.outcome)
+        assert outcome is not None  # a patient-level file is laid out from an outcome of the protocol
         time = file_layout.keys[2]
         return [f"One row per patient and {time} (long format); {time} {outcome.baseline:g} is the baseline."]
     lines = []

@@ -12,6 +12,7 @@ the I^2 definition and the test, and the method line.
 from __future__ import annotations
 
 import textwrap
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -22,7 +23,9 @@ from matplotlib.transforms import Affine2D, blended_transform_factory
 from cartsle_cli.report.plot_layout import interval, new_figure, p_text, save, wrap
 from cartsle_cli.report.rob_plots import ForestRob, draw_rob_columns, rob_widths
 from cartsle_cli.safe_output import figure_settings, for_figure
-from cartsle_cli.stats.meta import MetaResult
+from cartsle_cli.stats.effect_sizes import Excluded
+from cartsle_cli.stats.meta import MetaResult, StudyResult
+from cartsle_cli.stats.meta_proportions import MetaProportionResult
 from cartsle_cli.stats.moderators import SubgroupAnalysis
 
 ROW_INCHES = 0.28
@@ -31,6 +34,48 @@ NAMES = {"OR": "Odds ratio", "RR": "Risk ratio", "RD": "Risk difference", "MD": 
          "PR": "Proportion"}  # fmt: skip
 X_LABEL, X_ESTIMATE, X_WEIGHT = 0.02, 0.80, 0.97
 PLOT_BOX = (0.30, 0.38)
+
+
+# The plot's lines, top to bottom, each with its height in rows.
+@dataclass(frozen=True)
+class _Header:
+    level: str
+    rows: int = 1
+
+
+@dataclass(frozen=True)
+class _Study:
+    study: StudyResult
+    rows: int
+
+
+@dataclass(frozen=True)
+class _NotEstimable:
+    excluded: Excluded
+    rows: int = 1
+
+
+@dataclass(frozen=True)
+class _Pooled:
+    label: str
+    result: MetaResult
+    rows: int = 1
+
+
+@dataclass(frozen=True)
+class _Prediction:
+    lower: float
+    upper: float
+    rows: int = 1
+
+
+@dataclass(frozen=True)
+class _Note:
+    text: str
+    rows: int = 1
+
+
+_Line = _Header | _Study | _NotEstimable | _Pooled | _Prediction | _Note
 
 
 def heterogeneity_line(result: MetaResult) -> str:
@@ -59,7 +104,9 @@ def _limits(results: list[MetaResult], log: bool) -> tuple[float, float]:
     lows = [s.lower for r in results for s in r.studies]
     highs = [s.upper for r in results for s in r.studies]
     if log:
-        points, lows, highs = (np.log([max(v, 1e-300) for v in values]) for values in (points, lows, highs))
+        points, lows, highs = (
+            np.log([max(v, 1e-300) for v in values]).tolist() for values in (points, lows, highs)
+        )
     core_low, core_high = min(min(points), 0.0), max(max(points), 0.0)
     span = max(core_high - core_low, 1e-6)
     low = max(min(lows), core_low - span)
@@ -83,39 +130,45 @@ def build_forest(
         return _build(result, subgroups, title, risk_of_bias)
 
 
+def _comparative(result: MetaResult | MetaProportionResult) -> MetaResult:
+    """A subgroup's result: a comparative or generic analysis pools its subgroups with meta.pool."""
+    assert isinstance(result, MetaResult), "single proportions have their own forest plot"
+    return result
+
+
 def _build(result: MetaResult, subgroups: SubgroupAnalysis | None, title: str | None, rob: ForestRob | None):
-    groups = [(s.level, s.result) for s in subgroups.subgroups] if subgroups else [(None, result)]
+    groups: list[tuple[str | None, MetaResult]] = (
+        [(s.level, _comparative(s.result)) for s in subgroups.subgroups] if subgroups else [(None, result)]
+    )
     weighted = any(st.weight is not None for st in result.studies)
     log = result.log_scale
     limits = _limits([r for _, r in groups] + [result], log)
-    lines = []  # (kind, payload, height in rows)
+    lines: list[_Line] = []
     for level, r in groups:
         if level is not None:
-            lines.append(("header", level, 1))
+            lines.append(_Header(level))
         for study in r.studies:
-            lines.append(("study", study, len(wrap(study.label).split("\n"))))
+            lines.append(_Study(study, len(wrap(study.label).split("\n"))))
         for excluded in r.excluded:
-            lines.append(("excluded", excluded, 1))
+            lines.append(_NotEstimable(excluded))
         if level is not None:
-            lines.append(("pooled", (f"Subgroup {level}", r), 1))
-            lines.append(("note", heterogeneity_line(r), 1))
-    lines.append(("pooled", (_model_name(result), result), 1))
-    if result.pi_lower is not None:
-        lines.append(("pi", result, 1))
+            lines.append(_Pooled(f"Subgroup {level}", r))
+            lines.append(_Note(heterogeneity_line(r)))
+    lines.append(_Pooled(_model_name(result), result))
+    if result.pi_lower is not None and result.pi_upper is not None:  # the interval comes whole or not at all
+        lines.append(_Prediction(result.pi_lower, result.pi_upper))
     if subgroups:
         lines.append(
-            (
-                "note",
-                f"Test for subgroup differences: χ² = {subgroups.q_between:.2f} on {subgroups.q_between_df} df, {p_text(subgroups.q_between_p)}",
-                1,
+            _Note(
+                f"Test for subgroup differences: χ² = {subgroups.q_between:.2f} on {subgroups.q_between_df} df, {p_text(subgroups.q_between_p)}"
             )
         )
-    total_rows = sum(h for *_, h in lines) + 2
+    total_rows = sum(line.rows for line in lines) + 2
     height = ROW_INCHES * (total_rows + 6)
     width, scale, step = rob_widths(rob, 11)
     figure = new_figure(width, height)
     bottom = 3.8 * ROW_INCHES / height
-    box = [PLOT_BOX[0] * scale, bottom, PLOT_BOX[1] * scale, 1 - bottom - 1.2 * ROW_INCHES / height]
+    box = (PLOT_BOX[0] * scale, bottom, PLOT_BOX[1] * scale, 1 - bottom - 1.2 * ROW_INCHES / height)
     ax = figure.add_axes(box)
     ax.set_ylim(-0.6, total_rows + 0.6)
     if log:
@@ -147,31 +200,31 @@ def _build(result: MetaResult, subgroups: SubgroupAnalysis | None, title: str | 
     overall = _overall_weights(result, groups)
     largest = max((w for w in overall.values() if w is not None), default=None)
     y -= 1
-    for kind, payload, rows in lines:
-        y_mid = y - (rows - 1) / 2
-        if kind == "header":
-            _text(ax, at, X_LABEL, y_mid, wrap(payload), bold=True)
-        elif kind == "study":
-            _study(ax, at, payload, overall.get(payload.label), y_mid, limits, weighted, largest)
-            study_rows.append((y_mid, payload.label))
-        elif kind == "excluded":
-            _text(ax, at, X_LABEL, y_mid, wrap(payload.study))
-            _text(ax, at, X_ESTIMATE, y_mid, f"not estimable ({for_figure(payload.reason)})", align="center")
-        elif kind == "pooled":
-            label, pooled = payload
+    for line in lines:
+        y_mid = y - (line.rows - 1) / 2
+        if isinstance(line, _Header):
+            _text(ax, at, X_LABEL, y_mid, wrap(line.level), bold=True)
+        elif isinstance(line, _Study):
+            study = line.study
+            _study(ax, at, study, overall.get(study.label), y_mid, limits, weighted, largest)
+            study_rows.append((y_mid, study.label))
+        elif isinstance(line, _NotEstimable):
+            excluded = line.excluded
+            _text(ax, at, X_LABEL, y_mid, wrap(excluded.study))
+            _text(ax, at, X_ESTIMATE, y_mid, f"not estimable ({for_figure(excluded.reason)})", align="center")
+        elif isinstance(line, _Pooled):
+            pooled = line.result
             share = (
                 sum(overall.get(st.label) or 0.0 for st in pooled.studies) if pooled is not result else 100.0
             )
-            _pooled(ax, at, label, pooled, share, y_mid, limits, weighted)
-        elif kind == "pi":
-            interval(ax, payload.pi_lower, payload.pi_upper, y_mid, limits, color="firebrick", linewidth=3)
+            _pooled(ax, at, line.label, pooled, share, y_mid, limits, weighted)
+        elif isinstance(line, _Prediction):
+            interval(ax, line.lower, line.upper, y_mid, limits, color="firebrick", linewidth=3)
             _text(ax, at, X_LABEL, y_mid, "Prediction interval")
-            _text(
-                ax, at, X_ESTIMATE, y_mid, f"[{payload.pi_lower:.2f}; {payload.pi_upper:.2f}]", align="center"
-            )
+            _text(ax, at, X_ESTIMATE, y_mid, f"[{line.lower:.2f}; {line.upper:.2f}]", align="center")
         else:
-            _text(ax, at, X_LABEL, y_mid, payload, size=8)
-        y -= rows
+            _text(ax, at, X_LABEL, y_mid, line.text, size=8)
+        y -= line.rows
     if rob is not None:
         draw_rob_columns(ax, at, rob, study_rows, header_y=header_y, x=1.0 + step / 2, step=step)
     figure.text(0.02, 1.9 * ROW_INCHES / height, heterogeneity_line(result), fontsize=8.5)

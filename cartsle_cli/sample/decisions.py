@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import io
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from cartsle_cli.sample.draw import Draw
@@ -62,6 +63,22 @@ def screening(works: list[Work], seed: int = SEED) -> ScreeningFiles:
     tempting = [w for w in others if "lupus" in w.title.lower() or "car t" in w.title.lower()]
     extra = {w.key for w in draw.sample(tempting, TA_EXTRA_INCLUDES)}
     maybes = {w.key for w in draw.sample([w for w in to_full_text if w.key not in missed], TA_MAYBES)}
+    ta, ta_resolved = title_abstract_votes(works, to_full_text, (missed, extra, maybes), draw, Vote)
+    ft, ft_resolved = _full_text(to_full_text, draw)
+    return ScreeningFiles(ta, ta_resolved, ft, ft_resolved)
+
+
+def title_abstract_votes(
+    works: list, to_full_text: list, planted: tuple[set, set, set], draw: Draw, vote: Callable
+):
+    """Both reviewers' title/abstract votes and the resolutions of their conflicts, for any sample.
+
+    Every work gets its final outcome (include when it reaches full text) from both reviewers,
+    except that one reviewer, drawn per work, excludes a ``missed`` include, hesitates over an
+    ``extra`` one (include or maybe) or says maybe to one of ``maybes``; the missed and extra
+    conflicts are resolved to the final outcome. ``vote`` makes a vote of the sample's own kind.
+    """
+    missed, extra, maybes = planted
     ta, ta_resolved = [], []
     for work in works:
         final = "include" if work in to_full_text else "exclude"
@@ -74,11 +91,10 @@ def screening(works: list[Work], seed: int = SEED) -> ScreeningFiles:
                 decision = draw.pick(("include", "maybe"))
             elif reviewer == odd and work.key in maybes:
                 decision = "maybe"
-            ta.append(Vote(work, reviewer, "ta", decision))
+            ta.append(vote(work, reviewer, "ta", decision))
         if work.key in missed or work.key in extra:
-            ta_resolved.append(Vote(work, RESOLVER, "ta", final, note="resolved by discussion"))
-    ft, ft_resolved = _full_text(to_full_text, draw)
-    return ScreeningFiles(ta, ta_resolved, ft, ft_resolved)
+            ta_resolved.append(vote(work, RESOLVER, "ta", final, note="resolved by discussion"))
+    return ta, ta_resolved
 
 
 def _full_text(works: list[Work], draw: Draw) -> tuple[list[Vote], list[Vote]]:

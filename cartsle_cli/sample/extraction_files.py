@@ -21,7 +21,7 @@ from cartsle_cli.protocol.presets import preset_text
 from cartsle_cli.sample.patients import Course, prednisone
 from cartsle_cli.sample.studies import STUDIES
 
-COURSES_FILE = Path(__file__).with_name("sledai_courses.csv")
+COURSES_FILE: Path = Path(__file__).with_name("sledai_courses.csv")
 PRESET = "car-t-sle"
 
 

@@ -62,13 +62,20 @@ def write_sample(folder: Path) -> SampleFiles:
     texts["appraisal/jbi_ana.csv"] = jbi.reviewer_a
     texts["appraisal/jbi_ben.csv"] = jbi.reviewer_b
     texts["appraisal/jbi_resolutions.csv"] = jbi.resolutions
+    written = write_texts(folder, texts)
+    return SampleFiles(folder, written)
+
+
+def write_texts(folder: Path, texts: dict[str, str]) -> list[Path]:
+    """Write each text as UTF-8 at its path relative to ``folder`` (folders made as needed), in
+    order; the relative paths written."""
     written = []
     for relative, text in texts.items():
         path = folder / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(text.encode("utf-8"))
         written.append(Path(relative))
-    return SampleFiles(folder, written)
+    return written
 
 
 def source_id(copy: Copy, database: str) -> str:

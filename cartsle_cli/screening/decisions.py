@@ -210,9 +210,11 @@ def history(
     ``blind_for``: what that reviewer may see, their own decisions and others' only where
     :func:`outcomes.unblinded` allows.
     """
-    where, params = [], []
+    where: list[str] = []
+    params: list[int | str] = []
     checker = DecisionChecker(conn) if record_id is not None or blind_for else None
     if record_id is not None:
+        assert checker is not None  # made above whenever a record or a blind reviewer is given
         unit = checker.unit(record_id)
         where.append(f"{unit_of('d.record_id')} = ?")
         params.append(unit)
@@ -224,6 +226,7 @@ def history(
         _entry(row) for row in conn.execute(f"{_HISTORY_SELECT}{clause} ORDER BY {HISTORY_ORDER}", params)
     ]
     if blind_for:
+        assert checker is not None
         seen = unblinded(conn, blind_for)
         entries = [
             e

@@ -91,7 +91,7 @@ def _save(path: Path, **arrays: np.ndarray) -> None:
     only means no cache."""
     temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp.npz")
     try:
-        np.savez(temporary, **arrays)
+        np.savez(temporary, **arrays)  # type: ignore[arg-type]  # numpy types **kwds as arrays but also offers allow_pickle: bool, which mypy takes **arrays to fill
         os.replace(temporary, path)
     except OSError:
         with contextlib.suppress(OSError):

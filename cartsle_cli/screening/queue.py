@@ -147,7 +147,7 @@ def _ranked(
     labels: dict[int, int],
     seed: int,
     features: ReviewFeatures | None,
-) -> tuple[list[int], str | None, float | None, bool]:
+) -> tuple[list[int], str, float | None, bool]:
     from cartsle_cli.screening.ranking import rank_records  # the model: scikit-learn, loaded when used
 
     if features is not None:

@@ -110,6 +110,7 @@ def _named_by_notices(conn: sqlite3.Connection, notices: list[sqlite3.Row], flag
             named.add(by_title.get(title_key(retracted_title)))
         notice_unit = notice["unit"]
         for unit in named - {None, notice_unit}:
+            assert unit is not None  # None is taken out just above
             flagged.setdefault(unit, f"named by retraction notice {notice_unit}")
 
 
@@ -128,7 +129,10 @@ def retracted_report_rows(conn: sqlite3.Connection) -> list[dict]:
         outcome = outcomes[stage].get(unit)
         if outcome is None:
             return ""
-        return outcome.decision if outcome.status == FINAL else outcome.status
+        if outcome.status != FINAL:
+            return outcome.status
+        assert outcome.decision is not None  # a final outcome carries its decision
+        return outcome.decision
 
     return [
         {

@@ -10,8 +10,9 @@ per outcome; each part keeps its own method text and reference.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TypedDict
 
 from cartsle_cli.errors import CartsleError
 from cartsle_cli.stats import effect_sizes, meta, moderators, sensitivity
@@ -86,6 +87,15 @@ class Plan:
             raise CartsleError(f"unknown small-study test {self.bias!r}; use egger", field="--bias")
 
 
+class _PoolOptions(TypedDict):
+    """The plan's pooling options, as meta.pool, meta_proportions and subgroups take them."""
+
+    method: str
+    ci: str
+    pi: str
+    level: float
+
+
 @dataclass(frozen=True)
 class Analysis:
     """The pooled result and each extra analysis (None where not asked for)."""
@@ -108,7 +118,7 @@ class Analysis:
 
 
 def study_effects(
-    plan: Plan, labels: Sequence[str], numbers: dict[str, Sequence[float]]
+    plan: Plan, labels: Sequence[str], numbers: Mapping[str, Sequence[float]]
 ) -> effect_sizes.StudyEffects:
     """The effect sizes of the measure from its columns (``COLUMNS``)."""
     kind = KIND[plan.measure]
@@ -119,19 +129,23 @@ def study_effects(
         )
     columns = [numbers[c] for c in COLUMNS[kind]]
     if kind == "binary":
-        return effect_sizes.binary(*columns, plan.measure, labels=labels)
+        events_e, n_e, events_c, n_c = columns
+        return effect_sizes.binary(events_e, n_e, events_c, n_c, plan.measure, labels=labels)
     if kind == "continuous":
-        return effect_sizes.continuous(*columns, plan.measure, labels=labels)
+        mean_e, sd_e, n_e, mean_c, sd_c, n_c = columns
+        return effect_sizes.continuous(mean_e, sd_e, n_e, mean_c, sd_c, n_c, plan.measure, labels=labels)
     if kind == "generic":
-        return effect_sizes.generic(*columns, scale=plan.scale or "generic estimate", labels=labels)
-    return effect_sizes.proportion(*columns, plan.measure, labels=labels)
+        yi, sei = columns
+        return effect_sizes.generic(yi, sei, scale=plan.scale or "generic estimate", labels=labels)
+    events, totals = columns
+    return effect_sizes.proportion(events, totals, plan.measure, labels=labels)
 
 
 def analyse(
     plan: Plan,
     labels: Sequence[str],
-    numbers: dict[str, Sequence[float]],
-    characteristics: dict[str, Sequence[str]] | None = None,
+    numbers: Mapping[str, Sequence[float]],
+    characteristics: Mapping[str, Sequence[str]] | None = None,
 ) -> Analysis:
     """Run ``plan`` on the studies; ``characteristics`` holds the subgroup and moderator columns."""
     plan.check()
@@ -141,14 +155,15 @@ def analyse(
             raise CartsleError(f"no study characteristic named {name!r} for the subgroup or moderator")
     effects = study_effects(plan, labels, numbers)
     proportion = KIND[plan.measure] == "proportion"
-    options = {"method": plan.method, "ci": plan.ci, "pi": plan.pi, "level": plan.level}
+    options: _PoolOptions = {"method": plan.method, "ci": plan.ci, "pi": plan.pi, "level": plan.level}
+    pooled: meta.MetaResult | MetaProportionResult
     if proportion:
         counts = (numbers["events"], numbers["total"])
         scale = PROPORTION_SCALE[plan.measure]
         pooled = meta_proportions(*counts, scale=scale, labels=list(labels), **options)
     else:
         pooled = meta.pool(effects, **options)
-    found = {}
+    subgroups = None
     if plan.subgroup:
         groups = characteristics[plan.subgroup]
         if proportion and plan.method == "glmm":
@@ -158,21 +173,18 @@ def analyse(
                 "--subgroup with a proportion needs an inverse-variance method such as reml, not glmm"
             )
         # a proportion's subgroups are pooled on its analysis scale (logit, FT, raw) like any effect
-        found["subgroups"] = moderators.subgroups(effects, groups, variable=plan.subgroup, **options)
+        subgroups = moderators.subgroups(effects, groups, variable=plan.subgroup, **options)
+    regression = None
     if plan.moderators:
         values = {name: characteristics[name] for name in plan.moderators}
-        found["meta_regression"] = moderators.meta_regression(
+        regression = moderators.meta_regression(
             effects, values, method=plan.method, ci=plan.ci, level=plan.level
         )
+    left_out = None
     if plan.leave_one_out:
         if proportion:
-            found["leave_one_out"] = sensitivity.leave_one_out_proportions(
-                *counts, list(labels), scale=scale, **options
-            )
+            left_out = sensitivity.leave_one_out_proportions(*counts, list(labels), scale=scale, **options)
         else:
-            found["leave_one_out"] = sensitivity.leave_one_out(
-                effects, method=plan.method, ci=plan.ci, level=plan.level
-            )
-    if plan.bias == "egger":
-        found["egger"] = sensitivity.egger_test(effects, plan.level)
-    return Analysis(plan, effects, pooled, **found)
+            left_out = sensitivity.leave_one_out(effects, method=plan.method, ci=plan.ci, level=plan.level)
+    egger = sensitivity.egger_test(effects, plan.level) if plan.bias == "egger" else None
+    return Analysis(plan, effects, pooled, subgroups, regression, left_out, egger)

@@ -126,6 +126,7 @@ def back_transform(values, effects: StudyEffects) -> np.ndarray:
     if effects.measure == "PLO":
         return expit(values)
     if effects.measure == "PFT":
+        assert effects.totals is not None  # proportions carry their totals
         return transforms.inverse_ft(values, transforms.harmonic_mean(effects.totals))[0]
     return values
 
@@ -140,8 +141,10 @@ def _studies(effects: StudyEffects, weights: np.ndarray | None, level: float) ->
     shares = [None] * effects.k if weights is None else np.asarray(weights, dtype=float).tolist()
     corrected = np.asarray(effects.corrected, dtype=bool).tolist()
     return tuple(
-        StudyResult(label, *values, weight, flag)
-        for label, *values, weight, flag in zip(effects.labels, *columns, shares, corrected)
+        StudyResult(label, yi, sei, lower_t, upper_t, estimate, lower, upper, weight, flag)
+        for label, yi, sei, lower_t, upper_t, estimate, lower, upper, weight, flag in zip(
+            effects.labels, *columns, shares, corrected
+        )
     )
 
 
@@ -212,6 +215,9 @@ def pool(
     pi_values = [prediction.lower, prediction.upper] if prediction else [None, None]
     natural = back_transform(values, effects)
     natural_pi = back_transform(pi_values, effects) if prediction else [None, None]
+    estimate, lower, upper = map(float, natural)
+    pi_lower, pi_upper = (None if v is None else float(v) for v in natural_pi)
+    pi_lower_t, pi_upper_t = (None if v is None else float(v) for v in pi_values)
     return MetaResult(
         described,
         method,
@@ -220,13 +226,17 @@ def pool(
         fit.k,
         _studies(effects, fit.weights, level),
         effects.excluded,
-        *map(float, natural),
-        *(None if v is None else float(v) for v in natural_pi),
+        estimate,
+        lower,
+        upper,
+        pi_lower,
+        pi_upper,
         float(fit.beta[0]),
         float(fit.se[0]),
         float(fit.ci_lower[0]),
         float(fit.ci_upper[0]),
-        *(None if v is None else float(v) for v in pi_values),
+        pi_lower_t,
+        pi_upper_t,
         float(fit.zval[0]),
         float(fit.pval[0]),
         fit.df,
@@ -246,6 +256,7 @@ def pool(
 
 
 def _pool_common_2x2(effects: StudyEffects, method: str, level: float) -> MetaResult:
+    assert effects.counts is not None  # the 2x2 methods are only offered for binary outcomes
     if method == "mh":
         # Q over the estimable studies: metafor's rma.mh leaves double zeros out of it even for RD
         keep = ~_double_zero(effects)
@@ -267,7 +278,9 @@ def _pool_common_2x2(effects: StudyEffects, method: str, level: float) -> MetaRe
         _zero_cell_text(effects, method),
         _excluded_text(effects),
     )
-    natural = back_transform([result.estimate, result.lower, result.upper], effects)
+    estimate, lower, upper = map(
+        float, back_transform([result.estimate, result.lower, result.upper], effects)
+    )
     return MetaResult(
         described,
         method,
@@ -276,7 +289,9 @@ def _pool_common_2x2(effects: StudyEffects, method: str, level: float) -> MetaRe
         effects.k,
         _studies(effects, weights, level),
         effects.excluded,
-        *map(float, natural),
+        estimate,
+        lower,
+        upper,
         None,
         None,
         result.estimate,
@@ -305,12 +320,14 @@ def _pool_common_2x2(effects: StudyEffects, method: str, level: float) -> MetaRe
 
 def _double_zero(effects: StudyEffects) -> np.ndarray:
     c, rows = effects.counts, effects.study_rows()
+    assert c is not None  # double zeros are a binary outcome's
     a, n1, e, n2 = c.events_e[rows], c.n_e[rows], c.events_c[rows], c.n_c[rows]
     return ((a == 0) & (e == 0)) | ((a == n1) & (e == n2))
 
 
 def _warnings(effects: StudyEffects) -> tuple[str, ...]:
-    found = []
-    if effects.excluded:
-        found.append(_excluded_text(effects))
+    found: list[str] = []
+    excluded = _excluded_text(effects)  # None when no study was left out
+    if excluded is not None:
+        found.append(excluded)
     return tuple(found)

@@ -126,9 +126,9 @@ class MetaRegression:
     qe: float
     qe_df: int
     qe_p: float
-    qm: float
+    qm: float | None  # None where the coefficients' covariance is singular (HKSJ on a perfect fit)
     qm_df: tuple[int, int | None]
-    qm_p: float
+    qm_p: float | None
     qm_test: str
     df: int | None
 
@@ -215,5 +215,5 @@ def meta_regression(
     return MetaRegression(
         line, effects.measure, effects.scale, fit.k, coefficients, fit.tau2,
         None if interval is None else interval.lower, None if interval is None else interval.upper,
-        fit.i2, fit.h2, fit.r2, fit.qe, fit.qe_df, fit.qe_p, float(fit.qm), fit.qm_df, float(fit.qm_p), qm_test, fit.df,
+        fit.i2, fit.h2, fit.r2, fit.qe, fit.qe_df, fit.qe_p, fit.qm, fit.qm_df, fit.qm_p, qm_test, fit.df,
     )  # fmt: skip

@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from cartsle_cli.errors import CartsleError
 from cartsle_cli.stats import distributions, meta
@@ -159,7 +160,7 @@ def egger_test(effects: StudyEffects, level: float = 0.95) -> EggerTest:
 
 
 def leave_one_out_proportions(
-    events: np.ndarray, totals: np.ndarray, labels: list[str], *, level: float = 0.95, **options
+    events: ArrayLike, totals: ArrayLike, labels: list[str], *, level: float = 0.95, **options
 ) -> LeaveOneOut:
     """Leave-one-out for single proportions through ``meta_proportions`` (the GLMM included)."""
     from cartsle_cli.stats.meta_proportions import meta_proportions  # the proportion front door

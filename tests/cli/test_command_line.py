@@ -93,7 +93,7 @@ def test_cartsle_help_loads_no_command_module():
         "import sys; from cartsle_cli.cli.main import run; sys.argv = ['cartsle', '--help']\n"
         "try: run()\nexcept SystemExit: pass\n"
         "print(sorted(m for m in sys.modules if m.startswith('cartsle_cli.cli.') and m not in"
-        " ('cartsle_cli.cli.main', 'cartsle_cli.cli.common', 'cartsle_cli.cli.light_options')))"
+        " ('cartsle_cli.cli.main', 'cartsle_cli.cli.common')))"
     )
     output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert output.strip().splitlines()[-1] == "[]"

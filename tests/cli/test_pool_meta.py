@@ -258,3 +258,28 @@ def test_proportions_pool_by_subgroup_on_their_analysis_scale(cli, tmp_path):
     )
     assert refused.exit_code == 1
     assert "inverse-variance method" in refused.output and "Traceback" not in refused.output
+
+
+def test_a_perfect_fit_under_hksj_says_the_moderator_test_is_not_computable(cli, tmp_path):
+    """yi = 0.1 x exactly: the HKSJ scale (residual Q / (k - p)) is 0, the coefficients' covariance
+    is singular and QM has no value; it raised TypeError (float(None)) before, found by mypy."""
+    data = tmp_path / "perfect.csv"
+    data.write_text("study,yi,sei,x\nA,0.1,0.1,1\nB,0.2,0.2,2\nC,0.3,0.15,3\nD,0.4,0.1,4\n")
+    args = (
+        "pool",
+        "meta",
+        "--csv",
+        data,
+        "--measure",
+        "GEN",
+        "--method",
+        "reml",
+        "--ci",
+        "hksj",
+        "--moderator",
+        "x",
+    )
+    assert "test of moderators: not computable" in cli(*args).output
+    regression = json.loads(cli(*args, "--json").output)["meta_regression"]
+    assert regression["qm"] is None and regression["qm_p"] is None
+    assert regression["coefficients"][1]["estimate"] == pytest.approx(0.1, abs=1e-9)

@@ -13,7 +13,7 @@ import csv
 import io
 from dataclasses import dataclass
 
-from cartsle_cli.sample.decisions import COLUMNS, RESOLVER, REVIEWERS
+from cartsle_cli.sample.decisions import COLUMNS, RESOLVER, REVIEWERS, title_abstract_votes
 from cartsle_cli.sample.draw import Draw
 from cartsle_cli.sample.trials.records import Work
 
@@ -45,21 +45,7 @@ def decisions(works: list[Work], seed: int) -> Decisions:
     missed = {w.key for w in draw.sample(to_full_text, 2)}
     extra = {w.key for w in draw.sample([w for w in works if w.tempting], 3)}
     maybes = {w.key for w in draw.sample([w for w in to_full_text if w.key not in missed], 2)}
-    ta, ta_resolved = [], []
-    for work in works:
-        final = "include" if work in to_full_text else "exclude"
-        odd = draw.pick(REVIEWERS)
-        for reviewer in REVIEWERS:
-            decision = final
-            if reviewer == odd and work.key in missed:
-                decision = "exclude"
-            elif reviewer == odd and work.key in extra:
-                decision = draw.pick(("include", "maybe"))
-            elif reviewer == odd and work.key in maybes:
-                decision = "maybe"
-            ta.append(Vote(work, reviewer, "ta", decision))
-        if work.key in missed or work.key in extra:
-            ta_resolved.append(Vote(work, RESOLVER, "ta", final, note="resolved by discussion"))
+    ta, ta_resolved = title_abstract_votes(works, to_full_text, (missed, extra, maybes), draw, Vote)
     ft, ft_resolved = _full_text(to_full_text, draw)
     return Decisions(ta, ta_resolved, ft, ft_resolved)
 

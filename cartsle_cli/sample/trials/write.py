@@ -14,6 +14,7 @@ from importlib.resources import files
 from pathlib import Path
 
 from cartsle_cli.sample.appraisals import comparative_rob2
+from cartsle_cli.sample.generate import write_texts
 from cartsle_cli.sample.steps import Step
 from cartsle_cli.sample.trials.exports import FILES, SOURCES, export_texts
 from cartsle_cli.sample.trials.model import TrialSample
@@ -81,13 +82,7 @@ def write_trial_sample(sample: TrialSample, folder: Path) -> list[Path]:
     texts["appraisal/rob2_ana.csv"] = rob2.reviewer_a
     texts["appraisal/rob2_ben.csv"] = rob2.reviewer_b
     texts["appraisal/rob2_resolutions.csv"] = rob2.resolutions
-    written = []
-    for relative, text in texts.items():
-        path = folder / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(text.encode("utf-8"))
-        written.append(Path(relative))
-    return written
+    return write_texts(folder, texts)
 
 
 def trial_steps(sample: TrialSample) -> tuple[Step, ...]:

@@ -16,6 +16,12 @@ from sklearn.naive_bayes import MultinomialNB
 from sklearn.svm import LinearSVC
 
 
+class Scorer(Protocol):
+    """What a fitted scikit-learn linear model offers (scikit-learn has no type information)."""
+
+    def decision_function(self, features: sparse.spmatrix) -> np.ndarray: ...
+
+
 class TrainedClassifier(Protocol):
     boundary: float
 
@@ -26,7 +32,7 @@ class TrainedClassifier(Protocol):
 class Margin:
     """A fitted linear model's signed margin; it calls a record relevant above 0."""
 
-    model: object
+    model: Scorer
     boundary: float = 0.0
 
     def decision_function(self, features: sparse.spmatrix) -> np.ndarray:

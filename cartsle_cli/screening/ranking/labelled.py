@@ -52,7 +52,7 @@ class LabelledSet:
         return sum(self.labels)
 
 
-def parse_label(value: object, path: Path, row: str, column: str) -> int:
+def parse_label(value: object, path: Path, row: int | str, column: str) -> int:
     text = str(value).strip().lower()
     if text in _YES:
         return 1
@@ -88,9 +88,8 @@ def read_labelled_csv(path: Path, text: str, label: str | None) -> LabelledSet:
     title, abstract = _pick(columns, TITLE_COLUMNS), _pick(columns, ABSTRACT_COLUMNS)
     if title is None and abstract is None:
         raise CartsleError("no title or abstract column to learn from", file=path, line=1)
-    texts = (
-        ((table[title] if title else "") + " " + (table[abstract] if abstract else "")).str.strip().tolist()
-    )
+    joined: pd.Series = (table[title] if title else "") + " " + (table[abstract] if abstract else "")
+    texts = joined.str.strip().tolist()
     # row labels count the header as line 1, as a spreadsheet does
     labels = [
         parse_label(value, path, f"row {index + 2}", label_column)

@@ -47,14 +47,14 @@ def recall_curve(
     return RecallCurve(list(range(len(found))), found.tolist(), total_records, total_relevant)
 
 
-def _labels(labels: Sequence[int]) -> np.ndarray:
+def _labels(labels: Sequence[int] | np.ndarray) -> np.ndarray:
     values = np.asarray(labels, dtype=int)
     if values.size == 0 or values.sum() == 0:
         raise ValueError("the screening order holds no includes")
     return values
 
 
-def wss_insights(labels: Sequence[int], level: float = 0.95) -> float:
+def wss_insights(labels: Sequence[int] | np.ndarray, level: float = 0.95) -> float:
     """Work saved over sampling as asreview-insights computes it (``_wss_values``, ``_slice_metric``).
 
     Read at the k-th include with k the largest whole number with k / includes <= level (so with 19
@@ -72,21 +72,21 @@ def wss_insights(labels: Sequence[int], level: float = 0.95) -> float:
     return float((when_random[index] - when_found[index]) / total)
 
 
-def records_to_recall(labels: Sequence[int], level: float) -> int:
+def records_to_recall(labels: Sequence[int] | np.ndarray, level: float) -> int:
     """Records read until the share of includes found first reaches ``level``."""
     values = _labels(labels)
     needed = max(1, math.ceil(level * int(values.sum()) - 1e-9))
     return int(np.searchsorted(np.cumsum(values), needed)) + 1
 
 
-def wss_cohen(labels: Sequence[int], level: float = 0.95) -> float:
+def wss_cohen(labels: Sequence[int] | np.ndarray, level: float = 0.95) -> float:
     """Work saved over sampling, Cohen, Hersh, Peterson & Yen 2006 (JAMIA 13:206): (TN + FN) / N -
     (1 - recall), read where recall first reaches ``level``."""
     values = _labels(labels)
     return (len(values) - records_to_recall(values, level)) / len(values) - (1.0 - level)
 
 
-def rrf(labels: Sequence[int], share: float = 0.10) -> float:
+def rrf(labels: Sequence[int] | np.ndarray, share: float = 0.10) -> float:
     """Relevant records found: share of the includes found after screening ``share`` of the records
     (asreview-insights' recall at x = share; Ferdinands et al. 2023, Systematic Reviews 12:100)."""
     values = _labels(labels)
@@ -94,7 +94,7 @@ def rrf(labels: Sequence[int], share: float = 0.10) -> float:
     return float(values[:read].sum() / values.sum())
 
 
-def screened_to_find_all(labels: Sequence[int]) -> int:
+def screened_to_find_all(labels: Sequence[int] | np.ndarray) -> int:
     values = _labels(labels)
     return int(np.flatnonzero(values)[-1]) + 1
 
@@ -113,7 +113,7 @@ class ScreeningMetrics:
     screened_to_find_all: int
 
 
-def screening_metrics(labels: Sequence[int]) -> ScreeningMetrics:
+def screening_metrics(labels: Sequence[int] | np.ndarray) -> ScreeningMetrics:
     values = _labels(labels)
     return ScreeningMetrics(
         records=len(values),

@@ -67,7 +67,8 @@ def _save_recall_plot(
     figure, axes = plt.subplots(figsize=(6.5, 4.5), dpi=120)
     as_recall = all(curve.recall is not None for curve in curves)
     for index, curve in enumerate(curves):
-        y = curve.recall if as_recall else curve.found
+        recall = curve.recall
+        y = recall if as_recall and recall is not None else curve.found
         name = for_figure(labels[index]) if labels else None
         axes.plot(curve.screened, y, linewidth=1.2, label=name)
     x_max = max(max(curve.total_records or 0, curve.screened[-1]) for curve in curves)

@@ -90,6 +90,7 @@ def estimate_relevant_remaining(
     """
     scores = held_out_scores(ranker, screened, labels)
     if scores is None:
+        assert ranking.trained is not None, "the random phase has no classifier to score with"
         scores = ranking.trained.decision_function(ranker.features[screened])
     calibration = LogisticRegression(C=1e4).fit(scores.reshape(-1, 1), labels)
     return float(calibration.predict_proba(ranking.scores.reshape(-1, 1))[:, 1].sum())
