@@ -453,7 +453,7 @@ def _family_names(people: list[str]) -> tuple[str, ...]:
     """The folded family names of the first :data:`MAX_AUTHORS` people (only they are compared:
     long consortium lists would cost without helping); :func:`family_name` written out, since a
     million records hold some five million names (one partition finds and cuts at the comma)."""
-    names = []
+    names: list[str] = []
     for author in people[:MAX_AUTHORS]:
         family, comma, _ = author.partition(",")
         name = _family_key(family) if comma else _family_of_whole_name(author)
