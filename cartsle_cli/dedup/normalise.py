@@ -417,7 +417,7 @@ def _each(values: Sequence[Any], key: Any) -> list[Any]:
 
 # The C scanner under json.loads, called directly: json.loads builds its way there (keyword
 # checks, a whitespace regex before and after) for each of a million short author lists.
-_SCAN_JSON = json.scanner.make_scanner(json.JSONDecoder())
+_SCAN_JSON = json.scanner.make_scanner(json.JSONDecoder())  # type: ignore[arg-type]  # typeshed types the context as a scanner; the stdlib passes the decoder itself
 
 
 def load_json(text: str) -> Any:
