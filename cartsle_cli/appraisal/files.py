@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,7 +20,7 @@ from rapidfuzz import process
 from cartsle_cli.appraisal.engine import Answers, Problem, call_column, check_answers, support_column
 from cartsle_cli.appraisal.tool import Tool
 from cartsle_cli.errors import CartsleError
-from cartsle_cli.extraction.csvfile import CsvTable, read_csv
+from cartsle_cli.extraction.csvfile import CsvTable, check_header, read_csv
 from cartsle_cli.safe_output import for_spreadsheet
 
 
@@ -137,7 +137,7 @@ def read_appraisals(
     review declares them (None accepts any outcome name).
     """
     table = read_csv(path)
-    _check_header(tool, table)
+    check_header(table, template_columns(tool), _unknown_column(tool))
     if not table.rows:
         raise CartsleError("no appraisal rows: fill in one row per included study", file=table.path)
     seen: dict[tuple[str, str], int] = {}
@@ -172,30 +172,10 @@ def read_appraisals(
     return AppraisalFile(table, tuple(rows))
 
 
-def _check_header(tool: Tool, table: CsvTable) -> None:
-    columns = template_columns(tool)
-    known = [c.name for c in columns]
-    seen: set[str] = set()
-    for name in table.header:
-        if name in seen:
-            raise CartsleError(
-                f"column {name!r} appears twice", file=table.path, line=table.header_line, field=name
-            )
-        seen.add(name)
-        if name not in known:
-            match = process.extractOne(name, known, score_cutoff=75)
-            hint = f" (did you mean {match[0]!r}?)" if match else ""
-            raise CartsleError(
-                f"unknown column {name!r} for {tool.name}{hint}",
-                file=table.path,
-                line=table.header_line,
-                field=name,
-            )
-    for column in columns:
-        if column.required and column.name not in seen:
-            raise CartsleError(
-                f"required column {column.name!r} is missing from the header",
-                file=table.path,
-                line=table.header_line,
-                field=column.name,
-            )
+def _unknown_column(tool: Tool) -> Callable[[str, list[str]], str]:
+    def message(name: str, known: list[str]) -> str:
+        match = process.extractOne(name, known, score_cutoff=75)
+        hint = f" (did you mean {match[0]!r}?)" if match else ""
+        return f"unknown column {name!r} for {tool.name}{hint}"
+
+    return message

@@ -10,6 +10,7 @@ spreadsheets in comma-decimal locales save CSV.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -64,6 +65,31 @@ def read_csv(path: str | Path) -> CsvTable:
     return CsvTable(
         path, text, hashlib.sha256(data).hexdigest(), header_line, tuple(header_cells), tuple(rows)
     )
+
+
+def check_header(table: CsvTable, columns: Iterable, unknown: Callable[[str, list[str]], str]) -> None:
+    """The header names each of ``columns`` (objects with ``name`` and ``required``) at most once,
+    every required one, and nothing else; ``unknown(name, known)`` words the error for a name that
+    is not a column. Each error names the file, the header line and the column."""
+    columns = list(columns)
+    known = [column.name for column in columns]
+    seen: set[str] = set()
+    for name in table.header:
+        if name in seen:
+            raise CartsleError(
+                f"column {name!r} appears twice", file=table.path, line=table.header_line, field=name
+            )
+        seen.add(name)
+        if name not in known:
+            raise CartsleError(unknown(name, known), file=table.path, line=table.header_line, field=name)
+    for column in columns:
+        if column.required and column.name not in seen:
+            raise CartsleError(
+                f"required column {column.name!r} is missing from the header",
+                file=table.path,
+                line=table.header_line,
+                field=column.name,
+            )
 
 
 def _header(cells: list[str]) -> list[str]:

@@ -20,7 +20,7 @@ from rapidfuzz import process
 
 from cartsle_cli.errors import CartsleError
 from cartsle_cli.extraction.cells import CellError, parse_cell
-from cartsle_cli.extraction.csvfile import CsvRow, CsvTable, read_csv
+from cartsle_cli.extraction.csvfile import CsvRow, CsvTable, check_header, read_csv
 from cartsle_cli.extraction.frames import to_frame
 from cartsle_cli.extraction.layout import Column, FileLayout, Layout, layout
 from cartsle_cli.protocol.model import Protocol
@@ -103,7 +103,9 @@ def _study_rows(
     table: CsvTable, expected: Layout, included: Collection[str] | None
 ) -> list[tuple[int, Values]]:
     file_layout = expected.studies
-    _check_header(table, file_layout.columns)
+    check_header(
+        table, file_layout.columns, lambda name, known: f"unknown column {name!r}{_suggestion(name, known)}"
+    )
     if not table.rows:
         raise CartsleError("no study rows: fill in one row per included study", file=table.path)
     first_line: dict[str, int] = {}
@@ -188,7 +190,9 @@ def _check_rules(table: CsvTable, row: CsvRow, values: Values, file_layout: File
 def _arm_rows(
     table: CsvTable, file_layout: FileLayout, studies: Mapping[str, Values], arms: tuple[str, ...]
 ) -> list[tuple[int, Values]]:
-    _check_header(table, file_layout.columns)
+    check_header(
+        table, file_layout.columns, lambda name, known: f"unknown column {name!r}{_suggestion(name, known)}"
+    )
     first_line: dict[tuple[str, str], int] = {}
     rows = []
     for row in table.rows:
@@ -234,7 +238,9 @@ def _check_every_arm(
 def _patient_rows(
     table: CsvTable, file_layout: FileLayout, studies: Mapping[str, Values], participants: str
 ) -> list[tuple[int, Values]]:
-    _check_header(table, file_layout.columns)
+    check_header(
+        table, file_layout.columns, lambda name, known: f"unknown column {name!r}{_suggestion(name, known)}"
+    )
     _, patient_column, time_column = file_layout.keys
     first_line: dict[tuple[str, str, float], int] = {}
     patients_of: dict[str, set[str]] = {study_id: set() for study_id in studies}
@@ -264,32 +270,6 @@ def _patient_rows(
             )
         rows.append((row.line, values))
     return rows
-
-
-def _check_header(table: CsvTable, columns: tuple[Column, ...]) -> None:
-    known = [column.name for column in columns]
-    seen: set[str] = set()
-    for name in table.header:
-        if name in seen:
-            raise CartsleError(
-                f"column {name!r} appears twice", file=table.path, line=table.header_line, field=name
-            )
-        seen.add(name)
-        if name not in known:
-            raise CartsleError(
-                f"unknown column {name!r}{_suggestion(name, known)}",
-                file=table.path,
-                line=table.header_line,
-                field=name,
-            )
-    for column in columns:
-        if column.required and column.name not in seen:
-            raise CartsleError(
-                f"required column {column.name!r} is missing from the header",
-                file=table.path,
-                line=table.header_line,
-                field=column.name,
-            )
 
 
 def _suggestion(name: str, known: list[str]) -> str:
