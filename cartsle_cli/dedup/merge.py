@@ -100,8 +100,9 @@ def merge_values(rows: Sequence[Sequence[Any]]) -> tuple[int, list[Any], dict[st
     each gap, for one cluster's rows given as ``(id, *MERGED_FIELDS)`` (plain rows: a million-record
     review merges hundreds of thousands of clusters)."""
     scores = [_completeness(row[1:]) for row in rows]
-    best = max(range(len(rows)), key=lambda n: (scores[n], -rows[n][0]))  # as kept_record chooses
-    others = sorted((n for n in range(len(rows)) if n != best), key=lambda n: (-scores[n], rows[n][0]))
+    # Most complete first, the earliest imported on a tie (ids are unique): the kept record, as
+    # kept_record chooses, then the others in the order they fill its gaps.
+    best, *others = sorted(range(len(rows)), key=lambda n: (-scores[n], rows[n][0]))
     values = list(rows[best][1:])
     filled_from: dict[str, int] = {}
     for field_number, value in enumerate(values):
