@@ -158,23 +158,46 @@ def load() -> str:
     return f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
 
 
-def time_file(path: Path, asreview: str | None) -> None:
-    """Only the timing of one simulation per model (seed 0's priors), cartsle's and ASReview's."""
+def median_timed(measured: list[Timed]) -> Timed:
+    """Each figure's median over repeated measurements."""
+
+    def middle(name: str) -> float | None:
+        values = [getattr(timed, name) for timed in measured]
+        return None if None in values else statistics.median(values)
+
+    return Timed(*(middle(name) for name in Timed.__dataclass_fields__))  # type: ignore[arg-type]
+
+
+def time_file(path: Path, asreview: str | None, repeat: int = 1) -> None:
+    """Only the timing of one simulation per model (seed 0's priors), cartsle's and ASReview's,
+    each measured ``repeat`` times in turn (cartsle default, ELAS u4, ASReview), medians shown."""
     labelled = read_labelled(path)
     priors = choose_priors(np.asarray(labelled.labels), 0)
     name = path.stem.replace("srd__Cohen_2006_local_", "")
     print(f"\n{name}: {len(labelled.labels)} records, {labelled.includes} includes; {load()}")
-    timings = {
-        "cartsle default": cartsle_run(path, "default", priors, labelled.record_ids),
-        "ELAS u4 (cartsle)": cartsle_run(path, "elas-u4", priors, labelled.record_ids),
-    }
+    measured: dict[str, list[Timed]] = {}
+    for _ in range(repeat):
+        for label, model in (("cartsle default", "default"), ("ELAS u4 (cartsle)", "elas-u4")):
+            measured.setdefault(label, []).append(cartsle_run(path, model, priors, labelled.record_ids))
+        if asreview:
+            metrics, timed = asreview_run(asreview, path, labelled.labels, priors, 0)
+            measured.setdefault("ASReview 3.0.8", []).append(timed)
     if asreview:
-        metrics, timings["ASReview 3.0.8"] = asreview_run(asreview, path, labelled.labels, priors, 0)
         ours = simulate(labelled.texts, labelled.labels, priors=priors, model=ELAS_U4).runs[0].metrics
         print(
             f"  ELAS u4 in cartsle and in ASReview, same priors: {'identical' if ours == metrics else 'DIFFERENT'} metrics"
         )
-    print_timings(timings)
+    for label, timed in measured.items():
+        print(
+            f"  {label}, whole-process CPU of each measurement: "
+            + ", ".join(f"{t.process_cpu:.2f}" for t in timed)
+            + (
+                "; again: " + ", ".join(f"{t.kept_cpu:.2f}" for t in timed)
+                if timed[0].kept_cpu is not None
+                else ""
+            )
+        )
+    print_timings({label: median_timed(timed) for label, timed in measured.items()}, repeat)
     print(f"  ({load()} after)")
 
 
@@ -236,11 +259,11 @@ def bench_file(
     print(f"  stopping heuristic (50 exclusions in a row, >= 10% screened), default, run 1: met {where}")
 
 
-def print_timings(timings: dict[str, Timed]) -> None:
+def print_timings(timings: dict[str, Timed], repeat: int = 1) -> None:
     """One simulation each, seed 0's priors, until the last include."""
     print(
         "  one simulation (seed 0's priors): from reading the file to the last include; the whole process; "
-        "the whole process again, the prepared set kept"
+        "the whole process again, the prepared set kept" + (f" (medians of {repeat})" if repeat > 1 else "")
     )
     for label, timed in timings.items():
         again = (
@@ -392,6 +415,9 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=50_000)
     parser.add_argument("--skip-timing", action="store_true")
     parser.add_argument(
+        "--repeat", type=int, default=1, help="with --time-only: measurements per figure (medians)"
+    )
+    parser.add_argument(
         "--time-only",
         action="store_true",
         help="only time one simulation per set and model (seed 0's priors), beside ASReview's",
@@ -409,7 +435,7 @@ def main() -> None:
     if args.time_only:
         print(f"One simulation per set, CPU seconds (wait4) beside wall; {load()}")
         for path in files:
-            time_file(path, args.asreview)
+            time_file(path, args.asreview, args.repeat)
         return
     for path in files:
         try:
