@@ -73,8 +73,7 @@ RULES = TagRules(
 )
 
 
-@dataclass
-class _Cut:
+class _Cut(NamedTuple):
     """One record cut from the file, before the database's rules are applied."""
 
     line: int
@@ -145,8 +144,9 @@ def _pieces(handle: TextIO) -> Iterator[tuple[str, int]]:
         if end == 0 and more:
             rest = text  # no ER yet: a record longer than a chunk
             continue
-        if text[:end].strip() or not more:
-            yield text[:end], line
+        piece = text[:end]
+        if not more or (piece and not piece.isspace()):  # isspace: no stripped copy of the piece
+            yield piece, line
         line += text.count("\n", 0, end)
         rest = text[end:]
         if not more:
