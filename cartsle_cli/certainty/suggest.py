@@ -13,7 +13,10 @@ rule that produced it, so a reader can see why. Rules (the GRADE guidance series
 - indirectness (Guyatt et al. 2011;64:1303-1310): the reviewers' judgement, nothing suggested;
 - imprecision (Guyatt et al. 2011;64:1283-1293): one level down for each of: the CI crosses the
   line of no effect (comparative) or is wider than the declared margin (single proportions); the
-  participants fall short of the optimal information size;
+  participants fall short of the optimal information size. For a ratio measure (RR, OR, HR) whose
+  CI includes both appreciable benefit and appreciable harm (GRADE's rough guide: a ratio under
+  0.75 and one over 1.25; GRADE handbook 2013, section 5.2.5, "very wide" intervals), the CI
+  alone is two levels;
 - publication bias (Guyatt et al. 2011;64:1277-1282): with 10 or more studies, one level down when
   Egger's test gives p < 0.10; with fewer, nothing is suggested and the reason says why.
 """
@@ -33,6 +36,8 @@ DOMAINS: dict[str, str] = {
     "publication_bias": "Publication bias",
 }
 EGGER_ALPHA = 0.10
+# ratio measures: GRADE's rough guide to appreciable benefit and harm (Guyatt et al. 2011;64:1283)
+APPRECIABLE_BENEFIT, APPRECIABLE_HARM = 0.75, 1.25
 
 
 @dataclass(frozen=True)
@@ -161,18 +166,29 @@ def suggest_imprecision(
 ) -> Suggestion:
     """One level per problem: a CI across no effect (or wider than +/- ``margin`` for a single
     proportion), and fewer participants than the optimal information size ``ois`` (computed for
-    ``ois_basis``, said in the reason)."""
+    ``ois_basis``, said in the reason); two for a ratio's CI that includes both appreciable benefit
+    and appreciable harm (below 0.75 and above 1.25, ``null`` 1). At most two levels."""
     basis = f" ({ois_basis})" if ois_basis else ""
-    problems = []
-    if null is not None:
+    problems: list[str] = []
+    levels = 0
+    if null == 1.0 and lower < APPRECIABLE_BENEFIT and upper > APPRECIABLE_HARM:
+        problems.append(
+            f"the 95% CI ({lower:.2f} to {upper:.2f}) includes both appreciable benefit (under "
+            f"{APPRECIABLE_BENEFIT:g}) and appreciable harm (over {APPRECIABLE_HARM:g}): two levels"
+        )
+        levels += 2
+    elif null is not None:
         if _crosses(lower, upper, null):
             problems.append(
                 f"the 95% CI ({lower:.2f} to {upper:.2f}) crosses the line of no effect ({null:g})"
             )
+            levels += 1
     elif (upper - lower) / 2 > margin:
         problems.append(f"the 95% CI ({lower:.2f} to {upper:.2f}) is wider than +/- {margin:.2f}")
+        levels += 1
     if ois is not None and participants is not None and participants < ois:
         problems.append(f"{participants} participants, under the optimal information size of {ois}{basis}")
+        levels += 1
     enough = (
         f"{participants} participants (optimal information size {ois}{basis})"
         if ois is not None and participants is not None and participants >= ois
@@ -180,7 +196,7 @@ def suggest_imprecision(
     )
     if problems:
         reason = "; ".join(problems + ([enough] if enough else []))
-        return Suggestion("imprecision", min(2, len(problems)), reason)
+        return Suggestion("imprecision", min(2, levels), reason)
     return Suggestion(
         "imprecision", 0, f"95% CI {lower:.2f} to {upper:.2f}" + (f"; {enough}" if enough else "")
     )

@@ -54,6 +54,21 @@ def test_imprecision_one_level_per_problem():
     assert wide.levels == 2 and "wider than +/- 0.10" in wide.reason
 
 
+def test_imprecision_two_levels_when_a_ratio_ci_includes_appreciable_benefit_and_harm():
+    # GRADE's rough guide for ratios: benefit under 0.75, harm over 1.25 (Guyatt et al. 2011;64:1283).
+    # RR 0.9, CI 0.5 to 1.6: below 0.75 and above 1.25 -> two levels from the CI alone, OIS met.
+    very_wide = suggest_imprecision(0.9, 0.5, 1.6, 2000, 1806, 1.0)
+    assert very_wide.levels == 2 and "appreciable benefit" in very_wide.reason
+    # CI 0.6 to 1.2 crosses 1 but not 1.25: one level, as before
+    assert suggest_imprecision(0.85, 0.6, 1.2, 2000, 1806, 1.0).levels == 1
+    # CI 0.8 to 1.3 crosses 1.25 but not 0.75: one level
+    assert suggest_imprecision(1.0, 0.8, 1.3, 2000, 1806, 1.0).levels == 1
+    # never above two levels, also under the OIS
+    assert suggest_imprecision(0.9, 0.5, 1.6, 100, 1806, 1.0).levels == 2
+    # the thresholds are for ratios only: a mean difference of -0.5 to 1.6 (null 0) is one level
+    assert suggest_imprecision(0.5, -0.5, 1.6, 2000, 1806, 0.0).levels == 1
+
+
 def test_publication_bias_only_from_ten_studies():
     few = suggest_publication_bias(7, 0.01)
     assert few.levels == 0 and few.needs_reviewers and "fewer than 10" in few.reason

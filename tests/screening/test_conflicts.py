@@ -105,11 +105,18 @@ def _one_record_file(tmp_path):
 
 
 def press(app: ScreenApp, *keys: str) -> list[str]:
-    """Press keys in the headless app; return the conflict screen's text before each key and at the end."""
+    """Press keys in the headless app; return the conflict screen's text before each key and at the end.
+
+    An app opened with ``resolve=True`` pushes the conflict screen after its first refresh, which on
+    a loaded machine can come after the first pause: wait for it (at most 10 s) before the first key."""
     shown: list[str] = []
 
     async def drive() -> None:
         async with app.run_test() as pilot:
+            for _ in range(200):
+                if not app.resolve or _conflict_text(app):
+                    break
+                await pilot.pause(0.05)
             for key in keys:
                 await pilot.pause()
                 shown.append(_conflict_text(app))
