@@ -337,6 +337,8 @@ def conflicts_command(
     To resolve them one by one with the record in view: `cartsle screen --resolve` (or press c in
     the interactive screen).
     """
+    # imported here: the conflicts (with the queue and retractions) cost `screen simulate` and the
+    # other subcommands a tenth of a second of start-up each
     from cartsle_cli.report.csv_safe import write_csv
     from cartsle_cli.screening.conflicts import CONFLICT_FILE_COLUMNS, conflict_file_rows, list_conflicts
 

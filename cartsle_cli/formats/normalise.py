@@ -7,6 +7,7 @@ from urllib.parse import unquote
 
 _DOI = re.compile(r"10\.\d{4,9}/\S+", re.IGNORECASE)
 _YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d|21\d\d)(?!\d)")
+_PMID = re.compile(r"\d{1,9}")
 
 
 def clean_doi(value: str | None) -> str | None:
@@ -29,7 +30,9 @@ def clean_pmid(value: str | None) -> str | None:
     """The digits of a PMID written as ``38407106``, ``PUBMED 38407106`` or ``MEDLINE:38407106``."""
     if not value:
         return None
-    match = re.search(r"\d{1,9}", value)
+    if len(value) <= 9 and value.isascii() and value.isdigit():  # most PMIDs: the digits alone
+        return value.lstrip("0") or None
+    match = _PMID.search(value)
     return match.group(0).lstrip("0") or None if match else None
 
 
@@ -117,6 +120,9 @@ def _comma_list(text: str) -> list[str]:
 
 def pages_of(first: str | None, last: str | None = None) -> str | None:
     """A page range with an ASCII hyphen: ("1279", "1297") or "1279‐1297" (U+2010) -> "1279-1297"."""
+    if first and first.isascii() and first.isdigit() and (not last or (last.isascii() and last.isdigit())):
+        # page numbers alone (most records): nothing to squash, no dash to replace
+        return f"{first}-{last}" if last and last != first else first
     first, last = squash(first), squash(last)
     if first and last and last != first:
         first = f"{first}-{last}"

@@ -29,7 +29,7 @@ from cartsle_cli.formats.text import (
 NAME = "ovid"
 
 _COUNTER = re.compile(r"^<(\d+)\.?\s*>\s*$")
-_START = re.compile(r"(?:\A|(?<=[\r\n]))<\d+\.?\s*>[ \t]*(?:\r\n|\r|\n)[A-Z][A-Z0-9]  - ")
+_START = re.compile(r"<\d+\.?\s*>[ \t]*(?:\r\n|\r|\n)[A-Z][A-Z0-9]  - ")
 _TAG_LINE = re.compile(r"([A-Z][A-Z0-9])  -(?: |$)")
 # "Current Opinion in HIV & AIDS. 15(4):213-220, 2020" (MEDLINE), "ACSM's Journal 2010;14(1):56"
 _SOURCE_MEDLINE = re.compile(
@@ -57,7 +57,14 @@ RULES = TagRules(split_tag=_split_tag, continuation=_continuation)
 
 def sniff(text: str) -> bool:
     """Ovid text has a ``<1. >`` counter line followed by a two-letter tag line."""
-    return _START.search(text[:1_000_000]) is not None
+    head = text[:1_000_000]
+    # The pattern starts with "<" only, so the search skips to each "<" instead of trying every
+    # position (three times slower on the first MB of every file detect sees); the counter must
+    # still start a line.
+    for match in _START.finditer(head):
+        if match.start() == 0 or head[match.start() - 1] in "\r\n":
+            return True
+    return False
 
 
 @without_cyclic_gc

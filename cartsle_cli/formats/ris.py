@@ -19,7 +19,7 @@ import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import NamedTuple, TextIO
 
 from rispy.config import LIST_TYPE_TAGS
 
@@ -73,8 +73,7 @@ RULES = TagRules(
 )
 
 
-@dataclass
-class _Cut:
+class _Cut(NamedTuple):
     """One record cut from the file, before the database's rules are applied."""
 
     line: int
@@ -145,8 +144,9 @@ def _pieces(handle: TextIO) -> Iterator[tuple[str, int]]:
         if end == 0 and more:
             rest = text  # no ER yet: a record longer than a chunk
             continue
-        if text[:end].strip() or not more:
-            yield text[:end], line
+        piece = text[:end]
+        if not more or (piece and not piece.isspace()):  # isspace: no stripped copy of the piece
+            yield piece, line
         line += text.count("\n", 0, end)
         rest = text[end:]
         if not more:
@@ -191,9 +191,8 @@ def _cut_records(text: str, path: str | Path, first_line: int = 1) -> tuple[list
     return cuts, wrappers
 
 
-@dataclass(frozen=True)
-class _Span:
-    """Where one record lies in the text."""
+class _Span(NamedTuple):
+    """Where one record lies in the text (a tuple: made twice as fast as a frozen dataclass)."""
 
     start: int  # offset of the TY line
     line: int
@@ -337,19 +336,24 @@ def _authors(fields: dict[str, list[str]]) -> list[str]:
     return authors
 
 
+_JOURNAL_TAGS = ("JF", "T2", "JO", "JA", "J2")
+_OVID_JOURNAL_TAGS = ("JF", "JO", "JA", "J2")
+
+
 def _journal(fields: dict[str, list[str]], dialect: Dialect) -> str | None:
     # Ovid's T2 is a trial's official title and its JA may be a registry URL, not a journal
-    tags = ("JF", "JO", "JA", "J2") if dialect.ovid else ("JF", "T2", "JO", "JA", "J2")
-    for value in every(fields, *tags):
-        if "://" not in value:
-            return _tidy_name(value)
+    for tag in _OVID_JOURNAL_TAGS if dialect.ovid else _JOURNAL_TAGS:
+        for value in fields.get(tag, ()):
+            if value and "://" not in value:
+                return _tidy_name(value)
     return None
 
 
 def _doi(fields: dict[str, list[str]]) -> str | None:
-    for value in every(fields, "DO", "DI"):
-        if doi := clean_doi(value):
-            return doi
+    for tag in ("DO", "DI"):
+        for value in fields.get(tag, ()):
+            if doi := clean_doi(value):
+                return doi
     # embase.com writes the DOI again as an L2 link; only doi.org links count, not a Cochrane
     # record's own .../central/doi/10.1002/central/CN-... page
     for value in every(fields, "L3", "L2", "UR"):
@@ -410,9 +414,10 @@ def _in_tag(tag: str) -> Callable[[Fields], str | None]:
 
 
 def _url_part(fields: Fields, pattern: re.Pattern[str], *tags: str) -> str | None:
-    for value in every(fields, *tags):
-        if (match := pattern.search(value)) is not None:
-            return match.group(1)
+    for tag in tags:
+        for value in fields.get(tag, ()):
+            if (match := pattern.search(value)) is not None:
+                return match.group(1)
     return None
 
 

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cartsle_cli.errors import CartsleError
 from cartsle_cli.formats import stream_file
@@ -22,13 +23,11 @@ from cartsle_cli.store.searches import (
     find_by_sha256,
     stage_records,
 )
-from cartsle_cli.updating import (
-    UpdateSummary,
-    finish_update,
-    register_update,
-    snapshot_previous_version,
-    updated_search,
-)
+
+if TYPE_CHECKING:
+    # updating loads dedup (NumPy, RapidFuzz) and screening: a third of a second of start-up
+    # that only a rerun of a search (``update_of``) needs, so it is imported there
+    from cartsle_cli.updating import UpdateSummary
 
 
 @dataclass(frozen=True)
@@ -72,6 +71,13 @@ def import_files(
     seen: dict[str, Path] = {}
     staged: list[_StagedFile] = []
     if update_of is not None:
+        from cartsle_cli.updating import (
+            finish_update,
+            register_update,
+            snapshot_previous_version,
+            updated_search,
+        )
+
         updated = updated_search(conn, update_of)
         source = source or updated.database
         other_methods = other_methods or updated.other_methods

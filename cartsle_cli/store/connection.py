@@ -30,6 +30,10 @@ from cartsle_cli.store.faults import RESTORE_ADVICE, explain
 from cartsle_cli.store.migrations import SCHEMA_VERSION, migrate, schema_version
 
 BUSY_TIMEOUT_MS = 30_000
+# A record row with its fields and raw text is 2-8 KB: a 16 KB page holds two or more whole,
+# where SQLite's default 4 KB page spills each to overflow pages (an import of 50,000 generated
+# records took a tenth less CPU). Set when a review is created; in WAL mode it cannot change.
+PAGE_SIZE = 16384
 # quick_check reads every page (about 10 ms a MB): run on open up to this size.
 QUICK_CHECK_LIMIT_BYTES = 256 * 1024 * 1024
 
@@ -82,6 +86,8 @@ def open_review(path: str | Path, *, create: bool = True) -> sqlite3.Connection:
                     file=path,
                 )
         else:
+            if schema_version(conn) == 0:  # a new review (SQLite ignores this on one with pages)
+                conn.execute(f"PRAGMA page_size = {PAGE_SIZE}")
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
             migrate(conn, path)

@@ -241,7 +241,8 @@ def test_disk_full_is_one_line_and_nothing_is_written(tmp_path: Path) -> None:
     from tests.conftest import Cli
 
     disk = tmp_path / "small"
-    _mount("tmpfs", disk, "-o", "size=2m")
+    # room for a new review and its WAL (16 KB pages: about 1 MB each), then filled up below
+    _mount("tmpfs", disk, "-o", "size=4m")
     try:
         cli = Cli(disk / "review.db")
         _small_review(cli, tmp_path)
