@@ -187,7 +187,7 @@ import json, sys, tempfile, time
 from pathlib import Path
 clock = time.process_time
 started = clock()
-from cartsle_cli.cli.report import report_command  # the command's imports: scipy, pandas, matplotlib
+from cartsle_cli.cli.report import report_command  # the command's imports (pandas and SciPy only to pool)
 from cartsle_cli.report.document import build_report
 from cartsle_cli.report.figures import write_figures
 from cartsle_cli.report.writers import write_report

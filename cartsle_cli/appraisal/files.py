@@ -15,8 +15,6 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
 
-from rapidfuzz import process
-
 from cartsle_cli.appraisal.engine import Answers, Problem, call_column, check_answers, support_column
 from cartsle_cli.appraisal.tool import Tool
 from cartsle_cli.errors import CartsleError
@@ -174,6 +172,8 @@ def read_appraisals(
 
 def _unknown_column(tool: Tool) -> Callable[[str, list[str]], str]:
     def message(name: str, known: list[str]) -> str:
+        from rapidfuzz import process  # only to word an error: the report reads appraisals without it
+
         match = process.extractOne(name, known, score_cutoff=75)
         hint = f" (did you mean {match[0]!r}?)" if match else ""
         return f"unknown column {name!r} for {tool.name}{hint}"

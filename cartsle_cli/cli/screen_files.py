@@ -25,9 +25,6 @@ from cartsle_cli.cli.common import (
     stdout,
 )
 from cartsle_cli.errors import CartsleError
-from cartsle_cli.report.csv_safe import write_csv
-from cartsle_cli.safe_output import for_spreadsheet
-from cartsle_cli.screening.decision_files import DecisionRow, filled, stream_decision_file
 from cartsle_cli.screening.decisions import DecisionChecker
 from cartsle_cli.screening.outcomes import STAGE_NAMES
 from cartsle_cli.screening.prisma import PrismaColumn, prisma_counts
@@ -35,9 +32,11 @@ from cartsle_cli.screening.studies import included_studies, link_report, require
 from cartsle_cli.store import transaction
 
 if TYPE_CHECKING:
-    # bulk reads identifiers the way the import readers do (cartsle_cli.formats): loaded by the
-    # commands that read or write decision files, not by `prisma` or the rest of `screen`
+    # decision files and bulk read identifiers the way the import readers do (cartsle_cli.formats):
+    # loaded by the commands that read or write decision files, not by `prisma`, `screen decide`
+    # or the rest of `screen`
     from cartsle_cli.screening.bulk import ImportSummary
+    from cartsle_cli.screening.decision_files import DecisionRow
 
 
 class _FullTextRow(TypedDict):
@@ -116,6 +115,8 @@ def resolve_command(
         raise CartsleError(
             "give the record and the final decision, e.g. `cartsle screen resolve 12 include`, or --file"
         )
+    from cartsle_cli.screening.decision_files import DecisionRow
+
     row = DecisionRow(
         "command line",
         reviewer,
@@ -154,6 +155,7 @@ def _bulk(
     force: bool = False,
 ) -> None:
     from cartsle_cli.screening.bulk import import_decisions
+    from cartsle_cli.screening.decision_files import filled, stream_decision_file
 
     decisions = stream_decision_file(file)  # rows read as they are stored: a million rows fit
     rows = filled(decisions.rows, reviewer=reviewer, stage=stage)
@@ -232,6 +234,8 @@ def export_command(
     Blind for a reviewer (--reviewer or CARTSLE_REVIEWER): others' votes only on records where all
     required reviewers have voted; --all (or no reviewer) exports everything.
     """
+    from cartsle_cli.report.csv_safe import write_csv
+    from cartsle_cli.safe_output import for_spreadsheet
     from cartsle_cli.screening.bulk import EXPORT_COLUMNS, export_decisions
 
     with review(db) as conn:

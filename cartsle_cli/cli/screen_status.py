@@ -18,13 +18,10 @@ from cartsle_cli.cli.common import (
     stdout,
 )
 from cartsle_cli.errors import CartsleError
-from cartsle_cli.screening.progress import screening_progress
-from cartsle_cli.screening.ranking.recall_test import METHOD as RECALL_METHOD
-from cartsle_cli.screening.ranking.recall_test import check_target
-from cartsle_cli.screening.sampling import StoppingState, stopping_state
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the progress, sampling and stopping code loads when `screen status` runs
     from cartsle_cli.screening.ranking.metrics import RecallCurve  # loaded when used (numpy)
+    from cartsle_cli.screening.sampling import StoppingState
 
 TargetOption = Annotated[
     float, typer.Option("--target", help="Recall target of the stopping test, between 0 and 1.")
@@ -50,6 +47,10 @@ def status_command(
     on a random sample (Callaghan & Mueller-Hansen 2020; start the sample with `screen sample`)
     and the SAFE-style heuristic (no guarantee).
     """
+    from cartsle_cli.screening.progress import screening_progress
+    from cartsle_cli.screening.ranking.recall_test import check_target
+    from cartsle_cli.screening.sampling import stopping_state
+
     check_target(target, confidence)
     with review(db) as conn:
         progress = screening_progress(conn)
@@ -84,6 +85,8 @@ def status_command(
 
 
 def _print_stopping(states: list[StoppingState]) -> None:
+    from cartsle_cli.screening.ranking.recall_test import METHOD as RECALL_METHOD
+
     if not states:
         return
     rows = []

@@ -6,8 +6,6 @@ import re
 from pathlib import Path as FilePath
 from typing import Any
 
-from rapidfuzz import process
-
 from cartsle_cli.errors import CartsleError
 from cartsle_cli.protocol.locate import Locator, Path, dotted
 
@@ -86,5 +84,7 @@ class Reader:
 
 
 def suggestion(name: str, known: tuple[str, ...]) -> str:
+    from rapidfuzz import process  # only to word an error: reading a protocol needs none of it
+
     match = process.extractOne(name.lower(), known, score_cutoff=75)
     return f" (did you mean {match[0]!r}?)" if match else ""

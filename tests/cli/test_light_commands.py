@@ -96,3 +96,55 @@ def test_a_heavy_command_still_loads_what_it_needs(review_in_conflict):
         text=True,
     )
     assert "scipy" in json.loads(result.stdout.rsplit("LOADED ", 1)[1])["heavy"]
+
+
+# The screening code of other subcommands: `screen decide` records one vote and needs none of it.
+OTHER_SCREENING = (
+    "cartsle_cli.screening.conflicts", "cartsle_cli.screening.agreement", "cartsle_cli.screening.sampling",
+    "cartsle_cli.screening.progress", "cartsle_cli.screening.decision_files", "cartsle_cli.screening.bulk",
+    "cartsle_cli.screening.ranking.recall_test",
+)  # fmt: skip
+
+
+def loaded_by(folder, args, modules) -> list[str]:
+    result = subprocess.run(
+        [sys.executable, "-c", RUN, json.dumps(args), json.dumps(modules)],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_COLOR": "1"},
+    )
+    loaded = json.loads(result.stdout.rsplit("LOADED ", 1)[1])
+    assert loaded["code"] in (0, None), result.stderr
+    return loaded["heavy"]
+
+
+def test_screen_decide_loads_only_the_screening_code_it_uses(review_in_conflict):
+    assert (
+        loaded_by(
+            review_in_conflict, ["screen", "decide", "2", "include", "--reviewer", "ana"], OTHER_SCREENING
+        )
+        == []
+    )
+    # the check can fail: `screen conflicts` and `screen agreement` load theirs
+    assert "cartsle_cli.screening.conflicts" in loaded_by(
+        review_in_conflict, ["screen", "conflicts"], OTHER_SCREENING
+    )
+    assert "cartsle_cli.screening.agreement" in loaded_by(
+        review_in_conflict, ["screen", "agreement"], OTHER_SCREENING
+    )
+
+
+def test_a_report_with_nothing_to_pool_loads_no_pandas_or_scipy(review_in_conflict):
+    """Before a protocol there is nothing to pool: the HTML report draws its PRISMA diagram
+    (matplotlib) without loading pandas or SciPy; with a protocol, pooling loads them."""
+    html = ["report", "--format", "html", "--out", "report"]
+    assert loaded_by(review_in_conflict, html, HEAVY) == ["matplotlib", "numpy"]
+    runner = CliRunner()
+    for args in (
+        ["protocol", "init", "--preset", "car-t-sle", "--out", "protocol.toml"],
+        ["protocol", "load", "protocol.toml"],
+    ):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0, result.output
+    assert {"pandas", "scipy"} <= set(loaded_by(review_in_conflict, html, HEAVY))

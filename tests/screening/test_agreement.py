@@ -2,7 +2,7 @@ import math
 
 import pytest
 
-from cartsle_cli.screening.agreement import agreement, cohen_kappa
+from cartsle_cli.screening.agreement import agreement, cohen_kappa, kappa_of_table
 from cartsle_cli.screening.decisions import Decision, record_decision
 from cartsle_cli.store import transaction
 
@@ -87,3 +87,20 @@ def test_confidence_interval_is_cut_to_the_range_of_kappa():
     assert result.kappa == pytest.approx(2 / 3)
     assert result.ci_low == pytest.approx(2 / 3 - 1.959964 * 0.2151657, abs=1e-6)
     assert result.ci_high == 1.0
+
+
+def test_kappa_of_a_cross_table_is_kappa_of_its_pairs():
+    """Hand calculation: 50 records, 20 both include, 15 both exclude, 5 and 10 disagree.
+    p_o = 35/50 = 0.7; p_e = (25/50)(30/50) + (25/50)(20/50) = 0.3 + 0.2 = 0.5; kappa = 0.2/0.5 = 0.4."""
+    table = {
+        ("include", "include"): 20,
+        ("include", "exclude"): 5,
+        ("exclude", "include"): 10,
+        ("exclude", "exclude"): 15,
+    }
+    result = kappa_of_table(table)
+    assert result.n == 50
+    assert result.percent_agreement == pytest.approx(70.0)
+    assert result.kappa == pytest.approx(0.4)
+    assert result == cohen_kappa([pair for pair, count in table.items() for _ in range(count)])
+    assert kappa_of_table({}).n == 0

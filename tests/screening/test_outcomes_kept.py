@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import gc
+
+import pytest
+
 from cartsle_cli.screening.decisions import Decision, record_decision
-from cartsle_cli.screening.outcomes import CONFLICT, FINAL, PENDING, stage_outcomes
+from cartsle_cli.screening.outcomes import CONFLICT, FINAL, PENDING, stage_outcomes, until_changed
 from cartsle_cli.store import open_review, transaction
 from tests.screening.conftest import add_records, make_record
 
@@ -44,5 +48,24 @@ def test_the_same_state_is_computed_once(db, monkeypatch):
         for _ in range(3):
             stage_outcomes(conn, "ta"), stage_outcomes(conn, "ft")
         assert len(calls) == 1
+    finally:
+        conn.close()
+
+
+def test_the_cycle_collector_is_paused_only_while_a_value_is_computed(db):
+    conn = open_review(db)
+    try:
+        seen: list[bool] = []
+        until_changed(conn, "probe", lambda: seen.append(gc.isenabled()))
+        assert seen == [False] and gc.isenabled()
+        with pytest.raises(ZeroDivisionError):
+            until_changed(conn, "fails", lambda: 1 / 0)
+        assert gc.isenabled()  # running again after an error
+        gc.disable()
+        try:
+            until_changed(conn, "another", lambda: None)
+            assert not gc.isenabled()  # a caller who had it off finds it off
+        finally:
+            gc.enable()
     finally:
         conn.close()
