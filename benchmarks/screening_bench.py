@@ -1,7 +1,7 @@
 """Benchmark of screening prioritisation: the default model beside ELAS u4, and beside ASReview.
 
     nice python3 benchmarks/screening_bench.py [LABELLED.csv ...] [--runs 5] [--asreview /tmp/asr/bin/python]
-                                               [--records 50000] [--skip-timing]
+                                               [--records 50000] [--skip-timing] [--time-only]
 
 Per labelled set, mean over the runs (seeds 0..runs-1, one random include and one random exclude
 as priors, the same for both models): WSS@95 by both formulas, WSS@100, RRF@10, for cartsle's
@@ -16,6 +16,12 @@ With --asreview (a Python that has asreview==3.0.8 installed, e.g. `python3 -m v
 /tmp/asr/bin/pip install asreview==3.0.8`) ASReview's own simulation runs on the same file with the
 same priors, and both orders are scored by the same metric code. Finally times TF-IDF, retrains and
 the estimate of includes unseen on synthetic records, in wall and CPU seconds.
+
+One simulation per set (seed 0's priors, until the last include) is timed in CPU seconds (from
+os.wait4 for a whole process) beside wall seconds, with the load average: inside the process from
+reading the file, and as whole processes: `cartsle screen simulate FILE --model M --runs 1
+--priors ...` the first time (an empty cache: the file read and its TF-IDF computed) and again
+(the prepared set kept by the first), and ASReview's. --time-only runs just that.
 """
 
 from __future__ import annotations
@@ -23,7 +29,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import statistics
 import subprocess
 import sys
@@ -39,7 +44,7 @@ from cartsle_cli.errors import CartsleError
 from cartsle_cli.screening.ranking import Ranker, read_labelled, screening_metrics, simulate, stopping_advice
 from cartsle_cli.screening.ranking.model import DEFAULT_MODEL, ELAS_U4, model_named
 from cartsle_cli.screening.ranking.rank import estimate_relevant_remaining
-from cartsle_cli.screening.ranking.simulation import SimulationRun, replay_refit
+from cartsle_cli.screening.ranking.simulation import SimulationRun, choose_priors, replay_refit
 
 REPO = Path(__file__).resolve().parent.parent
 LABELLED = REPO.parent / "shared" / "labelled-screening"
@@ -71,36 +76,57 @@ print(json.dumps({"order": order, "wall": time.perf_counter() - wall, "cpu": tim
 
 @dataclass(frozen=True)
 class Timed:
-    """One simulation's seconds: from reading the file to the last include (imports left out), and
-    the whole process (interpreter start, imports, output)."""
+    """One simulation's seconds: from reading the file to the last include (imports left out), the
+    whole process (interpreter start, imports, output), and for cartsle the whole process again
+    with the prepared set kept by the first."""
 
     wall: float
     cpu: float
     process_wall: float
     process_cpu: float
+    kept_wall: float | None = None
+    kept_cpu: float | None = None
+
+
+def whole_process(command: list[str], environment: dict[str, str] | None = None) -> tuple[float, float, str]:
+    """Run ``command``: its wall seconds, its CPU seconds (user + system, from wait4) and stdout."""
+    started = time.perf_counter()
+    with tempfile.TemporaryFile() as output:
+        child = subprocess.Popen(command, stdout=output, stderr=subprocess.DEVNULL, env=environment)
+        _, status, usage = os.wait4(child.pid, 0)
+        wall = time.perf_counter() - started
+        child.returncode = os.waitstatus_to_exitcode(status)
+        if child.returncode:
+            raise subprocess.CalledProcessError(child.returncode, command)
+        output.seek(0)
+        return wall, usage.ru_utime + usage.ru_stime, output.read().decode()
 
 
 def asreview_run(python: str, path: Path, labels: list[int], priors: list[int], seed: int):
     """ASReview's simulation in its own interpreter: metrics and seconds."""
-    started, cpu = time.perf_counter(), children_cpu()
-    done = subprocess.run(
-        [python, "-c", ASREVIEW_SCRIPT, str(path), json.dumps(priors), str(seed)],
-        capture_output=True,
-        text=True,
-        check=True,
+    wall, cpu, printed_text = whole_process(
+        [python, "-c", ASREVIEW_SCRIPT, str(path), json.dumps(priors), str(seed)]
     )
-    timed = (time.perf_counter() - started, children_cpu() - cpu)
-    printed = json.loads(done.stdout.strip().splitlines()[-1])
+    printed = json.loads(printed_text.strip().splitlines()[-1])
     order = printed["order"]
     unread = [i for i in range(len(labels)) if i not in set(order) | set(priors)]
     return screening_metrics([labels[i] for i in order + unread]), Timed(
-        printed["wall"], printed["cpu"], *timed
+        printed["wall"], printed["cpu"], wall, cpu
     )
+
+
+def picks(printed: str) -> dict[str, list]:
+    """Per model, each run's priors and the records it screened, from `screen simulate --json`."""
+    return {
+        name: [(run["priors"], run["order"]) for run in model["runs"]]
+        for name, model in json.loads(printed)["models"].items()
+    }
 
 
 def cartsle_run(path: Path, model: str, priors: list[int], record_ids: list[str]) -> Timed:
     """cartsle's simulation of one model, one run with the given priors: in this process from reading
-    the file (features included), and as `cartsle screen simulate --runs 1` in its own process."""
+    the file (features included), and as `cartsle screen simulate --runs 1` in its own process,
+    first with an empty cache, then again with the prepared set the first kept."""
     started, cpu = time.perf_counter(), time.process_time()
     labelled = read_labelled(path)
     simulate(
@@ -113,9 +139,13 @@ def cartsle_run(path: Path, model: str, priors: list[int], record_ids: list[str]
     inside = (time.perf_counter() - started, time.process_time() - cpu)
     command = [sys.executable, "-m", "cartsle_cli", "screen", "simulate", str(path), "--model", model]
     command += ["--runs", "1", "--priors", ",".join(record_ids[i] for i in priors), "--json"]
-    started, cpu = time.perf_counter(), children_cpu()
-    subprocess.run(command, capture_output=True, check=True)
-    return Timed(*inside, time.perf_counter() - started, children_cpu() - cpu)
+    with tempfile.TemporaryDirectory(prefix="cartsle-cache-") as cache:
+        environment = {**os.environ, "CARTSLE_CACHE": cache}
+        first = whole_process(command, environment)
+        again = whole_process(command, environment)
+    if picks(first[2]) != picks(again[2]):
+        raise SystemExit(f"{path.name}, {model}: the run on the kept set screened other records")
+    return Timed(*inside, first[0], first[1], again[0], again[1])
 
 
 def mean(values: list[float]) -> str:
@@ -124,9 +154,51 @@ def mean(values: list[float]) -> str:
     return f"{statistics.fmean(values):.3f} ({min(values):.3f}-{max(values):.3f})"
 
 
-def children_cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
+def load() -> str:
+    return f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+
+
+def median_timed(measured: list[Timed]) -> Timed:
+    """Each figure's median over repeated measurements."""
+
+    def middle(name: str) -> float | None:
+        values = [getattr(timed, name) for timed in measured]
+        return None if None in values else statistics.median(values)
+
+    return Timed(*(middle(name) for name in Timed.__dataclass_fields__))  # type: ignore[arg-type]
+
+
+def time_file(path: Path, asreview: str | None, repeat: int = 1) -> None:
+    """Only the timing of one simulation per model (seed 0's priors), cartsle's and ASReview's,
+    each measured ``repeat`` times in turn (cartsle default, ELAS u4, ASReview), medians shown."""
+    labelled = read_labelled(path)
+    priors = choose_priors(np.asarray(labelled.labels), 0)
+    name = path.stem.replace("srd__Cohen_2006_local_", "")
+    print(f"\n{name}: {len(labelled.labels)} records, {labelled.includes} includes; {load()}")
+    measured: dict[str, list[Timed]] = {}
+    for _ in range(repeat):
+        for label, model in (("cartsle default", "default"), ("ELAS u4 (cartsle)", "elas-u4")):
+            measured.setdefault(label, []).append(cartsle_run(path, model, priors, labelled.record_ids))
+        if asreview:
+            metrics, timed = asreview_run(asreview, path, labelled.labels, priors, 0)
+            measured.setdefault("ASReview 3.0.8", []).append(timed)
+    if asreview:
+        ours = simulate(labelled.texts, labelled.labels, priors=priors, model=ELAS_U4).runs[0].metrics
+        print(
+            f"  ELAS u4 in cartsle and in ASReview, same priors: {'identical' if ours == metrics else 'DIFFERENT'} metrics"
+        )
+    for label, timed in measured.items():
+        print(
+            f"  {label}, whole-process CPU of each measurement: "
+            + ", ".join(f"{t.process_cpu:.2f}" for t in timed)
+            + (
+                "; again: " + ", ".join(f"{t.kept_cpu:.2f}" for t in timed)
+                if timed[0].kept_cpu is not None
+                else ""
+            )
+        )
+    print_timings({label: median_timed(timed) for label, timed in measured.items()}, repeat)
+    print(f"  ({load()} after)")
 
 
 def bench_file(
@@ -187,23 +259,31 @@ def bench_file(
     print(f"  stopping heuristic (50 exclusions in a row, >= 10% screened), default, run 1: met {where}")
 
 
-def print_timings(timings: dict[str, Timed]) -> None:
+def print_timings(timings: dict[str, Timed], repeat: int = 1) -> None:
     """One simulation each, seed 0's priors, until the last include."""
     print(
-        "  one simulation (seed 0's priors): from reading the file to the last include, and the whole process"
+        "  one simulation (seed 0's priors): from reading the file to the last include; the whole process; "
+        "the whole process again, the prepared set kept" + (f" (medians of {repeat})" if repeat > 1 else "")
     )
     for label, timed in timings.items():
+        again = (
+            f"; again CPU {timed.kept_cpu:5.2f} s (wall {timed.kept_wall:5.2f} s)"
+            if timed.kept_cpu is not None
+            else ""
+        )
         print(
             f"    {label:<24} CPU {timed.cpu:5.2f} s (wall {timed.wall:5.2f} s); "
-            f"whole process CPU {timed.process_cpu:5.2f} s (wall {timed.process_wall:5.2f} s)"
+            f"whole process CPU {timed.process_cpu:5.2f} s (wall {timed.process_wall:5.2f} s){again}"
         )
     theirs = next((timed for label, timed in timings.items() if label.startswith("ASReview")), None)
     if theirs:
-        ours = timings["ELAS u4 (cartsle)"]
-        print(
-            f"    ASReview / cartsle, the same model (ELAS u4), CPU: {theirs.cpu / ours.cpu:.1f}x from the file, "
-            f"{theirs.process_cpu / ours.process_cpu:.1f}x whole process"
-        )
+        for label in ("cartsle default", "ELAS u4 (cartsle)"):
+            ours = timings[label]
+            kept = f", {theirs.process_cpu / ours.kept_cpu:.1f}x again" if ours.kept_cpu else ""
+            print(
+                f"    ASReview (ELAS u4) / {label}, CPU: {theirs.cpu / ours.cpu:.1f}x from the file, "
+                f"{theirs.process_cpu / ours.process_cpu:.1f}x whole process{kept}"
+            )
 
 
 def print_refit_comparison(labelled, results) -> None:
@@ -335,6 +415,14 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=50_000)
     parser.add_argument("--skip-timing", action="store_true")
     parser.add_argument(
+        "--repeat", type=int, default=1, help="with --time-only: measurements per figure (medians)"
+    )
+    parser.add_argument(
+        "--time-only",
+        action="store_true",
+        help="only time one simulation per set and model (seed 0's priors), beside ASReview's",
+    )
+    parser.add_argument(
         "--compare-refit",
         action="store_true",
         help="also replay every run refitting liblinear after every record (the simulation before the warm-started solver)",
@@ -344,6 +432,11 @@ def main() -> None:
     sample = sample_review_csv(folder)
     files = [*sorted(LABELLED.glob("*.csv")), sample, *args.files]
     table: dict[str, dict[str, list]] = {}
+    if args.time_only:
+        print(f"One simulation per set, CPU seconds (wait4) beside wall; {load()}")
+        for path in files:
+            time_file(path, args.asreview, args.repeat)
+        return
     for path in files:
         try:
             bench_file(path, args.runs, args.asreview, table, args.asreview_runs, args.compare_refit)

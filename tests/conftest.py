@@ -13,6 +13,15 @@ REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _simulation_cache(tmp_path_factory: pytest.TempPathFactory):
+    """`screen simulate` keeps prepared labelled sets in a temporary folder, not the user's cache."""
+    patch = pytest.MonkeyPatch()
+    patch.setenv("CARTSLE_CACHE", str(tmp_path_factory.mktemp("cache")))
+    yield
+    patch.undo()
+
+
 @pytest.fixture
 def shared() -> Path:
     if not SHARED.is_dir():

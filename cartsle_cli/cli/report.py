@@ -12,7 +12,7 @@ from cartsle_cli.cli.common import DEFAULT_DB, DbOption, review, say
 from cartsle_cli.errors import CartsleError
 from cartsle_cli.report.document import build_report
 from cartsle_cli.report.writers import FORMATS, write_report
-from cartsle_cli.review.pooling import PoolOptions
+from cartsle_cli.review.pool_options import PoolOptions
 
 
 def report_command(

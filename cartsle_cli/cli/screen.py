@@ -31,8 +31,6 @@ from cartsle_cli.cli.screen_files import AllOption
 from cartsle_cli.cli.screen_status import ConfidenceOption, TargetOption, status_command
 from cartsle_cli.errors import CartsleError
 from cartsle_cli.report.csv_safe import write_csv
-from cartsle_cli.screening.agreement import agreement
-from cartsle_cli.screening.conflicts import CONFLICT_FILE_COLUMNS, conflict_file_rows, list_conflicts
 from cartsle_cli.screening.decisions import Decision, history, record_decision, undo_last
 from cartsle_cli.screening.outcomes import STAGE_NAMES, STAGES
 from cartsle_cli.screening.ranking.recall_test import check_target
@@ -339,6 +337,10 @@ def conflicts_command(
     To resolve them one by one with the record in view: `cartsle screen --resolve` (or press c in
     the interactive screen).
     """
+    # imported here: the conflicts (with the queue and retractions) cost `screen simulate` and the
+    # other subcommands a tenth of a second of start-up each
+    from cartsle_cli.screening.conflicts import CONFLICT_FILE_COLUMNS, conflict_file_rows, list_conflicts
+
     with review(db) as conn:
         found = list_conflicts(conn, stages(stage))
     if export is not None:
@@ -383,6 +385,8 @@ def agreement_command(
     Counted as Covidence does: latest votes; at title/abstract maybe counts as include;
     resolutions change nothing. SE = sqrt(po(1-po)/(n(1-pe)^2)) (Cohen 1960), Wald 95% CI.
     """
+    from cartsle_cli.screening.agreement import agreement
+
     with review(db) as conn:
         found = [result for name in stages(stage) for result in agreement(conn, name)]
     if json_output:

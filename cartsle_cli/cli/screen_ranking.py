@@ -12,13 +12,13 @@ from cartsle_cli.cli.common import JsonOption, print_json, print_table, progress
 from cartsle_cli.errors import CartsleError
 from cartsle_cli.screening.ranking import metrics as measures
 from cartsle_cli.screening.ranking import (
-    read_labelled,
     recall_chart,
     recall_curve,
     save_recall_plot,
     simulate,
 )
 from cartsle_cli.screening.ranking.model import DEFAULT_MODEL, model_named
+from cartsle_cli.screening.ranking.prepared import prepare
 from cartsle_cli.screening.ranking.recall_test import check_target
 from cartsle_cli.screening.ranking.simulation import SimulationResult
 from cartsle_cli.screening.ranking.stopping_simulation import StopSummary, simulate_stopping
@@ -233,7 +233,7 @@ def simulate_command(
     check_target(target, confidence)
     names = [model] if model else ["default", "elas-u4"]
     models = {name: model_named(name) for name in names}
-    labelled = read_labelled(file, label)
+    labelled = prepare(file, label, models)  # kept from an earlier simulation of this file, or read now
     prior_positions = _prior_positions(labelled.record_ids, priors, file)
     results: dict[str, SimulationResult] = {}
     with progress_bar("simulating", None) as bar:
@@ -241,13 +241,13 @@ def simulate_command(
         for name, chosen in models.items():
             bar.update(task, description=f"simulating {name}")
             results[name] = simulate(
-                labelled.texts,
+                (),
                 labelled.labels,
                 runs=runs,
                 seed=seed,
                 priors=prior_positions,
                 model=chosen,
-                keywords=labelled.keywords,
+                features=labelled.features[name],
                 progress=lambda advance: bar.update(task, advance=advance),
             )
     summaries = (
@@ -294,7 +294,9 @@ simulate_command.__doc__ = "\n\n".join(
         "Replay a fully labelled set with the screening model and report how early it finds the includes.",
         "Reports WSS@95 by two formulas (asreview-insights' and Cohen 2006's), WSS@100, RRF@10 and the "
         "records screened to find all includes, as mean, SD, min and max over runs; recall at every step "
-        "with --steps or --json. No review database is used.",
+        "with --steps or --json. No review database is used; what is read of the file (labels, ids, "
+        "features) is kept in the user's cache folder (CARTSLE_CACHE, else XDG_CACHE_HOME/cartsle, "
+        "else ~/.cache/cartsle) for the next simulation of the same file.",
         MODEL_HELP,
     ]
 )

@@ -107,7 +107,17 @@ def candidate_codes(
         if progress:
             progress("blocking: keys done", done, len(BLOCK_KEYS))
         codes.append(_codes(key(records, titles), titles, new, size))
-    return np.unique(np.concatenate(codes)) if codes else np.zeros(0, dtype=np.int64)
+    return _unique(np.concatenate(codes)) if codes else np.zeros(0, dtype=np.int64)
+
+
+def _unique(codes: np.ndarray) -> np.ndarray:
+    """``np.unique(codes)``, by a sort: numpy 2.3 and later find the unique values of integers
+    through a hash table, and on a million records' millions of codes that took some 40 times as
+    long as sorting them (numpy 2.4: 6.3 s against 0.16 s for five million codes)."""
+    codes = np.sort(codes)
+    first = np.ones(len(codes), dtype=bool)
+    first[1:] = codes[1:] != codes[:-1]
+    return codes[first]
 
 
 def _codes(values: list, titles: list[str], new: np.ndarray, size: int) -> np.ndarray:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import html
 import json
-import json.scanner
 import re
 import sys
 from collections.abc import Mapping, Sequence
@@ -24,6 +23,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, overload
 
+import orjson
 from anyascii import anyascii
 
 from cartsle_cli.dedup.kinds import Kind, kind_of, part_of
@@ -101,7 +101,7 @@ class Prepared:
     title: str  # folded title, words joined by single spaces
     numbers: str  # the digits of the title, in order ("part 2", "2019 report")
     authors: tuple[str, ...]  # folded family names, in order
-    first_author_words: tuple[str, ...]  # every folded word of the first author's whole name
+    first_author: str | None  # the first person's whole name as given (:func:`name_words`)
     year: int | None
     journal: tuple[str, ...]  # folded journal words without stop words, subtitles or brackets
     journal_full: tuple[str, ...]  # the same with brackets and subtitles ("[Hong Kong medical journal]")
@@ -391,7 +391,7 @@ def prepare_rows(rows: Sequence[tuple]) -> list[Prepared]:
             titles,
             ["".join(_DIGITS.findall(title)) if _HAS_DIGIT.search(title) else "" for title in titles],
             map(_family_names, people),
-            [_name_words(names[0]) if names else () for names in people],
+            [names[0] if names else None for names in people],
             _each(years, _year),
             _each(journals, journal_words),
             _each(journals, _whole_journal_words),
@@ -415,19 +415,14 @@ def _each(values: Sequence[Any], key: Any) -> list[Any]:
     return list(map(keys.__getitem__, values))
 
 
-# The C scanner under json.loads, called directly: json.loads builds its way there (keyword
-# checks, a whitespace regex before and after) for each of a million short author lists.
-_SCAN_JSON = json.scanner.make_scanner(json.JSONDecoder())  # type: ignore[arg-type]  # typeshed types the context as a scanner; the stdlib passes the decoder itself
-
-
 def load_json(text: str) -> Any:
-    """``json.loads(text)``, faster for the compact JSON the store writes; anything else (leading
-    or trailing white space, invalid text) goes to json.loads, which gives or raises the same."""
+    """``json.loads(text)``, by orjson (which the store writes with) for the speed: a million
+    records' author lists are read in each run. Text orjson refuses (a lone surrogate escape, which
+    the standard library reads) goes to json.loads, which gives or raises the same as before."""
     try:
-        value, end = _SCAN_JSON(text, 0)
-    except StopIteration:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
         return json.loads(text)
-    return value if end == len(text) else json.loads(text)
 
 
 def _people(authors_raw: Any) -> tuple[list[str], bool]:
@@ -515,6 +510,7 @@ def span(packed: int | None) -> tuple[int, int] | None:
 
 
 @lru_cache(maxsize=200_000)
-def _name_words(author: str) -> tuple[str, ...]:
-    """Every folded word of an author's whole name (one tuple for all records of that author)."""
-    return tuple(map(sys.intern, fold(author).split()))
+def name_words(author: str | None) -> tuple[str, ...]:
+    """Every folded word of an author's whole name. Asked by the comparison only when two first
+    authors' family names differ (a name written in the other order), so not made for every record."""
+    return tuple(fold(author).split())

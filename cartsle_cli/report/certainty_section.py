@@ -3,8 +3,6 @@ decision, from the document's ``certainty`` part (``certainty.evidence.OutcomeCe
 
 from __future__ import annotations
 
-from cartsle_cli.certainty.findings import SOF_COLUMNS, summary_of_findings
-
 
 def sensitivity_table(document: dict) -> list[tuple[str, str, list[str], list[list]]]:
     results = document.get("sensitivity_without_high_risk") or []
@@ -40,6 +38,9 @@ def certainty_tables(document: dict) -> list[tuple[str, str, list[str], list[lis
     graded = document.get("certainty") or []
     if not graded:
         return sensitivity_table(document)
+    # the findings' effect wording comes with SciPy (certainty.comparative): only for graded outcomes
+    from cartsle_cli.certainty.findings import SOF_COLUMNS, summary_of_findings
+
     rows, notes = summary_of_findings(graded)
     domains = [
         [

@@ -11,22 +11,24 @@ import json
 import sqlite3
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cartsle_cli import __version__
 from cartsle_cli.appraisal.summary import appraisal_document
-from cartsle_cli.certainty.evidence import grade_outcomes, pooled_evidence
-from cartsle_cli.certainty.sensitivity import sensitivity
 from cartsle_cli.errors import CartsleError
+from cartsle_cli.protocol.store import stored_protocol
 from cartsle_cli.report.appraisal_methods import appraisal_methods
 from cartsle_cli.report.methods_text import methods_paragraph
 from cartsle_cli.report.update_changes import update_section
-from cartsle_cli.review.pooling import PoolOptions, PoolResult, pool_review
+from cartsle_cli.review.pool_options import PoolOptions
 from cartsle_cli.screening import included_studies, prisma_counts
 from cartsle_cli.screening.agreement import agreement
 from cartsle_cli.screening.retractions import retracted_report_rows, retracted_units
 from cartsle_cli.screening.settings import ranking_model, reviewers_required
 from cartsle_cli.store.searches import list_searches
+
+if TYPE_CHECKING:
+    from cartsle_cli.review.pooling import PoolResult
 
 SCHEMA = "cartsle-report/2"
 
@@ -50,7 +52,7 @@ def build_report(conn: sqlite3.Connection, options: PoolOptions = PoolOptions())
             report["retracted"] = flagged.get(report["record_id"])
     agreements = [item.to_dict() for stage in ("ta", "ft") for item in agreement(conn, stage)]
     try:
-        pooled, pool_note = pool_review(conn, options), None
+        pooled, pool_note = _pooled(conn, options), None
     except CartsleError as error:
         pooled, pool_note = None, str(error)
     document: dict[str, Any] = {
@@ -68,8 +70,7 @@ def build_report(conn: sqlite3.Connection, options: PoolOptions = PoolOptions())
         "pool": pooled.to_dict() if pooled else None,
         "pool_note": pool_note,
         "risk_of_bias": appraisal_document(conn),
-        "certainty": [c.to_dict() for c in grade_outcomes(conn, pooled_evidence(pooled))] if pooled else [],
-        "sensitivity_without_high_risk": [r.to_dict() for r in sensitivity(conn, pooled)] if pooled else [],
+        **_certainty(conn, pooled),
     }
     document["update"] = update_section(conn, document["pool"])
     if document["update"]:  # an updated review: also the template for updated reviews
@@ -78,6 +79,29 @@ def build_report(conn: sqlite3.Connection, options: PoolOptions = PoolOptions())
         part for part in (methods_paragraph(document), appraisal_methods(document)) if part
     )
     return ReviewReport(document, pooled)
+
+
+def _pooled(conn: sqlite3.Connection, options: PoolOptions) -> PoolResult:
+    """The pooled results. Pooling loads pandas and SciPy (about a second), so a review without a
+    protocol fails here first, with the error :func:`pool_review` would give, before they load."""
+    options.check()
+    stored_protocol(conn)
+    from cartsle_cli.review.pooling import pool_review
+
+    return pool_review(conn, options)
+
+
+def _certainty(conn: sqlite3.Connection, pooled: PoolResult | None) -> dict[str, list]:
+    """GRADE per pooled outcome and the pooled results without the studies at high risk of bias."""
+    if pooled is None:
+        return {"certainty": [], "sensitivity_without_high_risk": []}
+    from cartsle_cli.certainty.evidence import grade_outcomes, pooled_evidence
+    from cartsle_cli.certainty.sensitivity import sensitivity
+
+    return {
+        "certainty": [c.to_dict() for c in grade_outcomes(conn, pooled_evidence(pooled))],
+        "sensitivity_without_high_risk": [r.to_dict() for r in sensitivity(conn, pooled)],
+    }
 
 
 def _with_citations(conn: sqlite3.Connection, study: dict) -> dict:

@@ -5,15 +5,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cartsle_cli.report.document import ReviewReport
-from cartsle_cli.report.forest import draw_any, draw_forest
-from cartsle_cli.report.funnel import draw_funnel
 from cartsle_cli.report.plot_layout import FORMATS
 from cartsle_cli.report.prisma_diagram import PrismaColumn, PrismaFlow, save_diagram
-from cartsle_cli.report.rob_plots import forest_rob
 from cartsle_cli.report.rob_section import rob_figures
-from cartsle_cli.review.pooling import PoolResult
+
+if TYPE_CHECKING:
+    from cartsle_cli.review.pooling import PoolResult
 
 
 @dataclass(frozen=True)
@@ -80,6 +80,11 @@ def forest_plots(
     """One forest plot per analysis that was pooled, named after the analysis id; with the review's
     ``appraisals`` (``appraisal.summary.appraisal_document``), the studies' risk-of-bias column for
     that analysis's outcome (and a column per domain with ``rob_domains``)."""
+    # the forest and funnel plots load SciPy and the statistics: only for a review that pooled
+    from cartsle_cli.report.forest import draw_any, draw_forest
+    from cartsle_cli.report.funnel import draw_funnel
+    from cartsle_cli.report.rob_plots import forest_rob
+
     figures = []
     for analysis in pool.analyses:
         name = f"{prefix}{analysis.id}"

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from cartsle_cli.report.rob_plots import RobFigureData, RobRow, draw_summary, draw_traffic_light
+if TYPE_CHECKING:
+    from cartsle_cli.report.rob_plots import RobFigureData
 
 
 def figure_data(tool: dict, weights: dict[str, float] | None = None) -> RobFigureData:
     """The figures' rows from one tool's part of the document (``appraisal.summary``)."""
+    from cartsle_cli.report.rob_plots import RobFigureData, RobRow  # matplotlib: only for figures
+
     columns = tuple((d["domain"], d["label"]) for d in tool["domains"]) + (("Overall", "Overall"),)
     rows = []
     for study in tool["studies"]:
@@ -21,6 +25,8 @@ def figure_data(tool: dict, weights: dict[str, float] | None = None) -> RobFigur
 
 def rob_figures(document: dict, folder: Path, suffix: str) -> list[tuple[str, str, Path]]:
     """(file stem, caption, path) of each tool's traffic-light and summary plots."""
+    from cartsle_cli.report.rob_plots import draw_summary, draw_traffic_light
+
     written = []
     for tool in document.get("risk_of_bias") or []:
         if not tool["studies"]:

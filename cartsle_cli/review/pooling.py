@@ -24,10 +24,10 @@ from cartsle_cli.extraction.layout import STUDIES_FILE, count_columns, events_co
 from cartsle_cli.extraction.numbers import count_of, percent_half_up
 from cartsle_cli.protocol.model import Analysis, Characteristic, Protocol
 from cartsle_cli.protocol.store import stored_protocol
+from cartsle_cli.review.pool_options import PoolOptions
 from cartsle_cli.review.pooling_comparative import comparative_result
 from cartsle_cli.review.pooling_extras import Extras, proportion_extras
 from cartsle_cli.screening import included_studies
-from cartsle_cli.stats.meta_proportions import METHODS
 from cartsle_cli.stats.proportion_outcomes import (
     NumberSummary,
     ProportionSummary,
@@ -35,31 +35,8 @@ from cartsle_cli.stats.proportion_outcomes import (
     summarise_proportion,
 )
 from cartsle_cli.stats.scores import ScoreSummary, summarise_scores
-from cartsle_cli.stats.transforms import SCALES
 
 SCALE_OF = {"PLO": "logit", "PFT": "ft", "PR": "raw"}
-
-
-@dataclass(frozen=True)
-class PoolOptions:
-    """Overrides of the protocol for single-arm proportions, and the quantile method of medians."""
-
-    method: str | None = None  # glmm, dl or reml instead of each analysis's estimator
-    scale: str | None = None  # logit, ft or raw instead of each analysis's measure
-    quantile_method: str = "linear"
-
-    def check(self) -> None:
-        if self.method is not None and self.method not in METHODS:
-            raise CartsleError(
-                f"unknown method {self.method!r}; use one of {', '.join(METHODS)}", field="method"
-            )
-        if self.scale is not None and self.scale not in SCALES:
-            raise CartsleError(f"unknown scale {self.scale!r}; use one of {', '.join(SCALES)}", field="scale")
-        if self.method == "glmm" and self.scale not in (None, "logit"):
-            raise CartsleError(
-                f"the GLMM works on the logit scale; for --scale {self.scale} use --method dl or reml",
-                field="scale",
-            )
 
 
 @dataclass(frozen=True)

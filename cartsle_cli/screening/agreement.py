@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import math
 import sqlite3
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 
@@ -39,12 +40,21 @@ class Kappa:
 
 def cohen_kappa(pairs: Sequence[tuple[str, str]]) -> Kappa:
     """Kappa for paired ratings [(reviewer A's category, reviewer B's category), ...]."""
-    n = len(pairs)
+    return kappa_of_table(Counter(pairs))
+
+
+def kappa_of_table(table: Mapping[tuple[str, str], int]) -> Kappa:
+    """Kappa from the cross-table of ratings: {(A's category, B's category): number of items}."""
+    n = sum(table.values())
     if n == 0:
         return Kappa(0, math.nan, None, None, None, None)
-    categories = sorted({category for pair in pairs for category in pair})
-    p_o = sum(a == b for a, b in pairs) / n
-    p_e = sum((sum(a == k for a, _ in pairs) / n) * (sum(b == k for _, b in pairs) / n) for k in categories)
+    categories = sorted({category for pair in table for category in pair})
+    p_o = sum(count for (a, b), count in table.items() if a == b) / n
+    p_e = sum(
+        (sum(count for (a, _), count in table.items() if a == k) / n)
+        * (sum(count for (_, b), count in table.items() if b == k) / n)
+        for k in categories
+    )
     if math.isclose(p_e, 1.0):
         return Kappa(n, 100 * p_o, None, None, None, None)
     kappa = (p_o - p_e) / (1 - p_e)
@@ -76,15 +86,16 @@ def agreement(conn: sqlite3.Connection, stage: str) -> list[StageAgreement]:
     reviewers = sorted({reviewer for outcome in outcomes.values() for reviewer in outcome.votes})
     results = []
     for a, b in combinations(reviewers, 2):
-        pairs = [
-            (effective(o.votes[a].decision, stage), effective(o.votes[b].decision, stage))
+        votes = Counter(
+            (o.votes[a].decision, o.votes[b].decision)
             for o in outcomes.values()
             if a in o.votes and b in o.votes
-        ]
-        if not pairs:
+        )
+        if not votes:
             continue
-        counts: dict[str, int] = {}
-        for pair in pairs:
-            counts["/".join(pair)] = counts.get("/".join(pair), 0) + 1
-        results.append(StageAgreement(stage, a, b, dict(sorted(counts.items())), cohen_kappa(pairs)))
+        table: Counter[tuple[str, str]] = Counter()
+        for (decision_a, decision_b), count in votes.items():  # as they count: "maybe" is include at ta
+            table[effective(decision_a, stage), effective(decision_b, stage)] += count
+        counts = dict(sorted(("/".join(pair), count) for pair, count in table.items()))
+        results.append(StageAgreement(stage, a, b, counts, kappa_of_table(table)))
     return results

@@ -31,7 +31,7 @@ from cartsle_cli.errors import CartsleError
 from cartsle_cli.screening.fulltext import not_retrieved_units
 from cartsle_cli.screening.outcomes import FINAL, stage_outcomes
 from cartsle_cli.screening.settings import NOT_RETRIEVED_REASON
-from cartsle_cli.screening.studies import included_studies, unit_columns
+from cartsle_cli.screening.studies import included_studies, other_methods_units
 from cartsle_cli.screening.updates import search_rounds, unit_rounds
 
 
@@ -130,11 +130,11 @@ def prisma_counts(conn: sqlite3.Connection, *, update: bool = False) -> PrismaCo
             identified[index] = (row[2], identified[index][1] + row[3])
         else:
             identified.append((row[2], row[3]))
-    column_of = unit_columns(conn)
+    other = other_methods_units(conn)
     for outcome in stage_outcomes(conn, "ta").values():
         if new_units is not None and outcome.unit_id not in new_units:
             continue
-        column = columns[column_of.get(outcome.unit_id, False)]
+        column = columns[outcome.unit_id in other]
         if outcome.status != FINAL:
             column.awaiting_screening += 1
             continue
@@ -147,7 +147,7 @@ def prisma_counts(conn: sqlite3.Connection, *, update: bool = False) -> PrismaCo
     for outcome in stage_outcomes(conn, "ft").values():
         if new_units is not None and outcome.unit_id not in new_units:
             continue
-        key = column_of.get(outcome.unit_id, False)
+        key = outcome.unit_id in other
         if outcome.status != FINAL:
             if outcome.unit_id in not_retrieved:
                 columns[key].not_retrieved += 1

@@ -172,22 +172,30 @@ def link_report(conn: sqlite3.Connection, record_id: int, study: str, *, create:
     return row[1] if row else label
 
 
-def unit_columns(conn: sqlite3.Connection) -> dict[int, bool]:
-    """For each unique record: True when its cluster came only from other-methods searches.
+def other_methods_units(conn: sqlite3.Connection) -> frozenset[int]:
+    """The unique records whose cluster came only from other-methods searches; every other one
+    belongs to the databases and registers column.
 
     A cluster with any record from a database or register search belongs to that column; its
     other-methods records are then duplicates (see ``prisma``).
     """
-    return dict(until_changed(conn, "unit_columns", lambda: _unit_columns(conn)))
+    return until_changed(conn, "other_methods_units", lambda: _other_methods_units(conn))
 
 
-def _unit_columns(conn: sqlite3.Connection) -> dict[int, bool]:
+def _other_methods_units(conn: sqlite3.Connection) -> frozenset[int]:
+    if (
+        conn.execute(
+            "SELECT 1 FROM searches WHERE other_methods != 0 AND removed_at IS NULL LIMIT 1"
+        ).fetchone()
+        is None
+    ):
+        return frozenset()  # no other-methods search: nothing to read
     rows = conn.execute(
-        "SELECT u.unit_id, MIN(s.other_methods) FROM active_records r"
+        "SELECT u.unit_id FROM active_records r"
         " JOIN searches s ON s.id = r.search_id JOIN record_units u ON u.record_id = r.id"
-        " GROUP BY u.unit_id"
+        " GROUP BY u.unit_id HAVING MIN(s.other_methods) != 0"
     ).fetchall()
-    return {row[0]: bool(row[1]) for row in rows}
+    return frozenset(row[0] for row in rows)
 
 
 def included_studies(conn: sqlite3.Connection) -> list[IncludedStudy]:
@@ -207,9 +215,9 @@ def _included_studies(conn: sqlite3.Connection) -> list[IncludedStudy]:
     for label, record_id in rows:
         if record_id in included:
             reports.setdefault(label, []).append(record_id)
-    columns = unit_columns(conn)
+    other = other_methods_units(conn)
     details = report_details(conn, [ids[0] for ids in reports.values()])
     return [
-        IncludedStudy(label, ids, *details.get(ids[0], (None, None)), all(columns.get(i, False) for i in ids))
+        IncludedStudy(label, ids, *details.get(ids[0], (None, None)), all(i in other for i in ids))
         for label, ids in sorted(reports.items(), key=lambda item: item[0].casefold())
     ]

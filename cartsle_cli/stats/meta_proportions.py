@@ -18,9 +18,9 @@ import numpy as np
 
 from cartsle_cli.errors import CartsleError
 from cartsle_cli.stats import distributions, glmm, random_effects, rma, tau2, transforms
+from cartsle_cli.stats.names import PROPORTION_METHODS as METHODS
 from cartsle_cli.stats.proportions import clopper_pearson
 
-METHODS = ("glmm", "fe", "dl", "reml", "ml", "pm", "sj")
 CI_METHODS = {"z": "z", "hksj": "knha"}
 # The FT back-transformation is unreliable for proportions this close to 0 or 1 in small studies
 FT_SPARSE_PROPORTION = 0.1

@@ -19,7 +19,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import expit
 
-SCALES = ("logit", "ft", "raw")
+from cartsle_cli.stats.names import SCALES
+
 SCALE_NAMES = {
     "logit": "logit",
     "ft": "Freeman-Tukey double arcsine",

@@ -309,6 +309,18 @@ def test_different_dois_with_other_pages_are_still_different():
     assert compare(a, b) is None
 
 
+def test_a_first_author_written_in_the_other_order_agrees():
+    # One database writes "Wu, Ching-yi", another "Ching-yi, Wu"; the second author alone would
+    # not be enough, so the pair is merged only when the swapped name is recognised.
+    a = prepare(_row(1, authors=json.dumps(["Wu, Ching-yi", "Lindqvist, M"])))
+    b = prepare(_row(2, authors=json.dumps(["Ching-yi, Wu", "Lindqvist, M"])))
+    verdict = compare(a, b)
+    assert verdict is not None and verdict.verdict == SAME
+    other = prepare(_row(3, authors=json.dumps(["Ching-yi, Tan", "Lindqvist, M"])))
+    verdict = compare(a, other)
+    assert verdict is not None and verdict.verdict == REVIEW
+
+
 # --- blocking -----------------------------------------------------------------------------------
 
 

@@ -6,7 +6,14 @@ from __future__ import annotations
 import json
 
 from cartsle_cli.dedup.kinds import Kind, kind_of
-from cartsle_cli.dedup.normalise import COLUMNS, first_page, page_range, prepare_rows, prepare_values
+from cartsle_cli.dedup.normalise import (
+    COLUMNS,
+    first_page,
+    load_json,
+    page_range,
+    prepare_rows,
+    prepare_values,
+)
 
 
 def _values(number: int, **fields) -> tuple:
@@ -74,3 +81,15 @@ def test_a_notice_title_decides_before_the_type_and_a_preprint_doi_after_it():
     assert kind_of("A trial", "Conference Abstract", "Stroke", "10.1000/x") is Kind.CONFERENCE
     assert kind_of("Reply to: A trial", "Journal Article", "Stroke", None) is Kind.REPLY
     assert kind_of("Comment on: A trial", None, "medRxiv", None) is Kind.COMMENT
+
+
+def test_author_lists_read_as_the_standard_library_reads_them():
+    # The store's compact form, the standard library's spaced one, a lone surrogate escape (which
+    # orjson refuses), white space around the list.
+    for text in (
+        '["Okafor, C","Lindqvist, M"]',
+        '["Okafor, C", "M\\u00fcller, K"]',
+        '["M\\ud800ller, K"]',
+        ' ["a"] \n',
+    ):
+        assert load_json(text) == json.loads(text)

@@ -124,3 +124,28 @@ def test_past_the_limit_the_replay_goes_on_with_liblinear(shared, monkeypatch):
     limited, _ = simulation.replay(ranker, labels, priors)
     assert limited == whole  # the same picks, the last ones by liblinear
     assert labels[[*priors, *limited]].sum() == labels.sum()
+
+
+def test_every_records_products_at_once_are_to_the_bit_the_ones_computed_one_by_one(shared, monkeypatch):
+    from cartsle_cli.screening.ranking import read_labelled
+    from cartsle_cli.screening.ranking.model import DEFAULT_MODEL
+
+    labelled = read_labelled(shared / UI)
+    labels = np.array(labelled.labels)
+    for model in (ELAS_U4, DEFAULT_MODEL):  # one TF-IDF block, and words + keyword terms side by side
+        ranker = Ranker(labelled.texts, model, seed=0, keywords=labelled.keywords)
+        at_once = SpanSVM(ranker.features, 0.11)
+        assert at_once._all_products is not None  # 327 abstracts, 39,000 mostly rare terms
+        monkeypatch.setattr(span_svm, "GRAM_RECORDS_LIMIT", 0)
+        one_by_one = SpanSVM(ranker.features, 0.11)
+        assert one_by_one._all_products is None
+        for position in range(0, len(labels), 3):
+            at_once.add(position, int(labels[position]))
+            one_by_one.add(position, int(labels[position]))
+        screened = len(at_once)
+        assert np.array_equal(at_once._gram[:screened, :screened], one_by_one._gram[:screened, :screened])
+        assert np.array_equal(at_once._columns[:screened], one_by_one._columns[:screened])
+        priors = choose_priors(labels, 1)
+        picked_one_by_one, _ = replay_span(ranker, labels, priors)
+        monkeypatch.undo()
+        assert replay_span(ranker, labels, priors)[0] == picked_one_by_one

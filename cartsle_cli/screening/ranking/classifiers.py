@@ -11,9 +11,10 @@ from typing import ClassVar, Protocol
 
 import numpy as np
 from scipy import sparse
-from sklearn.linear_model import LogisticRegression
-from sklearn.naive_bayes import MultinomialNB
-from sklearn.svm import LinearSVC
+
+# scikit-learn's estimators are imported where they are fitted: a simulation of the linear SVM
+# solves it itself (span_svm) and needs none of them, and sklearn.linear_model and sklearn.svm
+# cost a fresh process a few tenths of a second
 
 
 class Scorer(Protocol):
@@ -54,6 +55,8 @@ class LinearSVM:
         return f"linear SVM (squared hinge, C={self.C:g})"
 
     def fit(self, features: sparse.spmatrix, labels: np.ndarray, weights: np.ndarray) -> TrainedClassifier:
+        from sklearn.svm import LinearSVC
+
         return Margin(LinearSVC(C=self.C, loss="squared_hinge").fit(features, labels, sample_weight=weights))
 
 
@@ -69,6 +72,8 @@ class Logistic:
         return f"logistic regression (L2, C={self.C:g})"
 
     def fit(self, features: sparse.spmatrix, labels: np.ndarray, weights: np.ndarray) -> TrainedClassifier:
+        from sklearn.linear_model import LogisticRegression
+
         return Margin(
             LogisticRegression(C=self.C, solver="liblinear", dual=True).fit(
                 features, labels, sample_weight=weights
@@ -100,6 +105,8 @@ class NaiveBayes:
         return f"naive Bayes (multinomial, alpha={self.alpha:g})"
 
     def fit(self, features: sparse.spmatrix, labels: np.ndarray, weights: np.ndarray) -> TrainedClassifier:
+        from sklearn.naive_bayes import MultinomialNB
+
         model = MultinomialNB(alpha=self.alpha).fit(features, labels, sample_weight=weights)
         log_probability = model.feature_log_prob_
         prior = model.class_log_prior_

@@ -7,17 +7,20 @@ record, terms separated by ``;``); extractors that do not use keywords ignore th
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import ClassVar
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 
 def _tfidf(texts: Sequence[str], max_df: float, **settings) -> sparse.csr_matrix:
     """TF-IDF rows; a tiny set can lose every term to max_df, an empty one has no vocabulary."""
+    # imported here: scikit-learn's import (which loads pandas and scipy.stats too) is most of a
+    # fresh process's start-up, and a simulation on kept features needs none of it
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
     for limit in (max_df, 1.0):
         vectoriser = TfidfVectorizer(max_df=limit, dtype=np.float64, **settings)
         try:
@@ -132,12 +135,32 @@ class Combined:
         )
 
     def fit_transform(self, texts: Sequence[str], keywords: Sequence[str] | None = None) -> sparse.csr_matrix:
-        blocks = [
-            part.fit_transform(texts, keywords) * weight
-            for part, weight in zip(self.parts, self.weights, strict=True)
-        ]
-        blocks = [block for block in blocks if block.shape[1]]
-        return sparse.hstack(blocks, format="csr", dtype=np.float64)
+        return self.combine([part.fit_transform(texts, keywords) for part in self.parts])
+
+    def combine(self, blocks: Sequence[sparse.csr_matrix]) -> sparse.csr_matrix:
+        """The parts' own features (in the order of ``parts``) weighted and side by side."""
+        weighted = [block * weight for block, weight in zip(blocks, self.weights, strict=True)]
+        return sparse.hstack([block for block in weighted if block.shape[1]], format="csr", dtype=np.float64)
 
 
 FeatureExtractor = TfidfWordPairs | TfidfChars | KeywordTerms | Combined
+
+
+def fit_all(
+    extractors: Mapping[str, FeatureExtractor], texts: Sequence[str], keywords: Sequence[str] | None = None
+) -> dict[str, sparse.csr_matrix]:
+    """Each extractor's features (by name), every part computed once: the default model and ELAS
+    u4 share the TF-IDF of words and word pairs, the costliest part."""
+    blocks: dict[FeaturePart, sparse.csr_matrix] = {}
+
+    def block(part: FeaturePart) -> sparse.csr_matrix:
+        if part not in blocks:
+            blocks[part] = part.fit_transform(texts, keywords)
+        return blocks[part]
+
+    return {
+        name: extractor.combine([block(part) for part in extractor.parts])
+        if isinstance(extractor, Combined)
+        else block(extractor)
+        for name, extractor in extractors.items()
+    }

@@ -11,11 +11,10 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-import pandas as pd
-
 from cartsle_cli.errors import CartsleError
-from cartsle_cli.formats import delimited, detect, read_text
-from cartsle_cli.formats.text import decode
+
+# pandas and the export readers are imported where they read: a simulation on a labelled set kept
+# from an earlier run (see :mod:`.prepared`) needs neither
 
 # ASReview LAB's own search order for the label column (asreview.data.base), most specific first
 LABEL_COLUMNS = (
@@ -72,6 +71,8 @@ def _pick(columns: dict[str, str], names: tuple[str, ...]) -> str | None:
 
 
 def read_labelled_csv(path: Path, text: str, label: str | None) -> LabelledSet:
+    import pandas as pd
+
     first_line = text.split("\n", 1)[0]
     separator = "\t" if first_line.count("\t") > first_line.count(",") else ","
     try:
@@ -113,6 +114,8 @@ def _ris_label(fields: dict[str, list[str]], label: str | None) -> str | None:
 
 
 def read_labelled_export(path: Path, text: str, label: str | None) -> LabelledSet:
+    from cartsle_cli.formats import read_text
+
     parsed = read_text(text, path)
     labels, texts, record_ids, keywords = [], [], [], []
     column = label or "N1 (ASReview note)"
@@ -132,7 +135,15 @@ def read_labelled(path: str | Path, label: str | None = None) -> LabelledSet:
     path = Path(path)
     if not path.is_file():
         raise CartsleError("no such file", file=path)
-    text = decode(path.read_bytes(), path)
+    return labelled_from_bytes(path, path.read_bytes(), label)
+
+
+def labelled_from_bytes(path: Path, content: bytes, label: str | None = None) -> LabelledSet:
+    """``read_labelled`` of ``content``, the bytes read from ``path`` (named in errors)."""
+    from cartsle_cli.formats import delimited, detect
+    from cartsle_cli.formats.text import decode
+
+    text = decode(content, path)
     # a table goes to pandas, which keeps every column; a tagged export to cartsle's own readers
     if detect(text, path) is delimited:
         labelled = read_labelled_csv(path, text, label)

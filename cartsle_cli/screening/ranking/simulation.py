@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from functools import partial
 
 import numpy as np
+from scipy import sparse
 from threadpoolctl import threadpool_limits  # a dependency of scikit-learn
 
 from cartsle_cli.screening.ranking.classifiers import LinearSVM
@@ -159,16 +160,18 @@ def simulate(
     model: RankingModel = DEFAULT_MODEL,
     progress: Progress | None = None,
     keywords: Sequence[str] | None = None,
+    features: sparse.csr_matrix | None = None,
 ) -> SimulationResult:
     """Replay the labelled set ``runs`` times, run i seeded with ``seed + i``.
 
     ``priors`` (positions) fixes the prior knowledge for every run; otherwise each run draws one
-    include and one exclude. The features are computed once for all runs.
+    include and one exclude. The features are computed once for all runs, or given (``model``'s,
+    computed before: then ``texts`` and ``keywords`` are not read).
     """
     values = np.asarray(labels, dtype=int)
     if not (np.any(values == 1) and np.any(values == 0)):
         raise ValueError("a simulation needs at least one include and one exclude")
-    ranker = Ranker(texts, model, seed, keywords)
+    ranker = Ranker(texts, model, seed, keywords, features)
     with threadpool_limits(limits=1, user_api="blas"):
         # the retrains multiply matrices of a few hundred rows: BLAS threads only wait for each other
         results = [_run(ranker, values, run_seed, priors, progress) for run_seed in range(seed, seed + runs)]

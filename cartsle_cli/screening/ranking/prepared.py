@@ -1,0 +1,125 @@
+"""A labelled set as the simulation uses it (labels, record ids, each model's features), kept.
+
+Reading a labelled file and computing its TF-IDF costs a fresh process scikit-learn's import
+(which loads pandas and scipy.stats with it), the CSV reading and the TF-IDF itself: several
+seconds of CPU before the first record is screened, on every `cartsle screen simulate` of the same
+file with another model, seed or option. What the simulation needs of it is kept in the user's cache
+folder, one file per labelled file's exact bytes, ``--label`` option and model's feature settings
+(with scikit-learn's version); a changed file is a new key, so kept data is never stale. A later
+simulation of the same file loads it with NumPy and SciPy alone. Only files that were read without
+error are kept, so a kept file gives what reading it again would. It is a cache: deleting the
+folder costs one rebuild; an unwritable or damaged one means no cache, never an error.
+
+The folder is ``$CARTSLE_CACHE/simulate`` when ``CARTSLE_CACHE`` is set (set it empty to keep
+nothing), else ``$XDG_CACHE_HOME/cartsle/simulate``, else ``~/.cache/cartsle/simulate``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+import numpy as np
+from scipy import sparse
+
+from cartsle_cli.errors import CartsleError
+from cartsle_cli.screening.ranking.model import RankingModel
+
+CACHE_VERSION = 1
+
+
+@dataclass(frozen=True)
+class PreparedSet:
+    """What a simulation reads of a labelled set: no texts, each model's features instead."""
+
+    label_column: str
+    record_ids: list[str]
+    labels: list[int]
+    features: dict[str, sparse.csr_matrix]  # model name -> its features, one row per record
+
+
+def cache_folder() -> Path | None:
+    """Where prepared sets are kept; None when ``CARTSLE_CACHE`` is set empty."""
+    chosen = os.environ.get("CARTSLE_CACHE")
+    if chosen is not None:
+        return Path(chosen) / "simulate" if chosen else None
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "cartsle" / "simulate"
+
+
+def _key(content: bytes, label: str | None, model: RankingModel) -> str:
+    digest = hashlib.sha256(f"{CACHE_VERSION} {label!r} {model.features!r}".encode())
+    digest.update(metadata.version("scikit-learn").encode())  # the TF-IDF's code
+    digest.update(content)
+    return digest.hexdigest()
+
+
+def _load(path: Path) -> tuple[str, list[str], list[int], sparse.csr_matrix] | None:
+    try:
+        with np.load(path) as kept:
+            matrix = sparse.csr_matrix(
+                (kept["data"], kept["indices"], kept["indptr"]), shape=tuple(kept["shape"])
+            )
+            return str(kept["label_column"]), kept["record_ids"].tolist(), kept["labels"].tolist(), matrix
+    except (OSError, KeyError, ValueError):
+        return None  # none, damaged or from another version: prepare again
+
+
+def _save(
+    path: Path, label_column: str, record_ids: list[str], labels: list[int], matrix: sparse.csr_matrix
+) -> None:
+    """Write whole or not at all (a temporary file renamed into place)."""
+    temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp.npz")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        np.savez(
+            temporary,
+            label_column=np.array(label_column),
+            record_ids=np.array(record_ids, dtype=str),
+            labels=np.array(labels, dtype=np.int8),
+            data=matrix.data,
+            indices=matrix.indices,
+            indptr=matrix.indptr,
+            shape=np.array(matrix.shape),
+        )
+        os.replace(temporary, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+
+
+def prepare(path: str | Path, label: str | None, models: Mapping[str, RankingModel]) -> PreparedSet:
+    """The labelled set at ``path`` with each model's features: kept ones when every model has
+    them, else read and computed (each feature part once for all models) and kept."""
+    path = Path(path)
+    if not path.is_file():
+        raise CartsleError("no such file", file=path)
+    content = path.read_bytes()
+    folder = cache_folder()
+    files = (
+        {name: folder / f"{_key(content, label, model)}.npz" for name, model in models.items()}
+        if folder
+        else {}
+    )
+    kept = {name: _load(file) for name, file in files.items()}
+    if kept and all(kept.values()):
+        first = next(value for value in kept.values() if value)
+        label_column, record_ids, labels, _ = first
+        return PreparedSet(
+            label_column, record_ids, labels, {name: value[3] for name, value in kept.items() if value}
+        )
+    from cartsle_cli.screening.ranking.features import fit_all
+    from cartsle_cli.screening.ranking.labelled import labelled_from_bytes
+
+    labelled = labelled_from_bytes(path, content, label)
+    features = fit_all(
+        {name: model.features for name, model in models.items()}, labelled.texts, labelled.keywords
+    )
+    for name, file in files.items():
+        _save(file, labelled.label_column, labelled.record_ids, labelled.labels, features[name])
+    return PreparedSet(labelled.label_column, labelled.record_ids, labelled.labels, features)
