@@ -7,10 +7,8 @@ temporary folder, split into files as databases split their exports, then runs t
 0. bare rispy 0.10 (``rispy.load`` on every file: parsing only, nothing normalised or stored),
 1. in-process, reading only (``formats.read_file`` on every file, records kept as import does),
 2. in-process, through ``cartsle_cli.review.importing.import_files`` (read, normalise and store, the
-   file streamed; several files large in all are read in worker processes), each in a fresh
-   process so the peak resident memory reported by ``getrusage`` is that run's alone (with its
-   workers': CPU seconds are the process's and its workers', peak memory the process's plus its
-   largest worker's), and
+   file streamed), each in a fresh process so the peak resident memory reported by
+   ``getrusage`` is that run's alone, and
 3. through the real command line, ``python -m cartsle_cli import FILE... --db``.
 The difference between 1 and 2 is the store (importing.py, store/searches.py); the ratio of 2 to
 0 is printed last.
@@ -114,11 +112,7 @@ def in_process(paths: list[str], db: str | None) -> None:
         parsed = [read_file(path) for path in paths]
         count = sum(len(file.records) for file in parsed)
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
-    # the import's worker processes (review/importing.py), ended and waited for by now: their CPU
-    # counts, and the peak is this process's plus the largest worker's (an upper bound of the sum)
-    children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu += children.ru_utime + children.ru_stime
-    peak_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss + children.ru_maxrss) / 1024
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"{count} {seconds:.3f} {cpu:.3f} {peak_mb:.0f}")
 
 
@@ -154,7 +148,6 @@ def main() -> None:
         in_process(options.in_process, options.db)
         return
 
-    load_before = load_text()
     folder = Path(tempfile.mkdtemp(prefix="cartsle-bench-"))
     try:
         started = time.perf_counter()
@@ -178,28 +171,20 @@ def main() -> None:
             seconds_of[label + " cpu"] = float(cpu)
             report(label, int(count), float(seconds), float(peak_mb), float(cpu))
 
-        started_cpu = resource.getrusage(resource.RUSAGE_CHILDREN)
         _, seconds, peak_mb = run(
             [sys.executable, "-m", "cartsle_cli", "import", *names, "--db", str(folder / "cli.db")]
         )
-        ended_cpu = resource.getrusage(resource.RUSAGE_CHILDREN)
-        cpu = sum(getattr(ended_cpu, f) - getattr(started_cpu, f) for f in ("ru_utime", "ru_stime"))
-        report("cartsle import (CLI, with start-up)", options.records, seconds, peak_mb, cpu)
+        report("cartsle import (CLI, with start-up)", options.records, seconds, peak_mb)
         ours, theirs = "import_files (read + store)", "rispy 0.10 rispy.load (parse only)"
         print(
             f"import_files / rispy's bare parse: {seconds_of[ours] / seconds_of[theirs]:.2f}x wall, "
             f"{seconds_of[ours + ' cpu'] / seconds_of[theirs + ' cpu']:.2f}x CPU (aim: at most 1.00x)"
         )
-        print(f"load average at the start {load_before}, at the end {load_text()}")
     finally:
         if options.keep:
             print(f"kept {folder}")
         else:
             shutil.rmtree(folder)
-
-
-def load_text() -> str:
-    return " ".join(f"{value:.2f}" for value in os.getloadavg())
 
 
 def report(label: str, records: int, seconds: float, peak_mb: float, cpu: float | None = None) -> None:

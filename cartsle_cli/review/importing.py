@@ -3,14 +3,9 @@
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
-import os
 import sqlite3
-import sys
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -26,9 +21,7 @@ from cartsle_cli.store.searches import (
     add_search,
     clear_staged,
     find_by_sha256,
-    stage_from_file,
     stage_records,
-    stage_to_file,
 )
 
 if TYPE_CHECKING:
@@ -69,9 +62,7 @@ def import_files(
     (``store.searches.stage_records``) before the write transaction begins, so a few MB of a file
     are in memory at once and the review's write lock is held for the copy only, never while a
     slow share or a large file is read. A bad file, an unknown format or a file imported before
-    (unless ``force``) raises :class:`CartsleError` and nothing of any file is stored. Several
-    regular files of 8 MB or more in all are read by worker processes (:func:`_stage_in_workers`),
-    with the same records, order and errors.
+    (unless ``force``) raises :class:`CartsleError` and nothing of any file is stored.
 
     ``update_of``: the files rerun that search (``updating``): its database and column are the
     default, records seen before are linked to their earlier records, and the review is
@@ -91,19 +82,14 @@ def import_files(
         source = source or updated.database
         other_methods = other_methods or updated.other_methods
     try:
-        if _in_workers(paths):
-            staged = _stage_in_workers(
-                conn, list(map(Path, paths)), source=source, force=force, on_file_read=on_file_read
-            )
-        else:
-            for path in map(Path, paths):
-                with _read_once(path) as (readable, data_hash):
-                    if not force:
-                        _refuse_reimport(conn, path, data_hash, seen)
-                    seen[data_hash] = path
-                    staged.append(_stage(conn, readable, data_hash, source=source, given=path))
-                if on_file_read:
-                    on_file_read(path)
+        for path in map(Path, paths):
+            with _read_once(path) as (readable, data_hash):
+                if not force:
+                    _refuse_reimport(conn, path, data_hash, seen)
+                seen[data_hash] = path
+                staged.append(_stage(conn, readable, data_hash, source=source, given=path))
+            if on_file_read:
+                on_file_read(path)
         with transaction(conn):
             if update_of is not None:
                 snapshot_previous_version(conn, update_of)
@@ -151,25 +137,9 @@ def _stage(
         raise CartsleError(error.message, file=given, line=error.line, field=error.field) from None
 
 
-@dataclass(frozen=True)
-class _ReadFile:
-    """What reading a file told, beside its staged rows (from a worker process or this one)."""
-
-    format: str
-    database: str
-    database_recognised: bool
-    with_doi: int
-    with_pmid: int
-    with_abstract: int
-
-    def staged(self, path: Path, data_hash: str, records: StagedRecords) -> _StagedFile:
-        return _StagedFile(path, data_hash, records=records, **vars(self))
-
-
-def _read(
-    path: Path, source: str | None, stage: Callable[[Iterator[Record]], object]
-) -> tuple[_ReadFile, object]:
-    """Read ``path`` and hand its records to ``stage`` as they come: what it returns, and the counts."""
+def _stage_records(
+    conn: sqlite3.Connection, path: Path, data_hash: str, *, source: str | None, given: Path
+) -> _StagedFile:
     counts = {"doi": 0, "pmid": 0, "abstract": 0}
 
     def counted(records: Iterator[Record]) -> Iterator[Record]:
@@ -185,109 +155,18 @@ def _read(
         parsed = stream_file(path)
         if source is None and not parsed.database:
             raise CartsleError("cannot tell which database wrote this file: name it with --source", file=path)
-        staged = stage(counted(parsed.records))
-    read = _ReadFile(
+        records = stage_records(conn, counted(parsed.records))
+    return _StagedFile(
+        path=given,
+        sha256=data_hash,
         format=parsed.format,
         database=source or parsed.database or "",
         database_recognised=source is None,
+        records=records,
         with_doi=counts["doi"],
         with_pmid=counts["pmid"],
         with_abstract=counts["abstract"],
     )
-    return read, staged
-
-
-def _stage_records(
-    conn: sqlite3.Connection, path: Path, data_hash: str, *, source: str | None, given: Path
-) -> _StagedFile:
-    read, records = _read(path, source, lambda records: stage_records(conn, records))
-    assert isinstance(records, StagedRecords)
-    return read.staged(given, data_hash, records)
-
-
-# Files of an import larger than this in all are read and normalised in worker processes while
-# this one stages what they have read. A pool of workers costs some milliseconds to fork and a
-# little more to join, and the import runs at about 0.1 s of CPU per MB and the workers save about
-# half of it in wall time, so below a few MB the start-up would cost more than it saves.
-_PARALLEL_BYTES = 8 << 20
-
-
-def _in_workers(paths: Sequence[str | Path]) -> bool:
-    """Whether to read ``paths`` in worker processes: several regular files, large in all.
-
-    A pipe or FIFO can be read once only, so an import with one is read here, as is one file
-    (its records come in order from one reader; it is not split).
-    """
-    if len(paths) < 2 or (os.cpu_count() or 1) < 2 or not sys.platform.startswith("linux"):
-        return False  # fork is safe on Linux only (macOS frameworks break in a forked child)
-    try:
-        if not all(Path(path).is_file() for path in paths):
-            return False
-        return sum(Path(path).stat().st_size for path in paths) >= _PARALLEL_BYTES
-    except OSError:
-        return False  # read here, where the error is told as always
-
-
-def _stage_in_workers(
-    conn: sqlite3.Connection,
-    paths: list[Path],
-    *,
-    source: str | None,
-    force: bool,
-    on_file_read: Callable[[Path], None] | None,
-) -> list[_StagedFile]:
-    """Stage ``paths`` as the loop of :func:`import_files` does, each file read, normalised and
-    written to a staging file of its own by a worker process (at most two at once, one per core),
-    while this process hashes each file and takes in the rows of the ones read before.
-
-    Files are taken in their order, and each is checked before its records are taken in, so the
-    error told is the one a reading in this process would have told first; a worker's
-    :class:`CartsleError` comes back as it was raised. The pending files are cancelled on an
-    error, and the workers' staging files are removed.
-    """
-    staged: list[_StagedFile] = []
-    seen: dict[str, Path] = {}
-    workers = min(2, os.cpu_count() or 1, len(paths))
-    # fork: a worker starts in milliseconds with the readers already imported, and a script
-    # that calls import_files needs no ``if __name__ == "__main__"`` (spawn and a fork server
-    # import the caller's main module again). The worker touches nothing of this process but
-    # the function it runs: no connection, no console (the progress bar's thread is this side's)
-    context = multiprocessing.get_context("fork")
-    with (
-        tempfile.TemporaryDirectory(prefix="cartsle-import-") as folder,
-        ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool,
-    ):
-        outputs = [Path(folder) / f"{number}.sqlite" for number in range(len(paths))]
-        futures: list[Future[_ReadFile]] = [
-            pool.submit(_read_in_worker, path, output, source) for path, output in zip(paths, outputs)
-        ]
-        try:
-            for path, output, future in zip(paths, outputs, futures):
-                data_hash = _sha256(path)
-                if not force:
-                    _refuse_reimport(conn, path, data_hash, seen)
-                seen[data_hash] = path
-                try:
-                    read = future.result()
-                except BrokenProcessPool as error:
-                    raise CartsleError(
-                        f"the process reading this file stopped ({error})", file=path
-                    ) from None
-                staged.append(read.staged(path, data_hash, stage_from_file(conn, output)))
-                output.unlink()
-                if on_file_read:
-                    on_file_read(path)
-        except BaseException:
-            for future in futures:
-                future.cancel()
-            raise
-    return staged
-
-
-def _read_in_worker(path: Path, output: Path, source: str | None) -> _ReadFile:
-    """In a worker process: read ``path`` and write its staged rows to ``output``."""
-    read, _ = _read(path, source, lambda records: stage_to_file(output, records))
-    return read
 
 
 def _store(

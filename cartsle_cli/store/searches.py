@@ -7,7 +7,6 @@ import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import orjson
@@ -174,64 +173,6 @@ def stage_records(conn: sqlite3.Connection, records: Iterable[Record]) -> Staged
     stage = 1 + len(_staged_tables(conn))
     staged = StagedRecords(stage, 0)
     conn.execute(f"CREATE TABLE {staged.table} ({', '.join(RECORD_COLUMNS)})")
-    conn.execute("BEGIN")  # writes the staging database only: no lock on the review file
-    try:
-        count = _insert_rows(conn, staged.table, stage, records)
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    conn.execute("COMMIT")
-    return StagedRecords(stage, count)
-
-
-def stage_to_file(path: str | Path, records: Iterable[Record]) -> int:
-    """Write a file's records as staged rows into a new SQLite file of their own; their count.
-
-    For a process that reads a file beside the one that imports it (``review.importing``): the
-    rows are those :func:`stage_records` writes, and :func:`stage_from_file` takes them in.
-    """
-    conn = sqlite3.connect(path, isolation_level=None)
-    try:
-        conn.execute("PRAGMA page_size = 16384")  # as _staged_tables: a row whole on its page
-        conn.execute("PRAGMA journal_mode = OFF")  # a new file, thrown away if this fails
-        conn.execute("PRAGMA synchronous = OFF")
-        conn.execute(f"CREATE TABLE records ({', '.join(RECORD_COLUMNS)})")
-        conn.execute("BEGIN")
-        count = _insert_rows(conn, "records", 0, records)
-        conn.execute("COMMIT")
-    finally:
-        conn.close()
-    return count
-
-
-def stage_from_file(conn: sqlite3.Connection, path: str | Path) -> StagedRecords:
-    """Stage the rows :func:`stage_to_file` wrote, in their order, as :func:`stage_records` would.
-
-    One INSERT ... SELECT per file (SQLite attaches at most ten databases at once, so the files
-    of a large import cannot all stay attached until the copy into the review).
-    """
-    stage = 1 + len(_staged_tables(conn))
-    staged = StagedRecords(stage, 0)
-    conn.execute("ATTACH DATABASE ? AS cartsle_read", (str(path),))
-    try:
-        conn.execute(f"CREATE TABLE {staged.table} ({', '.join(RECORD_COLUMNS)})")
-        conn.execute("BEGIN")
-        try:
-            count = conn.execute(
-                f"INSERT INTO {staged.table} SELECT ?, {', '.join(RECORD_COLUMNS[1:])}"
-                " FROM cartsle_read.records ORDER BY rowid",
-                (stage,),
-            ).rowcount
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
-    finally:
-        conn.execute("DETACH DATABASE cartsle_read")
-    return StagedRecords(stage, count)
-
-
-def _insert_rows(conn: sqlite3.Connection, table: str, stage: int, records: Iterable[Record]) -> int:
     placeholders = ", ".join("?" for _ in RECORD_COLUMNS)
     count = 0
 
@@ -240,8 +181,16 @@ def _insert_rows(conn: sqlite3.Connection, table: str, stage: int, records: Iter
         for count, record in enumerate(records, 1):  # noqa: B007 - the count is the result
             yield _record_row(stage, count, record)
 
-    conn.executemany(f"INSERT INTO {table} ({', '.join(RECORD_COLUMNS)}) VALUES ({placeholders})", rows())
-    return count
+    conn.execute("BEGIN")  # writes the staging database only: no lock on the review file
+    try:
+        conn.executemany(
+            f"INSERT INTO {staged.table} ({', '.join(RECORD_COLUMNS)}) VALUES ({placeholders})", rows()
+        )
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+    return StagedRecords(stage, count)
 
 
 def clear_staged(conn: sqlite3.Connection) -> None:
