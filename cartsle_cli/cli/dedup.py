@@ -49,12 +49,12 @@ from cartsle_cli.dedup.review import (
 )
 from cartsle_cli.dedup.run import (
     compare_records,
-    cycle_collection_paused,
     rebuild_clusters,
     store_comparison,
 )
 from cartsle_cli.dedup.summary import DedupSummary, dedup_summary
 from cartsle_cli.errors import CartsleError
+from cartsle_cli.gc_pause import cyclic_gc_paused
 from cartsle_cli.store import transaction
 
 app = group(
@@ -84,11 +84,11 @@ def dedup_command(ctx: typer.Context, db: DbOption = DEFAULT_DB, json_output: Js
             bar.update(bar.task_ids[0], description=stage, completed=done, total=total or None)
 
         # Compared before the transaction: the write lock is held for storing the result only.
-        with cycle_collection_paused():
+        with cyclic_gc_paused():
             comparison = compare_records(conn, progress=progress)
             with transaction(conn):
                 run = store_comparison(conn, comparison, progress=progress)
-            del comparison  # freed before the cycle collector runs again (run.cycle_collection_paused)
+            del comparison  # freed before the cycle collector runs again (see run_dedup)
         summary = dedup_summary(conn)
     if json_output:
         print_json({"run": asdict(run), **asdict(summary)})

@@ -8,11 +8,9 @@ search drop out of every cluster on the next run.
 
 from __future__ import annotations
 
-import gc
 import sqlite3
 from collections import Counter
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import groupby
 from operator import itemgetter
@@ -24,6 +22,7 @@ from cartsle_cli.dedup.decisions import latest_decisions
 from cartsle_cli.dedup.merge import MERGED_FIELDS, merged_row_of
 from cartsle_cli.dedup.normalise import COLUMNS, Prepared, prepare_rows
 from cartsle_cli.errors import CartsleError
+from cartsle_cli.gc_pause import cyclic_gc_paused
 from cartsle_cli.store.connection import require_transaction
 from cartsle_cli.store.searches import now_utc
 
@@ -59,7 +58,10 @@ def run_dedup(conn: sqlite3.Connection, *, progress: Progress | None = None) -> 
     (it only reads), :func:`store_comparison` inside it, so the write lock is held for the writes.
     """
     require_transaction(conn)
-    with cycle_collection_paused():
+    # Paused around both halves, the comparison dropped inside: re-enabled between them, or with
+    # the records still alive, the collector would walk every record once more (some ten million
+    # objects at a million records).
+    with cyclic_gc_paused():
         comparison = compare_records(conn, progress=progress)
         run = store_comparison(conn, comparison, progress=progress)
         del comparison  # its million objects freed before the collector runs again, not walked
@@ -77,30 +79,13 @@ class Comparison:
     state: tuple  # the review's records, searches and earlier runs when they were read
 
 
-@contextmanager
-def cycle_collection_paused() -> Iterator[None]:
-    """Python's cycle collector paused while a run builds its millions of objects (each record's
-    keys, the rows of its clusters), none of which form a cycle: each collection would walk all
-    of them again, and at 100,000 records that was a third of normalising's time. A caller running
-    :func:`compare_records` and :func:`store_comparison` holds it around both and drops the
-    comparison inside it: re-enabled between them, or with the records still alive, the collector
-    walks every record once more (at a million records, some ten million objects)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def compare_records(conn: sqlite3.Connection, *, progress: Progress | None = None) -> Comparison:
     """Read every active record and compare the new ones; writes nothing, takes no write lock.
 
     The records are read in one read transaction (WAL: writers carry on), so they and ``state``
     are one snapshot; the comparing, the slow part, happens after it.
     """
-    with cycle_collection_paused():
+    with cyclic_gc_paused():
         return _compare_records(conn, progress)
 
 
@@ -139,7 +124,7 @@ def store_comparison(
     """Store what :func:`compare_records` found and rebuild the clusters; the caller holds the
     transaction. Refused when the review changed since the records were read (another import, a
     removal, a person's decision on a pair): its records would be missing from the run."""
-    with cycle_collection_paused():
+    with cyclic_gc_paused():
         return _store_comparison(conn, comparison, progress)
 
 
@@ -231,7 +216,7 @@ def rebuild_clusters(
     """Recompute clusters, merged records and report links of the active records from the stored
     pairs and decisions; returns (clusters, refused joins). The caller holds the transaction."""
     require_transaction(conn)
-    with cycle_collection_paused():
+    with cyclic_gc_paused():
         return _rebuild_clusters(conn, by_id, progress)
 
 

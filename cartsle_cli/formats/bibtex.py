@@ -20,7 +20,7 @@ from pylatexenc.latex2text import LatexNodes2Text
 from cartsle_cli.errors import CartsleError
 from cartsle_cli.formats.normalise import clean_doi, clean_pmid, pages_of, split_authors, squash, year_of
 from cartsle_cli.formats.record import ParsedFile, Record
-from cartsle_cli.formats.text import without_cyclic_gc
+from cartsle_cli.gc_pause import without_cyclic_gc
 
 NAME = "bibtex"
 

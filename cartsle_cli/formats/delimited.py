@@ -30,7 +30,7 @@ from cartsle_cli.formats.delimited_layouts import (
 )
 from cartsle_cli.formats.normalise import clean_doi, clean_pmid, pages_of, squash, year_of
 from cartsle_cli.formats.record import ParsedFile, Record
-from cartsle_cli.formats.text import without_cyclic_gc
+from cartsle_cli.gc_pause import without_cyclic_gc
 
 NAME = "delimited"
 

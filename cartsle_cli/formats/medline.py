@@ -21,9 +21,9 @@ from cartsle_cli.formats.text import (
     every,
     first,
     lines,
-    without_cyclic_gc,
     without_stray_boms,
 )
+from cartsle_cli.gc_pause import without_cyclic_gc
 
 NAME = "medline"
 DATABASE = "PubMed"

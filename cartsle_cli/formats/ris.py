@@ -29,13 +29,12 @@ from cartsle_cli.formats.record import ParsedFile, Record
 from cartsle_cli.formats.text import (
     TagRules,
     collect_fields,
-    cyclic_gc_paused,
     every,
     first,
     unify_line_breaks,
-    without_cyclic_gc,
     without_stray_boms,
 )
+from cartsle_cli.gc_pause import cyclic_gc_paused, without_cyclic_gc
 
 NAME = "ris"
 

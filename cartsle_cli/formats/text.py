@@ -4,15 +4,11 @@ the line and tag handling that the tagged formats (RIS, MEDLINE, Ovid, Web of Sc
 from __future__ import annotations
 
 import codecs
-import functools
-import gc
 import re
 import sys
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
 
 from cartsle_cli.errors import CartsleError
 
@@ -207,21 +203,6 @@ def every(fields: dict[str, list[str]], *tags: str) -> list[str]:
     return found
 
 
-Reader = TypeVar("Reader", bound=Callable[..., object])
-
-
-@contextmanager
-def cyclic_gc_paused() -> Iterator[None]:
-    """The block runs with the cyclic garbage collector paused (see :func:`without_cyclic_gc`)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def stream_encoding(path: str | Path) -> str | None:
     """The encoding to read ``path`` as a stream with, when :func:`decode` would read it so:
     UTF-8 with or without its BOM. None for UTF-16/32, binary, empty or non-UTF-8 files, which
@@ -247,25 +228,3 @@ def stream_encoding(path: str | Path) -> str | None:
     except OSError as error:
         raise CartsleError(f"cannot read: {error.strerror}", file=path) from error
     return "utf-8-sig" if head.startswith(codecs.BOM_UTF8) else "utf-8"
-
-
-def without_cyclic_gc(read: Reader) -> Reader:
-    """Run a reader with the cyclic garbage collector paused.
-
-    A reader builds hundreds of thousands of dicts and lists that hold no reference cycles;
-    with the collector on, each collection walks every record built so far, which made reading
-    10,000 RIS records about 30% slower in import_bench. Plain reference counting still frees
-    everything; the collector is switched back on (if it was on) however the reader ends.
-    """
-
-    @functools.wraps(read)
-    def paused(*args: object, **kwargs: object) -> object:
-        was_enabled = gc.isenabled()
-        gc.disable()
-        try:
-            return read(*args, **kwargs)
-        finally:
-            if was_enabled:
-                gc.enable()
-
-    return paused  # type: ignore[return-value]

@@ -23,9 +23,9 @@ from cartsle_cli.formats.text import (
     every,
     first,
     lines,
-    without_cyclic_gc,
     without_stray_boms,
 )
+from cartsle_cli.gc_pause import without_cyclic_gc
 
 NAME = "wos_tagged"
 DATABASE = "Web of Science"

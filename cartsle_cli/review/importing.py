@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from cartsle_cli.errors import CartsleError
 from cartsle_cli.formats import stream_file
 from cartsle_cli.formats.record import Record
-from cartsle_cli.formats.text import cyclic_gc_paused
+from cartsle_cli.gc_pause import cyclic_gc_paused
 from cartsle_cli.store import transaction
 from cartsle_cli.store.searches import (
     StagedRecords,

@@ -8,14 +8,13 @@ nothing, and two exclusions with different reasons are a conflict about the reas
 
 from __future__ import annotations
 
-import gc
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+from cartsle_cli.gc_pause import cyclic_gc_paused
 from cartsle_cli.screening.settings import reviewers_required
 
 STAGES = ("ta", "ft")
@@ -83,21 +82,6 @@ def tuples(conn: sqlite3.Connection) -> sqlite3.Cursor:
     return cursor
 
 
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Python's cycle collector held off while a computation builds hundreds of thousands of
-    rows, votes and outcomes: none of them is in a reference cycle, yet each few hundred new
-    objects set the collector walking all of them (a third of the time of the current votes at
-    200,000 votes). Anything left in a cycle is collected once it runs again."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 class _UntilChanged:
     """Values computed from a review, kept until the review changes.
 
@@ -105,7 +89,7 @@ class _UntilChanged:
     the report each need them); at 100,000 records each computation takes seconds. A value is
     kept for one connection while neither it (``total_changes``) nor another connection
     (``PRAGMA data_version``) has written since, so a write is always seen at once. Each value
-    is computed with the cycle collector paused (:func:`collector_paused`).
+    is computed with the cycle collector paused (:func:`cyclic_gc_paused`).
     """
 
     def __init__(self) -> None:
@@ -122,7 +106,7 @@ class _UntilChanged:
             values = self._values
             if name in values:
                 return values[name]
-        with collector_paused():
+        with cyclic_gc_paused():
             value = values[name] = compute()
         return value
 

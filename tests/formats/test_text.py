@@ -58,7 +58,7 @@ def test_first_and_every_skip_empty_values():
 def test_cyclic_gc_is_paused_while_reading_and_back_on_after_an_error():
     import gc
 
-    from cartsle_cli.formats.text import without_cyclic_gc
+    from cartsle_cli.gc_pause import without_cyclic_gc
 
     @without_cyclic_gc
     def failing_reader() -> None:
