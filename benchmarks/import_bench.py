@@ -120,20 +120,27 @@ REPOSITORY = Path(__file__).resolve().parent.parent
 
 
 def run(command: list[str]) -> tuple[str, float, float]:
+    """Run ``command`` in a fresh process: its stdout, wall seconds and its own peak memory (MB).
+
+    The peak comes from ``wait4`` on that child alone (``RUSAGE_CHILDREN`` would give the largest
+    child so far, so a later, smaller run would repeat an earlier run's figure)."""
     started = time.perf_counter()
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     # measure this checkout's code, whatever `pip install -e` last pointed the package at
     environment = {
         **os.environ,
         "PYTHONPATH": os.pathsep.join(filter(None, [str(REPOSITORY), os.environ.get("PYTHONPATH")])),
     }
-    result = subprocess.run(command, capture_output=True, text=True, env=environment)
-    seconds = time.perf_counter() - started
-    if result.returncode != 0:
-        sys.exit(f"failed: {' '.join(command[:3])} ...\n{result.stderr}")
-    # ru_maxrss of children is the largest child so far; each run is larger than the generator
-    peak_mb = max(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, before) / 1024
-    return result.stdout, seconds, peak_mb
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        child = subprocess.Popen(command, stdout=out, stderr=err, text=True, env=environment)
+        _, status, usage = os.wait4(child.pid, 0)
+        child.returncode = os.waitstatus_to_exitcode(status)
+        seconds = time.perf_counter() - started
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read(), err.read()
+    if child.returncode != 0:
+        sys.exit(f"failed: {' '.join(command[:3])} ...\n{stderr}")
+    return stdout, seconds, usage.ru_maxrss / 1024
 
 
 def main() -> None:
