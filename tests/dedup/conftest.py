@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -11,6 +12,28 @@ import pytest
 from cartsle_cli.formats.record import Record
 from cartsle_cli.store import open_review, transaction
 from cartsle_cli.store.searches import add_search
+
+
+def stored_row(number: int, title: str, **fields) -> dict:
+    """A record as dedup reads it from the review (its ``records`` columns), in a few words:
+    two authors, 2019, Journal of Testing 50(3):100-108, no DOI, PMID, type or ISSN."""
+    row = dict(
+        id=number,
+        title=title,
+        abstract=None,
+        authors=json.dumps(["Okafor, C", "Lindqvist, M"]),
+        year=2019,
+        journal="Journal of Testing",
+        volume="50",
+        issue="3",
+        pages="100-108",
+        doi=None,
+        pmid=None,
+        publication_type=None,
+        issn=None,
+    )
+    row.update(fields)
+    return row
 
 
 def record(

@@ -22,6 +22,7 @@ from cartsle_cli.dedup.normalise import (
     split_glued,
 )
 from cartsle_cli.store import transaction
+from tests.dedup.conftest import stored_row
 
 TITLE = "Remote ischaemic conditioning before thrombectomy in acute basilar artery occlusion"
 
@@ -32,23 +33,7 @@ def dedup(conn):
 
 
 def _row(number: int, title: str = TITLE, **fields) -> dict:
-    row = dict(
-        id=number,
-        title=title,
-        abstract=None,
-        authors=json.dumps(["Okafor, C", "Lindqvist, M"]),
-        year=2019,
-        journal="Journal of Testing",
-        volume="50",
-        issue="3",
-        pages="100-108",
-        doi=None,
-        pmid=None,
-        publication_type=None,
-        issn=None,
-    )
-    row.update(fields)
-    return row
+    return stored_row(number, title, **fields)
 
 
 # --- one printing of a conference abstract ------------------------------------------------------

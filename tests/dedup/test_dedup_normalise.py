@@ -14,24 +14,12 @@ from cartsle_cli.dedup.normalise import (
     prepare_rows,
     prepare_values,
 )
+from tests.dedup.conftest import stored_row
 
 
 def _values(number: int, **fields) -> tuple:
-    row = dict(
-        id=number,
-        title="Early supported discharge after stroke: a randomised trial",
-        authors=json.dumps(["Okafor, C", "Lindqvist, M"]),
-        year=2019,
-        journal="Journal of Testing",
-        volume="50",
-        issue="3",
-        pages="100-108",
-        doi=None,
-        pmid=None,
-        publication_type=None,
-        issn=None,
-    )
-    row.update(fields)
+    fields.setdefault("title", "Early supported discharge after stroke: a randomised trial")
+    row = stored_row(number, **fields)
     return tuple(row[name] for name in COLUMNS)
 
 
