@@ -91,6 +91,15 @@ def test_a_damaged_kept_file_is_prepared_again(labelled_csv, cache):
     assert again.labels == first.labels and same(again.features["default"], first.features["default"])
 
 
+def test_a_truncated_kept_file_is_prepared_again(labelled_csv, cache):
+    # a zip cut short (a full disk under another tool, say) fails as a zip, not as a missing file
+    first = prepare(labelled_csv, None, MODELS)
+    for kept in cache.glob("*.npz"):
+        kept.write_bytes(kept.read_bytes()[: kept.stat().st_size // 2])
+    again = prepare(labelled_csv, None, MODELS)
+    assert again.labels == first.labels and same(again.features["default"], first.features["default"])
+
+
 def test_cartsle_cache_empty_keeps_nothing(labelled_csv, tmp_path, monkeypatch):
     monkeypatch.setenv("CARTSLE_CACHE", "")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))

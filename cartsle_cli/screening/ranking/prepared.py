@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import metadata
@@ -66,8 +67,8 @@ def _load(path: Path) -> tuple[str, list[str], list[int], sparse.csr_matrix] | N
                 (kept["data"], kept["indices"], kept["indptr"]), shape=tuple(kept["shape"])
             )
             return str(kept["label_column"]), kept["record_ids"].tolist(), kept["labels"].tolist(), matrix
-    except (OSError, KeyError, ValueError):
-        return None  # none, damaged or from another version: prepare again
+    except (OSError, KeyError, ValueError, EOFError, zipfile.BadZipFile):
+        return None  # none, damaged, cut short or from another version: prepare again
 
 
 def _save(
