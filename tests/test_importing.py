@@ -116,3 +116,20 @@ def test_staged_files_go_with_the_import_whether_it_fails_or_not(db, tmp_path):
         assert [row[0] for row in titles] == ["First trial", "Second trial"]
     finally:
         conn.close()
+
+
+def test_json_columns_are_stored_as_text_with_non_ascii_kept(db, tmp_path):
+    # orjson's bytes go in through CAST(? AS TEXT): stored as TEXT, never as a BLOB
+    path = tmp_path / "names.ris"
+    path.write_text(
+        "TY  - JOUR\nTI  - Über\nAU  - Müller, Ö.\nKW  - café\nDB  - Scopus\nER  - \n", encoding="utf-8"
+    )
+    conn = open_review(db)
+    import_files(conn, [path])
+    row = conn.execute(
+        "SELECT typeof(authors), typeof(keywords), typeof(fields), authors, keywords, fields FROM records"
+    ).fetchone()
+    conn.close()
+    assert tuple(row)[:3] == ("text", "text", "text")
+    assert json.loads(row[3]) == ["Müller, Ö."] and json.loads(row[4]) == ["café"]
+    assert json.loads(row[5])["AU"] == ["Müller, Ö."] and '"Müller' in row[5]
