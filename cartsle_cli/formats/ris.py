@@ -16,7 +16,6 @@ from __future__ import annotations
 import functools
 import re
 import sys
-from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
@@ -241,10 +240,10 @@ def _tag_lines(raw: str) -> dict[str, list[str]] | None:
     values = pieces[2::2]
     if " \n" in raw:
         values = [value.rstrip(" ") for value in values]
-    fields: defaultdict[str, list[str]] = defaultdict(list)
-    # one "AU" string for all records (interned), not one each
-    any(map(list.append, map(fields.__getitem__, map(sys.intern, pieces[1::2])), values))
-    return dict(fields)
+    tags = list(map(sys.intern, pieces[1::2]))  # one "AU" string for all records, not one each
+    fields: dict[str, list[str]] = {tag: [] for tag in tags}
+    any(map(list.append, map(fields.__getitem__, tags), values))  # list.append gives None: all run
+    return fields
 
 
 def _cut_checked(text: str, path: str | Path, first_line: int = 1) -> tuple[list[_Cut], Wrappers]:
