@@ -29,7 +29,7 @@ from dataclasses import asdict, dataclass, field
 
 from cartsle_cli.errors import CartsleError
 from cartsle_cli.screening.fulltext import not_retrieved_units
-from cartsle_cli.screening.outcomes import FINAL, stage_outcomes
+from cartsle_cli.screening.outcomes import FINAL, stage_results
 from cartsle_cli.screening.settings import NOT_RETRIEVED_REASON
 from cartsle_cli.screening.studies import included_studies, other_methods_units
 from cartsle_cli.screening.updates import search_rounds, unit_rounds
@@ -131,34 +131,34 @@ def prisma_counts(conn: sqlite3.Connection, *, update: bool = False) -> PrismaCo
         else:
             identified.append((row[2], row[3]))
     other = other_methods_units(conn)
-    for outcome in stage_outcomes(conn, "ta").values():
-        if new_units is not None and outcome.unit_id not in new_units:
+    for unit, (status, decision, _) in stage_results(conn, "ta").items():
+        if new_units is not None and unit not in new_units:
             continue
-        column = columns[outcome.unit_id in other]
-        if outcome.status != FINAL:
+        column = columns[unit in other]
+        if status != FINAL:
             column.awaiting_screening += 1
             continue
         column.screened += 1
-        if outcome.decision == "exclude":
+        if decision == "exclude":
             column.screened_excluded += 1
         else:
             column.sought += 1
     reasons: dict[bool, Counter] = {False: Counter(), True: Counter()}
-    for outcome in stage_outcomes(conn, "ft").values():
-        if new_units is not None and outcome.unit_id not in new_units:
+    for unit, (status, decision, reason) in stage_results(conn, "ft").items():
+        if new_units is not None and unit not in new_units:
             continue
-        key = outcome.unit_id in other
-        if outcome.status != FINAL:
-            if outcome.unit_id in not_retrieved:
+        key = unit in other
+        if status != FINAL:
+            if unit in not_retrieved:
                 columns[key].not_retrieved += 1
             else:
                 columns[key].awaiting_assessment += 1
-        elif outcome.decision == "include":
+        elif decision == "include":
             columns[key].reports_included += 1
-        elif outcome.reason == NOT_RETRIEVED_REASON:
+        elif reason == NOT_RETRIEVED_REASON:
             columns[key].not_retrieved += 1
         else:
-            reasons[key][outcome.reason or "no reason given"] += 1
+            reasons[key][reason or "no reason given"] += 1
     studies = included_studies(conn)
     previous = None
     if new_units is not None:
