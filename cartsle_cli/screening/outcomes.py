@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Any, NamedTuple
@@ -182,11 +182,14 @@ _PENDING = Result(PENDING, None, None)
 _CONFLICT = Result(CONFLICT, None, None)
 
 
-def result(
-    stage: str, votes: list[tuple[str, str | None]], resolution: tuple[str, str | None] | None, required: int
-) -> Result:
-    """The rule: the result of a record's current ``votes`` ((decision, reason) per reviewer, in
-    the order given) and ``resolution`` at ``stage`` when ``required`` reviewers must vote.
+# Where a Vote, and a row of current_rows, holds its decision and its reason.
+_DECISION, _REASON = 5, 6
+
+
+def result(stage: str, votes: Collection[tuple], resolution: tuple | None, required: int) -> Result:
+    """The rule: the result of a record's current ``votes`` (one per reviewer, in row-id order)
+    and ``resolution`` at ``stage`` when ``required`` reviewers must vote. Votes and resolution
+    are :class:`Vote` objects or rows of :func:`current_rows`.
 
     A resolution decides. Fewer votes than required leave the record pending. Otherwise the votes
     decide when they agree (at title/abstract "maybe" counts as include), with the first vote's
@@ -194,23 +197,35 @@ def result(
     decides nothing and exclusions with different reasons are a conflict about the reason.
     """
     if resolution is not None:
-        return Result(FINAL, effective(resolution[0], stage), resolution[1])
+        return _final(effective(resolution[_DECISION], stage), resolution[_REASON])
     if len(votes) < required:
         return _PENDING
     decision = reason = None
     reasons_differ = False
-    for number, (this, this_reason) in enumerate(votes):
+    for number, vote in enumerate(votes):
+        this = vote[_DECISION]
         if stage == "ta" and this == "maybe":
             this = "include"
         if number == 0:
-            decision, reason = this, this_reason
+            decision, reason = this, vote[_REASON]
         elif this != decision:
             return _CONFLICT
-        elif this_reason != reason:
+        elif vote[_REASON] != reason:
             reasons_differ = True
     if decision == "maybe" or (decision == "exclude" and stage == "ft" and reasons_differ):
         return _CONFLICT
-    return Result(FINAL, decision, reason if decision == "exclude" else None)
+    return _final(decision, reason if decision == "exclude" else None)
+
+
+_FINALS: dict[tuple[str | None, str | None], Result] = {}
+
+
+def _final(decision: str | None, reason: str | None) -> Result:
+    """One shared Result per decision and reason: a review has few, and 100,000 records."""
+    found = _FINALS.get((decision, reason))
+    if found is None:
+        found = _FINALS[decision, reason] = Result(FINAL, decision, reason)
+    return found
 
 
 def stage_results(conn: sqlite3.Connection, stage: str) -> dict[int, Result]:
@@ -233,24 +248,23 @@ def stage_units(conn: sqlite3.Connection, stage: str) -> list[int]:
 _INCLUDED = (FINAL, "include")
 
 
-def unit_votes(conn: sqlite3.Connection, stage: str) -> dict[int, tuple[dict[str, tuple], tuple | None]]:
-    """Per unit with any current row at ``stage``: its votes as rows by reviewer (in row-id
-    order) and its resolution's row or None. Read-only, as :func:`current_rows`."""
-    return _KEPT.get(conn, ("unit votes", stage), lambda: _unit_votes(conn, stage))
+def unit_votes(conn: sqlite3.Connection, stage: str) -> dict[int, list]:
+    """Per unit with any current row at ``stage``: [its votes as rows by reviewer (in row-id
+    order), its resolution's row or None]. Read-only, as :func:`current_rows`."""
+    return _KEPT.get(conn, "unit votes", lambda: _unit_votes(conn)).get(stage, {})
 
 
-def _unit_votes(conn: sqlite3.Connection, stage: str) -> dict[int, tuple[dict[str, tuple], tuple | None]]:
-    found: dict[int, tuple[dict[str, tuple], tuple | None]] = {}
+def _unit_votes(conn: sqlite3.Connection) -> dict[str, dict[int, list]]:
+    found: dict[str, dict[int, list]] = {stage: {} for stage in STAGES}
     for row in current_rows(conn):
-        if row[3] != stage:
-            continue
-        unit = row[1]
-        votes, resolution = found.get(unit) or ({}, None)
+        on_unit = found[row[3]]
+        here = on_unit.get(row[1])
+        if here is None:
+            here = on_unit[row[1]] = [{}, None]
         if row[9]:  # a resolution: the latest in id order stays, as in the outcomes
-            resolution = row
+            here[1] = row
         else:
-            votes[row[4]] = row
-        found[unit] = (votes, resolution)
+            here[0][row[4]] = row
     return found
 
 
@@ -260,16 +274,7 @@ def _stage_results(conn: sqlite3.Connection, stage: str) -> dict[int, Result]:
     results = {}
     for unit in stage_units(conn, stage):
         here = on_unit.get(unit)
-        if here is None:
-            results[unit] = _PENDING
-            continue
-        votes, resolution = here
-        results[unit] = result(
-            stage,
-            [(row[5], row[6]) for row in votes.values()],
-            None if resolution is None else (resolution[5], resolution[6]),
-            required,
-        )
+        results[unit] = _PENDING if here is None else result(stage, here[0].values(), here[1], required)
     return results
 
 
@@ -300,12 +305,8 @@ def _stage_outcomes(conn: sqlite3.Connection, stage: str) -> dict[int, Outcome]:
 
 def decide(outcome: Outcome, required: int) -> None:
     """Set the outcome's status and decision from its votes and resolution (:func:`result`)."""
-    resolution = outcome.resolution
     outcome.status, outcome.decision, outcome.reason = result(
-        outcome.stage,
-        [(vote.decision, vote.reason) for vote in outcome.votes.values()],
-        None if resolution is None else (resolution.decision, resolution.reason),
-        required,
+        outcome.stage, outcome.votes.values(), outcome.resolution, required
     )
 
 
