@@ -11,13 +11,15 @@ import json
 import math
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cartsle_cli.report.csv_safe import write_csv
 from cartsle_cli.report.document import ReviewReport
-from cartsle_cli.report.figures import Figure, write_figures
 from cartsle_cli.report.tables import Table, report_tables
 from cartsle_cli.safe_output import for_markup
+
+if TYPE_CHECKING:  # the figures load matplotlib (about half a second): only md and html draw them
+    from cartsle_cli.report.figures import Figure
 
 FORMATS = ("csv", "md", "html", "json")
 
@@ -64,6 +66,8 @@ def cell_text(value: Any) -> str:
 
 
 def _markdown(report: ReviewReport, out: Path) -> list[Path]:
+    from cartsle_cli.report.figures import write_figures
+
     figures = write_figures(report, out / "figures", ".svg")
     doc = report.document
     lines = [
@@ -109,6 +113,8 @@ def _markdown_table(table: Table) -> list[str]:
 
 def _html(report: ReviewReport, out: Path) -> list[Path]:
     doc = report.document
+    from cartsle_cli.report.figures import write_figures
+
     with tempfile.TemporaryDirectory() as scratch:
         figures = write_figures(report, Path(scratch), ".svg")
         uris = {figure.name: _data_uri(figure.path) for figure in figures}

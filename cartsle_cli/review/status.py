@@ -6,7 +6,7 @@ import sqlite3
 from collections import Counter
 from dataclasses import dataclass
 
-from cartsle_cli.screening.outcomes import FINAL, Outcome, stage_outcomes, tuples
+from cartsle_cli.screening.outcomes import FINAL, Result, stage_results, tuples
 
 
 @dataclass(frozen=True)
@@ -23,7 +23,7 @@ class SourceStatus:
     awaiting: int  # not yet decided at the stage they have reached
 
 
-def fate(title_abstract: Outcome | None, full_text: Outcome | None) -> str:
+def fate(title_abstract: Result | None, full_text: Result | None) -> str:
     """Where a kept record stands: one of the four screening columns of :class:`SourceStatus`."""
     if title_abstract is None or title_abstract.status != FINAL:
         return "awaiting"
@@ -35,47 +35,42 @@ def fate(title_abstract: Outcome | None, full_text: Outcome | None) -> str:
 
 
 def source_status(conn: sqlite3.Connection) -> list[SourceStatus]:
-    title_abstract, full_text = stage_outcomes(conn, "ta"), stage_outcomes(conn, "ft")
-    rows = (
-        tuples(conn)
-        .execute(  # plain tuples: one row per record
-            """
-        SELECT s.id AS search_id, s.database, s.other_methods, r.id AS record_id,
-               c.cluster_id IS NOT NULL AND c.cluster_id != r.id AS duplicate
+    """Per active search, in id order: its records counted in SQL, its kept records by fate."""
+    title_abstract, full_text = stage_results(conn, "ta"), stage_results(conn, "ft")
+    fates = {unit: fate(found, full_text.get(unit)) for unit, found in title_abstract.items()}
+    searches = tuples(conn).execute(
+        """
+        SELECT s.id, s.database, s.other_methods, COUNT(r.id),
+               COALESCE(SUM(c.cluster_id IS NOT NULL AND c.cluster_id != r.id), 0)
         FROM searches s
         LEFT JOIN records r ON r.search_id = s.id
         LEFT JOIN record_clusters c ON c.record_id = r.id
         WHERE s.removed_at IS NULL
+        GROUP BY s.id
         ORDER BY s.id
         """
-        )
-        .fetchall()
     )
-    searches: dict[int, tuple[str, bool]] = {}
-    counts: dict[int, Counter] = {}
-    for search_id, database, other_methods, record_id, duplicate in rows:
-        searches[search_id] = (database, bool(other_methods))
-        tally = counts.setdefault(search_id, Counter())
-        if record_id is None:
-            continue
-        tally["records"] += 1
-        if duplicate:
-            tally["duplicates"] += 1
-        else:
-            tally[fate(title_abstract.get(record_id), full_text.get(record_id))] += 1
+    kept = tuples(conn).execute(  # the records that are not duplicates: each its own unit
+        """
+        SELECT r.search_id, r.id FROM records r
+        JOIN searches s ON s.id = r.search_id
+        LEFT JOIN record_clusters c ON c.record_id = r.id
+        WHERE s.removed_at IS NULL AND (c.cluster_id IS NULL OR c.cluster_id = r.id)
+        """
+    )
+    tally = Counter((search_id, fates.get(record_id, "awaiting")) for search_id, record_id in kept)
     return [
         SourceStatus(
             search_id,
             database,
-            other,
-            tally["records"],
-            tally["duplicates"],
-            tally["records"] - tally["duplicates"],
-            tally["excluded_title_abstract"],
-            tally["excluded_full_text"],
-            tally["included"],
-            tally["awaiting"],
+            bool(other),
+            records,
+            duplicates,
+            records - duplicates,
+            tally[search_id, "excluded_title_abstract"],
+            tally[search_id, "excluded_full_text"],
+            tally[search_id, "included"],
+            tally[search_id, "awaiting"],
         )
-        for search_id, (database, other) in searches.items()
-        for tally in [counts[search_id]]
+        for search_id, database, other, records, duplicates in searches.fetchall()
     ]

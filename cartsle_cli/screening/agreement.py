@@ -21,7 +21,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 
-from cartsle_cli.screening.outcomes import effective, stage_outcomes
+from cartsle_cli.screening.outcomes import effective, stage_results, unit_votes
 
 Z_95 = 1.959963984540054
 KAPPA_METHOD = "Cohen's kappa; SE sqrt(po(1-po)/(n(1-pe)^2)) (Cohen 1960); Wald 95% CI cut to [-1, 1]"
@@ -82,15 +82,13 @@ class StageAgreement:
 
 def agreement(conn: sqlite3.Connection, stage: str) -> list[StageAgreement]:
     """Agreement for every pair of reviewers who both voted on some record at ``stage``."""
-    outcomes = stage_outcomes(conn, stage)
-    reviewers = sorted({reviewer for outcome in outcomes.values() for reviewer in outcome.votes})
+    on_unit = unit_votes(conn, stage)
+    # per record that has reached the stage, its current votes by reviewer (rows: decision at 5)
+    ballots = [on_unit[unit][0] for unit in stage_results(conn, stage) if unit in on_unit]
+    reviewers = sorted({reviewer for ballot in ballots for reviewer in ballot})
     results = []
     for a, b in combinations(reviewers, 2):
-        votes = Counter(
-            (o.votes[a].decision, o.votes[b].decision)
-            for o in outcomes.values()
-            if a in o.votes and b in o.votes
-        )
+        votes = Counter((ballot[a][5], ballot[b][5]) for ballot in ballots if a in ballot and b in ballot)
         if not votes:
             continue
         table: Counter[tuple[str, str]] = Counter()

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 from cartsle_cli.gc_pause import cyclic_gc_paused
@@ -125,41 +126,156 @@ def current_votes(conn: sqlite3.Connection, stage: str, *, resolutions: bool = F
     return list(_KEPT.get(conn, "votes", lambda: _all_current_votes(conn)).get((stage, resolutions), []))
 
 
-def _all_current_votes(conn: sqlite3.Connection) -> dict[tuple[str, bool], list[Vote]]:
-    """The current votes, split by stage and vote or resolution, in row-id order.
+# A current row: the Vote's fields in its order, with the stored resolution (0 or 1).
+_ROW = (
+    "SELECT d.id, u.unit_id, d.record_id, d.stage, d.reviewer, d.decision, d.reason, d.note,"
+    " d.decided_at, d.resolution FROM screening_decisions d JOIN record_units u ON u.record_id = d.record_id"
+    " WHERE d.undone_at IS NULL ORDER BY d.id"
+)
+_VOTE_SLOT = itemgetter(1, 3, 9, 4)  # unit, stage, resolution, reviewer
+_RESOLUTION_SLOT = itemgetter(1, 3)  # unit, stage: one slot for all resolutions
 
-    The rule is the view ``screening_current``'s (store/schema/share.sql): per unit, stage and
+
+def current_rows(conn: sqlite3.Connection) -> list[tuple]:
+    """The current votes and resolutions as plain rows (the fields of :class:`Vote`, resolution
+    as stored), in row-id order; computed once per state of the review, so treat as read-only."""
+    return _KEPT.get(conn, "rows", lambda: _current_rows(conn))
+
+
+def _current_rows(conn: sqlite3.Connection) -> list[tuple]:
+    """The rule is the view ``screening_current``'s (store/schema/share.sql): per unit, stage and
     reviewer (one slot for all resolutions) the live row latest by ``decided_at``, then by row id.
-    The view ranks every row with a window function, which SQLite sorts (and at 3.40 reads through
-    the event-id index, in random order): about 2 s of CPU at 200,000 votes, against a tenth of
-    that for one scan of the table in row-id order, keeping the latest row per slot here.
-    ``tests/screening/test_current_votes.py`` holds the two to the same rows.
+    The view ranks every row with a window function, which SQLite sorts: about 2 s of CPU at
+    200,000 votes. Here the rows come in id order (no sort), a stable sort by time puts each
+    slot's winner last, a dict built in C keeps the last row per slot, and the winners go back to
+    id order (timsort on rows mostly in order already). ``tests/screening/test_current_votes.py``
+    holds the two to the same rows.
     """
-    units = dict(tuples(conn).execute("SELECT record_id, unit_id FROM record_units"))
-    latest: dict[tuple, tuple] = {}
-    for row in tuples(conn).execute(
-        "SELECT id, record_id, stage, reviewer, decision, reason, note, decided_at, resolution"
-        " FROM screening_decisions WHERE undone_at IS NULL ORDER BY id"
-    ):
-        unit = units.get(row[1])
-        if unit is None:  # no such record: the view's join leaves the row out
-            continue
-        slot = (unit, row[2], row[8], "" if row[8] == 1 else row[3])
-        kept = latest.get(slot)
-        if kept is None:
-            latest[slot] = row
-        elif row[7] >= kept[7]:  # rows come by ascending id: on equal times the later row wins
-            # moved to the end as it takes the later row: the slots stay in their rows' id order
-            del latest[slot]
-            latest[slot] = row
+    rows = tuples(conn).execute(_ROW).fetchall()
+    rows.sort(key=itemgetter(8))  # stable: rows of the same time stay in id order, the later last
+    votes = [row for row in rows if row[9] != 1]
+    resolutions = [row for row in rows if row[9] == 1]
+    latest = dict(zip(map(_VOTE_SLOT, votes), votes))
+    latest_resolutions = dict(zip(map(_RESOLUTION_SLOT, resolutions), resolutions))
+    return sorted([*latest.values(), *latest_resolutions.values()])  # ids are unique: by id
+
+
+def _all_current_votes(conn: sqlite3.Connection) -> dict[tuple[str, bool], list[Vote]]:
+    """The current votes, split by stage and vote or resolution, in row-id order."""
     votes: dict[tuple[str, bool], list[Vote]] = {}
     new = tuple.__new__  # the named tuple built in C (Vote(...) and Vote._make run Python code)
-    for (unit, stage, resolution, _), row in latest.items():
-        vote = new(
-            Vote, (row[0], unit, row[1], stage, row[3], row[4], row[5], row[6], row[7], bool(resolution))
-        )
-        votes.setdefault((stage, vote.resolution), []).append(vote)
+    for row in current_rows(conn):
+        vote = new(Vote, (*row[:9], bool(row[9])))
+        votes.setdefault((vote.stage, vote.resolution), []).append(vote)
     return votes
+
+
+class Result(NamedTuple):
+    """Where a record stands at one stage, without its votes."""
+
+    status: str  # FINAL, CONFLICT or PENDING
+    decision: str | None  # when FINAL: the decision as it counts
+    reason: str | None  # when FINAL: the exclusion's reason (a resolution's reason whatever it decided)
+
+
+_PENDING = Result(PENDING, None, None)
+_CONFLICT = Result(CONFLICT, None, None)
+
+
+# Where a Vote, and a row of current_rows, holds its decision and its reason.
+_DECISION, _REASON = 5, 6
+
+
+def result(stage: str, votes: Collection[tuple], resolution: tuple | None, required: int) -> Result:
+    """The rule: the result of a record's current ``votes`` (one per reviewer, in row-id order)
+    and ``resolution`` at ``stage`` when ``required`` reviewers must vote. Votes and resolution
+    are :class:`Vote` objects or rows of :func:`current_rows`.
+
+    A resolution decides. Fewer votes than required leave the record pending. Otherwise the votes
+    decide when they agree (at title/abstract "maybe" counts as include), with the first vote's
+    reason when they exclude (title/abstract reasons are kept, not counted); at full text "maybe"
+    decides nothing and exclusions with different reasons are a conflict about the reason.
+    """
+    if resolution is not None:
+        return _final(effective(resolution[_DECISION], stage), resolution[_REASON])
+    if len(votes) < required:
+        return _PENDING
+    decision = reason = None
+    reasons_differ = False
+    for number, vote in enumerate(votes):
+        this = vote[_DECISION]
+        if stage == "ta" and this == "maybe":
+            this = "include"
+        if number == 0:
+            decision, reason = this, vote[_REASON]
+        elif this != decision:
+            return _CONFLICT
+        elif vote[_REASON] != reason:
+            reasons_differ = True
+    if decision == "maybe" or (decision == "exclude" and stage == "ft" and reasons_differ):
+        return _CONFLICT
+    return _final(decision, reason if decision == "exclude" else None)
+
+
+_FINALS: dict[tuple[str | None, str | None], Result] = {}
+
+
+def _final(decision: str | None, reason: str | None) -> Result:
+    """One shared Result per decision and reason: a review has few, and 100,000 records."""
+    found = _FINALS.get((decision, reason))
+    if found is None:
+        found = _FINALS[decision, reason] = Result(FINAL, decision, reason)
+    return found
+
+
+def stage_results(conn: sqlite3.Connection, stage: str) -> dict[int, Result]:
+    """Every record that has reached ``stage`` with its result there, by unit id (in unit id
+    order): :func:`stage_outcomes` without the votes, for the commands that only count.
+
+    Computed once per state of the review; shared between callers, so treat as read-only.
+    """
+    return _KEPT.get(conn, ("results", stage), lambda: _stage_results(conn, stage))
+
+
+def stage_units(conn: sqlite3.Connection, stage: str) -> list[int]:
+    """The records that have reached ``stage``: every unique record at title/abstract, the ones
+    that passed it at full text; in unit id order."""
+    if stage == "ft":
+        return [unit for unit, found in stage_results(conn, "ta").items() if found[:2] == _INCLUDED]
+    return unit_ids(conn)
+
+
+_INCLUDED = (FINAL, "include")
+
+
+def unit_votes(conn: sqlite3.Connection, stage: str) -> dict[int, list]:
+    """Per unit with any current row at ``stage``: [its votes as rows by reviewer (in row-id
+    order), its resolution's row or None]. Read-only, as :func:`current_rows`."""
+    return _KEPT.get(conn, "unit votes", lambda: _unit_votes(conn)).get(stage, {})
+
+
+def _unit_votes(conn: sqlite3.Connection) -> dict[str, dict[int, list]]:
+    found: dict[str, dict[int, list]] = {stage: {} for stage in STAGES}
+    for row in current_rows(conn):
+        on_unit = found[row[3]]
+        here = on_unit.get(row[1])
+        if here is None:
+            here = on_unit[row[1]] = [{}, None]
+        if row[9]:  # a resolution: the latest in id order stays, as in the outcomes
+            here[1] = row
+        else:
+            here[0][row[4]] = row
+    return found
+
+
+def _stage_results(conn: sqlite3.Connection, stage: str) -> dict[int, Result]:
+    required = reviewers_required(conn)
+    on_unit = unit_votes(conn, stage)
+    results = {}
+    for unit in stage_units(conn, stage):
+        here = on_unit.get(unit)
+        results[unit] = _PENDING if here is None else result(stage, here[0].values(), here[1], required)
+    return results
 
 
 def stage_outcomes(conn: sqlite3.Connection, stage: str) -> dict[int, Outcome]:
@@ -172,12 +288,10 @@ def stage_outcomes(conn: sqlite3.Connection, stage: str) -> dict[int, Outcome]:
 
 
 def _stage_outcomes(conn: sqlite3.Connection, stage: str) -> dict[int, Outcome]:
-    if stage == "ft":  # the records that passed title/abstract, in unit id order as there
-        ta = _KEPT.get(conn, ("outcomes", "ta"), lambda: _stage_outcomes(conn, "ta"))
-        units = [unit for unit, outcome in ta.items() if outcome.advances]
-    else:
-        units = unit_ids(conn)
-    outcomes = {unit: Outcome(unit, stage, PENDING) for unit in units}
+    outcomes = {
+        unit: Outcome(unit, stage, status, decision, reason)
+        for unit, (status, decision, reason) in stage_results(conn, stage).items()
+    }
     for vote in current_votes(conn, stage):
         outcome = outcomes.get(vote.unit_id)
         if outcome is not None:
@@ -186,48 +300,14 @@ def _stage_outcomes(conn: sqlite3.Connection, stage: str) -> dict[int, Outcome]:
         outcome = outcomes.get(vote.unit_id)
         if outcome is not None:
             outcome.resolution = vote
-    required = reviewers_required(conn)
-    for outcome in outcomes.values():
-        if outcome.resolution is not None or len(outcome.votes) >= required:  # else still pending
-            decide(outcome, required)
     return outcomes
 
 
 def decide(outcome: Outcome, required: int) -> None:
-    """Set the outcome's status and decision from its votes and resolution.
-
-    One pass over the votes (this runs once per record, 100,000 times in a large review). At
-    title/abstract, excludes that agree give the first vote's reason when their reasons differ
-    (title/abstract reasons are kept, not counted).
-    """
-    stage = outcome.stage
-    resolution = outcome.resolution
-    if resolution is not None:
-        outcome.status = FINAL
-        outcome.decision = effective(resolution.decision, stage)
-        outcome.reason = resolution.reason
-        return
-    votes = outcome.votes
-    if len(votes) < required:
-        outcome.status = PENDING
-        return
-    decision = reason = None
-    reasons_differ = False
-    for number, vote in enumerate(votes.values()):
-        this = "include" if stage == "ta" and vote.decision == "maybe" else vote.decision
-        if number == 0:
-            decision, reason = this, vote.reason
-        elif this != decision:
-            outcome.status = CONFLICT
-            return
-        elif vote.reason != reason:
-            reasons_differ = True
-    if decision == "maybe" or (decision == "exclude" and stage == "ft" and reasons_differ):
-        outcome.status = CONFLICT
-        return
-    outcome.status = FINAL
-    outcome.decision = decision
-    outcome.reason = reason if decision == "exclude" else None
+    """Set the outcome's status and decision from its votes and resolution (:func:`result`)."""
+    outcome.status, outcome.decision, outcome.reason = result(
+        outcome.stage, outcome.votes.values(), outcome.resolution, required
+    )
 
 
 def conflicts(conn: sqlite3.Connection, stage: str) -> list[Outcome]:

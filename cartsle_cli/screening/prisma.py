@@ -29,7 +29,7 @@ from dataclasses import asdict, dataclass, field
 
 from cartsle_cli.errors import CartsleError
 from cartsle_cli.screening.fulltext import not_retrieved_units
-from cartsle_cli.screening.outcomes import FINAL, stage_outcomes
+from cartsle_cli.screening.outcomes import FINAL, Result, stage_results
 from cartsle_cli.screening.settings import NOT_RETRIEVED_REASON
 from cartsle_cli.screening.studies import included_studies, other_methods_units
 from cartsle_cli.screening.updates import search_rounds, unit_rounds
@@ -131,34 +131,32 @@ def prisma_counts(conn: sqlite3.Connection, *, update: bool = False) -> PrismaCo
         else:
             identified.append((row[2], row[3]))
     other = other_methods_units(conn)
-    for outcome in stage_outcomes(conn, "ta").values():
-        if new_units is not None and outcome.unit_id not in new_units:
+    for (key, (status, decision, _)), count in _tally(stage_results(conn, "ta"), other, new_units).items():
+        column = columns[key]
+        if status != FINAL:
+            column.awaiting_screening += count
             continue
-        column = columns[outcome.unit_id in other]
-        if outcome.status != FINAL:
-            column.awaiting_screening += 1
-            continue
-        column.screened += 1
-        if outcome.decision == "exclude":
-            column.screened_excluded += 1
+        column.screened += count
+        if decision == "exclude":
+            column.screened_excluded += count
         else:
-            column.sought += 1
+            column.sought += count
     reasons: dict[bool, Counter] = {False: Counter(), True: Counter()}
-    for outcome in stage_outcomes(conn, "ft").values():
-        if new_units is not None and outcome.unit_id not in new_units:
+    for unit, (status, decision, reason) in stage_results(conn, "ft").items():
+        if new_units is not None and unit not in new_units:
             continue
-        key = outcome.unit_id in other
-        if outcome.status != FINAL:
-            if outcome.unit_id in not_retrieved:
+        key = unit in other
+        if status != FINAL:
+            if unit in not_retrieved:
                 columns[key].not_retrieved += 1
             else:
                 columns[key].awaiting_assessment += 1
-        elif outcome.decision == "include":
+        elif decision == "include":
             columns[key].reports_included += 1
-        elif outcome.reason == NOT_RETRIEVED_REASON:
+        elif reason == NOT_RETRIEVED_REASON:
             columns[key].not_retrieved += 1
         else:
-            reasons[key][outcome.reason or "no reason given"] += 1
+            reasons[key][reason or "no reason given"] += 1
     studies = included_studies(conn)
     previous = None
     if new_units is not None:
@@ -185,3 +183,13 @@ def prisma_counts(conn: sqlite3.Connection, *, update: bool = False) -> PrismaCo
         reports_included=reports,
         previous=previous,
     )
+
+
+def _tally(
+    results: dict[int, Result], other: frozenset[int], only: set[int] | None
+) -> Counter[tuple[bool, Result]]:
+    """How many records have each result, per column (True: other methods); with ``only``, of
+    those records only. Counted in C (map, zip, Counter): a review can have 100,000 records."""
+    if only is not None:
+        results = {unit: found for unit, found in results.items() if unit in only}
+    return Counter(zip(map(other.__contains__, results), results.values()))

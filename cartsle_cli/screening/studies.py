@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from cartsle_cli.dedup.removed import unit_of
 from cartsle_cli.errors import CartsleError
-from cartsle_cli.screening.outcomes import stage_outcomes, until_changed
+from cartsle_cli.screening.outcomes import stage_results, until_changed
 from cartsle_cli.store.connection import require_transaction
 
 
@@ -117,7 +117,7 @@ def ensure_studies(conn: sqlite3.Connection) -> int:
     require_transaction(conn)
     if conn.execute("SELECT 1 FROM screening_decisions WHERE stage = 'ft' LIMIT 1").fetchone() is None:
         return 0  # no full-text decision yet: nothing to place (and no outcomes to compute)
-    included = {unit for unit, outcome in stage_outcomes(conn, "ft").items() if outcome.decision == "include"}
+    included = {unit for unit, found in stage_results(conn, "ft").items() if found.decision == "include"}
     placed = {row[0] for row in conn.execute(f"SELECT {_REPORT_UNIT} FROM study_reports r")}
     missing = sorted(included - placed)
     details = report_details(conn, missing)
@@ -134,12 +134,12 @@ def ensure_studies(conn: sqlite3.Connection) -> int:
 
 def require_included_report(conn: sqlite3.Connection, record_id: int) -> None:
     """Only a report included at full text belongs to an included study (``screen link``)."""
-    outcome = stage_outcomes(conn, "ft").get(record_id)
-    if outcome is None or outcome.decision != "include":
+    found = stage_results(conn, "ft").get(record_id)
+    if found is None or found.decision != "include":
         state = (
             "has not reached full text"
-            if outcome is None
-            else f"is {outcome.decision or outcome.status} at full text"
+            if found is None
+            else f"is {found.decision or found.status} at full text"
         )
         raise CartsleError(
             f"record {record_id} {state}: only a report included at full text is linked to a study"
@@ -207,7 +207,7 @@ def included_studies(conn: sqlite3.Connection) -> list[IncludedStudy]:
 
 
 def _included_studies(conn: sqlite3.Connection) -> list[IncludedStudy]:
-    included = {unit for unit, outcome in stage_outcomes(conn, "ft").items() if outcome.decision == "include"}
+    included = {unit for unit, found in stage_results(conn, "ft").items() if found.decision == "include"}
     rows = conn.execute(
         f"SELECT s.label, {_REPORT_UNIT} AS unit FROM studies s JOIN study_reports r ON r.study_id = s.id ORDER BY s.label, unit"
     ).fetchall()

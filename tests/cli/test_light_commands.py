@@ -148,3 +148,11 @@ def test_a_report_with_nothing_to_pool_loads_no_pandas_or_scipy(review_in_confli
         result = runner.invoke(app, args)
         assert result.exit_code == 0, result.output
     assert {"pandas", "scipy"} <= set(loaded_by(review_in_conflict, html, HEAVY))
+
+
+@pytest.mark.parametrize("format", ["csv", "json"])
+def test_a_report_without_figures_loads_no_plotting(review_in_conflict, format):
+    """CSV and JSON reports draw no figure, so they load neither matplotlib nor NumPy."""
+    args = ["report", "--format", format, "--out", f"report-{format}"]
+    assert loaded_by(review_in_conflict, args, HEAVY) == []
+    assert (review_in_conflict / f"report-{format}").is_dir()
