@@ -23,6 +23,7 @@ from cartsle_cli.dedup.merge import MERGED_FIELDS, merged_row_of
 from cartsle_cli.dedup.normalise import COLUMNS, Prepared, prepare_rows
 from cartsle_cli.errors import CartsleError
 from cartsle_cli.gc_pause import cyclic_gc_paused
+from cartsle_cli.store.bulk import insert_rows
 from cartsle_cli.store.connection import require_transaction
 from cartsle_cli.store.searches import now_utc
 
@@ -145,10 +146,12 @@ def _store_comparison(
         (now_utc(), len(records), sum(is_new), comparisons, counts[SAME], counts[REVIEW]),
     ).lastrowid
     assert run_id is not None  # an INSERT always sets lastrowid
-    conn.executemany(
-        "INSERT OR REPLACE INTO dedup_pairs (record_id, other_record_id, verdict, score, reason, run_id)"
-        " VALUES (?, ?, ?, ?, ?, ?)",
+    insert_rows(
+        conn,
+        "dedup_pairs",
+        ("record_id", "other_record_id", "verdict", "score", "reason", "run_id"),
         ((a, b, verdict, score, reason, run_id) for a, b, verdict, score, reason in found),
+        or_replace=True,
     )
     # The records compared are the active ones (the review has not changed since they were read),
     # those seen before keep their first run: one statement, not a million bound rows.
@@ -295,9 +298,8 @@ _BATCH = 10_000
 
 def _write_clusters(conn: sqlite3.Connection, members: list[tuple], merged: list[tuple]) -> None:
     """Write and empty the batches."""
-    conn.executemany("INSERT INTO record_clusters (record_id, cluster_id) VALUES (?, ?)", members)
-    if merged:
-        conn.executemany(f"INSERT INTO merged_records VALUES ({', '.join('?' * len(merged[0]))})", merged)
+    insert_rows(conn, "record_clusters", ("record_id", "cluster_id"), members)
+    insert_rows(conn, "merged_records", ("cluster_id", *MERGED_FIELDS, "filled_from"), merged)
     members.clear()
     merged.clear()
 
