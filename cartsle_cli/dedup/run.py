@@ -20,9 +20,10 @@ from cartsle_cli.dedup.cluster import cluster
 from cartsle_cli.dedup.compare import REPORT, REVIEW, SAME, compare, hard_conflict
 from cartsle_cli.dedup.decisions import latest_decisions
 from cartsle_cli.dedup.merge import MERGED_FIELDS, merged_row_of
-from cartsle_cli.dedup.normalise import COLUMNS, Prepared, prepare_rows
+from cartsle_cli.dedup.normalise import COLUMNS, Prepared, prepared_columns
 from cartsle_cli.errors import CartsleError
 from cartsle_cli.gc_pause import cyclic_gc_paused
+from cartsle_cli.parallel import map_in_order, spare_cores
 from cartsle_cli.store.bulk import insert_rows
 from cartsle_cli.store.connection import require_transaction
 from cartsle_cli.store.searches import now_utc
@@ -52,8 +53,11 @@ class DedupRun:
     refused_joins: int  # certain pairs kept apart because their clusters conflict
 
 
-def run_dedup(conn: sqlite3.Connection, *, progress: Progress | None = None) -> DedupRun:
-    """Deduplicate everything imported so far; the caller holds the transaction.
+def run_dedup(
+    conn: sqlite3.Connection, *, progress: Progress | None = None, workers: int | None = None
+) -> DedupRun:
+    """Deduplicate everything imported so far; the caller holds the transaction. ``workers``:
+    worker processes normalising records (None: :func:`worker_count`).
 
     ``cartsle dedup`` runs the two halves apart: :func:`compare_records` before the transaction
     (it only reads), :func:`store_comparison` inside it, so the write lock is held for the writes.
@@ -63,7 +67,7 @@ def run_dedup(conn: sqlite3.Connection, *, progress: Progress | None = None) -> 
     # the records still alive, the collector would walk every record once more (some ten million
     # objects at a million records).
     with cyclic_gc_paused():
-        comparison = compare_records(conn, progress=progress)
+        comparison = compare_records(conn, progress=progress, workers=workers)
         run = store_comparison(conn, comparison, progress=progress)
         del comparison  # its million objects freed before the collector runs again, not walked
     return run
@@ -80,22 +84,24 @@ class Comparison:
     state: tuple  # the review's records, searches and earlier runs when they were read
 
 
-def compare_records(conn: sqlite3.Connection, *, progress: Progress | None = None) -> Comparison:
+def compare_records(
+    conn: sqlite3.Connection, *, progress: Progress | None = None, workers: int | None = None
+) -> Comparison:
     """Read every active record and compare the new ones; writes nothing, takes no write lock.
 
     The records are read in one read transaction (WAL: writers carry on), so they and ``state``
     are one snapshot; the comparing, the slow part, happens after it.
     """
     with cyclic_gc_paused():
-        return _compare_records(conn, progress)
+        return _compare_records(conn, progress, workers)
 
 
-def _compare_records(conn: sqlite3.Connection, progress: Progress | None) -> Comparison:
+def _compare_records(conn: sqlite3.Connection, progress: Progress | None, workers: int | None) -> Comparison:
     own = not conn.in_transaction  # run_dedup inside the caller's transaction reads in that one
     if own:
         conn.execute("BEGIN")
     try:
-        records = _prepare_all(conn, progress)
+        records = _prepare_all(conn, progress, workers)
         seen = {row[0] for row in conn.execute("SELECT record_id FROM dedup_seen")}
         state = _review_state(conn)
     finally:
@@ -172,15 +178,19 @@ def _store_comparison(
     )
 
 
-def _prepare_all(conn: sqlite3.Connection, progress: Progress | None) -> list[Prepared]:
-    """Every active record's matching view, read row by row (the rows themselves are not kept)."""
+def _prepare_all(conn: sqlite3.Connection, progress: Progress | None, workers: int | None) -> list[Prepared]:
+    """Every active record's matching view, read a chunk of rows at a time (the rows themselves
+    are not kept), the chunks normalised by worker processes and this one (:mod:`cartsle_cli.parallel`)
+    while this one reads the next."""
     total = conn.execute("SELECT COUNT(*) FROM active_records").fetchone()[0]
     records: list[Prepared] = []
     cursor = conn.cursor()
     cursor.row_factory = None  # plain tuples: read by position, much faster than by name
     cursor.execute(f"SELECT {_SELECT} FROM active_records ORDER BY id")
-    while rows := cursor.fetchmany(_CHUNK):
-        records.extend(prepare_rows(rows))
+    chunks = iter(lambda: cursor.fetchmany(_CHUNK), [])
+    count = worker_count(total) if workers is None else workers
+    for columns in map_in_order(prepared_columns, chunks, workers=count, what="normalising records"):
+        records.extend(map(Prepared, *columns))
         if progress:
             progress("normalising records", len(records), total)
     if progress:
@@ -191,6 +201,15 @@ def _prepare_all(conn: sqlite3.Connection, progress: Progress | None) -> list[Pr
 # Records normalised together (their repeated journals, volumes, pages once each), few enough that
 # their raw rows take little memory.
 _CHUNK = 10_000
+# Fewer records are normalised in this process alone: starting a worker (a fresh interpreter that
+# imports the normaliser) takes longer than it would save.
+PARALLEL_FROM = 50_000
+
+
+def worker_count(records: int) -> int:
+    """Worker processes for normalising ``records`` records: the spare cores, from
+    :data:`PARALLEL_FROM` records on."""
+    return spare_cores() if records >= PARALLEL_FROM else 0
 
 
 def _compare_new(
@@ -227,7 +246,7 @@ def _rebuild_clusters(
     conn: sqlite3.Connection, by_id: dict[int, Prepared] | None, progress: Progress | None
 ) -> tuple[int, int]:
     if by_id is None:
-        by_id = {record.id: record for record in _prepare_all(conn, None)}
+        by_id = {record.id: record for record in _prepare_all(conn, None, None)}
     decisions = latest_decisions(conn)
     active = by_id.keys()
     person_same = [
