@@ -1,4 +1,4 @@
-"""Records normalised by a worker process give exactly what this process alone gives."""
+"""Records normalised and clusters merged by a worker process give exactly what this process alone gives."""
 
 from __future__ import annotations
 
@@ -66,7 +66,9 @@ def _dedup(conn, workers):
 
 @pytest.fixture
 def small_chunks(monkeypatch):
-    monkeypatch.setattr(dedup_run, "_CHUNK", 6)  # many chunks: some normalised here, some by the worker
+    # Many chunks of records and batches of clusters: some done here, some by the worker.
+    monkeypatch.setattr(dedup_run, "_CHUNK", 6)
+    monkeypatch.setattr(dedup_run, "_BATCH", 3)
 
 
 def test_a_worker_process_gives_exactly_the_serial_result(tmp_path, small_chunks):
