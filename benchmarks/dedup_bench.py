@@ -26,9 +26,12 @@ timed), on the labelled sets and on 2,000 generated records, where ``cartsle imp
 ``cartsle dedup`` are timed as commands.
 
 Speed: records with planted duplicates are generated, stored in a review, and deduplicated in a
-fresh process that reports wall time, CPU time, peak resident memory and the pairs compared.
+fresh process that reports wall time, CPU time (its own and its worker processes'), peak resident
+memory (of it and its workers together), the load average and the pairs compared. Speed alone,
+the stored review kept for the next run (each run works on a copy of it):
 
     python3 benchmarks/dedup_bench.py --bib-dedupe /work/venvs/bibdedupe/bin/python --sizes 10000 100000
+    python3 benchmarks/dedup_bench.py --labelled none --traps 0 --sizes 1000000 --keep /tmp/dedup-speed
 """
 
 from __future__ import annotations
@@ -36,10 +39,13 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections import Counter
 from itertools import combinations, product
@@ -372,14 +378,61 @@ def speed_store(count: int, path: Path) -> None:
     path.with_suffix(".truth.json").write_text(json.dumps(truth))
 
 
+class TreePeak:
+    """Peak resident memory of this process and its worker processes together, sampled every
+    20 ms from /proc (``ru_maxrss`` gives one process's own peak, never the sum of processes
+    alive at once)."""
+
+    def __init__(self) -> None:
+        self.peak_kb = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def __enter__(self) -> TreePeak:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _sample(self) -> None:
+        while not self._stop.wait(0.02):
+            self.peak_kb = max(self.peak_kb, _tree_rss_kb(os.getpid()))
+
+
+def _tree_rss_kb(pid: int) -> int:
+    total, pids = 0, [pid]
+    while pids:
+        process = pids.pop()
+        try:
+            status = Path(f"/proc/{process}/status").read_text()
+            total += int(status.split("VmRSS:", 1)[1].split()[0]) if "VmRSS:" in status else 0
+            for task in os.listdir(f"/proc/{process}/task"):
+                pids.extend(
+                    int(child) for child in Path(f"/proc/{process}/task/{task}/children").read_text().split()
+                )
+        except (FileNotFoundError, ProcessLookupError):
+            continue  # a worker that ended between two reads
+    return total
+
+
+def _cpu_seconds() -> float:
+    """CPU of this process and of its worker processes that have ended, user and system."""
+    own, workers = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + workers.ru_utime + workers.ru_stime
+
+
 def speed_run(path: Path) -> None:
-    """In its own process: deduplicate the stored review, print time, memory, comparisons, score."""
+    """In its own process: deduplicate the stored review, print time, memory, comparisons, score.
+    CPU and peak memory count the worker processes too; the load average is the one minute's."""
     conn = open_review(path)
-    started, cpu = time.perf_counter(), time.process_time()
-    with transaction(conn):
+    load = os.getloadavg()[0]
+    started, cpu = time.perf_counter(), _cpu_seconds()
+    with TreePeak() as tree, transaction(conn):
         run = run_dedup(conn)
-    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    seconds, cpu = time.perf_counter() - started, _cpu_seconds() - cpu
+    own_peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     truth = json.loads(path.with_suffix(".truth.json").read_text())
     predicted: dict[int, list[str]] = {}
     for record_id, cluster_id in conn.execute("SELECT record_id, cluster_id FROM record_clusters"):
@@ -391,7 +444,9 @@ def speed_run(path: Path) -> None:
                 "records": run.records,
                 "seconds": round(seconds, 2),
                 "cpu": round(cpu, 2),
-                "peak_mb": round(peak_mb),
+                "peak_mb": round(max(tree.peak_kb / 1024, own_peak_mb)),
+                "own_peak_mb": round(own_peak_mb),
+                "load": round((load + os.getloadavg()[0]) / 2, 1),
                 "comparisons": run.comparisons,
                 "review_pairs": run.review_pairs,
                 **result,
@@ -400,22 +455,36 @@ def speed_run(path: Path) -> None:
     )
 
 
-def speed(sizes: list[int]) -> None:
+def speed_line(count: int, path: Path) -> str:
+    """Deduplicate the stored review at ``path`` in a fresh process, its figures in one line."""
+    output = subprocess.run(
+        [sys.executable, __file__, "--run", str(path)], check=True, capture_output=True, text=True
+    )
+    figures = json.loads(output.stdout)
+    return (
+        f"  {count:>9,} records: {figures['seconds']:8.2f} s (CPU {figures['cpu']:.2f} s, workers included)  "
+        f"peak {figures['peak_mb']:6,} MB (this process {figures['own_peak_mb']:,} MB)  load {figures['load']}  "
+        f"comparisons {figures['comparisons']:,} ({figures['comparisons'] / count:.2f} per record)  "
+        f"precision {figures['precision']:.4f} ({figures['false_merges']} false merges)  "
+        f"recall {figures['recall']:.4f}  for a person {figures['review_pairs']:,}"
+    )
+
+
+def speed(sizes: list[int], kept: Path | None) -> None:
+    """Each size generated, stored and deduplicated; with ``kept``, the stored reviews are kept
+    there (and taken from there when present) and each run works on a copy."""
     print("speed: generated records with planted duplicates (dedup run only, fresh process)")
     with tempfile.TemporaryDirectory() as folder:
         for count in sizes:
-            path = Path(folder) / f"generated-{count}.db"
-            subprocess.run([sys.executable, __file__, "--store", str(count), str(path)], check=True)
-            output = subprocess.run(
-                [sys.executable, __file__, "--run", str(path)], check=True, capture_output=True, text=True
-            )
-            figures = json.loads(output.stdout)
-            print(
-                f"  {count:>9,} records: {figures['seconds']:8.2f} s (CPU {figures['cpu']:.2f} s)  peak {figures['peak_mb']:6,} MB  "
-                f"comparisons {figures['comparisons']:,} ({figures['comparisons'] / count:.2f} per record)  "
-                f"precision {figures['precision']:.4f} ({figures['false_merges']} false merges)  "
-                f"recall {figures['recall']:.4f}  for a person {figures['review_pairs']:,}"
-            )
+            stored = (kept or Path(folder)) / f"generated-{count}.db"
+            if not stored.exists():
+                subprocess.run([sys.executable, __file__, "--store", str(count), str(stored)], check=True)
+            path = stored
+            if kept:
+                path = Path(folder) / stored.name
+                shutil.copyfile(stored, path)
+                shutil.copyfile(stored.with_suffix(".truth.json"), path.with_suffix(".truth.json"))
+            print(speed_line(count, path), flush=True)
 
 
 def main() -> None:
@@ -438,6 +507,12 @@ def main() -> None:
         "--no-fitting-check", action="store_true", help="skip the fitting check (about a minute)"
     )
     parser.add_argument("--sizes", type=int, nargs="*", default=[10_000, 100_000])
+    parser.add_argument(
+        "--keep",
+        type=Path,
+        metavar="FOLDER",
+        help="keep the generated reviews of --sizes here and reuse them (each run on a copy)",
+    )
     parser.add_argument("--store", nargs=2, help=argparse.SUPPRESS)
     parser.add_argument("--run", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -472,7 +547,7 @@ def main() -> None:
     if args.bib_dedupe:
         versus_bib_dedupe(args.bib_dedupe)
     if args.sizes:
-        speed(args.sizes)
+        speed(args.sizes, args.keep)
 
 
 if __name__ == "__main__":

@@ -180,3 +180,8 @@ def merged_row_of(rows: Sequence[Sequence[Any]]) -> tuple:
     # As merge_rows reads the authors and merged_row writes them: one form for every review.
     values[_AUTHORS] = _dump_authors(load_json(authors) if isinstance(authors, str) else authors)
     return (cluster_id, *values, json.dumps(filled_from))
+
+
+def merged_rows(clusters: Sequence[Sequence[Sequence[Any]]]) -> list[tuple]:
+    """:func:`merged_row_of` of each cluster's rows: a batch of clusters, as a worker merges them."""
+    return [merged_row_of(rows) for rows in clusters]

@@ -373,40 +373,46 @@ def prepare_values(values: tuple) -> Prepared:
 
 def prepare_rows(rows: Sequence[tuple]) -> list[Prepared]:
     """The matching views of records given as the values of :data:`COLUMNS` (plain rows: read by
-    position, several times faster than ``sqlite3.Row`` by name), a column at a time: a field whose
-    values repeat (year, journal, volume, issue, pages, ISSN) is normalised once per different value
-    of the rows, not once per record."""
+    position, several times faster than ``sqlite3.Row`` by name)."""
+    return list(map(Prepared, *prepared_columns(rows)))
+
+
+def prepared_columns(rows: Sequence[tuple]) -> tuple[list[Any], ...]:
+    """The fields of :func:`prepare_rows`'s records, a list per field of :class:`Prepared`, in
+    order (lists of plain values cost a worker process little to send, :class:`Prepared` objects
+    twice the normalising). A field whose values repeat (year, journal, volume, issue, pages,
+    ISSN) is normalised once per different value of the rows, not once per record."""
     if not rows:
-        return []
+        return tuple([] for _ in _FIELDS)
     ids, raw_titles, authors_raw, years, journals, volumes, issues, pages, dois, pmids, types, issns = zip(
         *rows
     )
     titles = [fold(clean_title(title)) for title in raw_titles]
     people, groups = zip(*map(_people, authors_raw))
     page_keys = _each(pages, _page_keys)
-    return list(
-        map(
-            Prepared,
-            ids,
-            titles,
-            ["".join(_DIGITS.findall(title)) if _HAS_DIGIT.search(title) else "" for title in titles],
-            map(_family_names, people),
-            [names[0] if names else None for names in people],
-            _each(years, _year),
-            _each(journals, journal_words),
-            _each(journals, _whole_journal_words),
-            _each(volumes, _volume_key),
-            _each(issues, issue_key),
-            [first for first, _ in page_keys],
-            [packed for _, packed in page_keys],
-            _each(issns, _issns_key),
-            groups,
-            [(doi or "").strip().lower() or None for doi in dois],
-            [(str(pmid).strip() or None) if pmid else None for pmid in pmids],
-            map(kind_of, raw_titles, types, journals, dois, issues),
-            [part_of(fold(title)) if title and "part" in title.lower() else None for title in raw_titles],
-        )
+    return (
+        list(ids),
+        titles,
+        ["".join(_DIGITS.findall(title)) if _HAS_DIGIT.search(title) else "" for title in titles],
+        list(map(_family_names, people)),
+        [names[0] if names else None for names in people],
+        _each(years, _year),
+        _each(journals, journal_words),
+        _each(journals, _whole_journal_words),
+        _each(volumes, _volume_key),
+        _each(issues, issue_key),
+        [first for first, _ in page_keys],
+        [packed for _, packed in page_keys],
+        _each(issns, _issns_key),
+        list(groups),
+        [(doi or "").strip().lower() or None for doi in dois],
+        [(str(pmid).strip() or None) if pmid else None for pmid in pmids],
+        list(map(kind_of, raw_titles, types, journals, dois, issues)),
+        [part_of(fold(title)) if title and "part" in title.lower() else None for title in raw_titles],
     )
+
+
+_FIELDS = Prepared.__dataclass_fields__
 
 
 def _each(values: Sequence[Any], key: Any) -> list[Any]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import groupby
 from operator import itemgetter
@@ -19,10 +19,12 @@ from cartsle_cli.dedup.block import candidate_codes
 from cartsle_cli.dedup.cluster import cluster
 from cartsle_cli.dedup.compare import REPORT, REVIEW, SAME, compare, hard_conflict
 from cartsle_cli.dedup.decisions import latest_decisions
-from cartsle_cli.dedup.merge import MERGED_FIELDS, merged_row_of
-from cartsle_cli.dedup.normalise import COLUMNS, Prepared, prepare_rows
+from cartsle_cli.dedup.merge import MERGED_FIELDS, merged_rows
+from cartsle_cli.dedup.normalise import COLUMNS, Prepared, prepared_columns
 from cartsle_cli.errors import CartsleError
 from cartsle_cli.gc_pause import cyclic_gc_paused
+from cartsle_cli.parallel import map_in_order, spare_cores
+from cartsle_cli.store.bulk import insert_rows
 from cartsle_cli.store.connection import require_transaction
 from cartsle_cli.store.searches import now_utc
 
@@ -51,8 +53,11 @@ class DedupRun:
     refused_joins: int  # certain pairs kept apart because their clusters conflict
 
 
-def run_dedup(conn: sqlite3.Connection, *, progress: Progress | None = None) -> DedupRun:
-    """Deduplicate everything imported so far; the caller holds the transaction.
+def run_dedup(
+    conn: sqlite3.Connection, *, progress: Progress | None = None, workers: int | None = None
+) -> DedupRun:
+    """Deduplicate everything imported so far; the caller holds the transaction. ``workers``:
+    worker processes normalising records (None: :func:`worker_count`).
 
     ``cartsle dedup`` runs the two halves apart: :func:`compare_records` before the transaction
     (it only reads), :func:`store_comparison` inside it, so the write lock is held for the writes.
@@ -62,8 +67,8 @@ def run_dedup(conn: sqlite3.Connection, *, progress: Progress | None = None) -> 
     # the records still alive, the collector would walk every record once more (some ten million
     # objects at a million records).
     with cyclic_gc_paused():
-        comparison = compare_records(conn, progress=progress)
-        run = store_comparison(conn, comparison, progress=progress)
+        comparison = compare_records(conn, progress=progress, workers=workers)
+        run = store_comparison(conn, comparison, progress=progress, workers=workers)
         del comparison  # its million objects freed before the collector runs again, not walked
     return run
 
@@ -79,22 +84,24 @@ class Comparison:
     state: tuple  # the review's records, searches and earlier runs when they were read
 
 
-def compare_records(conn: sqlite3.Connection, *, progress: Progress | None = None) -> Comparison:
+def compare_records(
+    conn: sqlite3.Connection, *, progress: Progress | None = None, workers: int | None = None
+) -> Comparison:
     """Read every active record and compare the new ones; writes nothing, takes no write lock.
 
     The records are read in one read transaction (WAL: writers carry on), so they and ``state``
     are one snapshot; the comparing, the slow part, happens after it.
     """
     with cyclic_gc_paused():
-        return _compare_records(conn, progress)
+        return _compare_records(conn, progress, workers)
 
 
-def _compare_records(conn: sqlite3.Connection, progress: Progress | None) -> Comparison:
+def _compare_records(conn: sqlite3.Connection, progress: Progress | None, workers: int | None) -> Comparison:
     own = not conn.in_transaction  # run_dedup inside the caller's transaction reads in that one
     if own:
         conn.execute("BEGIN")
     try:
-        records = _prepare_all(conn, progress)
+        records = _prepare_all(conn, progress, workers)
         seen = {row[0] for row in conn.execute("SELECT record_id FROM dedup_seen")}
         state = _review_state(conn)
     finally:
@@ -119,17 +126,21 @@ def _review_state(conn: sqlite3.Connection) -> tuple:
 
 
 def store_comparison(
-    conn: sqlite3.Connection, comparison: Comparison, *, progress: Progress | None = None
+    conn: sqlite3.Connection,
+    comparison: Comparison,
+    *,
+    progress: Progress | None = None,
+    workers: int | None = None,
 ) -> DedupRun:
     """Store what :func:`compare_records` found and rebuild the clusters; the caller holds the
     transaction. Refused when the review changed since the records were read (another import, a
     removal, a person's decision on a pair): its records would be missing from the run."""
     with cyclic_gc_paused():
-        return _store_comparison(conn, comparison, progress)
+        return _store_comparison(conn, comparison, progress, workers)
 
 
 def _store_comparison(
-    conn: sqlite3.Connection, comparison: Comparison, progress: Progress | None
+    conn: sqlite3.Connection, comparison: Comparison, progress: Progress | None, workers: int | None
 ) -> DedupRun:
     if _review_state(conn) != comparison.state:
         raise CartsleError(
@@ -145,17 +156,21 @@ def _store_comparison(
         (now_utc(), len(records), sum(is_new), comparisons, counts[SAME], counts[REVIEW]),
     ).lastrowid
     assert run_id is not None  # an INSERT always sets lastrowid
-    conn.executemany(
-        "INSERT OR REPLACE INTO dedup_pairs (record_id, other_record_id, verdict, score, reason, run_id)"
-        " VALUES (?, ?, ?, ?, ?, ?)",
+    insert_rows(
+        conn,
+        "dedup_pairs",
+        ("record_id", "other_record_id", "verdict", "score", "reason", "run_id"),
         ((a, b, verdict, score, reason, run_id) for a, b, verdict, score, reason in found),
+        or_replace=True,
     )
     # The records compared are the active ones (the review has not changed since they were read),
     # those seen before keep their first run: one statement, not a million bound rows.
     conn.execute(
         "INSERT OR IGNORE INTO dedup_seen (record_id, run_id) SELECT id, ? FROM active_records", (run_id,)
     )
-    clusters, refused = rebuild_clusters(conn, {record.id: record for record in records}, progress)
+    clusters, refused = rebuild_clusters(
+        conn, {record.id: record for record in records}, progress, workers=workers
+    )
     return DedupRun(
         run_id=run_id,
         records=len(records),
@@ -169,15 +184,19 @@ def _store_comparison(
     )
 
 
-def _prepare_all(conn: sqlite3.Connection, progress: Progress | None) -> list[Prepared]:
-    """Every active record's matching view, read row by row (the rows themselves are not kept)."""
+def _prepare_all(conn: sqlite3.Connection, progress: Progress | None, workers: int | None) -> list[Prepared]:
+    """Every active record's matching view, read a chunk of rows at a time (the rows themselves
+    are not kept), the chunks normalised by worker processes and this one (:mod:`cartsle_cli.parallel`)
+    while this one reads the next."""
     total = conn.execute("SELECT COUNT(*) FROM active_records").fetchone()[0]
     records: list[Prepared] = []
     cursor = conn.cursor()
     cursor.row_factory = None  # plain tuples: read by position, much faster than by name
     cursor.execute(f"SELECT {_SELECT} FROM active_records ORDER BY id")
-    while rows := cursor.fetchmany(_CHUNK):
-        records.extend(prepare_rows(rows))
+    chunks = iter(lambda: cursor.fetchmany(_CHUNK), [])
+    count = worker_count(total) if workers is None else workers
+    for columns in map_in_order(prepared_columns, chunks, workers=count, what="normalising records"):
+        records.extend(map(Prepared, *columns))
         if progress:
             progress("normalising records", len(records), total)
     if progress:
@@ -188,6 +207,15 @@ def _prepare_all(conn: sqlite3.Connection, progress: Progress | None) -> list[Pr
 # Records normalised together (their repeated journals, volumes, pages once each), few enough that
 # their raw rows take little memory.
 _CHUNK = 10_000
+# Fewer records (or clusters) are normalised (merged) in this process alone: starting a worker, a
+# fresh interpreter that imports the normaliser, takes longer than it would save.
+PARALLEL_FROM = 50_000
+
+
+def worker_count(items: int) -> int:
+    """Worker processes for normalising ``items`` records or merging ``items`` clusters: the
+    spare cores, from :data:`PARALLEL_FROM` on."""
+    return spare_cores() if items >= PARALLEL_FROM else 0
 
 
 def _compare_new(
@@ -211,20 +239,28 @@ def _compare_new(
 
 
 def rebuild_clusters(
-    conn: sqlite3.Connection, by_id: dict[int, Prepared] | None = None, progress: Progress | None = None
+    conn: sqlite3.Connection,
+    by_id: dict[int, Prepared] | None = None,
+    progress: Progress | None = None,
+    *,
+    workers: int | None = None,
 ) -> tuple[int, int]:
     """Recompute clusters, merged records and report links of the active records from the stored
-    pairs and decisions; returns (clusters, refused joins). The caller holds the transaction."""
+    pairs and decisions; returns (clusters, refused joins). The caller holds the transaction.
+    ``workers``: worker processes normalising records and merging clusters (None: :func:`worker_count`)."""
     require_transaction(conn)
     with cyclic_gc_paused():
-        return _rebuild_clusters(conn, by_id, progress)
+        return _rebuild_clusters(conn, by_id, progress, workers)
 
 
 def _rebuild_clusters(
-    conn: sqlite3.Connection, by_id: dict[int, Prepared] | None, progress: Progress | None
+    conn: sqlite3.Connection,
+    by_id: dict[int, Prepared] | None,
+    progress: Progress | None,
+    workers: int | None,
 ) -> tuple[int, int]:
     if by_id is None:
-        by_id = {record.id: record for record in _prepare_all(conn, None)}
+        by_id = {record.id: record for record in _prepare_all(conn, None, workers)}
     decisions = latest_decisions(conn)
     active = by_id.keys()
     person_same = [
@@ -246,23 +282,31 @@ def _rebuild_clusters(
         return hard_conflict(by_id[a], by_id[b]) is not None
 
     clustering = cluster(person_same, algorithm_same, person_different, conflict)
-    _store_clusters(conn, clustering.clusters, progress)
+    _store_clusters(conn, clustering.clusters, progress, workers)
     _store_report_links(conn)
     return len(clustering.clusters), len(clustering.refused)
 
 
-def _store_clusters(conn: sqlite3.Connection, clusters: list[list[int]], progress: Progress | None) -> None:
-    """Rewrite ``record_clusters`` and ``merged_records``, one cluster at a time (a million-record
-    review has hundreds of thousands of clusters: their rows are never all held at once)."""
+def _store_clusters(
+    conn: sqlite3.Connection, clusters: list[list[int]], progress: Progress | None, workers: int | None
+) -> None:
+    """Rewrite ``record_clusters`` and ``merged_records``, a batch of clusters at a time (a
+    million-record review has hundreds of thousands of clusters: their rows are never all held at
+    once), the batches merged by worker processes and this one (:mod:`cartsle_cli.parallel`)."""
     conn.execute("DELETE FROM record_clusters")
     conn.execute("DELETE FROM merged_records")
     # The members in cluster order, read back in that order: no sort of the records' rows (with
-    # their abstracts) in a temporary B-tree.
+    # their abstracts) in a temporary B-tree. Each cluster's kept record, once merged, gives the
+    # members' cluster_id in one statement.
     conn.execute(
         "CREATE TEMP TABLE IF NOT EXISTS dedup_cluster_members"
         " (position INTEGER PRIMARY KEY, record_id INTEGER, cluster INTEGER)"
     )
+    conn.execute(
+        "CREATE TEMP TABLE IF NOT EXISTS dedup_cluster_kept (cluster INTEGER PRIMARY KEY, kept INTEGER)"
+    )
     conn.execute("DELETE FROM dedup_cluster_members")
+    conn.execute("DELETE FROM dedup_cluster_kept")
     conn.executemany(
         "INSERT INTO dedup_cluster_members (record_id, cluster) VALUES (?, ?)",
         ((record, n) for n, members in enumerate(clusters) for record in members),
@@ -274,32 +318,42 @@ def _store_clusters(conn: sqlite3.Connection, clusters: list[list[int]], progres
         f"SELECT m.cluster, {columns} FROM dedup_cluster_members m"
         " JOIN active_records r ON r.id = m.record_id ORDER BY m.position"
     )
-    members: list[tuple] = []
-    merged: list[tuple] = []
-    for done, (_, group) in enumerate(groupby(rows, key=itemgetter(0)), 1):
-        cluster_rows = [row[1:] for row in group]
-        merged.append(merged_row_of(cluster_rows))
-        members.extend((row[0], merged[-1][0]) for row in cluster_rows)
-        if len(merged) >= _BATCH:
-            _write_clusters(conn, members, merged)
-            if progress:
-                progress("merging clusters", done, len(clusters))
-    _write_clusters(conn, members, merged)
+    count = worker_count(len(clusters)) if workers is None else workers
+    done = 0
+    for merged in map_in_order(merged_rows, _batches(rows), workers=count, what="merging clusters"):
+        insert_rows(conn, "merged_records", ("cluster_id", *MERGED_FIELDS, "filled_from"), merged)
+        conn.executemany(
+            "INSERT INTO dedup_cluster_kept (cluster, kept) VALUES (?, ?)",
+            zip(range(done, done + len(merged)), map(itemgetter(0), merged)),
+        )
+        done += len(merged)
+        if progress:
+            progress("merging clusters", done, len(clusters))
     if progress:
         progress("merging clusters", len(clusters), len(clusters))
+    conn.execute(
+        "INSERT INTO record_clusters (record_id, cluster_id) SELECT m.record_id, k.kept"
+        " FROM dedup_cluster_members m JOIN dedup_cluster_kept k ON k.cluster = m.cluster"
+    )
     conn.execute("DELETE FROM dedup_cluster_members")
+    conn.execute("DELETE FROM dedup_cluster_kept")
 
 
+# Clusters merged together: few enough that their rows (with abstracts) take little memory.
 _BATCH = 10_000
 
 
-def _write_clusters(conn: sqlite3.Connection, members: list[tuple], merged: list[tuple]) -> None:
-    """Write and empty the batches."""
-    conn.executemany("INSERT INTO record_clusters (record_id, cluster_id) VALUES (?, ?)", members)
-    if merged:
-        conn.executemany(f"INSERT INTO merged_records VALUES ({', '.join('?' * len(merged[0]))})", merged)
-    members.clear()
-    merged.clear()
+def _batches(rows: Iterable[tuple]) -> Iterator[list[list[tuple]]]:
+    """The rows ``(cluster, id, *MERGED_FIELDS)`` in cluster order, as batches of
+    :data:`_BATCH` clusters, each cluster its rows ``(id, *MERGED_FIELDS)``."""
+    batch: list[list[tuple]] = []
+    for _, group in groupby(rows, key=itemgetter(0)):
+        batch.append([row[1:] for row in group])
+        if len(batch) == _BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 # The stored pairs of two active records (``p``, ``a``, ``b``) with each one's cluster (``ca``,
