@@ -54,10 +54,6 @@ class Outcome:
     votes: dict[str, Vote] = field(default_factory=dict)
     resolution: Vote | None = None
 
-    @property
-    def advances(self) -> bool:
-        return self.status == FINAL and self.decision == "include"
-
 
 def awaits(outcome: Outcome, reviewer: str, required: int) -> bool:
     """Whether the record is still for ``reviewer`` to screen: not voted on by them, not resolved,
@@ -177,6 +173,11 @@ class Result(NamedTuple):
     decision: str | None  # when FINAL: the decision as it counts
     reason: str | None  # when FINAL: the exclusion's reason (a resolution's reason whatever it decided)
 
+    @property
+    def advances(self) -> bool:
+        """Whether the record goes on to the next stage: finally included."""
+        return self.status == FINAL and self.decision == "include"
+
 
 _PENDING = Result(PENDING, None, None)
 _CONFLICT = Result(CONFLICT, None, None)
@@ -241,11 +242,8 @@ def stage_units(conn: sqlite3.Connection, stage: str) -> list[int]:
     """The records that have reached ``stage``: every unique record at title/abstract, the ones
     that passed it at full text; in unit id order."""
     if stage == "ft":
-        return [unit for unit, found in stage_results(conn, "ta").items() if found[:2] == _INCLUDED]
+        return [unit for unit, found in stage_results(conn, "ta").items() if found.advances]
     return unit_ids(conn)
-
-
-_INCLUDED = (FINAL, "include")
 
 
 def unit_votes(conn: sqlite3.Connection, stage: str) -> dict[int, list]:
