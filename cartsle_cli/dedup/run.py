@@ -194,7 +194,7 @@ def _prepare_all(conn: sqlite3.Connection, progress: Progress | None, workers: i
     cursor.row_factory = None  # plain tuples: read by position, much faster than by name
     cursor.execute(f"SELECT {_SELECT} FROM active_records ORDER BY id")
     chunks = iter(lambda: cursor.fetchmany(_CHUNK), [])
-    count = worker_count(total) if workers is None else workers
+    count = worker_count(total, workers)
     for columns in map_in_order(prepared_columns, chunks, workers=count, what="normalising records"):
         records.extend(map(Prepared, *columns))
         if progress:
@@ -212,9 +212,11 @@ _CHUNK = 10_000
 PARALLEL_FROM = 50_000
 
 
-def worker_count(items: int) -> int:
-    """Worker processes for normalising ``items`` records or merging ``items`` clusters: the
-    spare cores, from :data:`PARALLEL_FROM` on."""
+def worker_count(items: int, asked: int | None = None) -> int:
+    """Worker processes for normalising ``items`` records or merging ``items`` clusters: ``asked``
+    when given, else the spare cores from :data:`PARALLEL_FROM` on."""
+    if asked is not None:
+        return asked
     return spare_cores() if items >= PARALLEL_FROM else 0
 
 
@@ -318,7 +320,7 @@ def _store_clusters(
         f"SELECT m.cluster, {columns} FROM dedup_cluster_members m"
         " JOIN active_records r ON r.id = m.record_id ORDER BY m.position"
     )
-    count = worker_count(len(clusters)) if workers is None else workers
+    count = worker_count(len(clusters), workers)
     done = 0
     for merged in map_in_order(merged_rows, _batches(rows), workers=count, what="merging clusters"):
         insert_rows(conn, "merged_records", ("cluster_id", *MERGED_FIELDS, "filled_from"), merged)
