@@ -45,7 +45,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections import Counter
 from itertools import combinations, product
@@ -378,29 +377,6 @@ def speed_store(count: int, path: Path) -> None:
     path.with_suffix(".truth.json").write_text(json.dumps(truth))
 
 
-class TreePeak:
-    """Peak resident memory of this process and its worker processes together, sampled every
-    20 ms from /proc (``ru_maxrss`` gives one process's own peak, never the sum of processes
-    alive at once)."""
-
-    def __init__(self) -> None:
-        self.peak_kb = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._sample, daemon=True)
-
-    def __enter__(self) -> TreePeak:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
-
-    def _sample(self) -> None:
-        while not self._stop.wait(0.02):
-            self.peak_kb = max(self.peak_kb, _tree_rss_kb(os.getpid()))
-
-
 def _tree_rss_kb(pid: int) -> int:
     total, pids = 0, [pid]
     while pids:
@@ -425,11 +401,13 @@ def _cpu_seconds() -> float:
 
 def speed_run(path: Path) -> None:
     """In its own process: deduplicate the stored review, print time, memory, comparisons, score.
-    CPU and peak memory count the worker processes too; the load average is the one minute's."""
+    CPU counts the worker processes too; the load average is the one minute's. Memory of the whole
+    process tree is sampled by the parent (:func:`speed_line`), so that nothing but the run itself
+    holds this process's GIL while it is timed."""
     conn = open_review(path)
     load = os.getloadavg()[0]
     started, cpu = time.perf_counter(), _cpu_seconds()
-    with TreePeak() as tree, transaction(conn):
+    with transaction(conn):
         run = run_dedup(conn)
     seconds, cpu = time.perf_counter() - started, _cpu_seconds() - cpu
     own_peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -444,7 +422,6 @@ def speed_run(path: Path) -> None:
                 "records": run.records,
                 "seconds": round(seconds, 2),
                 "cpu": round(cpu, 2),
-                "peak_mb": round(max(tree.peak_kb / 1024, own_peak_mb)),
                 "own_peak_mb": round(own_peak_mb),
                 "load": round((load + os.getloadavg()[0]) / 2, 1),
                 "comparisons": run.comparisons,
@@ -456,14 +433,24 @@ def speed_run(path: Path) -> None:
 
 
 def speed_line(count: int, path: Path) -> str:
-    """Deduplicate the stored review at ``path`` in a fresh process, its figures in one line."""
-    output = subprocess.run(
-        [sys.executable, __file__, "--run", str(path)], check=True, capture_output=True, text=True
+    """Deduplicate the stored review at ``path`` in a fresh process, its figures in one line; the
+    peak memory of that process and its workers together is sampled from here every 20 ms
+    (``ru_maxrss`` gives one process's own peak, never the sum of processes alive at once)."""
+    child = subprocess.Popen(
+        [sys.executable, __file__, "--run", str(path)], stdout=subprocess.PIPE, text=True
     )
-    figures = json.loads(output.stdout)
+    peak_kb = 0
+    while child.poll() is None:
+        peak_kb = max(peak_kb, _tree_rss_kb(child.pid))
+        time.sleep(0.02)
+    output = child.stdout.read() if child.stdout else ""
+    if child.returncode:
+        raise SystemExit(f"the timed dedup run failed (exit {child.returncode})")
+    figures = json.loads(output)
+    peak_mb = round(max(peak_kb / 1024, figures["own_peak_mb"]))
     return (
         f"  {count:>9,} records: {figures['seconds']:8.2f} s (CPU {figures['cpu']:.2f} s, workers included)  "
-        f"peak {figures['peak_mb']:6,} MB (this process {figures['own_peak_mb']:,} MB)  load {figures['load']}  "
+        f"peak {peak_mb:6,} MB (this process {figures['own_peak_mb']:,} MB)  load {figures['load']}  "
         f"comparisons {figures['comparisons']:,} ({figures['comparisons'] / count:.2f} per record)  "
         f"precision {figures['precision']:.4f} ({figures['false_merges']} false merges)  "
         f"recall {figures['recall']:.4f}  for a person {figures['review_pairs']:,}"

@@ -217,6 +217,17 @@ def test_ovid_records_re_exported_by_zotero_take_the_pmid_from_the_link_and_t2_a
     assert (record.pmid, record.journal) == ("32487818", "Lupus")
 
 
+def test_a_journal_field_holding_a_link_is_passed_over_for_the_next_journal_tag():
+    # Ovid CENTRAL's JA can be a trial registry's address; a link is never a journal's name
+    text = (
+        "TY  - JOUR\nTI  - A trial.\nJF  - https://clinicaltrials.gov/show/NCT01234567\n"
+        "JO  - Lupus\nER  - \nTY  - JOUR\nTI  - Another.\nT2  - http://example.org/x\nER  - \n"
+    )
+    first, second = read_text(text, "links.ris").records
+    assert first.journal == "Lupus"
+    assert second.journal is None
+
+
 def test_numeric_ovid_id_outside_medline_is_not_a_pmid():
     text = (
         "1. \nTY  - JOUR\nID  - 621381829\nT1  - An Embase record\n"
