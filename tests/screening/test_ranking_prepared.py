@@ -164,3 +164,46 @@ def test_a_later_simulation_process_loads_neither_scikit_learn_nor_pandas(labell
     for name in models[0]:
         picked = [[(run["priors"], run["order"], run["metrics"]) for run in m[name]["runs"]] for m in models]
         assert picked[0] == picked[1]
+
+
+def test_the_cache_deletes_the_least_recently_used_sets_beyond_its_limit(tmp_path):
+    from cartsle_cli.screening.ranking.prepared import trim
+
+    folder = tmp_path / "simulate"
+    folder.mkdir()
+    files = {}
+    for age, name in enumerate(["newest", "middle", "oldest", "current"]):
+        files[name] = folder / f"{name}.npz"
+        files[name].write_bytes(b"x" * 100)
+        os.utime(files[name], (1_000_000 - age * 100, 1_000_000 - age * 100))
+    writing = folder / "other.4242.tmp.npz"  # another process's set, half written
+    writing.write_bytes(b"x" * 500)
+    # 400 bytes kept in all, at most 250 allowed: the oldest two go, the one in use stays though it
+    # is the oldest of all, and the file being written is not counted or touched
+    trim(folder, keep={files["current"]}, limit=250)
+    assert sorted(path.name for path in folder.iterdir()) == [
+        "current.npz",
+        "newest.npz",
+        "other.4242.tmp.npz",
+    ]
+
+
+def test_a_set_used_again_counts_as_recent(labelled_csv, cache):
+    prepare(labelled_csv, None, MODELS)
+    for file in cache.glob("*.npz"):
+        os.utime(file, (1_000_000, 1_000_000))
+    prepare(labelled_csv, None, MODELS)
+    assert all(file.stat().st_mtime > 1_000_000 for file in cache.glob("*.npz"))
+
+
+def test_preparing_a_new_set_trims_the_cache_to_its_limit(labelled_csv, cache, monkeypatch):
+    from cartsle_cli.screening.ranking import prepared as prepared_module
+
+    cache.mkdir(parents=True)
+    stale = cache / ("0" * 64 + ".npz")
+    stale.write_bytes(b"x" * 1000)
+    os.utime(stale, (1_000_000, 1_000_000))
+    monkeypatch.setattr(prepared_module, "CACHE_LIMIT_BYTES", 1)
+    prepare(labelled_csv, None, MODELS)
+    assert not stale.exists()
+    assert len(list(cache.glob("*.npz"))) == 2  # this simulation's own sets are kept

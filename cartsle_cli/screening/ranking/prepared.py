@@ -8,7 +8,9 @@ folder, one file per labelled file's exact bytes, ``--label`` option and model's
 (with scikit-learn's version); a changed file is a new key, so kept data is never stale. A later
 simulation of the same file loads it with NumPy and SciPy alone. Only files that were read without
 error are kept, so a kept file gives what reading it again would. It is a cache: deleting the
-folder costs one rebuild; an unwritable or damaged one means no cache, never an error.
+folder costs one rebuild; an unwritable or damaged one means no cache, never an error. Once the
+folder holds more than :data:`CACHE_LIMIT_BYTES`, the sets used least recently are deleted (using
+one refreshes its time), never those of the simulation that is writing.
 
 The folder is ``$CARTSLE_CACHE/simulate`` when ``CARTSLE_CACHE`` is set (set it empty to keep
 nothing), else ``$XDG_CACHE_HOME/cartsle/simulate``, else ``~/.cache/cartsle/simulate``.
@@ -32,6 +34,9 @@ from cartsle_cli.errors import CartsleError
 from cartsle_cli.screening.ranking.model import RankingModel
 
 CACHE_VERSION = 1
+# Kept sets beyond this many bytes in all are deleted, least recently used first: a few hundred
+# sets of thousands of records, or a handful of very large ones.
+CACHE_LIMIT_BYTES = 1 << 30
 
 
 @dataclass(frozen=True)
@@ -109,6 +114,8 @@ def prepare(path: str | Path, label: str | None, models: Mapping[str, RankingMod
     )
     kept = {name: _load(file) for name, file in files.items()}
     if kept and all(kept.values()):
+        for file in files.values():
+            _mark_used(file)
         first = next(value for value in kept.values() if value)
         label_column, record_ids, labels, _ = first
         return PreparedSet(
@@ -123,4 +130,34 @@ def prepare(path: str | Path, label: str | None, models: Mapping[str, RankingMod
     )
     for name, file in files.items():
         _save(file, labelled.label_column, labelled.record_ids, labelled.labels, features[name])
+    if folder:
+        trim(folder, keep=set(files.values()), limit=CACHE_LIMIT_BYTES)
     return PreparedSet(labelled.label_column, labelled.record_ids, labelled.labels, features)
+
+
+def _mark_used(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        os.utime(path)
+
+
+def trim(folder: Path, *, keep: set[Path], limit: int) -> None:
+    """Delete kept sets, least recently used first, until the folder holds at most ``limit``
+    bytes, sparing ``keep`` and other processes' files still being written (``*.tmp.npz``). A file
+    another process deletes first, or that cannot be deleted, is passed over."""
+    entries, total = [], 0
+    for file in folder.glob("*.npz"):
+        if file.name.endswith(".tmp.npz"):
+            continue
+        try:
+            status = file.stat()
+        except OSError:
+            continue
+        total += status.st_size
+        if file not in keep:
+            entries.append((status.st_mtime, status.st_size, file))
+    for _, size, file in sorted(entries):
+        if total <= limit:
+            return
+        with contextlib.suppress(OSError):
+            file.unlink()
+            total -= size
