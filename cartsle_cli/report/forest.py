@@ -17,7 +17,15 @@ from pathlib import Path
 from matplotlib.patches import Polygon
 from matplotlib.transforms import Affine2D, blended_transform_factory
 
-from cartsle_cli.report.plot_layout import check_format, interval, new_figure, p_text, save, wrap
+from cartsle_cli.report.plot_layout import (
+    check_format,
+    interval,
+    new_figure,
+    p_text,
+    save,
+    study_square,
+    wrap,
+)
 from cartsle_cli.report.rob_plots import ForestRob, draw_rob_columns, rob_widths
 from cartsle_cli.safe_output import figure_settings, for_figure
 from cartsle_cli.stats.meta_proportions import MetaProportionResult
@@ -71,16 +79,7 @@ def _draw_studies(ax, text_at, result: MetaProportionResult, top: float, limits:
         y = top - i
         size = 7.0 if study.weight is None or largest is None else 3 + 9 * (study.weight / largest) ** 0.5
         interval(ax, study.lower, study.upper, y, limits)
-        # clip_on=False: a study with 0 (or all) events shows a whole marker on the axis edge
-        ax.plot(
-            [study.proportion],
-            [y],
-            marker="s",
-            markersize=size,
-            color="grey",
-            markeredgecolor="black",
-            clip_on=False,
-        )
+        study_square(ax, study.proportion, y, size)
         cells = [
             (0.02, wrap(study.label, 30), "left"),
             (0.25, str(study.events), "right"),

@@ -71,6 +71,22 @@ def interval(ax, low: float, high: float, y: float, limits: tuple[float, float],
     return int(cut_low) + int(cut_high)
 
 
+def study_square(ax, estimate: float, y: float, size: float) -> None:
+    """A study's estimate in a forest plot: a grey square, ``size`` points wide (by its weight).
+
+    clip_on=False: a square on the axis edge (a proportion of 0 or 1) is drawn whole.
+    """
+    ax.plot(
+        [estimate],
+        [y],
+        marker="s",
+        markersize=size,
+        color="grey",
+        markeredgecolor="black",
+        clip_on=False,
+    )
+
+
 def new_figure(width: float, height: float) -> Figure:
     figure = Figure(figsize=(width, height))
     FigureCanvasAgg(figure)
