@@ -19,6 +19,7 @@ from matplotlib.transforms import Affine2D, blended_transform_factory
 
 from cartsle_cli.report.plot_layout import (
     check_format,
+    forest_axis,
     interval,
     new_figure,
     p_text,
@@ -148,11 +149,7 @@ def build_forest(
         ax = figure.add_axes(box)
         ax.set_ylim(-0.6, top_row + 1.6)
         limits = (0.0, _axis_limit(result))
-        ax.set_xlim(*limits)
-        for side in ("top", "right", "left"):
-            ax.spines[side].set_visible(False)
-        ax.set_yticks([])
-        ax.tick_params(axis="x", labelsize=8)
+        forest_axis(ax, limits)
         ax.set_xlabel("Proportion", fontsize=9)
         # x in fractions of the 11-inch layout, whatever the risk-of-bias columns add on the right
         text_at = blended_transform_factory(Affine2D().scale(scale, 1) + figure.transFigure, ax.transData)

@@ -20,7 +20,7 @@ from matplotlib.patches import Polygon
 from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
 from matplotlib.transforms import Affine2D, blended_transform_factory
 
-from cartsle_cli.report.plot_layout import interval, new_figure, p_text, save, study_square, wrap
+from cartsle_cli.report.plot_layout import forest_axis, interval, new_figure, p_text, save, study_square, wrap
 from cartsle_cli.report.rob_plots import ForestRob, draw_rob_columns, rob_widths
 from cartsle_cli.safe_output import figure_settings, for_figure
 from cartsle_cli.stats.effect_sizes import Excluded
@@ -174,11 +174,7 @@ def _build(result: MetaResult, subgroups: SubgroupAnalysis | None, title: str | 
     if log:
         ax.set_xscale("log")
         _plain_log_ticks(ax, limits)
-    ax.set_xlim(*limits)
-    for side in ("top", "right", "left"):
-        ax.spines[side].set_visible(False)
-    ax.set_yticks([])
-    ax.tick_params(axis="x", labelsize=8)
+    forest_axis(ax, limits)
     ax.set_xlabel(NAMES.get(result.measure, result.measure) + (" (log scale)" if log else ""), fontsize=9)
     ax.axvline(1.0 if log else 0.0, color="black", linewidth=0.6)
     # x in fractions of the 11-inch layout, whatever the risk-of-bias columns add on the right

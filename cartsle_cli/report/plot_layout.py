@@ -87,6 +87,16 @@ def study_square(ax, estimate: float, y: float, size: float) -> None:
     )
 
 
+def forest_axis(ax, limits: tuple[float, float]) -> None:
+    """A forest plot's axis as meta::forest draws it: only the x axis, from ``limits[0]`` to
+    ``limits[1]``, with small tick labels and no frame on the other three sides."""
+    ax.set_xlim(*limits)
+    for side in ("top", "right", "left"):
+        ax.spines[side].set_visible(False)
+    ax.set_yticks([])
+    ax.tick_params(axis="x", labelsize=8)
+
+
 def new_figure(width: float, height: float) -> Figure:
     figure = Figure(figsize=(width, height))
     FigureCanvasAgg(figure)
