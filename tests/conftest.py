@@ -1,4 +1,4 @@
-"""Shared test helpers: paths to ../shared and a CLI runner."""
+"""Shared test helpers: paths to ../shared, a CLI runner and the list of every command."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from cartsle_cli.cli.main import app
+from cartsle_cli.cli.main import COMMANDS, app, load_command
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
@@ -53,3 +53,16 @@ class Cli:
 @pytest.fixture
 def cli(db: Path) -> Cli:
     return Cli(db)
+
+
+def leaf_commands():
+    """(path, click command) of every command and group, `cartsle screen decide` as
+    ``["screen", "decide"]``, each group before its subcommands."""
+
+    def walk(command, path):
+        yield path, command
+        for name, sub in getattr(command, "commands", {}).items():
+            yield from walk(sub, [*path, name])
+
+    for name in COMMANDS:
+        yield from walk(load_command(name), [name])

@@ -18,8 +18,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from cartsle_cli.cli.main import COMMANDS, app, load_command
+from cartsle_cli.cli.main import app, load_command
 from cartsle_cli.sample.registry import write_all
+from tests.conftest import leaf_commands
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 TEXT = README.read_text(encoding="utf-8")
@@ -113,16 +114,6 @@ def test_every_readme_command_example_runs_as_written(number, finished_review, t
 def test_the_readme_examples_were_found():
     commands = [words for block in BLOCKS for words in block_commands(block) if words[0] == "cartsle"]
     assert len(commands) > 40
-
-
-def leaf_commands():
-    def walk(command, path):
-        yield path, command
-        for name, sub in getattr(command, "commands", {}).items():
-            yield from walk(sub, [*path, name])
-
-    for name in COMMANDS:
-        yield from walk(load_command(name), [name])
 
 
 @pytest.mark.parametrize("path", [" ".join(path) for path, _ in leaf_commands()])

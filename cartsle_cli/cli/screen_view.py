@@ -337,12 +337,7 @@ class ScreeningView(BackgroundRanking, Screen):
             with transaction(self.conn):
                 undone = undo_last(self.conn, self.reviewer, stage=self.stage)
         except (sqlite3.OperationalError, CartsleError) as error:
-            self.notify(
-                "the review is locked by another writer: try again in a moment"
-                if is_lock_error(error)
-                else str(error),
-                severity="warning",
-            )
+            self._not_written(error)
             return
         if (undone.record_id, undone.decision) in self.decided_while_ranking:
             self.decided_while_ranking.remove((undone.record_id, undone.decision))
@@ -359,6 +354,16 @@ class ScreeningView(BackgroundRanking, Screen):
         self.note = undone.note
         self.notify(f"undone: {undone.decision} of record {undone.record_id}")
         self.show()
+
+    def _not_written(self, error: sqlite3.OperationalError | CartsleError) -> None:
+        """Say why a write the reviewer asked for (undo, the switch to a random sample) did not
+        happen; unlike a decision, it is not kept to retry, so a locked review says try again."""
+        self.notify(
+            "the review is locked by another writer: try again in a moment"
+            if is_lock_error(error)
+            else str(error),
+            severity="warning",
+        )
 
     def action_note(self) -> None:
         if self.shown is not None and self.pending is None:
@@ -389,12 +394,7 @@ class ScreeningView(BackgroundRanking, Screen):
             with transaction(self.conn):
                 self.start = start_random_sample(self.conn, self.reviewer)
         except (sqlite3.OperationalError, CartsleError) as error:
-            self.notify(
-                "the review is locked by another writer: try again in a moment"
-                if is_lock_error(error)
-                else str(error),
-                severity="warning",
-            )
+            self._not_written(error)
             return
         self.sample = []
         self.queue = build_queue(self.conn, self.stage, self.reviewer, seed=self.seed, rank=False)

@@ -15,22 +15,10 @@ from typing import Any
 
 from cartsle_cli.dedup.normalise import load_json
 from cartsle_cli.errors import CartsleError
+from cartsle_cli.formats.record import BIBLIOGRAPHIC_FIELDS
 
-MERGED_FIELDS = (
-    "title",
-    "abstract",
-    "authors",
-    "year",
-    "journal",
-    "volume",
-    "issue",
-    "pages",
-    "doi",
-    "pmid",
-    "accession",
-    "language",
-    "publication_type",
-)
+# every field that describes the publication is merged
+MERGED_FIELDS = BIBLIOGRAPHIC_FIELDS
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+# The fields of a :class:`Record` that describe the publication, in the order the store's
+# ``records`` table and the merged records keep them (dedup merges exactly these).
+BIBLIOGRAPHIC_FIELDS = (
+    "title",
+    "abstract",
+    "authors",
+    "year",
+    "journal",
+    "volume",
+    "issue",
+    "pages",
+    "doi",
+    "pmid",
+    "accession",
+    "language",
+    "publication_type",
+)
+
 
 @dataclass
 class Record:

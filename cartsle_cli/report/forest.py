@@ -17,7 +17,16 @@ from pathlib import Path
 from matplotlib.patches import Polygon
 from matplotlib.transforms import Affine2D, blended_transform_factory
 
-from cartsle_cli.report.plot_layout import check_format, interval, new_figure, p_text, save, wrap
+from cartsle_cli.report.plot_layout import (
+    check_format,
+    forest_axis,
+    interval,
+    new_figure,
+    p_text,
+    save,
+    study_square,
+    wrap,
+)
 from cartsle_cli.report.rob_plots import ForestRob, draw_rob_columns, rob_widths
 from cartsle_cli.safe_output import figure_settings, for_figure
 from cartsle_cli.stats.meta_proportions import MetaProportionResult
@@ -71,16 +80,7 @@ def _draw_studies(ax, text_at, result: MetaProportionResult, top: float, limits:
         y = top - i
         size = 7.0 if study.weight is None or largest is None else 3 + 9 * (study.weight / largest) ** 0.5
         interval(ax, study.lower, study.upper, y, limits)
-        # clip_on=False: a study with 0 (or all) events shows a whole marker on the axis edge
-        ax.plot(
-            [study.proportion],
-            [y],
-            marker="s",
-            markersize=size,
-            color="grey",
-            markeredgecolor="black",
-            clip_on=False,
-        )
+        study_square(ax, study.proportion, y, size)
         cells = [
             (0.02, wrap(study.label, 30), "left"),
             (0.25, str(study.events), "right"),
@@ -149,11 +149,7 @@ def build_forest(
         ax = figure.add_axes(box)
         ax.set_ylim(-0.6, top_row + 1.6)
         limits = (0.0, _axis_limit(result))
-        ax.set_xlim(*limits)
-        for side in ("top", "right", "left"):
-            ax.spines[side].set_visible(False)
-        ax.set_yticks([])
-        ax.tick_params(axis="x", labelsize=8)
+        forest_axis(ax, limits)
         ax.set_xlabel("Proportion", fontsize=9)
         # x in fractions of the 11-inch layout, whatever the risk-of-bias columns add on the right
         text_at = blended_transform_factory(Affine2D().scale(scale, 1) + figure.transFigure, ax.transData)

@@ -20,7 +20,7 @@ from matplotlib.patches import Polygon
 from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
 from matplotlib.transforms import Affine2D, blended_transform_factory
 
-from cartsle_cli.report.plot_layout import interval, new_figure, p_text, save, wrap
+from cartsle_cli.report.plot_layout import forest_axis, interval, new_figure, p_text, save, study_square, wrap
 from cartsle_cli.report.rob_plots import ForestRob, draw_rob_columns, rob_widths
 from cartsle_cli.safe_output import figure_settings, for_figure
 from cartsle_cli.stats.effect_sizes import Excluded
@@ -174,11 +174,7 @@ def _build(result: MetaResult, subgroups: SubgroupAnalysis | None, title: str | 
     if log:
         ax.set_xscale("log")
         _plain_log_ticks(ax, limits)
-    ax.set_xlim(*limits)
-    for side in ("top", "right", "left"):
-        ax.spines[side].set_visible(False)
-    ax.set_yticks([])
-    ax.tick_params(axis="x", labelsize=8)
+    forest_axis(ax, limits)
     ax.set_xlabel(NAMES.get(result.measure, result.measure) + (" (log scale)" if log else ""), fontsize=9)
     ax.axvline(1.0 if log else 0.0, color="black", linewidth=0.6)
     # x in fractions of the 11-inch layout, whatever the risk-of-bias columns add on the right
@@ -271,15 +267,7 @@ def _study(ax, at, study, weight, y, limits, weighted, largest):
     interval(ax, study.lower, study.upper, y, limits)
     size = 6.0 if weight is None or not largest else 3 + 9 * (weight / largest) ** 0.5
     if limits[0] <= study.estimate <= limits[1]:
-        ax.plot(
-            [study.estimate],
-            [y],
-            marker="s",
-            markersize=size,
-            color="grey",
-            markeredgecolor="black",
-            clip_on=False,
-        )
+        study_square(ax, study.estimate, y, size)
     _text(ax, at, X_LABEL, y, wrap(study.label))
     _text(ax, at, X_ESTIMATE, y, _ci_text(study.estimate, study.lower, study.upper), align="center")
     if weighted:

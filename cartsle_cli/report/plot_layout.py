@@ -71,6 +71,32 @@ def interval(ax, low: float, high: float, y: float, limits: tuple[float, float],
     return int(cut_low) + int(cut_high)
 
 
+def study_square(ax, estimate: float, y: float, size: float) -> None:
+    """A study's estimate in a forest plot: a grey square, ``size`` points wide (by its weight).
+
+    clip_on=False: a square on the axis edge (a proportion of 0 or 1) is drawn whole.
+    """
+    ax.plot(
+        [estimate],
+        [y],
+        marker="s",
+        markersize=size,
+        color="grey",
+        markeredgecolor="black",
+        clip_on=False,
+    )
+
+
+def forest_axis(ax, limits: tuple[float, float]) -> None:
+    """A forest plot's axis as meta::forest draws it: only the x axis, from ``limits[0]`` to
+    ``limits[1]``, with small tick labels and no frame on the other three sides."""
+    ax.set_xlim(*limits)
+    for side in ("top", "right", "left"):
+        ax.spines[side].set_visible(False)
+    ax.set_yticks([])
+    ax.tick_params(axis="x", labelsize=8)
+
+
 def new_figure(width: float, height: float) -> Figure:
     figure = Figure(figsize=(width, height))
     FigureCanvasAgg(figure)

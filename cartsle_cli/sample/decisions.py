@@ -14,8 +14,9 @@ from __future__ import annotations
 import csv
 import io
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from cartsle_cli.sample.draw import Draw
 from cartsle_cli.sample.included import (
@@ -153,7 +154,9 @@ def identifiers(works: list[Work]) -> dict[str, tuple[str, str, str]]:
     return out
 
 
-def decisions_csv(votes: list[Vote], ids: dict[str, tuple[str, str, str]]) -> str:
+def decisions_csv(votes: Sequence[Any], ids: Mapping[str, tuple[str, str, str]]) -> str:
+    """The decisions file `cartsle screen import` reads (:data:`COLUMNS`), one row per vote, for
+    the votes of any sample; ``ids`` gives the (doi, pmid, title) naming each vote's work, by key."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(COLUMNS)

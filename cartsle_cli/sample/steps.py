@@ -19,6 +19,25 @@ class Step:
         return "cartsle " + " ".join(f'"{a}"' if " " in a else a for a in self.args)
 
 
+# From deduplication to the included studies: every sample writes the same screening files
+# (screening/title_abstract.csv ...), so every sample screens with these same commands.
+SCREENING_STEPS: tuple[Step, ...] = (
+    Step("Find duplicates", ("dedup",)),
+    Step(
+        "Title and abstract decisions of both reviewers", ("screen", "import", "screening/title_abstract.csv")
+    ),
+    Step(
+        "Resolve title and abstract conflicts",
+        ("screen", "resolve", "--file", "screening/title_abstract_resolutions.csv"),
+    ),
+    Step("Full-text decisions of both reviewers", ("screen", "import", "screening/full_text.csv")),
+    Step(
+        "Resolve full-text conflicts", ("screen", "resolve", "--file", "screening/full_text_resolutions.csv")
+    ),
+    Step("Agreement between the reviewers", ("screen", "agreement")),
+    Step("Included studies", ("screen", "studies")),
+)
+
 STEPS: tuple[Step, ...] = (
     Step(
         "Import the four database searches",
@@ -44,20 +63,7 @@ STEPS: tuple[Step, ...] = (
             "2024-11-01",
         ),
     ),
-    Step("Find duplicates", ("dedup",)),
-    Step(
-        "Title and abstract decisions of both reviewers", ("screen", "import", "screening/title_abstract.csv")
-    ),
-    Step(
-        "Resolve title and abstract conflicts",
-        ("screen", "resolve", "--file", "screening/title_abstract_resolutions.csv"),
-    ),
-    Step("Full-text decisions of both reviewers", ("screen", "import", "screening/full_text.csv")),
-    Step(
-        "Resolve full-text conflicts", ("screen", "resolve", "--file", "screening/full_text_resolutions.csv")
-    ),
-    Step("Agreement between the reviewers", ("screen", "agreement")),
-    Step("Included studies", ("screen", "studies")),
+    *SCREENING_STEPS,
     Step("Load the review protocol (the car-t-sle preset)", ("protocol", "load", "extraction/protocol.toml")),
     Step(
         "Load the extraction files", ("extract", "load", "extraction/studies.csv", "extraction/patients.csv")

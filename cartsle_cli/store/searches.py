@@ -7,34 +7,19 @@ import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
-from typing import TYPE_CHECKING
 
 import orjson
 
 from cartsle_cli.errors import CartsleError
+from cartsle_cli.formats.record import BIBLIOGRAPHIC_FIELDS, Record
 from cartsle_cli.store.connection import require_transaction
-
-if TYPE_CHECKING:  # the formats package loads every reader; the store needs only the type
-    from cartsle_cli.formats.record import Record
 
 RECORD_COLUMNS = (
     "search_id",
     "position",
     "line",
     "source_id",
-    "title",
-    "abstract",
-    "authors",
-    "year",
-    "journal",
-    "volume",
-    "issue",
-    "pages",
-    "doi",
-    "pmid",
-    "accession",
-    "language",
-    "publication_type",
+    *BIBLIOGRAPHIC_FIELDS,
     "keywords",
     "fields",
     "raw",

@@ -9,20 +9,11 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from cartsle_cli.cli.main import COMMANDS, app, load_command
+from cartsle_cli.cli.main import app
 from cartsle_cli.store import open_review
+from tests.conftest import leaf_commands
 
 RIS = "TY  - JOUR\nTI  - A trial of something\nAU  - Smith, J.\nPY  - 2020\nER  - \n\n"
-
-
-def leaf_commands():
-    def walk(command, path):
-        yield path, command
-        for name, sub in getattr(command, "commands", {}).items():
-            yield from walk(sub, [*path, name])
-
-    for name in COMMANDS:
-        yield from walk(load_command(name), [name])
 
 
 @pytest.fixture

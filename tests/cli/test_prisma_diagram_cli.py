@@ -1,23 +1,11 @@
 import re
 
 from cartsle_cli.formats.record import Record
-from cartsle_cli.store import open_review, transaction
-from cartsle_cli.store.searches import add_search
+from tests.screening.conftest import add_records
 
 
 def test_prisma_diagram_option_draws_the_counts_it_prints(cli, tmp_path):
-    conn = open_review(cli.db)
-    with transaction(conn):
-        add_search(
-            conn,
-            database="PubMed",
-            other_methods=False,
-            format="test",
-            file_name="p.nbib",
-            sha256="p",
-            records=[Record(line=i, raw=str(i), title=f"Record {i}") for i in range(1, 8)],
-        )
-    conn.close()
+    add_records(cli.db, [Record(line=i, raw=str(i), title=f"Record {i}") for i in range(1, 8)])
     diagram = tmp_path / "prisma.svg"
     printed = cli("prisma", "--diagram", diagram).stdout
     assert "Records identified: PubMed" in printed
@@ -30,18 +18,7 @@ def test_prisma_diagram_option_draws_the_counts_it_prints(cli, tmp_path):
 
 
 def test_prisma_r_csv_option_writes_the_r_package_file(cli, tmp_path):
-    conn = open_review(cli.db)
-    with transaction(conn):
-        add_search(
-            conn,
-            database="PubMed",
-            other_methods=False,
-            format="test",
-            file_name="p.nbib",
-            sha256="p",
-            records=[Record(line=i, raw=str(i), title=f"Record {i}") for i in range(1, 4)],
-        )
-    conn.close()
+    add_records(cli.db, [Record(line=i, raw=str(i), title=f"Record {i}") for i in range(1, 4)])
     cli("prisma", "--r-csv", tmp_path / "prisma.csv")
     text = (tmp_path / "prisma.csv").read_text()
     assert text.startswith("data,node,box,description,boxtext,tooltips,url,n\n")

@@ -10,43 +10,15 @@ import pytest
 
 from cartsle_cli.protocol.presets import preset_text
 from cartsle_cli.store import open_review
-
-GOOD = """\
-title = "Two-arm trials"
-
-[design]
-type = "comparative"
-
-[[design.arms]]
-id = "treated"
-role = "intervention"
-
-[[design.arms]]
-id = "control"
-role = "control"
-
-[[characteristics]]
-name = "region"
-type = "choice"
-values = ["north", "south"]
-role = "subgroup"
-
-[[outcomes]]
-id = "death"
-type = "binary"
-
-[[outcomes.analyses]]
-measure = "OR"
-subgroups = ["region"]
-"""
+from tests.protocol.conftest import MINIMAL
 
 BAD = [
-    # (text, replaced by, the key's line counted in GOOD above, key, words)
-    ('id = "death"', 'id = "death"\ncolour = "red"', 22, "outcomes[1].colour", "unknown key 'colour'"),
-    ('type = "binary"', 'type = "survival"', 22, "outcomes[1].type", "unknown type 'survival'"),
-    ('subgroups = ["region"]', 'subgroups = ["country"]', 26, "outcomes[1].analyses[1].subgroups",
+    # (text, replaced by, the key's line counted in MINIMAL, key, words)
+    ('id = "death"', 'id = "death"\ncolour = "red"', 23, "outcomes[1].colour", "unknown key 'colour'"),
+    ('type = "binary"', 'type = "survival"', 23, "outcomes[1].type", "unknown type 'survival'"),
+    ('subgroups = ["region"]', 'subgroups = ["country"]', 27, "outcomes[1].analyses[1].subgroups",
      "subgroup 'country' is not a declared characteristic"),
-    ('id = "control"', 'id = "treated"', 11, "design.arms[2].id", "duplicate arm 'treated'"),
+    ('id = "control"', 'id = "treated"', 12, "design.arms[2].id", "duplicate arm 'treated'"),
 ]  # fmt: skip
 
 
@@ -62,13 +34,13 @@ def test_init_writes_the_preset_and_refuses_to_overwrite(cli, tmp_path):
 
 def test_each_load_is_a_new_version_and_show_prints_the_current(cli, db, tmp_path):
     protocol = tmp_path / "protocol.toml"
-    protocol.write_text(GOOD)
+    protocol.write_text(MINIMAL)
     assert (
         "valid; 1 characteristics, 1 outcomes, 1 analyses (comparative)"
         in cli("protocol", "check", protocol).stderr
     )
     cli("protocol", "load", protocol)
-    protocol.write_text(GOOD.replace('title = "Two-arm trials"', 'title = "Two-arm trials, amended"'))
+    protocol.write_text(MINIMAL.replace('title = "Two-arm trials"', 'title = "Two-arm trials, amended"'))
     assert "protocol version 2 loaded" in cli("protocol", "load", protocol).stderr
     shown = json.loads(cli("protocol", "show", "--json").stdout)
     assert shown["version"]["version"] == 2 and shown["protocol"]["title"] == "Two-arm trials, amended"
@@ -81,7 +53,7 @@ def test_bad_protocol_is_one_line_with_file_line_and_key_and_nothing_is_stored(
     cli, db: Path, tmp_path, old, new, line, field, words
 ):
     protocol = tmp_path / "protocol.toml"
-    text = GOOD.replace(old, new, 1)
+    text = MINIMAL.replace(old, new, 1)
     protocol.write_text(text)
     for command in ("check", "load"):
         result = cli("protocol", command, protocol, ok=False)
@@ -98,5 +70,5 @@ def test_bad_protocol_is_one_line_with_file_line_and_key_and_nothing_is_stored(
 
 def _good(folder: Path) -> Path:
     path = folder / "good.toml"
-    path.write_text(GOOD)
+    path.write_text(MINIMAL)
     return path

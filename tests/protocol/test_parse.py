@@ -11,38 +11,9 @@ import pytest
 from cartsle_cli.errors import CartsleError
 from cartsle_cli.protocol import parse_protocol, read_protocol
 from cartsle_cli.protocol.presets import preset_path, preset_text
+from tests.protocol.conftest import MINIMAL
 
 ROOT = Path(__file__).resolve().parents[2]
-
-MINIMAL = """\
-format = 1
-title = "Two-arm trials"
-
-[design]
-type = "comparative"
-
-[[design.arms]]
-id = "treated"
-role = "intervention"
-
-[[design.arms]]
-id = "control"
-role = "control"
-
-[[characteristics]]
-name = "region"
-type = "choice"
-values = ["north", "south"]
-role = "subgroup"
-
-[[outcomes]]
-id = "death"
-type = "binary"
-
-[[outcomes.analyses]]
-measure = "OR"
-subgroups = ["region"]
-"""
 
 
 def test_readme_example_is_the_two_arm_preset() -> None:

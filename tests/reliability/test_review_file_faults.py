@@ -111,6 +111,18 @@ def _holder(db: Path, seconds: float) -> subprocess.Popen:
     return process
 
 
+def _beside(db: Path, *args: str) -> subprocess.CompletedProcess:
+    """`cartsle ARGS --db DB` run by another reviewer in a process of its own while this one works:
+    it waits at most a second for the write lock, so it fails if the work here holds the lock."""
+    return subprocess.run(
+        [sys.executable, "-m", "cartsle_cli", *args, "--db", str(db)],
+        env={**os.environ, "CARTSLE_BUSY_TIMEOUT": "1"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
 def test_a_writer_that_cannot_get_the_lock_says_who_holds_it_in_one_line(
     cli, db: Path, tmp_path: Path, monkeypatch
 ) -> None:
@@ -164,25 +176,7 @@ def test_import_reads_its_file_before_taking_the_lock(cli, db: Path, tmp_path: P
     importer.start()
     try:
         assert reading.wait(30)
-        decide = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "cartsle_cli",
-                "screen",
-                "decide",
-                "3",
-                "include",
-                "--reviewer",
-                "kofi",
-                "--db",
-                str(db),
-            ],
-            env={**os.environ, "CARTSLE_BUSY_TIMEOUT": "1"},
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
+        decide = _beside(db, "screen", "decide", "3", "include", "--reviewer", "kofi")
         assert decide.returncode == 0, decide.stderr
     finally:
         release.set()
@@ -325,23 +319,7 @@ def test_dedup_compares_before_it_takes_the_lock_and_refuses_a_review_changed_me
     worker.start()
     try:
         assert comparing.wait(30)
-        decide = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "cartsle_cli",
-                "import",
-                str(_export(tmp_path / "c.ris", salt="c")),
-                "--source",
-                "Scopus",
-                "--db",
-                str(db),
-            ],
-            env={**os.environ, "CARTSLE_BUSY_TIMEOUT": "1"},
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
+        decide = _beside(db, "import", str(_export(tmp_path / "c.ris", salt="c")), "--source", "Scopus")
         assert decide.returncode == 0, decide.stderr  # the comparison held no lock
     finally:
         release.set()

@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cartsle_cli.cli.main import app
-from cartsle_cli.formats.record import Record
+from cartsle_cli.formats.record import BIBLIOGRAPHIC_FIELDS, Record
 from cartsle_cli.store import open_review, transaction
 from cartsle_cli.store.searches import add_search
 
@@ -51,21 +51,6 @@ RECORD = st.builds(
     st.sampled_from(["eng", "ger", "fre"]),
     st.sampled_from(["Article", "Review", "Conference Abstract"]),
 )
-FIELDS = (
-    "title",
-    "abstract",
-    "authors",
-    "year",
-    "journal",
-    "volume",
-    "issue",
-    "pages",
-    "doi",
-    "pmid",
-    "accession",
-    "language",
-    "publication_type",
-)
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -98,11 +83,13 @@ def test_exported_ris_imports_again_with_every_field(tmp_path_factory, records):
     )
     assert result.exit_code == 0, result.output
     conn = open_review(second_db)
-    again = conn.execute(f"SELECT {', '.join(FIELDS)} FROM records ORDER BY position").fetchall()
+    again = conn.execute(
+        f"SELECT {', '.join(BIBLIOGRAPHIC_FIELDS)} FROM records ORDER BY position"
+    ).fetchall()
     conn.close()
     assert len(again) == len(records)
     for original, row in zip(records, again):
-        for name in FIELDS:
+        for name in BIBLIOGRAPHIC_FIELDS:
             value = row[name]
             if name == "authors":
                 import json

@@ -10,8 +10,8 @@ import pytest
 
 from cartsle_cli.formats.record import Record
 from cartsle_cli.screening.outcomes import stage_outcomes
-from cartsle_cli.store import open_review, transaction
-from cartsle_cli.store.searches import add_search
+from cartsle_cli.store import open_review
+from tests.screening.conftest import add_records
 
 DECISIONS_EACH = 300
 
@@ -31,18 +31,10 @@ SCREENER = textwrap.dedent("""
 
 @pytest.mark.slow
 def test_two_processes_deciding_at_once_lose_nothing_and_never_see_a_lock_error(db):
+    ids = add_records(
+        db, [Record(line=i, raw=str(i), title=f"Record {i}") for i in range(1, DECISIONS_EACH + 1)]
+    )
     conn = open_review(db)
-    with transaction(conn):
-        add_search(
-            conn,
-            database="PubMed",
-            other_methods=False,
-            format="test",
-            file_name="p.nbib",
-            sha256="p",
-            records=[Record(line=i, raw=str(i), title=f"Record {i}") for i in range(1, DECISIONS_EACH + 1)],
-        )
-    ids = [row[0] for row in conn.execute("SELECT id FROM records ORDER BY id")]
     first, last = str(ids[0]), str(ids[-1])
     screeners = [
         subprocess.Popen(

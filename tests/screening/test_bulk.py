@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
 
@@ -85,10 +86,11 @@ def test_blind_export_shows_others_votes_only_when_all_have_voted(db, conn):
     assert len(export_decisions(conn)) == 3
 
 
-def test_asreview_ris_export_is_read_through_the_ris_reader(db, conn, tmp_path):
-    ids = add_records(db, [make_record(1), make_record(2), make_record(3)])
+def _ris_with_notes(path: Path, notes: tuple[str, ...]) -> Path:
+    """A screening tool's RIS export of make_record(1), make_record(2) ...: title and DOI, and the
+    tool's decision in N1, one note per record."""
     lines = []
-    for number, note in ((1, "ASReview_relevant"), (2, "ASReview_irrelevant"), (3, "ASReview_not_seen")):
+    for number, note in enumerate(notes, 1):
         lines += [
             "TY  - JOUR",
             f"TI  - Trial number {number} of CAR T cells in lupus",
@@ -97,9 +99,14 @@ def test_asreview_ris_export_is_read_through_the_ris_reader(db, conn, tmp_path):
             "ER  - ",
             "",
         ]
-    path = tmp_path / "asreview.ris"
     path.write_text("\n".join(lines), encoding="utf-8")
-    parsed = read_decision_file(path)
+    return path
+
+
+def test_asreview_ris_export_is_read_through_the_ris_reader(db, conn, tmp_path):
+    ids = add_records(db, [make_record(1), make_record(2), make_record(3)])
+    notes = ("ASReview_relevant", "ASReview_irrelevant", "ASReview_not_seen")
+    parsed = read_decision_file(_ris_with_notes(tmp_path / "asreview.ris", notes))
     assert parsed.format == "asreview-ris"
     import_decisions(conn, with_defaults(parsed.rows, reviewer="Ama", stage=None), source="test")
     votes = {
@@ -136,19 +143,7 @@ def test_rayyan_ris_export_is_read_through_the_ris_reader(db, conn, tmp_path):
         'RAYYAN-INCLUSION: {"Kofi"=>"Included", "Ama"=>"Maybe"}',
         'RAYYAN-INCLUSION: {"Kofi"=>"Excluded", "Ama"=>"Excluded"} | RAYYAN-EXCLUSION-REASONS: wrong population',
     )
-    lines = []
-    for number, note in zip((1, 2), notes):
-        lines += [
-            "TY  - JOUR",
-            f"TI  - Trial number {number} of CAR T cells in lupus",
-            f"DO  - 10.1000/trial.{number}",
-            f"N1  - {note}",
-            "ER  - ",
-            "",
-        ]
-    path = tmp_path / "rayyan.ris"
-    path.write_text("\n".join(lines), encoding="utf-8")
-    parsed = read_decision_file(path)
+    parsed = read_decision_file(_ris_with_notes(tmp_path / "rayyan.ris", notes))
     assert parsed.format == "rayyan-ris"
     import_decisions(conn, with_defaults(parsed.rows, reviewer=None, stage=None), source="test")
     outcomes = stage_outcomes(conn, "ta")

@@ -25,11 +25,10 @@ from cartsle_cli.sample import write_sample
 from cartsle_cli.screening.agreement import agreement
 from cartsle_cli.screening.decisions import history
 from cartsle_cli.screening.prisma import prisma_counts
-from cartsle_cli.sharing.copy import share_review
-from cartsle_cli.sharing.merge import merge_copy
 from cartsle_cli.store import open_review
 from cartsle_cli.store.backup import backup_review
 from tests.conftest import Cli
+from tests.sharing.test_share_merge import merge, share
 
 REVIEWERS = ("ana", "ben")
 Work = Callable[[Path], None]
@@ -172,23 +171,6 @@ def lead_resolves(sample: dict, name: str) -> Work:
 
 def lead_loads_protocol(sample: dict) -> Work:
     return lambda db: Cli(db)("protocol", "load", sample["folder"] / "extraction" / "protocol.toml")
-
-
-def share(db: Path, reviewer: str, out: Path) -> Path:
-    conn = open_review(db)
-    try:
-        share_review(conn, reviewer, out)
-    finally:
-        conn.close()
-    return out
-
-
-def merge(db: Path, copy: Path) -> None:
-    conn = open_review(db)
-    try:
-        merge_copy(conn, copy)
-    finally:
-        conn.close()
 
 
 def fork(db: Path, out: Path) -> Path:

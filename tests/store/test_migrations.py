@@ -1,4 +1,5 @@
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -113,33 +114,47 @@ def test_a_review_of_schema_1_gains_the_appraisal_tables_keeping_its_data(db):
 V1_EXTRACTION = Path(__file__).with_name("fixtures") / "schema_v1_extraction.sql"
 
 
+def _version_1_review_with_extraction(
+    db: Path, fill: Callable[[sqlite3.Connection], None] | None = None
+) -> None:
+    """Write ``db`` as cartsle wrote a review at schema version 1, extraction tables included,
+    with the rows ``fill`` inserts."""
+    from cartsle_cli.store.migrations import INITIAL_SCHEMA_FILES, _schema_sql, split_statements
+
+    raw = sqlite3.connect(db)
+    for statement in split_statements(
+        "\n".join(_schema_sql(name) for name in INITIAL_SCHEMA_FILES) + V1_EXTRACTION.read_text()
+    ):
+        raw.execute(statement)
+    if fill is not None:
+        fill(raw)
+    raw.execute("PRAGMA user_version = 1")
+    raw.commit()
+    raw.close()
+
+
 def test_version_1_extraction_moves_into_the_long_table_under_the_seed_protocol(db):
     """A review written before protocols existed keeps every extracted cell, its line and the files."""
     from cartsle_cli.extraction.agreement import agreed_extraction
     from cartsle_cli.extraction.layout import layout
     from cartsle_cli.protocol.store import stored_protocol
-    from cartsle_cli.store.migrations import INITIAL_SCHEMA_FILES, _schema_sql, split_statements
 
-    raw = sqlite3.connect(db)
-    old_schema = "\n".join(_schema_sql(name) for name in INITIAL_SCHEMA_FILES) + V1_EXTRACTION.read_text()
-    for statement in split_statements(old_schema):
-        raw.execute(statement)
-    raw.execute(
-        "INSERT INTO extraction_loads VALUES (1, '2025-01-02T03:04:05+00:00', 'studies.csv', 'a', 'S', 'patients.csv',"
-        " 'b', 'P', 1, 2)"
-    )
-    raw.execute(
-        "INSERT INTO extraction_studies (load_id, line, study_id, first_author, year, n_treated, target, origin,"
-        " crs_any, crs_g1, crs_g2, crs_g3, crs_g4, bcell_phenotype) VALUES"
-        " (1, 3, 'Alpha 2022', 'Alpha', 2022, 3, 'CD19', 'autologous', 2, 1, 1, 0, 0, 'naive up')"
-    )
-    raw.executemany(
-        "INSERT INTO extraction_patients (load_id, line, study_id, patient_id, month, sledai) VALUES (?, ?, ?, ?, ?, ?)",
-        [(1, 2, "Alpha 2022", "P1", 0.0, 16), (1, 3, "Alpha 2022", "P1", 3.0, 4)],
-    )
-    raw.execute("PRAGMA user_version = 1")
-    raw.commit()
-    raw.close()
+    def fill(raw: sqlite3.Connection) -> None:
+        raw.execute(
+            "INSERT INTO extraction_loads VALUES (1, '2025-01-02T03:04:05+00:00', 'studies.csv', 'a', 'S', 'patients.csv',"
+            " 'b', 'P', 1, 2)"
+        )
+        raw.execute(
+            "INSERT INTO extraction_studies (load_id, line, study_id, first_author, year, n_treated, target, origin,"
+            " crs_any, crs_g1, crs_g2, crs_g3, crs_g4, bcell_phenotype) VALUES"
+            " (1, 3, 'Alpha 2022', 'Alpha', 2022, 3, 'CD19', 'autologous', 2, 1, 1, 0, 0, 'naive up')"
+        )
+        raw.executemany(
+            "INSERT INTO extraction_patients (load_id, line, study_id, patient_id, month, sledai) VALUES (?, ?, ?, ?, ?, ?)",
+            [(1, 2, "Alpha 2022", "P1", 0.0, 16), (1, 3, "Alpha 2022", "P1", 3.0, 4)],
+        )
+
+    _version_1_review_with_extraction(db, fill)
 
     conn = open_review(db)
     assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
@@ -172,17 +187,9 @@ def test_a_version_1_extraction_nobody_can_move_is_refused_untouched(db, monkeyp
     """Without the extraction stage's registered data step the store cannot know what the old
     columns meant: the review stays at version 1 with its tables, rather than losing them."""
     from cartsle_cli.store import migrations
-    from cartsle_cli.store.migrations import INITIAL_SCHEMA_FILES, _schema_sql, split_statements
 
     monkeypatch.setattr(migrations, "_DATA_STEPS", {})
-    raw = sqlite3.connect(db)
-    for statement in split_statements(
-        "\n".join(_schema_sql(name) for name in INITIAL_SCHEMA_FILES) + V1_EXTRACTION.read_text()
-    ):
-        raw.execute(statement)
-    raw.execute("PRAGMA user_version = 1")
-    raw.commit()
-    raw.close()
+    _version_1_review_with_extraction(db)
     with pytest.raises(CartsleError, match="extraction data is of an older form"):
         open_review(db)
     raw = sqlite3.connect(db)
@@ -194,16 +201,7 @@ def test_a_version_1_extraction_nobody_can_move_is_refused_untouched(db, monkeyp
 
 
 def test_a_version_1_review_without_extraction_gets_no_protocol(db):
-    from cartsle_cli.store.migrations import INITIAL_SCHEMA_FILES, _schema_sql, split_statements
-
-    raw = sqlite3.connect(db)
-    for statement in split_statements(
-        "\n".join(_schema_sql(name) for name in INITIAL_SCHEMA_FILES) + V1_EXTRACTION.read_text()
-    ):
-        raw.execute(statement)
-    raw.execute("PRAGMA user_version = 1")
-    raw.commit()
-    raw.close()
+    _version_1_review_with_extraction(db)
     conn = open_review(db)
     assert conn.execute("SELECT count(*) FROM protocol_versions").fetchone()[0] == 0
     assert "extraction_loads" not in {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}

@@ -9,11 +9,10 @@ title when they have none (the real trials' records carry no DOI).
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 
-from cartsle_cli.sample.decisions import COLUMNS, RESOLVER, REVIEWERS, title_abstract_votes
+from cartsle_cli.sample.decisions import RESOLVER, REVIEWERS, title_abstract_votes
+from cartsle_cli.sample.decisions import decisions_csv as named_decisions_csv
 from cartsle_cli.sample.draw import Draw
 from cartsle_cli.sample.trials.records import Work
 
@@ -89,21 +88,5 @@ def _full_text(works: list[Work], draw: Draw) -> tuple[list[Vote], list[Vote]]:
 
 
 def decisions_csv(votes: list[Vote]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    for vote in votes:
-        work = vote.work
-        row = (
-            work.doi,
-            "",
-            work.title,
-            vote.reviewer,
-            vote.stage,
-            vote.decision,
-            vote.reason,
-            vote.note,
-            vote.study,
-        )
-        writer.writerow(row)
-    return buffer.getvalue()
+    """The decisions file of ``votes``, each work named by its DOI and title (no PMID)."""
+    return named_decisions_csv(votes, {vote.work.key: (vote.work.doi, "", vote.work.title) for vote in votes})

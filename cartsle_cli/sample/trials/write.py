@@ -15,7 +15,7 @@ from pathlib import Path
 
 from cartsle_cli.sample.appraisals import comparative_rob2
 from cartsle_cli.sample.generate import write_texts
-from cartsle_cli.sample.steps import Step
+from cartsle_cli.sample.steps import SCREENING_STEPS, Step
 from cartsle_cli.sample.trials.exports import FILES, SOURCES, export_texts
 from cartsle_cli.sample.trials.model import TrialSample
 from cartsle_cli.sample.trials.records import Copy, copies, works
@@ -102,22 +102,7 @@ def trial_steps(sample: TrialSample) -> tuple[Step, ...]:
     )
     return (
         *imports,
-        Step("Find duplicates", ("dedup",)),
-        Step(
-            "Title and abstract decisions of both reviewers",
-            ("screen", "import", "screening/title_abstract.csv"),
-        ),
-        Step(
-            "Resolve title and abstract conflicts",
-            ("screen", "resolve", "--file", "screening/title_abstract_resolutions.csv"),
-        ),
-        Step("Full-text decisions of both reviewers", ("screen", "import", "screening/full_text.csv")),
-        Step(
-            "Resolve full-text conflicts",
-            ("screen", "resolve", "--file", "screening/full_text_resolutions.csv"),
-        ),
-        Step("Agreement between the reviewers", ("screen", "agreement")),
-        Step("Included studies", ("screen", "studies")),
+        *SCREENING_STEPS,
         Step("Load the review protocol", ("protocol", "load", "extraction/protocol.toml")),
         Step(
             "Load the extraction files", ("extract", "load", "extraction/studies.csv", "extraction/arms.csv")
