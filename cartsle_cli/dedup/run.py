@@ -313,7 +313,7 @@ def _store_clusters(
         "INSERT INTO dedup_cluster_members (record_id, cluster) VALUES (?, ?)",
         ((record, n) for n, members in enumerate(clusters) for record in members),
     )
-    columns = ", ".join(f"r.{name}" for name in ("id", *MERGED_FIELDS))
+    columns = ", ".join(_MEMBER_COLUMNS.get(name, f"r.{name}") for name in ("id", *MERGED_FIELDS))
     cursor = conn.cursor()
     cursor.row_factory = None  # plain tuples (cluster, id, *MERGED_FIELDS): read by position
     rows = cursor.execute(
@@ -323,7 +323,13 @@ def _store_clusters(
     count = worker_count(len(clusters), workers)
     done = 0
     for merged in map_in_order(merged_rows, _batches(rows), workers=count, what="merging clusters"):
-        insert_rows(conn, "merged_records", ("cluster_id", *MERGED_FIELDS, "filled_from"), merged)
+        insert_rows(
+            conn,
+            "merged_records",
+            ("cluster_id", *MERGED_FIELDS, "filled_from"),
+            merged,
+            stored_as=_MERGED_ABSTRACT,
+        )
         conn.executemany(
             "INSERT INTO dedup_cluster_kept (cluster, kept) VALUES (?, ?)",
             zip(range(done, done + len(merged)), map(itemgetter(0), merged)),
@@ -341,8 +347,20 @@ def _store_clusters(
     conn.execute("DELETE FROM dedup_cluster_kept")
 
 
-# Clusters merged together: few enough that their rows (with abstracts) take little memory.
+# Clusters merged together: few enough that their rows take little memory.
 _BATCH = 10_000
+# Abstracts are merged by reference: a member's non-empty abstract is read as its record's id,
+# which the merge handles as any filled value (an empty one, NULL, '' or '[]', as it is), and the
+# merged row's id is turned back into that record's abstract inside SQLite. A million-record
+# review's abstracts (over a gigabyte of text) never pass through Python or a worker's pipe.
+_MEMBER_COLUMNS = {
+    "abstract": "CASE WHEN r.abstract IS NULL OR r.abstract IN ('', '[]') THEN r.abstract ELSE r.id END"
+}
+_MERGED_ABSTRACT = {
+    "abstract": "CASE WHEN typeof(staged.abstract) = 'integer'"
+    " THEN (SELECT source.abstract FROM records source WHERE source.id = staged.abstract)"
+    " ELSE staged.abstract END"
+}
 
 
 def _batches(rows: Iterable[tuple]) -> Iterator[list[list[tuple]]]:

@@ -11,7 +11,7 @@ keeps each value as given and the table's own column affinities apply as to a di
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from cartsle_cli.store.connection import require_transaction
 
@@ -23,15 +23,21 @@ def insert_rows(
     rows: Iterable[Sequence[object]],
     *,
     or_replace: bool = False,
+    stored_as: Mapping[str, str] | None = None,
 ) -> None:
     """``INSERT [OR REPLACE] INTO table (columns)`` each row, in order; the caller holds the
-    transaction (a failure leaves nothing, the staged rows included)."""
+    transaction (a failure leaves nothing, the staged rows included). ``stored_as``: for a column,
+    the SQL expression whose value is stored instead of the row's own, over the staged row as
+    ``staged`` (``staged.abstract`` an id: the text fetched inside SQLite, never through Python)."""
     require_transaction(conn)
     names = ", ".join(columns)
+    values = ", ".join((stored_as or {}).get(name, f"staged.{name}") for name in columns)
     staged = f"temp.staged_{table}"
     conn.execute(f"CREATE TEMP TABLE IF NOT EXISTS staged_{table} ({names})")
     conn.execute(f"DELETE FROM {staged}")
     conn.executemany(f"INSERT INTO {staged} VALUES ({', '.join('?' * len(columns))})", rows)
     verb = "INSERT OR REPLACE" if or_replace else "INSERT"
-    conn.execute(f"{verb} INTO {table} ({names}) SELECT {names} FROM {staged} ORDER BY rowid")
+    conn.execute(
+        f"{verb} INTO {table} ({names}) SELECT {values} FROM {staged} AS staged ORDER BY staged.rowid"
+    )
     conn.execute(f"DELETE FROM {staged}")

@@ -139,3 +139,21 @@ def test_progress_counts_one_thing_per_stage_against_its_own_total(conn, add, re
     assert totals["merging clusters"] == {run.clusters}
     assert all(0 <= done <= total for _, done, total in calls)
     assert calls[-1] == ("merging clusters", 2, 2)
+
+
+def test_an_abstract_is_filled_from_another_member_and_an_empty_one_stays_as_it_was(conn, add, rec):
+    # Abstracts are merged by reference (the text never leaves SQLite): the merged row must hold
+    # the other record's text, not its id, and an empty abstract must keep its own value.
+    kept = dict(pmid="1", accession="E1", language="eng", publication_type="Journal Article")
+    add([rec(TITLE, doi="10.1/a", abstract="", **kept)], "Embase")
+    add([rec(TITLE, doi="10.1/a", abstract="12345 is the whole abstract")], "PubMed")
+    add([rec(OTHER, doi="10.1/b", abstract="", **kept)], "Embase")
+    add([rec(OTHER, doi="10.1/b", abstract=None)], "Scopus")
+    dedup(conn)
+    rows = conn.execute(
+        "SELECT cluster_id, abstract, typeof(abstract), filled_from FROM merged_records ORDER BY cluster_id"
+    ).fetchall()
+    assert [tuple(row) for row in rows] == [
+        (1, "12345 is the whole abstract", "text", json.dumps({"abstract": 2})),
+        (3, "", "text", "{}"),
+    ]
