@@ -103,13 +103,24 @@ def merge_values(rows: Sequence[Sequence[Any]]) -> tuple[int, list[Any], dict[st
     return rows[best][0], values, filled_from
 
 
+# A merged_records row's fields as merged: a NULL abstract is the kept record's own (dedup.sql).
+_STORED_MERGED = ", ".join(
+    "COALESCE(m.abstract, r.abstract) AS abstract" if name == "abstract" else f"m.{name}"
+    for name in MERGED_FIELDS
+)
+
+
 def merged_record(conn: sqlite3.Connection, cluster_id: int) -> MergedRecord:
     """The merged record of a cluster (or of a unique record, as it is) with every source record.
 
     ``cluster_id`` is the kept record's id, as ``record_clusters.cluster_id`` and
     ``unique_records.id`` give it.
     """
-    row = conn.execute("SELECT * FROM merged_records WHERE cluster_id = ?", (cluster_id,)).fetchone()
+    row = conn.execute(
+        f"SELECT {_STORED_MERGED}, m.filled_from FROM merged_records m"
+        " JOIN records r ON r.id = m.cluster_id WHERE m.cluster_id = ?",
+        (cluster_id,),
+    ).fetchone()
     source_rows = conn.execute(
         "SELECT r.id, r.search_id, s.database, s.file_name, r.source_id, r.title FROM active_records r"
         " JOIN searches s ON s.id = r.search_id"

@@ -350,16 +350,18 @@ def _store_clusters(
 # Clusters merged together: few enough that their rows take little memory.
 _BATCH = 10_000
 # Abstracts are merged by reference: a member's non-empty abstract is read as its record's id,
-# which the merge handles as any filled value (an empty one, NULL, '' or '[]', as it is), and the
-# merged row's id is turned back into that record's abstract inside SQLite. A million-record
-# review's abstracts (over a gigabyte of text) never pass through Python or a worker's pipe.
+# which the merge handles as any filled value (an empty one, NULL, '' or '[]', as it is). The merged
+# row stores NULL for the kept record's own abstract (readers take ``records.abstract`` then: see
+# ``merged_records`` in dedup.sql) and copies inside SQLite the text of one filled from another
+# member. A million-record review's abstracts (over a gigabyte of text) never pass through Python
+# or a worker's pipe, and are not written a second time.
 _MEMBER_COLUMNS = {
     "abstract": "CASE WHEN r.abstract IS NULL OR r.abstract IN ('', '[]') THEN r.abstract ELSE r.id END"
 }
 _MERGED_ABSTRACT = {
-    "abstract": "CASE WHEN typeof(staged.abstract) = 'integer'"
-    " THEN (SELECT source.abstract FROM records source WHERE source.id = staged.abstract)"
-    " ELSE staged.abstract END"
+    "abstract": "CASE WHEN typeof(staged.abstract) != 'integer' THEN staged.abstract"
+    " WHEN staged.abstract = staged.cluster_id THEN NULL"
+    " ELSE (SELECT source.abstract FROM records source WHERE source.id = staged.abstract) END"
 }
 
 

@@ -141,6 +141,27 @@ def test_progress_counts_one_thing_per_stage_against_its_own_total(conn, add, re
     assert calls[-1] == ("merging clusters", 2, 2)
 
 
+def test_the_kept_records_own_abstract_is_stored_once_and_every_reader_sees_it(conn, add, rec):
+    # merged_records holds an abstract only when another member filled it: the kept record's own
+    # is NULL there, and the screen, the model's texts, the export and `dedup show` read it from
+    # the record.
+    from cartsle_cli.dedup.export import unique_merged
+    from cartsle_cli.screening.features_store import review_texts
+    from cartsle_cli.screening.queue import load_records
+
+    own = "Background: the kept record's own abstract."
+    add([rec(TITLE, doi="10.1/a", abstract=own, pmid="1", language="eng")], "PubMed")
+    add([rec(TITLE, doi="10.1/a", abstract="A shorter copy.")], "Embase")
+    dedup(conn)
+    assert [tuple(row) for row in conn.execute("SELECT cluster_id, abstract FROM merged_records")] == [
+        (1, None)
+    ]
+    assert merged_record(conn, 1).abstract == own
+    assert [record.abstract for record in unique_merged(conn)] == [own]
+    assert review_texts(conn).texts == [f"{TITLE} {own}"]
+    assert load_records(conn, [1])[1].abstract == own
+
+
 def test_an_abstract_is_filled_from_another_member_and_an_empty_one_stays_as_it_was(conn, add, rec):
     # Abstracts are merged by reference (the text never leaves SQLite): the merged row must hold
     # the other record's text, not its id, and an empty abstract must keep its own value.

@@ -59,7 +59,9 @@ CREATE TABLE dedup_decisions (
 CREATE INDEX dedup_decisions_pair ON dedup_decisions (record_id, other_record_id);
 
 -- The kept record of each cluster of two or more, with its missing fields filled in from the
--- others (first non-empty value in order of completeness).
+-- others (first non-empty value in order of completeness). An abstract is stored only when it was
+-- filled from another member: NULL is the kept record's own, read as
+-- COALESCE(merged_records.abstract, records.abstract) (a review's largest text is not kept twice).
 CREATE TABLE merged_records (
     cluster_id       INTEGER PRIMARY KEY REFERENCES records (id),
     title            TEXT,
