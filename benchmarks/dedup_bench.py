@@ -33,6 +33,7 @@ the stored review kept for the next run (each run works on a copy of it):
     python3 benchmarks/dedup_bench.py --bib-dedupe /work/venvs/bibdedupe/bin/python --sizes 10000 100000
     python3 benchmarks/dedup_bench.py --labelled none --traps 0 --sizes 1000000 --keep /tmp/dedup-speed
     python3 benchmarks/dedup_bench.py --labelled none --traps 0 --sizes 1000000 --full-rows --keep /tmp/dedup-speed
+    python3 benchmarks/dedup_bench.py --labelled none --traps 0 --sizes 1000000 --repeat 3 --keep /tmp/dedup-speed
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ import json
 import os
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -456,7 +458,7 @@ def speed_run(path: Path) -> None:
     )
 
 
-def speed_line(count: int, path: Path) -> str:
+def speed_line(count: int, path: Path) -> tuple[str, float, int]:
     """Deduplicate the stored review at ``path`` in a fresh process, its figures in one line; the
     peak memory of that process and its workers together is sampled from here every 20 ms
     (``ru_maxrss`` gives one process's own peak, never the sum of processes alive at once)."""
@@ -472,18 +474,20 @@ def speed_line(count: int, path: Path) -> str:
         raise SystemExit(f"the timed dedup run failed (exit {child.returncode})")
     figures = json.loads(output)
     peak_mb = round(max(peak_kb / 1024, figures["own_peak_mb"]))
-    return (
+    line = (
         f"  {count:>9,} records: {figures['seconds']:8.2f} s (CPU {figures['cpu']:.2f} s, workers included)  "
         f"peak {peak_mb:6,} MB (this process {figures['own_peak_mb']:,} MB)  load {figures['load']}  "
         f"comparisons {figures['comparisons']:,} ({figures['comparisons'] / count:.2f} per record)  "
         f"precision {figures['precision']:.4f} ({figures['false_merges']} false merges)  "
         f"recall {figures['recall']:.4f}  for a person {figures['review_pairs']:,}"
     )
+    return line, figures["seconds"], peak_mb
 
 
-def speed(sizes: list[int], kept: Path | None, full_rows: bool = False) -> None:
-    """Each size generated, stored and deduplicated; with ``kept``, the stored reviews are kept
-    there (and taken from there when present) and each run works on a copy."""
+def speed(sizes: list[int], kept: Path | None, full_rows: bool = False, repeat: int = 1) -> None:
+    """Each size generated, stored and deduplicated ``repeat`` times; with ``kept``, the stored
+    reviews are kept there (and taken from there when present) and each run works on a copy, written
+    to disk before the run (a copy of gigabytes still being written would slow the timed run)."""
     rows = "rows of a real record's size (abstract, tags, text)" if full_rows else "plain rows"
     print(f"speed: generated records with planted duplicates, {rows} (dedup run only, fresh process)")
     with tempfile.TemporaryDirectory() as folder:
@@ -492,12 +496,25 @@ def speed(sizes: list[int], kept: Path | None, full_rows: bool = False) -> None:
             if not stored.exists():
                 store = [sys.executable, __file__, "--store", str(count), str(stored)]
                 subprocess.run(store + (["--full-rows"] if full_rows else []), check=True)
-            path = stored
-            if kept:
-                path = Path(folder) / stored.name
-                shutil.copyfile(stored, path)
-                shutil.copyfile(stored.with_suffix(".truth.json"), path.with_suffix(".truth.json"))
-            print(speed_line(count, path), flush=True)
+            runs = []
+            for _ in range(repeat):
+                path = stored
+                if kept or repeat > 1:
+                    path = Path(folder) / f"run-{stored.name}"
+                    shutil.copyfile(stored, path)
+                    shutil.copyfile(stored.with_suffix(".truth.json"), path.with_suffix(".truth.json"))
+                    os.sync()
+                line, seconds, peak_mb = speed_line(count, path)
+                runs.append((seconds, peak_mb))
+                print(line, flush=True)
+            if repeat > 1:
+                times = sorted(seconds for seconds, _ in runs)
+                print(
+                    f"  {count:>9,} records, {repeat} runs: median {statistics.median(times):.2f} s, "
+                    f"fastest {times[0]:.2f} s, slowest {times[-1]:.2f} s, "
+                    f"highest peak {max(peak for _, peak in runs):,} MB",
+                    flush=True,
+                )
 
 
 def main() -> None:
@@ -530,6 +547,13 @@ def main() -> None:
         "--full-rows",
         action="store_true",
         help="give --sizes' records rows of a real record's size: an abstract for four in five, tags, text",
+    )
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        metavar="N",
+        help="run each of --sizes N times, each on a fresh copy, and print the median, fastest and slowest",
     )
     parser.add_argument("--store", nargs=2, help=argparse.SUPPRESS)
     parser.add_argument("--run", help=argparse.SUPPRESS)
@@ -565,7 +589,7 @@ def main() -> None:
     if args.bib_dedupe:
         versus_bib_dedupe(args.bib_dedupe)
     if args.sizes:
-        speed(args.sizes, args.keep, args.full_rows)
+        speed(args.sizes, args.keep, args.full_rows, max(args.repeat, 1))
 
 
 if __name__ == "__main__":
