@@ -182,5 +182,7 @@ def merged_row_of(rows: Sequence[Sequence[Any]]) -> tuple:
 
 
 def merged_rows(clusters: Sequence[Sequence[Sequence[Any]]]) -> list[tuple]:
-    """:func:`merged_row_of` of each cluster's rows: a batch of clusters, as a worker merges them."""
+    """:func:`merged_row_of` of each cluster's rows: a batch of clusters, as a worker merges them.
+    A value stands for itself only by being empty or filled: the dedup run passes a member's
+    non-empty abstract as its record's id, and the merged row then holds that id (``run.py``)."""
     return [merged_row_of(rows) for rows in clusters]
