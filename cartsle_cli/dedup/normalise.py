@@ -27,6 +27,7 @@ import orjson
 from anyascii import anyascii
 
 from cartsle_cli.dedup.kinds import Kind, kind_of, part_of
+from cartsle_cli.formats.normalise import issns_in
 
 _TAGS = re.compile(r"</?[a-z][a-z0-9]*[^>]*>", re.IGNORECASE)
 # "[Chinese]", "[Review] [33 refs]", "[Erratum appears in ...]", "(author's transl)" at the end.
@@ -80,7 +81,6 @@ _PAGE = re.compile(r"[a-z]*\d+[a-z]*", re.IGNORECASE)
 _PAGE_RANGE = re.compile(r"^\s*(\d+)\s*(?:[-\u2013]\s*(\d+))?\s*$")
 # "Suppl 2", "Supplement 2", "S2", "2 Suppl", "Suppl. 1": the number of a supplement.
 _SUPPLEMENT = re.compile(r"\b(suppl?e?m?e?n?t?\.?|sup\.?|s)\s*(\d+)|(\d+)\s*suppl|\bsuppl", re.IGNORECASE)
-_ISSN = re.compile(r"\b(\d{4})-?(\d{3}[\dXx])\b")
 # A study group, consortium or committee written as an author: not a person's name.
 _GROUP = re.compile(
     r"\b(group|groups|investigators|collaborat\w*|consortium|committee|network|trialists|"
@@ -257,13 +257,6 @@ def issues_agree(a: tuple[str, ...], b: tuple[str, ...]) -> bool | None:
     return not set(a).isdisjoint(b)
 
 
-def issns_in(value: str | None) -> tuple[str, ...]:
-    """The ISSNs in a text ("0306-4530 (Print); 1873-3360"), without hyphens, upper case."""
-    if not value:
-        return ()
-    return tuple(dict.fromkeys(f"{a}{b.upper()}" for a, b in _ISSN.findall(value)))
-
-
 def split_glued(authors: list[str]) -> list[str]:
     """Authors as people: a string of several glued names ("Chen R.Wang J.Li Q.") split, and a
     family name cut in two at a ";" ("Garcia" then "Lopez, M") joined again ("Garcia Lopez, M")."""
@@ -342,7 +335,7 @@ def _shared(value: str | None) -> str | None:
     return sys.intern(value) if value is not None else None
 
 
-# The columns :func:`prepare_values` takes, in order (``issn``: the ISSN tags of ``fields``).
+# The columns :func:`prepare_values` takes, in order (``issn``: the record's ISSNs, ``records.issn``).
 COLUMNS = (
     "id",
     "title",

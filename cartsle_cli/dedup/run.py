@@ -30,14 +30,7 @@ from cartsle_cli.store.searches import now_utc
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
-# The columns :func:`prepare_values` reads. Every reader keeps its ISSN tag in ``fields`` (RIS and
-# WoS SN and EI, MEDLINE and Ovid IS, CSV ISSN, BibTeX issn, EndNote XML isbn): one JSON lookup in
-# SQLite gets whichever is there.
-_ISSN = (
-    "NULLIF(json_extract(fields, '$.SN', '$.EI', '$.IS', '$.ISSN', '$.issn', '$.isbn'),"
-    " '[null,null,null,null,null,null]')"
-)
-_SELECT = ", ".join(_ISSN if name == "issn" else name for name in COLUMNS)
+_SELECT = ", ".join(COLUMNS)  # the columns :func:`prepare_values` reads
 
 
 @dataclass(frozen=True)

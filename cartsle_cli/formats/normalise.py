@@ -1,4 +1,4 @@
-"""Field normalisers shared by every reader: DOI, PMID, year, pages, whitespace."""
+"""Field normalisers shared by every reader: DOI, PMID, ISSN, year, pages, whitespace."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from urllib.parse import unquote
 _DOI = re.compile(r"10\.\d{4,9}/\S+", re.IGNORECASE)
 _YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d|21\d\d)(?!\d)")
 _PMID = re.compile(r"\d{1,9}")
+# Eight digits standing alone, a hyphen after the fourth or not: not a part of an ISBN's groups.
+_ISSN = re.compile(r"(?<![\w-])(\d{4})-?(\d{3}[\dXx])(?![\w-])")
 
 
 def clean_doi(value: str | None) -> str | None:
@@ -34,6 +36,26 @@ def clean_pmid(value: str | None) -> str | None:
         return value.lstrip("0") or None
     match = _PMID.search(value)
     return match.group(0).lstrip("0") or None if match else None
+
+
+def issns_in(text: str | None) -> tuple[str, ...]:
+    """The ISSNs in a text ("0306-4530 (Print); 1873-3360"), without hyphen, upper case, each once.
+
+    Eight digits whose check digit is wrong are not an ISSN (ISO 3297: the first seven weighted 8
+    down to 2, the sum and the check digit, X for ten, a multiple of 11): an issue or record number
+    in an ISSN tag would otherwise pass for one. Digits joined by hyphens to more digits are an
+    ISBN's groups ("978-1-4244-2125-1"), whose check digit holds one time in eleven.
+    """
+    if not text:
+        return ()
+    found = (f"{head}{tail.upper()}" for head, tail in _ISSN.findall(text))
+    return tuple(dict.fromkeys(issn for issn in found if _check_digit_holds(issn)))
+
+
+def _check_digit_holds(issn: str) -> bool:
+    total = sum(int(digit) * weight for digit, weight in zip(issn[:7], range(8, 1, -1)))
+    check = 10 if issn[7] == "X" else int(issn[7])
+    return (total + check) % 11 == 0
 
 
 def year_of(value: str | None) -> int | None:

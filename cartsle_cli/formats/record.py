@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from cartsle_cli.formats.normalise import issns_in
+
 # The fields of a :class:`Record` that describe the publication, in the order the store's
 # ``records`` table and the merged records keep them (dedup merges exactly these).
 BIBLIOGRAPHIC_FIELDS = (
@@ -21,6 +23,11 @@ BIBLIOGRAPHIC_FIELDS = (
     "language",
     "publication_type",
 )
+
+# The tags and columns in which the readers' formats give a journal's ISSNs: RIS and WoS SN and EI,
+# MEDLINE and Ovid IS (in RIS IS is the issue, and in some exports an ISSN: the check digit tells
+# which), CSV ISSN, BibTeX issn, EndNote XML isbn.
+ISSN_TAGS = ("SN", "EI", "IS", "ISSN", "issn", "isbn")
 
 
 @dataclass
@@ -49,6 +56,17 @@ class Record:
     publication_type: str | None = None
     keywords: list[str] = field(default_factory=list)
     source_id: str | None = None  # the file's own id for the record (an ID column, a number)
+
+    @property
+    def issn(self) -> str | None:
+        """The journal's ISSNs the record carries, print and electronic ("03064530 1873336X")."""
+        return issns_of_fields(self.fields)
+
+
+def issns_of_fields(fields: dict[str, list[str]]) -> str | None:
+    """The ISSNs in a record's :data:`ISSN_TAGS`, normalised and space-separated; None if none."""
+    issns = issns_in(" ".join(value for tag in ISSN_TAGS for value in fields.get(tag, ())))
+    return " ".join(issns) or None
 
 
 @dataclass

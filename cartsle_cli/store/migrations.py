@@ -25,7 +25,10 @@ from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 
+import orjson
+
 from cartsle_cli.errors import CartsleError
+from cartsle_cli.formats.record import issns_of_fields
 
 INITIAL_SCHEMA_FILES = ("core.sql", "dedup.sql", "screening.sql")
 
@@ -91,6 +94,14 @@ def _robins_i_v2() -> str:  # `robins-i` is now V2; earlier appraisals keep the 
     return _schema_sql("robins_i_v2.sql")
 
 
+def _issn_column(conn: sqlite3.Connection) -> str:
+    """Records gain their ISSNs as a column, read from the fields of those imported before."""
+    conn.create_function(
+        "cartsle_issns_of_fields", 1, lambda fields: issns_of_fields(orjson.loads(fields)), deterministic=True
+    )
+    return _schema_sql("issn.sql")
+
+
 # Each entry returns the SQL that takes the schema one version up (a data migration takes the
 # connection).
 MIGRATIONS: list[Callable[..., str]] = [
@@ -102,6 +113,7 @@ MIGRATIONS: list[Callable[..., str]] = [
     _protocol_schema,
     _share,
     _robins_i_v2,
+    _issn_column,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -23,6 +23,7 @@ RECORD_COLUMNS = (
     "keywords",
     "fields",
     "raw",
+    "issn",
 )
 
 
@@ -231,6 +232,7 @@ def _record_row(search_id: int, position: int, record: Record) -> tuple:
         _to_json(record.keywords),
         _to_json(record.fields),
         record.raw,
+        record.issn,
     )
 
 

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from cartsle_cli.dedup import run_dedup
 from cartsle_cli.dedup.block import candidate_pairs
 from cartsle_cli.dedup.compare import REVIEW, SAME, compare, journals_agree, same_journal
 from cartsle_cli.dedup.normalise import (
     first_page,
-    issns_in,
     issue_key,
     issues_agree,
     journal_words,
@@ -21,6 +22,7 @@ from cartsle_cli.dedup.normalise import (
     short_value,
     split_glued,
 )
+from cartsle_cli.formats.normalise import issns_in
 from cartsle_cli.store import transaction
 from tests.dedup.conftest import stored_row
 
@@ -191,7 +193,7 @@ def test_iso_abbreviations_that_drop_inner_letters_match():
 def test_a_shared_issn_is_the_same_journal_whatever_the_names():
     a = prepare(_row(1, journal="Chung-hua i hsueh tsa chih", issn='[["0376-2491"]]'))
     b = prepare(_row(2, journal="Zhonghua yi xue za zhi", issn='[["0376-2491 (Print)"]]'))
-    c = prepare(_row(3, journal="Zhonghua yi xue za zhi", issn='[["1234-5678"]]'))
+    c = prepare(_row(3, journal="Zhonghua yi xue za zhi", issn='[["0028-4793"]]'))
     assert same_journal(a, b) is True
     assert same_journal(a, c) is False  # different ISSNs prove nothing; the names decide
 
@@ -274,7 +276,7 @@ def test_glued_authors_match_the_separated_ones(conn, add, rec, clusters):
 
 
 def test_issns_are_read_in_any_form():
-    assert issns_in('[["0306-4530 (ISSN)"], null, ["1873-336x"]]') == ("03064530", "1873336X")
+    assert issns_in('[["0306-4530 (ISSN)"], null, ["1746-630x"]]') == ("03064530", "1746630X")
     assert issns_in(None) == ()
 
 
@@ -316,3 +318,22 @@ def test_pair_sharing_only_journal_volume_and_year_is_compared():
     assert list(candidate_pairs([a, b], [True, True])) == [(0, 1)]
     verdict = compare(a, b)
     assert verdict is not None and verdict.verdict in (SAME, REVIEW)
+
+
+@pytest.mark.parametrize(
+    ("ris_fields", "medline_fields", "expected"),
+    [
+        ({"SN": ["0376-2491"]}, {"IS": ["0376-2491 (Print)"]}, [{1, 2}]),
+        ({"SN": ["0376-2491"]}, {"IS": ["0028-4793 (Print)"]}, []),  # two ISSNs prove nothing
+        ({}, {}, []),
+    ],
+)
+def test_the_issns_stored_at_import_make_two_names_one_journal(
+    conn, add, rec, clusters, ris_fields, medline_fields, expected
+):
+    # A meeting abstract without pages, Wade-Giles against pinyin: only the ISSN, as RIS writes it
+    # (SN) and as MEDLINE does (IS), says the two are one journal and so one printing.
+    add([rec(TITLE, journal="Chung-hua i hsueh tsa chih", pages=None, fields=ris_fields)])
+    add([rec(TITLE, journal="Zhonghua yi xue za zhi", pages=None, fields=medline_fields)], "Embase")
+    dedup(conn)
+    assert clusters() == expected

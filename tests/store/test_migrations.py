@@ -311,3 +311,36 @@ def test_appraisals_made_with_the_2016_robins_i_keep_it_when_robins_i_becomes_v2
         "rob2",
     ]
     assert conn.execute("SELECT tool FROM appraisal_resolutions").fetchone()[0] == "robins-i-2016"
+
+
+def test_a_review_imported_before_the_issn_column_gains_each_records_issns(db):
+    """Schema 9 keeps a record's ISSNs as a column; the records of an older review get theirs from
+    the fields their import kept (as RIS and MEDLINE wrote them), the other columns untouched."""
+    from cartsle_cli.store import migrations
+
+    raw = sqlite3.connect(db)
+    for step in migrations.MIGRATIONS[:8]:
+        for statement in migrations.split_statements(migrations._migration_sql(step, raw)):
+            raw.execute(statement)
+    raw.execute(
+        "INSERT INTO searches (database, format, file_name, sha256, imported_at, record_count)"
+        " VALUES ('Embase', 'ris', 'a.ris', 'x', 'then', 3)"
+    )
+    raw.executemany(
+        "INSERT INTO records (search_id, position, line, title, fields, raw) VALUES (1, ?, ?, ?, ?, 'r')",
+        [
+            (1, 1, "ris", '{"SN": ["0306-4530 (ISSN)"], "IS": ["3"]}'),
+            (2, 9, "medline", '{"IS": ["1746-630X (Electronic)", "0306-4530 (Linking)"]}'),
+            (3, 17, "none", '{"IS": ["12"]}'),
+        ],
+    )
+    raw.execute("PRAGMA user_version = 8")
+    raw.commit()
+    raw.close()
+    conn = open_review(db)
+    rows = conn.execute("SELECT title, issn, line FROM active_records ORDER BY position").fetchall()
+    assert [tuple(row) for row in rows] == [
+        ("ris", "03064530", 1),
+        ("medline", "1746630X 03064530", 9),
+        ("none", None, 17),
+    ]
