@@ -374,19 +374,24 @@ def _stored(records, path: Path):
     return conn
 
 
-# Real records carry more than the matcher reads: an abstract (most do), the other tags of the
-# file and the record's own text. ``--full-rows`` gives the generated records rows of that size
-# (about 3 KB of text: an abstract of 800-1,800 characters for four in five), so that reading and
+# Real records carry more than the matcher reads: an abstract (most do), every tag of the file
+# kept in ``fields`` (the title, authors and abstract again among them) and the record's own text.
+# ``--full-rows`` gives the generated records rows of that size (about 4.5 KB of text: an abstract
+# of 800-1,800 characters for four in five, in its column and in its tag), so that reading and
 # merging are measured on rows like a real review's; the filler is deterministic and no field the
 # matcher reads is touched, so the decisions are those of the plain rows.
 _FILLER = " ".join(f"word{n % 97} finding{n % 13} outcome{n % 7}." for n in range(200))
-_FULL_ROWS = """
+_ABSTRACT = "substr(:filler, 1 + id % 500, 800 + id % 1000)"
+_TAGS = """'TI', json_array(title), 'AU', json(authors),
+           'N1', json_array(substr(:filler, 1 + id % 300, 300)),
+           'KW', json_array('adult', 'human', 'treatment outcome'),
+           'AD', json_array(substr(:filler, 1 + id % 700, 200))"""
+_FULL_ROWS = f"""
     UPDATE records SET
-        abstract = CASE WHEN id % 5 != 0 THEN substr(:filler, 1 + id % 500, 800 + id % 1000) END,
+        abstract = CASE WHEN id % 5 != 0 THEN {_ABSTRACT} END,
         keywords = '["randomized controlled trial", "adult", "human", "treatment outcome"]',
-        fields = json_object('N1', json_array(substr(:filler, 1 + id % 300, 300)),
-                             'KW', json_array('adult', 'human', 'treatment outcome'),
-                             'AD', json_array(substr(:filler, 1 + id % 700, 200))),
+        fields = CASE WHEN id % 5 != 0 THEN json_object({_TAGS}, 'AB', json_array({_ABSTRACT}))
+                      ELSE json_object({_TAGS}) END,
         raw = 'TY  - JOUR' || char(10) || 'TI  - ' || COALESCE(title, '') || char(10)
               || 'AB  - ' || substr(:filler, 1 + id % 400, 1200) || char(10) || 'ER  - '
 """
