@@ -35,16 +35,17 @@ def fate(title_abstract: Result | None, full_text: Result | None) -> str:
 
 
 def source_status(conn: sqlite3.Connection) -> list[SourceStatus]:
-    """Per active search, in id order: its records counted in SQL, its kept records by fate."""
+    """Per active search, in id order: its records counted in SQL, its kept records by fate; a
+    duplicate is a record whose unit is another's (``record_units``, as the dedup summary counts)."""
     title_abstract, full_text = stage_results(conn, "ta"), stage_results(conn, "ft")
     fates = {unit: fate(found, full_text.get(unit)) for unit, found in title_abstract.items()}
     searches = tuples(conn).execute(
         """
         SELECT s.id, s.database, s.other_methods, COUNT(r.id),
-               COALESCE(SUM(c.cluster_id IS NOT NULL AND c.cluster_id != r.id), 0)
+               COALESCE(SUM(u.unit_id != r.id), 0)
         FROM searches s
         LEFT JOIN records r ON r.search_id = s.id
-        LEFT JOIN record_clusters c ON c.record_id = r.id
+        LEFT JOIN record_units u ON u.record_id = r.id
         WHERE s.removed_at IS NULL
         GROUP BY s.id
         ORDER BY s.id
@@ -54,8 +55,8 @@ def source_status(conn: sqlite3.Connection) -> list[SourceStatus]:
         """
         SELECT r.search_id, r.id FROM records r
         JOIN searches s ON s.id = r.search_id
-        LEFT JOIN record_clusters c ON c.record_id = r.id
-        WHERE s.removed_at IS NULL AND (c.cluster_id IS NULL OR c.cluster_id = r.id)
+        JOIN record_units u ON u.record_id = r.id
+        WHERE s.removed_at IS NULL AND u.unit_id = r.id
         """
     )
     tally = Counter((search_id, fates.get(record_id, "awaiting")) for search_id, record_id in kept)

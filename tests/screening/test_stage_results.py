@@ -11,6 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from cartsle_cli.dedup.summary import source_duplicates
 from cartsle_cli.review.status import source_status
 from cartsle_cli.screening.agreement import agreement
 from cartsle_cli.screening.outcomes import (
@@ -255,4 +256,8 @@ def test_results_follow_the_rule_on_the_view(tmp_path_factory, votes, merged, re
         assert {u: (o.status, o.decision, o.reason) for u, o in outcomes.items()} == (
             ta if stage == "ta" else ft
         )
+    # the status table and the dedup summary count a source's duplicates alike
+    assert [(s.search_id, s.records, s.duplicates, s.unique) for s in source_status(conn)] == [
+        (s.search_id, s.records, s.duplicates, s.unique) for s in source_duplicates(conn)
+    ]
     conn.close()
