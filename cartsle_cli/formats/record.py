@@ -59,7 +59,7 @@ class Record:
 
     @property
     def issn(self) -> str | None:
-        """The journal's ISSNs the record carries, print and electronic ("03064530 1873336X")."""
+        """The journal's ISSNs the record carries, print and electronic ("03064530 18733360")."""
         return issns_of_fields(self.fields)
 
 
