@@ -189,6 +189,10 @@ def _other_report(a: Prepared, b: Prepared, ratio: float, truncated: bool) -> Ve
         return None
     printing = same_printing(a, b)
     if printing == WITHOUT_PAGES and (ratio < SAME_TITLE or not first_author):
+        if truncated and first_author and not hard_conflict(a, b):
+            # One title cut short in the same meeting supplement: one author's two abstracts there
+            # may start alike, so a person decides, as for a truncated title of one kind.
+            return Verdict(REVIEW, round(title, 3), "truncated title, same meeting supplement, no pages")
         printing = None  # without pages, only the very same title (not a start) and first author tell
     if printing and not hard_conflict(a, b):
         # One database did not mark the abstract as one: the same printing, not a later article.

@@ -99,6 +99,33 @@ def test_two_abstracts_of_one_author_in_a_supplement_without_pages_stay_apart(co
     assert clusters() == []
 
 
+def test_meeting_abstract_and_its_title_cut_short_in_the_same_supplement_go_to_a_person(
+    conn, add, rec, clusters
+):
+    # Embase's abstract, and a database that cut the title short and gave no type: the same
+    # supplement and first author, no pages. One author's two abstracts in a supplement can start
+    # alike, so neither a merge nor a silent link: a person is asked.
+    meeting = dict(volume="50", issue="Suppl 1", pages=None)
+    add(
+        [
+            rec(
+                TITLE,
+                journal="Stroke. Conference: International Stroke Conference",
+                publication_type="Conference Abstract",
+                **meeting,
+            )
+        ],
+        "Embase",
+    )
+    add([rec(TITLE[:55], journal="Stroke", **meeting)], "Web of Science")
+    dedup(conn)
+    assert clusters() == []
+    asked = conn.execute("SELECT record_id, other_record_id, verdict, reason FROM dedup_pairs").fetchall()
+    assert [tuple(row) for row in asked] == [
+        (1, 2, "review", "truncated title, same meeting supplement, no pages")
+    ]
+
+
 def test_same_abstract_at_two_meetings_stays_apart(conn, add, rec, clusters):
     abstract = dict(pages=None, issue="Suppl 1", publication_type="Conference Abstract")
     add([rec(TITLE, journal="Stroke. Conference: International Stroke Conference", volume="50", **abstract)])
