@@ -541,7 +541,13 @@ def main() -> None:
     parser.add_argument(
         "--no-fitting-check", action="store_true", help="skip the fitting check (about a minute)"
     )
-    parser.add_argument("--sizes", type=int, nargs="*", default=[10_000, 100_000])
+    parser.add_argument(
+        "--sizes",
+        type=int,
+        nargs="*",
+        default=[10_000, 100_000],
+        help="generated records to time (none: --sizes)",
+    )
     parser.add_argument(
         "--keep",
         type=Path,
@@ -563,6 +569,8 @@ def main() -> None:
     parser.add_argument("--store", nargs=2, help=argparse.SUPPRESS)
     parser.add_argument("--run", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if any(size <= 0 for size in args.sizes):
+        parser.error("--sizes takes record counts above 0 (--sizes alone: no timing)")
     if args.store:
         return speed_store(int(args.store[0]), Path(args.store[1]), args.full_rows)
     if args.run:
