@@ -489,12 +489,37 @@ def speed_line(count: int, path: Path) -> tuple[str, float, int]:
     return line, figures["seconds"], peak_mb
 
 
+def machine_yardstick() -> float:
+    """Seconds, best of three, for one fixed single-core task of the kind dedup does (strings made,
+    hashed, compared): machines lent for a session differ in speed by half or more, and this says
+    how fast the one that measured was, whatever the code under test."""
+    best = float("inf")
+    for _ in range(3):
+        started = time.perf_counter()
+        words = [f"record {n % 99_991} title {n * 7 % 1_000_003}" for n in range(1_000_000)]
+        counts = Counter(words)
+        sorted(counts)
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+def _yardstick_apart() -> float:
+    """:func:`machine_yardstick` in its own process: its strings would stay in this one's memory,
+    which each timed run, started from here, inherits as its own peak (``ru_maxrss`` survives exec)."""
+    command = [sys.executable, __file__, "--yardstick"]
+    return float(subprocess.run(command, check=True, capture_output=True, text=True).stdout)
+
+
 def speed(sizes: list[int], kept: Path | None, full_rows: bool = False, repeat: int = 1) -> None:
     """Each size generated, stored and deduplicated ``repeat`` times; with ``kept``, the stored
     reviews are kept there (and taken from there when present) and each run works on a copy, written
     to disk before the run (a copy of gigabytes still being written would slow the timed run)."""
     rows = "rows of a real record's size (abstract, tags, text)" if full_rows else "plain rows"
     print(f"speed: generated records with planted duplicates, {rows} (dedup run only, fresh process)")
+    print(
+        f"  this machine: {_yardstick_apart():.2f} s for a fixed pure-Python task (a million short "
+        "strings made, counted in a dict and sorted; best of 3): times on two machines compare in its ratio"
+    )
     with tempfile.TemporaryDirectory() as folder:
         for count in sizes:
             stored = (kept or Path(folder)) / f"generated-{count}{'-full' if full_rows else ''}.db"
@@ -568,6 +593,7 @@ def main() -> None:
     )
     parser.add_argument("--store", nargs=2, help=argparse.SUPPRESS)
     parser.add_argument("--run", help=argparse.SUPPRESS)
+    parser.add_argument("--yardstick", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if any(size <= 0 for size in args.sizes):
         parser.error("--sizes takes record counts above 0 (--sizes alone: no timing)")
@@ -575,6 +601,8 @@ def main() -> None:
         return speed_store(int(args.store[0]), Path(args.store[1]), args.full_rows)
     if args.run:
         return speed_run(Path(args.run))
+    if args.yardstick:
+        return print(machine_yardstick())
     with tempfile.TemporaryDirectory() as folder:
         sets = {}
         for name, stem in LABELLED:
