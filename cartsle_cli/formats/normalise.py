@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import unquote
 
 _DOI = re.compile(r"10\.\d{4,9}/\S+", re.IGNORECASE)
@@ -38,6 +39,9 @@ def clean_pmid(value: str | None) -> str | None:
     return match.group(0).lstrip("0") or None if match else None
 
 
+# Once per different text: a search's records come from far fewer journals than records, and each
+# journal's records carry the same ISSN tags (an import of 100,000 records spent 0.3 s here).
+@lru_cache(maxsize=4096)
 def issns_in(text: str | None) -> tuple[str, ...]:
     """The ISSNs in a text ("0306-4530 (Print); 1873-3360"), without hyphen, upper case, each once.
 
