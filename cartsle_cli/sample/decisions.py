@@ -16,7 +16,7 @@ import io
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Protocol
 
 from cartsle_cli.sample.draw import Draw
 from cartsle_cli.sample.included import (
@@ -154,7 +154,32 @@ def identifiers(works: list[Work]) -> dict[str, tuple[str, str, str]]:
     return out
 
 
-def decisions_csv(votes: Sequence[Any], ids: Mapping[str, tuple[str, str, str]]) -> str:
+class _Keyed(Protocol):
+    @property
+    def key(self) -> str: ...
+
+
+class AnyVote(Protocol):
+    """A vote of any sample (this one's :class:`Vote`, the trial samples' own): what
+    :func:`decisions_csv` reads of it."""
+
+    @property
+    def work(self) -> _Keyed: ...
+    @property
+    def reviewer(self) -> str: ...
+    @property
+    def stage(self) -> str: ...
+    @property
+    def decision(self) -> str: ...
+    @property
+    def reason(self) -> str | None: ...
+    @property
+    def note(self) -> str | None: ...
+    @property
+    def study(self) -> str | None: ...
+
+
+def decisions_csv(votes: Sequence[AnyVote], ids: Mapping[str, tuple[str, str, str]]) -> str:
     """The decisions file `cartsle screen import` reads (:data:`COLUMNS`), one row per vote, for
     the votes of any sample; ``ids`` gives the (doi, pmid, title) naming each vote's work, by key."""
     buffer = io.StringIO()
