@@ -8,8 +8,9 @@ set beside published ones: pairwise (a pair is a duplicate pair when both record
 cluster; precision and recall over those pairs, as ../shared/tools/score_dedup.py does) and
 records removed (bib-dedupe's own measure: a removed record is right when it was merged with a
 true duplicate of itself; recall is over the records that should be removed, records minus gold
-clusters). The grey-band pairs left for a person are counted, as a share of the records, and the
-recall once they are decided is computed with the gold clusters deciding them.
+clusters). The grey-band pairs left for a person are counted, as a share of the records, with
+those `cartsle dedup review` would ask among them (a pair whose answer follows from the clusters
+is not asked), and the recall once they are decided is computed with the gold clusters deciding them.
 
 Traps: generated records (benchmarks/dedup_generate.py) in which a third of the originals have a
 trap beside them: an erratum, a later update, a reply on the same pages, the same abstract at two
@@ -57,6 +58,7 @@ from dedup_generate import generate, write_bibdedupe_csv
 
 from cartsle_cli.dedup import compare, run_dedup
 from cartsle_cli.dedup.export import cluster_rows
+from cartsle_cli.dedup.review import count_pending
 from cartsle_cli.review.importing import import_files
 from cartsle_cli.store import open_review, transaction
 from cartsle_cli.store.searches import add_search
@@ -161,6 +163,7 @@ def dedup_again(conn, *, keyed_by_file: bool, by_record_id: bool = False) -> dic
         "cpu": cpu,
         "run": run,
         "review_pairs": review_pairs,
+        "asked": count_pending(conn),
         "records": len(rows),
     }
 
@@ -225,7 +228,8 @@ def accuracy(
     )
     share = len(ours["review_pairs"]) / ours["records"]
     print(
-        f"  {'':<11} {len(ours['review_pairs'])} pairs for a person ({share:.1%} of records); once decided: "
+        f"  {'':<11} {len(ours['review_pairs'])} pairs for a person ({share:.1%} of records; "
+        f"{ours['asked']} asked by `dedup review`); once decided: "
         f"pairwise R {after['recall']:.4f}, P {after['precision']:.4f}"
     )
     if bib_dedupe and csv_file is not None:
@@ -307,7 +311,7 @@ def traps(count: int, bib_dedupe: str | None) -> None:
                 "cartsle",
                 pairwise,
                 removed_score(ours["clusters"], gold),
-                f"{len(ours['review_pairs'])} pairs for a person; traps merged: {dict(wrong) or 'none'}",
+                f"{len(ours['review_pairs'])} pairs for a person ({ours['asked']} asked); traps merged: {dict(wrong) or 'none'}",
             )
         )
         if bib_dedupe:
@@ -424,6 +428,18 @@ def _tree_rss_kb(pid: int) -> int:
     return total
 
 
+def _own_peak_kb() -> int:
+    """This process's peak resident memory since it started its program: Linux's ``VmHWM``, which
+    belongs to the program (``ru_maxrss`` survives exec and so starts at the parent's size at the
+    fork: a timed run started after the labelled sets showed their 93 MB as its own); ``ru_maxrss``
+    where there is no /proc."""
+    try:
+        status = Path("/proc/self/status").read_text()
+        return int(status.split("VmHWM:", 1)[1].split()[0])
+    except (OSError, IndexError, ValueError):
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
 def _cpu_seconds() -> float:
     """CPU of this process and of its worker processes that have ended, user and system."""
     own, workers = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -441,7 +457,7 @@ def speed_run(path: Path) -> None:
     with transaction(conn):
         run = run_dedup(conn)
     seconds, cpu = time.perf_counter() - started, _cpu_seconds() - cpu
-    own_peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    own_peak_mb = _own_peak_kb() / 1024
     truth = json.loads(path.with_suffix(".truth.json").read_text())
     predicted: dict[int, list[str]] = {}
     for record_id, cluster_id in conn.execute("SELECT record_id, cluster_id FROM record_clusters"):
@@ -457,6 +473,7 @@ def speed_run(path: Path) -> None:
                 "load": round((load + os.getloadavg()[0]) / 2, 1),
                 "comparisons": run.comparisons,
                 "review_pairs": run.review_pairs,
+                "asked": count_pending(conn),
                 **result,
             }
         )
@@ -466,7 +483,7 @@ def speed_run(path: Path) -> None:
 def speed_line(count: int, path: Path) -> tuple[str, float, int]:
     """Deduplicate the stored review at ``path`` in a fresh process, its figures in one line; the
     peak memory of that process and its workers together is sampled from here every 20 ms
-    (``ru_maxrss`` gives one process's own peak, never the sum of processes alive at once)."""
+    (a process's own peak, :func:`_own_peak_kb`, is never the sum of processes alive at once)."""
     child = subprocess.Popen(
         [sys.executable, __file__, "--run", str(path)], stdout=subprocess.PIPE, text=True
     )
@@ -484,7 +501,7 @@ def speed_line(count: int, path: Path) -> tuple[str, float, int]:
         f"peak {peak_mb:6,} MB (this process {figures['own_peak_mb']:,} MB)  load {figures['load']}  "
         f"comparisons {figures['comparisons']:,} ({figures['comparisons'] / count:.2f} per record)  "
         f"precision {figures['precision']:.4f} ({figures['false_merges']} false merges)  "
-        f"recall {figures['recall']:.4f}  for a person {figures['review_pairs']:,}"
+        f"recall {figures['recall']:.4f}  for a person {figures['review_pairs']:,} ({figures['asked']:,} asked)"
     )
     return line, figures["seconds"], peak_mb
 
@@ -503,13 +520,6 @@ def machine_yardstick() -> float:
     return best
 
 
-def _yardstick_apart() -> float:
-    """:func:`machine_yardstick` in its own process: its strings would stay in this one's memory,
-    which each timed run, started from here, inherits as its own peak (``ru_maxrss`` survives exec)."""
-    command = [sys.executable, __file__, "--yardstick"]
-    return float(subprocess.run(command, check=True, capture_output=True, text=True).stdout)
-
-
 def speed(sizes: list[int], kept: Path | None, full_rows: bool = False, repeat: int = 1) -> None:
     """Each size generated, stored and deduplicated ``repeat`` times; with ``kept``, the stored
     reviews are kept there (and taken from there when present) and each run works on a copy, written
@@ -517,7 +527,7 @@ def speed(sizes: list[int], kept: Path | None, full_rows: bool = False, repeat: 
     rows = "rows of a real record's size (abstract, tags, text)" if full_rows else "plain rows"
     print(f"speed: generated records with planted duplicates, {rows} (dedup run only, fresh process)")
     print(
-        f"  this machine: {_yardstick_apart():.2f} s for a fixed pure-Python task (a million short "
+        f"  this machine: {machine_yardstick():.2f} s for a fixed pure-Python task (a million short "
         "strings made, counted in a dict and sorted; best of 3): times on two machines compare in its ratio"
     )
     with tempfile.TemporaryDirectory() as folder:
@@ -593,7 +603,6 @@ def main() -> None:
     )
     parser.add_argument("--store", nargs=2, help=argparse.SUPPRESS)
     parser.add_argument("--run", help=argparse.SUPPRESS)
-    parser.add_argument("--yardstick", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if any(size <= 0 for size in args.sizes):
         parser.error("--sizes takes record counts above 0 (--sizes alone: no timing)")
@@ -601,8 +610,6 @@ def main() -> None:
         return speed_store(int(args.store[0]), Path(args.store[1]), args.full_rows)
     if args.run:
         return speed_run(Path(args.run))
-    if args.yardstick:
-        return print(machine_yardstick())
     with tempfile.TemporaryDirectory() as folder:
         sets = {}
         for name, stem in LABELLED:
