@@ -528,7 +528,8 @@ def speed(sizes: list[int], kept: Path | None, full_rows: bool = False, repeat: 
     print(f"speed: generated records with planted duplicates, {rows} (dedup run only, fresh process)")
     print(
         f"  this machine: {machine_yardstick():.2f} s for a fixed pure-Python task (a million short "
-        "strings made, counted in a dict and sorted; best of 3), a rough measure of its speed beside other machines"
+        "strings made, counted in a dict and sorted; best of 3), a rough measure of its speed beside "
+        "other machines"
     )
     with tempfile.TemporaryDirectory() as folder:
         for count in sizes:
