@@ -311,7 +311,8 @@ def traps(count: int, bib_dedupe: str | None) -> None:
                 "cartsle",
                 pairwise,
                 removed_score(ours["clusters"], gold),
-                f"{len(ours['review_pairs'])} pairs for a person ({ours['asked']} asked); traps merged: {dict(wrong) or 'none'}",
+                f"{len(ours['review_pairs'])} pairs for a person ({ours['asked']} asked); "
+                f"traps merged: {dict(wrong) or 'none'}",
             )
         )
         if bib_dedupe:
@@ -501,7 +502,8 @@ def speed_line(count: int, path: Path) -> tuple[str, float, int]:
         f"peak {peak_mb:6,} MB (this process {figures['own_peak_mb']:,} MB)  load {figures['load']}  "
         f"comparisons {figures['comparisons']:,} ({figures['comparisons'] / count:.2f} per record)  "
         f"precision {figures['precision']:.4f} ({figures['false_merges']} false merges)  "
-        f"recall {figures['recall']:.4f}  for a person {figures['review_pairs']:,} ({figures['asked']:,} asked)"
+        f"recall {figures['recall']:.4f}  "
+        f"for a person {figures['review_pairs']:,} ({figures['asked']:,} asked)"
     )
     return line, figures["seconds"], peak_mb
 
