@@ -13,9 +13,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from cartsle_cli.dedup.normalise import load_json
 from cartsle_cli.errors import CartsleError
 from cartsle_cli.formats.record import BIBLIOGRAPHIC_FIELDS
+from cartsle_cli.store.json_columns import load_json
 
 # every field that describes the publication is merged
 MERGED_FIELDS = BIBLIOGRAPHIC_FIELDS

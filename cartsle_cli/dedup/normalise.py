@@ -23,11 +23,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, overload
 
-import orjson
 from anyascii import anyascii
 
 from cartsle_cli.dedup.kinds import Kind, kind_of, part_of
 from cartsle_cli.formats.normalise import issns_in
+from cartsle_cli.store.json_columns import load_json
 
 _TAGS = re.compile(r"</?[a-z][a-z0-9]*[^>]*>", re.IGNORECASE)
 # "[Chinese]", "[Review] [33 refs]", "[Erratum appears in ...]", "(author's transl)" at the end.
@@ -412,16 +412,6 @@ def _each(values: Sequence[Any], key: Any) -> list[Any]:
     """``key`` of each value, computed once per different value."""
     keys = {value: key(value) for value in set(values)}
     return list(map(keys.__getitem__, values))
-
-
-def load_json(text: str) -> Any:
-    """``json.loads(text)``, by orjson (which the store writes with) for the speed: a million
-    records' author lists are read in each run. Text orjson refuses (a lone surrogate escape, which
-    the standard library reads) goes to json.loads, which gives or raises the same as before."""
-    try:
-        return orjson.loads(text)
-    except orjson.JSONDecodeError:
-        return json.loads(text)
 
 
 def _people(authors_raw: Any) -> tuple[list[str], bool]:

@@ -25,10 +25,9 @@ from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 
-import orjson
-
 from cartsle_cli.errors import CartsleError
 from cartsle_cli.formats.record import issns_of_fields
+from cartsle_cli.store.json_columns import load_json
 
 INITIAL_SCHEMA_FILES = ("core.sql", "dedup.sql", "screening.sql")
 
@@ -97,7 +96,7 @@ def _robins_i_v2() -> str:  # `robins-i` is now V2; earlier appraisals keep the 
 def _issn_column(conn: sqlite3.Connection) -> str:
     """Records gain their ISSNs as a column, read from the fields of those imported before."""
     conn.create_function(
-        "cartsle_issns_of_fields", 1, lambda fields: issns_of_fields(orjson.loads(fields)), deterministic=True
+        "cartsle_issns_of_fields", 1, lambda fields: issns_of_fields(load_json(fields)), deterministic=True
     )
     return _schema_sql("issn.sql")
 

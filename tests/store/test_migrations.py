@@ -324,7 +324,7 @@ def test_a_review_imported_before_the_issn_column_gains_each_records_issns(db):
             raw.execute(statement)
     raw.execute(
         "INSERT INTO searches (database, format, file_name, sha256, imported_at, record_count)"
-        " VALUES ('Embase', 'ris', 'a.ris', 'x', 'then', 3)"
+        " VALUES ('Embase', 'ris', 'a.ris', 'x', 'then', 4)"
     )
     raw.executemany(
         "INSERT INTO records (search_id, position, line, title, fields, raw) VALUES (1, ?, ?, ?, ?, 'r')",
@@ -332,6 +332,8 @@ def test_a_review_imported_before_the_issn_column_gains_each_records_issns(db):
             (1, 1, "ris", '{"SN": ["0306-4530 (ISSN)"], "IS": ["3"]}'),
             (2, 9, "medline", '{"IS": ["1746-630X (Electronic)", "0306-4530 (Linking)"]}'),
             (3, 17, "none", '{"IS": ["12"]}'),
+            # A lone surrogate escape, which the standard library reads and orjson refuses.
+            (4, 25, "surrogate", '{"N1": ["a \\ud800 b"], "SN": ["1746-630X"]}'),
         ],
     )
     raw.execute("PRAGMA user_version = 8")
@@ -343,4 +345,5 @@ def test_a_review_imported_before_the_issn_column_gains_each_records_issns(db):
         ("ris", "03064530", 1),
         ("medline", "1746630X 03064530", 9),
         ("none", None, 17),
+        ("surrogate", "1746630X", 25),
     ]
