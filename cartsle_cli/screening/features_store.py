@@ -3,10 +3,10 @@
 TF-IDF of 100,000 records takes a minute; reading it back takes a fraction of a second. The
 features live in ``<review>.features.npz`` next to the review (a cache: deleting it only costs the
 next launch the rebuild), stamped with a fingerprint of the records they were computed from (their
-ids, the merged text dedup wrote, the model's feature settings). When the records change the
-fingerprint no longer matches and the features are rebuilt. The last order the model produced for
-each reviewer is kept the same way, so a later launch shows a ranked record at once and re-ranks in
-the background.
+ids and searches, the member that filled each gap of a merged record, the model's feature settings).
+When the records change the fingerprint no longer matches and the features are rebuilt. The last
+order the model produced for each reviewer is kept the same way, so a later launch shows a ranked
+record at once and re-ranks in the background.
 """
 
 from __future__ import annotations
@@ -63,17 +63,27 @@ def review_texts(conn: sqlite3.Connection) -> ReviewTexts:
 
 def fingerprint(conn: sqlite3.Connection, model: RankingModel = DEFAULT_MODEL) -> str:
     """Changes when the unique records, their merged text or the feature settings change; cheap
-    (no record text is read): records are never edited once imported, only merged by dedup."""
+    (no record text is read). A record's text never changes once imported (a removal is soft, an
+    id never reused), so the texts the model reads are told by the unique records' ids, the
+    searches they came from (a review file made anew beside features kept for an earlier one has
+    searches of its own) and, for each cluster, the member that filled each gap of its kept record
+    (``merged_records.filled_from``)."""
     digest = hashlib.sha256(f"{CACHE_VERSION} {model.features!r}".encode())
     ids = np.fromiter(
         (row[0] for row in conn.execute("SELECT id FROM unique_records ORDER BY id")), dtype=np.int64
     )
     digest.update(ids.tobytes())
+    searches = conn.execute(
+        "SELECT group_concat(id || ' ' || sha256 || ' ' || imported_at, ';')"
+        " FROM (SELECT id, sha256, imported_at FROM searches ORDER BY id)"
+    ).fetchone()[0]
+    digest.update(repr(searches).encode())
     if table_exists(conn, "merged_records"):
-        row = conn.execute(
-            "SELECT COUNT(*), TOTAL(LENGTH(title)), TOTAL(LENGTH(abstract)), TOTAL(cluster_id) FROM merged_records"
-        ).fetchone()
-        digest.update(repr(tuple(row)).encode())
+        merged = conn.execute(
+            "SELECT group_concat(cluster_id || ' ' || filled_from, ';')"
+            " FROM (SELECT cluster_id, filled_from FROM merged_records ORDER BY cluster_id)"
+        ).fetchone()[0]
+        digest.update(repr(merged).encode())
     return digest.hexdigest()
 
 

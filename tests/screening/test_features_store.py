@@ -15,8 +15,9 @@ from cartsle_cli.screening.features_store import (
 )
 from cartsle_cli.screening.queue import build_queue
 from cartsle_cli.screening.ranking.model import DEFAULT_MODEL, ELAS_U4, Ranker
+from cartsle_cli.store import open_review, transaction
 
-from .conftest import add_records, make_record
+from .conftest import add_records, cluster, make_record
 
 
 def test_features_are_kept_and_read_back_until_the_records_change(db, conn):
@@ -30,6 +31,51 @@ def test_features_are_kept_and_read_back_until_the_records_change(db, conn):
     add_records(db, [make_record(99)], database="Embase")  # new records: the kept ones are stale
     assert not features_current(db, conn) and load_features(db, conn) is None
     assert len(review_features(db, conn).record_ids) == 7
+
+
+def test_a_review_made_anew_in_the_same_file_does_not_take_the_features_kept_beside_it(db):
+    """Same file name, same number of records, so the same ids 1-6, other texts: another import."""
+    add_records(db, [make_record(i) for i in range(6)])
+    conn = open_review(db)
+    build_features(db, conn)
+    conn.close()
+    for path in db.parent.glob(db.name + "*"):
+        if path != features_path(db):
+            path.unlink()
+    ids = add_records(
+        db, [make_record(i, title=f"Knee surgery trial {i}") for i in range(6)], database="Embase"
+    )
+    conn = open_review(db)
+    try:
+        assert ids == list(range(1, 7)) and features_path(db).is_file()
+        assert not features_current(db, conn) and load_features(db, conn) is None
+    finally:
+        conn.close()
+
+
+def test_a_merged_text_filled_from_another_member_is_a_change_even_at_the_same_length(db, conn):
+    kept, first, second = add_records(
+        db,
+        [
+            make_record(0, abstract=None),
+            make_record(1, abstract="Abstract one"),
+            make_record(2, abstract="Abstract two"),
+        ],
+    )
+    cluster(db, kept, first, second)
+    with transaction(conn):
+        conn.execute(
+            "INSERT INTO merged_records (cluster_id, title, abstract, filled_from) VALUES (?, 't', ?, ?)",
+            (kept, "Abstract one", f'{{"abstract": {first}}}'),
+        )
+    build_features(db, conn)
+    assert features_current(db, conn)
+    with transaction(conn):  # as a later run whose kept record's abstract came from the other member
+        conn.execute(
+            "UPDATE merged_records SET abstract = ?, filled_from = ? WHERE cluster_id = ?",
+            ("Abstract two", f'{{"abstract": {second}}}', kept),
+        )
+    assert not features_current(db, conn)
 
 
 def test_a_damaged_features_file_is_rebuilt_not_trusted(db, conn):
